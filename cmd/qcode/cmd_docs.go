@@ -1,0 +1,270 @@
+package main
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/qcode-dev/qcode/coding"
+)
+
+func (a *app) docsCmd() *cobra.Command {
+	var all, asJSON bool
+	cmd := &cobra.Command{
+		Use:   "docs",
+		Short: "List the documents with their participant attributes",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return a.withStore(func(s *coding.Store) error {
+				docs, err := s.Documents(a.ctx, all)
+				if err != nil {
+					return err
+				}
+				if asJSON {
+					if docs == nil {
+						docs = []coding.Document{}
+					}
+					return a.printJSON(map[string]any{"documents": docs})
+				}
+				if len(docs) == 0 {
+					fmt.Fprintln(a.stdout, "No documents yet: add some with 'qcode import FILES...'.")
+					return nil
+				}
+				cite, err := s.Setting(a.ctx, "cite", coding.DefaultCite)
+				if err != nil {
+					return err
+				}
+				tw := tabwriter.NewWriter(a.stdout, 0, 0, 2, ' ', 0)
+				fmt.Fprintln(tw, "NAME\tVER\tLANG\tWORDS\tTURNS\tCODINGS\tPARTICIPANT\tOTHER ATTRIBUTES")
+				for _, d := range docs {
+					ver := fmt.Sprint(d.Version)
+					if !d.Latest {
+						ver += " (old)"
+					}
+					fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%d\t%s\t%s\n", d.Name, ver, d.Lang, d.Words, d.Turns, d.Codings,
+						coding.Cite(cite, d.Attributes), oneLine(otherAttrs(cite, d.Attributes), 60))
+				}
+				return tw.Flush()
+			})
+		},
+	}
+	cmd.Flags().BoolVar(&all, "all", false, "include earlier versions of re-imported documents")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print as JSON")
+	return cmd
+}
+
+// otherAttrs lists the attributes the citation template does not use.
+func otherAttrs(cite string, attrs []coding.Attribute) string {
+	var parts []string
+	for _, at := range attrs {
+		if strings.Contains(strings.ToLower(cite), "{"+strings.ToLower(at.Key)+"}") {
+			continue
+		}
+		parts = append(parts, at.Key+"="+at.Value)
+	}
+	return strings.Join(parts, " ")
+}
+
+// showJSON is the stable shape of 'qcode show --json'.
+type showJSON struct {
+	Document coding.Document `json:"document"`
+	Text     string          `json:"text"`
+	Turns    []turnJSON      `json:"turns"`
+	Codings  []coding.Coding `json:"codings"`
+	Memos    []coding.Memo   `json:"memos"`
+}
+
+type turnJSON struct {
+	N       int    `json:"n"`
+	Speaker string `json:"speaker"`
+	Start   int    `json:"start"`
+	Body    int    `json:"body"`
+	End     int    `json:"end"`
+	Time    string `json:"time,omitempty"`
+	TimeMS  *int64 `json:"time_ms,omitempty"`
+	EndMS   *int64 `json:"end_ms,omitempty"`
+}
+
+func (a *app) showCmd() *cobra.Command {
+	var asJSON, plain bool
+	var coder string
+	cmd := &cobra.Command{
+		Use:   "show DOC",
+		Short: "Print a transcript with line numbers and its coded passages marked",
+		Long: `Show prints a document's text with line numbers. Each coded passage is
+marked inline as ⟦n … n⟧, and the codings are listed under the text with
+their code, coder and span (START:END in characters).
+
+DOC is a document's name (its latest version), NAME@VERSION, or its id.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return a.withStore(func(s *coding.Store) error {
+				d, err := s.Document(a.ctx, args[0], true)
+				if err != nil {
+					return err
+				}
+				turns, err := s.Turns(a.ctx, d.ID)
+				if err != nil {
+					return err
+				}
+				codings, err := s.Codings(a.ctx, coding.CodingFilter{DocID: d.ID, Coder: coder})
+				if err != nil {
+					return err
+				}
+				if asJSON {
+					out := showJSON{Document: d, Text: d.Text, Turns: []turnJSON{}, Codings: codings}
+					if out.Codings == nil {
+						out.Codings = []coding.Coding{}
+					}
+					for _, t := range turns {
+						tj := turnJSON{N: t.N, Speaker: t.Speaker, Start: t.Start, Body: t.Body, End: t.End}
+						if t.Time != nil {
+							ms := t.Time.Milliseconds()
+							tj.Time, tj.TimeMS = coding.FormatClock(*t.Time), &ms
+						}
+						if t.EndTime != nil {
+							ms := t.EndTime.Milliseconds()
+							tj.EndMS = &ms
+						}
+						out.Turns = append(out.Turns, tj)
+					}
+					if out.Memos, err = s.Memos(a.ctx, coding.TargetDocument, fmt.Sprint(d.ID)); err != nil {
+						return err
+					}
+					return a.printJSON(out)
+				}
+				cite, err := s.Setting(a.ctx, "cite", coding.DefaultCite)
+				if err != nil {
+					return err
+				}
+				a.renderDoc(d, turns, codings, cite, a.color(a.stdout) && !plain)
+				return nil
+			})
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the text, turns and codings as JSON")
+	cmd.Flags().BoolVar(&plain, "plain", false, "no colour")
+	cmd.Flags().StringVar(&coder, "only-coder", "", "show only this coder's codings")
+	return cmd
+}
+
+// renderDoc prints the numbered text with inline coding marks and a legend.
+func (a *app) renderDoc(d coding.Document, turns []coding.Turn, codings []coding.Coding, cite string, color bool) {
+	w := a.stdout
+	head := fmt.Sprintf("%s (version %d, %s, %d words, %d turns)", d.Name, d.Version, d.Lang, d.Words, len(turns))
+	fmt.Fprintln(w, paint(color, "1", head))
+	if at := coding.Cite(cite, d.Attributes); at != "" {
+		fmt.Fprintf(w, "(%s)\n", at)
+	}
+	fmt.Fprintln(w)
+
+	// Marks to insert, by code-point position: closes before opens at the
+	// same place, so adjacent codings read ⟦1 … 1⟧⟦2 … 2⟧.
+	type mark struct {
+		pos   int
+		open  bool
+		n     int
+		style string
+	}
+	var marks []mark
+	for i, c := range codings {
+		marks = append(marks, mark{c.Start, true, i + 1, ""}, mark{c.End, false, i + 1, ""})
+	}
+	sort.SliceStable(marks, func(i, j int) bool {
+		if marks[i].pos != marks[j].pos {
+			return marks[i].pos < marks[j].pos
+		}
+		return !marks[i].open && marks[j].open
+	})
+	labels := map[int]bool{}
+	times := map[int]string{}
+	hasTime := false
+	for _, t := range turns {
+		for p := t.Start; p < t.Body; p++ {
+			labels[p] = true
+		}
+		// Plain-text transcripts carry their timestamps in the text;
+		// subtitles do not, so show theirs in the margin.
+		if t.Time != nil && (d.Format == "vtt" || d.Format == "srt") {
+			times[t.Start] = coding.FormatClock(*t.Time)
+			hasTime = true
+		}
+	}
+	var b strings.Builder
+	line := 1
+	lineStart := true
+	mi := 0
+	pos := 0
+	inLabel := false
+	writePrefix := func() {
+		fmt.Fprintf(&b, "%s ", paint(color, "2", fmt.Sprintf("%5d", line)))
+		if hasTime {
+			t := times[pos]
+			if t == "" {
+				t = "        "
+			}
+			b.WriteString(paint(color, "36", t) + " ")
+		}
+		b.WriteString(paint(color, "2", "│") + " ")
+	}
+	for _, r := range d.Text {
+		for mi < len(marks) && marks[mi].pos == pos {
+			if lineStart {
+				writePrefix()
+				lineStart = false
+			}
+			m := marks[mi]
+			if m.open {
+				b.WriteString(paint(color, "33;1", fmt.Sprintf("⟦%d ", m.n)))
+			} else {
+				b.WriteString(paint(color, "33;1", fmt.Sprintf(" %d⟧", m.n)))
+			}
+			mi++
+		}
+		if r == '\n' {
+			if inLabel {
+				b.WriteString("\x1b[0m")
+				inLabel = false
+			}
+			b.WriteByte('\n')
+			line++
+			lineStart = true
+			pos++
+			continue
+		}
+		if lineStart {
+			writePrefix()
+			lineStart = false
+		}
+		if color && labels[pos] != inLabel {
+			if labels[pos] {
+				b.WriteString("\x1b[1;34m")
+			} else {
+				b.WriteString("\x1b[0m")
+			}
+			inLabel = labels[pos]
+		}
+		b.WriteRune(r)
+		pos++
+	}
+	for ; mi < len(marks); mi++ {
+		b.WriteString(paint(color, "33;1", fmt.Sprintf(" %d⟧", marks[mi].n)))
+	}
+	if inLabel {
+		b.WriteString("\x1b[0m")
+	}
+	fmt.Fprintln(w, strings.TrimRight(b.String(), "\n"))
+	if len(codings) == 0 {
+		fmt.Fprintln(w, "\nNo codings yet.")
+		return
+	}
+	fmt.Fprintf(w, "\n%s\n", paint(color, "1", "Codings"))
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	for i, c := range codings {
+		fmt.Fprintf(tw, "⟦%d⟧\t%s\t%s\t%d:%d\tline %d\tid %d\n", i+1, c.Code, c.Coder, c.Start, c.End, coding.LineOf(d.Text, c.Start), c.ID)
+	}
+	tw.Flush()
+}

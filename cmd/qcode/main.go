@@ -1,0 +1,22 @@
+// Command qcode codes interview transcripts: import them, read them, mark
+// passages with themes, and pull the quotes on a theme into a paper. Run
+// 'qcode --help' for the commands.
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "qcode:", err)
+		os.Exit(1)
+	}
+}

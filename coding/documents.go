@@ -1,0 +1,355 @@
+package coding
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/google/uuid"
+
+	"github.com/qcode-dev/qcode/transcripts"
+)
+
+// ImportFile is one transcript to add to the project.
+type ImportFile struct {
+	// Path is where the file came from; its base name names the document
+	// and chooses the reader.
+	Path string
+	// Data is the file's content.
+	Data []byte
+	// Lang overrides the language from the file and from detection.
+	Lang string
+	// Attributes override those found in the file.
+	Attributes []Attribute
+}
+
+// Import outcomes.
+const (
+	Imported   = "imported"
+	Unchanged  = "unchanged"
+	NewVersion = "new version"
+)
+
+// ImportResult says what Import did.
+type ImportResult struct {
+	Status   string   `json:"status"`
+	Document Document `json:"document"`
+}
+
+// Import parses f and adds it to the project in one transaction, copying
+// the original into sources/. A file whose bytes are already in the
+// project is left alone (Unchanged); a changed file whose name matches a
+// document becomes that document's next version, with the earlier
+// version's codings untouched and its attributes carried over. On any
+// error the project is unchanged.
+func (s *Store) Import(ctx context.Context, f ImportFile) (ImportResult, error) {
+	base := filepath.Base(f.Path)
+	sum := sha256.Sum256(f.Data)
+	srcSum := hex.EncodeToString(sum[:])
+
+	var existing int64
+	err := s.db.QueryRowContext(ctx, "SELECT id FROM documents WHERE source_sha256 = ? ORDER BY id LIMIT 1", srcSum).Scan(&existing)
+	switch {
+	case err == nil:
+		d, err := s.documentByID(ctx, s.db, existing)
+		if err != nil {
+			return ImportResult{}, fmt.Errorf("import %s: %w", f.Path, err)
+		}
+		return ImportResult{Status: Unchanged, Document: d}, nil
+	case !errors.Is(err, sql.ErrNoRows):
+		return ImportResult{}, fmt.Errorf("import %s: %w", f.Path, mapErr(err))
+	}
+
+	doc, err := transcripts.Parse(base, f.Data)
+	if err != nil {
+		return ImportResult{}, fmt.Errorf("import %s: %w", f.Path, err)
+	}
+	ext := filepath.Ext(base)
+	name := strings.TrimSpace(strings.TrimSuffix(base, ext))
+	if name == "" {
+		return ImportResult{}, fmt.Errorf("import %s: %w: file name gives no document name", f.Path, ErrInvalid)
+	}
+	lang := strings.ToLower(f.Lang)
+	if lang == "" {
+		lang = doc.Lang
+	}
+	if lang == "" {
+		lang = transcripts.DetectLanguage(doc.Text)
+	}
+	textSum := sha256.Sum256([]byte(doc.Text))
+
+	var res ImportResult
+	var written string
+	err = s.tx(ctx, func(tx *sql.Tx) error {
+		var version int
+		var prev sql.NullInt64
+		if err := tx.QueryRowContext(ctx,
+			"SELECT coalesce(max(version), 0), (SELECT id FROM documents WHERE name = ?1 ORDER BY version DESC LIMIT 1) FROM documents WHERE name = ?1",
+			name).Scan(&version, &prev); err != nil {
+			return err
+		}
+		version++
+		res.Status = Imported
+		if version > 1 {
+			res.Status = NewVersion
+		}
+		coder, err := s.coderID(ctx, tx, s.coder)
+		if err != nil {
+			return err
+		}
+		source, err := s.writeSource(name, ext, version, f.Data)
+		if err != nil {
+			return err
+		}
+		written = source
+		r, err := tx.ExecContext(ctx, `INSERT INTO documents
+			(guid, name, version, format, lang, source, source_sha256, text, text_sha256, length, words, imported_at, imported_by)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			uuid.NewString(), name, version, doc.Format, lang, source, srcSum, doc.Text,
+			hex.EncodeToString(textSum[:]), utf8.RuneCountInString(doc.Text), countWords(doc.Text), s.stamp(), coder)
+		if err != nil {
+			return err
+		}
+		id, _ := r.LastInsertId()
+		if err := insertTurns(ctx, tx, id, doc.Turns); err != nil {
+			return err
+		}
+		attrs := make([]Attribute, 0, len(doc.Attributes))
+		for _, a := range doc.Attributes {
+			attrs = append(attrs, Attribute{Key: a.Key, Value: a.Value, Type: InferType(a.Value)})
+		}
+		if prev.Valid {
+			old, err := attributesOf(ctx, tx, prev.Int64)
+			if err != nil {
+				return err
+			}
+			attrs = mergeAttributes(old, attrs)
+		}
+		attrs = mergeAttributes(attrs, f.Attributes)
+		for i, a := range attrs {
+			if _, err := tx.ExecContext(ctx,
+				"INSERT INTO attributes (doc_id, key, type, value, position) VALUES (?, ?, ?, ?, ?)",
+				id, a.Key, a.Type, a.Value, i); err != nil {
+				return err
+			}
+		}
+		res.Document, err = s.documentByID(ctx, tx, id)
+		return err
+	})
+	if err != nil {
+		if written != "" {
+			os.Remove(filepath.Join(s.dir, SourcesDir, written))
+		}
+		return ImportResult{}, fmt.Errorf("import %s: %w", f.Path, err)
+	}
+	return res, nil
+}
+
+// writeSource copies an original file into sources/, private, under a
+// name no other document uses.
+func (s *Store) writeSource(name, ext string, version int, data []byte) (string, error) {
+	dir := filepath.Join(s.dir, SourcesDir)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", err
+	}
+	file := name + ext
+	if version > 1 {
+		file = fmt.Sprintf("%s.v%d%s", name, version, ext)
+	}
+	for i := 2; ; i++ {
+		f, err := os.OpenFile(filepath.Join(dir, file), os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+		if errors.Is(err, fs.ErrExist) {
+			file = fmt.Sprintf("%s.v%d-%d%s", name, version, i, ext)
+			continue
+		}
+		if err != nil {
+			return "", err
+		}
+		_, err = f.Write(data)
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			os.Remove(f.Name())
+			return "", err
+		}
+		return file, nil
+	}
+}
+
+func insertTurns(ctx context.Context, tx *sql.Tx, docID int64, turns []transcripts.Turn) error {
+	if len(turns) == 0 {
+		return nil
+	}
+	stmt, err := tx.PrepareContext(ctx,
+		"INSERT INTO turns (doc_id, n, speaker, start, body, end, time_ms, end_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+	if err != nil {
+		return err
+	}
+	defer stmt.Close()
+	for i, t := range turns {
+		var tm, em any
+		if t.HasTime {
+			tm = t.Time.Milliseconds()
+			if t.EndTime > 0 {
+				em = t.EndTime.Milliseconds()
+			}
+		}
+		if _, err := stmt.ExecContext(ctx, docID, i+1, t.Speaker, t.Start, t.Body, t.End, tm, em); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+const docColumns = `d.id, d.guid, d.name, d.version, d.format, d.lang, d.source, d.source_sha256,
+	d.text_sha256, d.length, d.words, d.imported_at,
+	(SELECT count(*) FROM turns t WHERE t.doc_id = d.id),
+	(SELECT count(*) FROM codings c WHERE c.doc_id = d.id),
+	d.version = (SELECT max(version) FROM documents v WHERE v.name = d.name)`
+
+func scanDoc(row interface{ Scan(...any) error }) (Document, error) {
+	var d Document
+	var at string
+	err := row.Scan(&d.ID, &d.GUID, &d.Name, &d.Version, &d.Format, &d.Lang, &d.Source, &d.SourceSHA256,
+		&d.TextSHA256, &d.Length, &d.Words, &at, &d.Turns, &d.Codings, &d.Latest)
+	d.ImportedAt = parseStamp(at)
+	return d, err
+}
+
+func (s *Store) documentByID(ctx context.Context, q querier, id int64) (Document, error) {
+	d, err := scanDoc(q.QueryRowContext(ctx, "SELECT "+docColumns+" FROM documents d WHERE d.id = ?", id))
+	if err != nil {
+		return Document{}, mapErr(err)
+	}
+	d.Attributes, err = attributesOf(ctx, q, id)
+	return d, err
+}
+
+// Documents lists the documents, by name; only the latest version of each
+// unless all is set.
+func (s *Store) Documents(ctx context.Context, all bool) ([]Document, error) {
+	var docs []Document
+	err := s.read(ctx, func(q querier) error {
+		where := ""
+		if !all {
+			where = " WHERE d.version = (SELECT max(version) FROM documents v WHERE v.name = d.name)"
+		}
+		rows, err := q.QueryContext(ctx, "SELECT "+docColumns+" FROM documents d"+where+" ORDER BY d.name, d.version")
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			d, err := scanDoc(rows)
+			if err != nil {
+				rows.Close()
+				return err
+			}
+			docs = append(docs, d)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		attrs, err := allAttributes(ctx, q)
+		if err != nil {
+			return err
+		}
+		for i := range docs {
+			docs[i].Attributes = attrs[docs[i].ID]
+		}
+		return nil
+	})
+	return docs, err
+}
+
+// Document finds a document by reference: its name (the latest version),
+// NAME@VERSION, or its numeric id. withText also loads the text.
+func (s *Store) Document(ctx context.Context, ref string, withText bool) (Document, error) {
+	id, err := resolveDoc(ctx, s.db, ref)
+	if err != nil {
+		return Document{}, err
+	}
+	d, err := s.documentByID(ctx, s.db, id)
+	if err != nil {
+		return Document{}, err
+	}
+	if withText {
+		if err := s.db.QueryRowContext(ctx, "SELECT text FROM documents WHERE id = ?", id).Scan(&d.Text); err != nil {
+			return Document{}, mapErr(err)
+		}
+	}
+	return d, nil
+}
+
+// DocumentText returns a document's stored text.
+func (s *Store) DocumentText(ctx context.Context, id int64) (string, error) {
+	var t string
+	err := s.db.QueryRowContext(ctx, "SELECT text FROM documents WHERE id = ?", id).Scan(&t)
+	return t, mapErr(err)
+}
+
+func resolveDoc(ctx context.Context, q querier, ref string) (int64, error) {
+	ref = strings.TrimSpace(ref)
+	if ref == "" {
+		return 0, fmt.Errorf("%w: empty document name", ErrInvalid)
+	}
+	var id int64
+	try := func(query string, args ...any) bool {
+		return q.QueryRowContext(ctx, query, args...).Scan(&id) == nil
+	}
+	if name, v, ok := strings.Cut(ref, "@"); ok {
+		if n, err := strconv.Atoi(v); err == nil && try("SELECT id FROM documents WHERE name = ? AND version = ?", name, n) {
+			return id, nil
+		}
+	}
+	if try("SELECT id FROM documents WHERE name = ? ORDER BY version DESC LIMIT 1", ref) ||
+		try("SELECT id FROM documents WHERE name = ? COLLATE NOCASE ORDER BY version DESC LIMIT 1", ref) {
+		return id, nil
+	}
+	if n, err := strconv.ParseInt(strings.TrimPrefix(ref, "#"), 10, 64); err == nil && try("SELECT id FROM documents WHERE id = ?", n) {
+		return id, nil
+	}
+	return 0, fmt.Errorf("document %q: %w (see 'qcode docs')", ref, ErrNotFound)
+}
+
+// Turns returns a document's speaker turns in order.
+func (s *Store) Turns(ctx context.Context, docID int64) ([]Turn, error) {
+	return turnsOf(ctx, s.db, docID)
+}
+
+func turnsOf(ctx context.Context, q querier, docID int64) ([]Turn, error) {
+	rows, err := q.QueryContext(ctx,
+		"SELECT n, speaker, start, body, end, time_ms, end_ms FROM turns WHERE doc_id = ? ORDER BY n", docID)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	defer rows.Close()
+	var ts []Turn
+	for rows.Next() {
+		var t Turn
+		var tm, em sql.NullInt64
+		if err := rows.Scan(&t.N, &t.Speaker, &t.Start, &t.Body, &t.End, &tm, &em); err != nil {
+			return nil, mapErr(err)
+		}
+		if tm.Valid {
+			d := msDuration(tm.Int64)
+			t.Time = &d
+		}
+		if em.Valid {
+			d := msDuration(em.Int64)
+			t.EndTime = &d
+		}
+		ts = append(ts, t)
+	}
+	return ts, mapErr(rows.Err())
+}

@@ -1,0 +1,208 @@
+package coding
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+)
+
+// DefaultCite is the attribution template of a new project.
+const DefaultCite = "{gender}, {age}, {occupation}"
+
+// Quote is a coded passage ready to cite.
+type Quote struct {
+	CodingID    int64  `json:"coding_id"`
+	Code        string `json:"code"`
+	Document    string `json:"document"`
+	Version     int    `json:"version"`
+	Start       int    `json:"start"`
+	End         int    `json:"end"`
+	Line        int    `json:"line"`
+	Turn        int    `json:"turn,omitempty"`
+	Speaker     string `json:"speaker"`
+	Time        string `json:"time,omitempty"`
+	Coder       string `json:"coder"`
+	Text        string `json:"text"`
+	Attribution string `json:"attribution"`
+	Memo        string `json:"memo,omitempty"`
+}
+
+// QuoteOptions filter and shape Quotes.
+type QuoteOptions struct {
+	// Coder keeps one coder's codings.
+	Coder string
+	// Cite is the attribution template; "" uses the project's setting.
+	Cite string
+	// NoSubcodes leaves out codings of the codes' descendants.
+	NoSubcodes bool
+}
+
+// Quotes returns every passage coded with the named codes (and their
+// sub-codes), in document order, with speaker, position and attribution.
+func (s *Store) Quotes(ctx context.Context, codeRefs []string, opt QuoteOptions) ([]Quote, error) {
+	cite := opt.Cite
+	if cite == "" {
+		var err error
+		if cite, err = s.Setting(ctx, "cite", DefaultCite); err != nil {
+			return nil, err
+		}
+	}
+	var quotes []Quote
+	err := s.read(ctx, func(q querier) error {
+		codes, err := loadCodebook(ctx, q, false)
+		if err != nil {
+			return err
+		}
+		seen := map[int64]bool{}
+		var ids []int64
+		for _, ref := range codeRefs {
+			i, err := findCode(codes, ref)
+			if err != nil {
+				return err
+			}
+			sel := []int64{codes[i].ID}
+			if !opt.NoSubcodes {
+				sel = Subtree(codes, codes[i])
+			}
+			for _, id := range sel {
+				if !seen[id] {
+					seen[id] = true
+					ids = append(ids, id)
+				}
+			}
+		}
+		codings, err := codingsOf(ctx, q, CodingFilter{CodeIDs: ids, Coder: opt.Coder})
+		if err != nil {
+			return err
+		}
+		memos := map[int64]string{}
+		rows, err := q.QueryContext(ctx, "SELECT target_id, text FROM memos WHERE target = 'coding' ORDER BY id")
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var id int64
+			var t string
+			if err := rows.Scan(&id, &t); err != nil {
+				rows.Close()
+				return err
+			}
+			if memos[id] != "" {
+				t = memos[id] + "\n" + t
+			}
+			memos[id] = t
+		}
+		rows.Close()
+		type docInfo struct {
+			text    string
+			version int
+			turns   []Turn
+			attrs   []Attribute
+		}
+		docs := map[int64]*docInfo{}
+		for _, c := range codings {
+			d := docs[c.DocID]
+			if d == nil {
+				d = &docInfo{}
+				if err := q.QueryRowContext(ctx, "SELECT text, version FROM documents WHERE id = ?", c.DocID).Scan(&d.text, &d.version); err != nil {
+					return err
+				}
+				if d.turns, err = turnsOf(ctx, q, c.DocID); err != nil {
+					return err
+				}
+				if d.attrs, err = attributesOf(ctx, q, c.DocID); err != nil {
+					return err
+				}
+				docs[c.DocID] = d
+			}
+			qt := Quote{CodingID: c.ID, Code: c.Code, Document: c.Document, Version: d.version,
+				Start: c.Start, End: c.End, Coder: c.Coder, Memo: memos[c.ID],
+				Text: Slice(d.text, c.Start, c.End), Line: LineOf(d.text, c.Start),
+				Attribution: Cite(cite, d.attrs)}
+			if t := TurnAt(d.turns, c.Start); t != nil {
+				qt.Turn, qt.Speaker = t.N, t.Speaker
+				if t.Time != nil {
+					qt.Time = FormatClock(*t.Time)
+				}
+			}
+			quotes = append(quotes, qt)
+		}
+		return nil
+	})
+	return quotes, err
+}
+
+// TurnAt returns the turn that holds the code point at pos, or nil.
+func TurnAt(turns []Turn, pos int) *Turn {
+	i := sort.Search(len(turns), func(i int) bool { return turns[i].End > pos })
+	if i < len(turns) && turns[i].Start <= pos {
+		return &turns[i]
+	}
+	return nil
+}
+
+// FormatClock renders a duration as HH:MM:SS.
+func FormatClock(d time.Duration) string {
+	s := int(d / time.Second)
+	return fmt.Sprintf("%02d:%02d:%02d", s/3600, s/60%60, s%60)
+}
+
+// Cite fills a template such as "{gender}, {age}, {occupation}" from the
+// attributes. A placeholder with no value is dropped together with the
+// separator before it (or after it, when it comes first), so missing data
+// never leaves ", ," behind.
+func Cite(template string, attrs []Attribute) string {
+	vals := make(map[string]string, len(attrs))
+	for _, a := range attrs {
+		vals[strings.ToLower(a.Key)] = a.Value
+	}
+	type part struct {
+		text  string
+		field bool
+	}
+	var parts []part
+	rest := template
+	for {
+		i := strings.Index(rest, "{")
+		j := strings.Index(rest[max(i, 0):], "}")
+		if i < 0 || j < 0 {
+			parts = append(parts, part{text: rest})
+			break
+		}
+		j += i
+		parts = append(parts, part{text: rest[:i]}, part{text: rest[i+1 : j], field: true})
+		rest = rest[j+1:]
+	}
+	var b strings.Builder
+	pending := ""
+	wrote := false
+	for _, p := range parts {
+		if !p.field {
+			pending += p.text
+			continue
+		}
+		v := strings.TrimSpace(vals[strings.ToLower(strings.TrimSpace(p.text))])
+		if v == "" {
+			if wrote {
+				pending = ""
+			}
+			continue
+		}
+		if wrote || strings.TrimSpace(pending) != "" && !isSeparator(pending) {
+			b.WriteString(pending)
+		}
+		pending = ""
+		b.WriteString(v)
+		wrote = true
+	}
+	if wrote || !isSeparator(pending) {
+		b.WriteString(pending)
+	}
+	return strings.TrimSpace(b.String())
+}
+
+func isSeparator(s string) bool {
+	return strings.Trim(s, " ,;/-–—|") == ""
+}

@@ -1,0 +1,193 @@
+package transcripts
+
+import (
+	"encoding/xml"
+	"io"
+	"strconv"
+)
+
+// XML namespaces of the parts of an .odt that are read.
+const (
+	nsODFText   = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
+	nsODFOffice = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+	nsODFMeta   = "urn:oasis:names:tc:opendocument:xmlns:meta:1.0"
+	nsDC        = "http://purl.org/dc/elements/1.1/"
+)
+
+// maxODFSpaces caps the count of one text:s element, which says how many
+// spaces it stands for; a hostile file could otherwise ask for billions.
+const maxODFSpaces = 1024
+
+// odtMeta maps the elements of meta.xml to attribute keys. The author is
+// meta:initial-creator; dc:creator (who saved last) is the fallback.
+var odtMeta = map[xml.Name]string{
+	{Space: nsDC, Local: "title"}:                "title",
+	{Space: nsODFMeta, Local: "initial-creator"}: "author",
+	{Space: nsDC, Local: "subject"}:              "subject",
+	{Space: nsDC, Local: "description"}:          "description",
+	{Space: nsODFMeta, Local: "keyword"}:         "keywords",
+	{Space: nsODFMeta, Local: "creation-date"}:   "created",
+	{Space: nsDC, Local: "language"}:             "language",
+}
+
+// parseODT reads an OpenDocument text: the paragraphs and headings of
+// content.xml, one line each, and the metadata of meta.xml as attributes.
+//
+// White space in paragraphs is collapsed as ODF prescribes (text:s, text:tab
+// and text:line-break give the spaces, tab and "\n" that survive). Empty
+// paragraphs are dropped. Footnotes, comments (office:annotation) and the
+// deleted text kept for tracked changes are left out. meta.xml gives
+// "title", "author", "subject", "description", "keywords", "created" and
+// "language" (which also sets Document.Lang); each meta:user-defined field
+// gives an attribute named after it.
+func parseODT(data []byte) (*Document, error) {
+	zr, err := openArchive(data, ".odt")
+	if err != nil {
+		return nil, err
+	}
+	f := findFile(zr, "content.xml")
+	if f == nil {
+		return nil, errorf(ErrMalformed, "not a valid .odt: no content.xml")
+	}
+	p, err := openXMLPart(f, ".odt", MaxInputSize)
+	if err != nil {
+		return nil, err
+	}
+	text, err := odtText(p)
+	p.Close()
+	if err != nil {
+		return nil, err
+	}
+	doc := &Document{Text: text}
+	var meta metaAttrs
+	creator := ""
+	err = readProps(zr, ".odt", "meta.xml", func(depth int, start xml.StartElement, text string) {
+		if depth != 3 {
+			return
+		}
+		switch {
+		case start.Name == xml.Name{Space: nsODFMeta, Local: "user-defined"}:
+			meta.add(attr(start, "name"), text)
+		case start.Name == xml.Name{Space: nsDC, Local: "creator"}:
+			creator = text
+		default:
+			if key, ok := odtMeta[start.Name]; ok {
+				meta.add(key, text)
+			}
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	if !hasKey(meta.attrs, "author") {
+		meta.add("author", creator)
+	}
+	doc.Attributes = meta.attrs
+	setLangFromAttrs(doc, "language")
+	doc.Turns = detectTurns(text, eachLine)
+	return doc, nil
+}
+
+func hasKey(attrs []Attribute, key string) bool {
+	for _, a := range attrs {
+		if a.Key == key {
+			return true
+		}
+	}
+	return false
+}
+
+// odtText extracts the paragraphs and headings of content.xml.
+func odtText(p *xmlPart) (string, error) {
+	var lb lineBuilder
+	inPara := 0
+	// collapse is set after a space that came from character data (or at
+	// the start of a paragraph): further white space is dropped.
+	collapse := true
+	for {
+		tok, err := p.token()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return "", err
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			switch t.Name.Space {
+			case nsODFOffice:
+				if t.Name.Local == "annotation" || t.Name.Local == "annotation-end" {
+					if err := p.skip(); err != nil {
+						return "", err
+					}
+				}
+				continue
+			case nsODFText:
+			default:
+				continue
+			}
+			switch t.Name.Local {
+			case "p", "h":
+				lb.endParagraph()
+				inPara++
+				collapse = true
+			case "s":
+				if inPara > 0 {
+					n := 1
+					if c := attr(t, "c"); c != "" {
+						if v, err := strconv.Atoi(c); err == nil {
+							n = min(max(v, 1), maxODFSpaces)
+						}
+					}
+					for range n {
+						lb.write(" ")
+					}
+					collapse = false
+					if lb.size() > MaxInputSize {
+						return "", tooLarge()
+					}
+				}
+			case "tab":
+				if inPara > 0 {
+					lb.write("\t")
+					collapse = false
+				}
+			case "line-break":
+				if inPara > 0 {
+					lb.write("\n")
+					collapse = true
+				}
+			case "note", "tracked-changes", "note-citation":
+				if err := p.skip(); err != nil {
+					return "", err
+				}
+			}
+		case xml.EndElement:
+			if t.Name.Space == nsODFText && (t.Name.Local == "p" || t.Name.Local == "h") {
+				lb.endParagraph()
+				inPara = max(inPara-1, 0)
+				collapse = true
+			}
+		case xml.CharData:
+			if inPara == 0 {
+				continue
+			}
+			for _, c := range t {
+				if c == ' ' || c == '\t' || c == '\n' || c == '\r' {
+					if collapse {
+						continue
+					}
+					c = ' '
+					collapse = true
+				} else {
+					collapse = false
+				}
+				lb.cur = append(lb.cur, c)
+			}
+			if lb.size() > MaxInputSize {
+				return "", tooLarge()
+			}
+		}
+	}
+	return lb.finish()
+}

@@ -1,0 +1,120 @@
+package transcripts
+
+import (
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strings"
+)
+
+// The sentinel errors below classify why a file was refused. Parse returns
+// errors that match them under errors.Is while stating the details
+// (offsets, sizes, line numbers) in their own message. Messages never name
+// the file: the caller adds that.
+var (
+	// ErrUnsupported is returned for a file extension (or a recognisable
+	// format, such as RTF) that qcode has no reader for.
+	ErrUnsupported = errors.New("unsupported format")
+	// ErrEmpty is returned for a file without any transcript text: zero
+	// bytes, only white space, only front matter, or no paragraphs or cues.
+	ErrEmpty = errors.New("empty file")
+	// ErrBinary is returned for a text format whose bytes are binary: a NUL
+	// byte or the signature of a known binary format (PNG, PDF, ZIP...).
+	ErrBinary = errors.New("binary file")
+	// ErrEncoding is returned for text that is neither valid UTF-8 nor
+	// UTF-16 with a byte order mark.
+	ErrEncoding = errors.New("invalid text encoding")
+	// ErrTooLarge is returned for input, or a part of an archive once
+	// inflated, beyond the size qcode accepts (see MaxInputSize).
+	ErrTooLarge = errors.New("file too large")
+	// ErrMalformed is returned for a file whose structure is broken or
+	// refused: a corrupt archive, XML with a DOCTYPE, invalid front matter,
+	// a bad subtitle timing line.
+	ErrMalformed = errors.New("malformed file")
+)
+
+// MaxInputSize is the largest input Parse accepts, in bytes; it is also the
+// cap on the inflated size of the main XML part of a .docx or .odt and on
+// the text a reader produces.
+const MaxInputSize = 64 << 20
+
+// kindError is an error with its own message that matches one of the
+// sentinels above under errors.Is.
+type kindError struct {
+	kind error
+	msg  string
+}
+
+func (e *kindError) Error() string { return e.msg }
+func (e *kindError) Unwrap() error { return e.kind }
+
+// errorf formats a message and classifies it as kind.
+func errorf(kind error, format string, args ...any) error {
+	return &kindError{kind: kind, msg: fmt.Sprintf(format, args...)}
+}
+
+// readers maps a lower-case file extension to its reader and format name.
+var readers = map[string]struct {
+	format string
+	read   func(data []byte) (*Document, error)
+}{
+	".txt":      {"txt", parsePlain},
+	".md":       {"md", parsePlain},
+	".markdown": {"md", parsePlain},
+	".docx":     {"docx", parseDocx},
+	".odt":      {"odt", parseODT},
+	".vtt":      {"vtt", parseVTT},
+	".srt":      {"srt", parseSRT},
+}
+
+// Supported reports whether Parse has a reader for name's extension
+// (compared case-insensitively).
+func Supported(name string) bool {
+	_, ok := readers[strings.ToLower(filepath.Ext(name))]
+	return ok
+}
+
+// Parse reads data as a transcript, choosing the reader by the extension of
+// name (case-insensitive): .txt, .md and .markdown are plain text with
+// optional YAML front matter; .docx and .odt are word-processor documents;
+// .vtt and .srt are subtitles. Only the extension of name is used; no file
+// is opened. An unknown extension gives an error matching ErrUnsupported.
+//
+// Parse does not guess the language: Document.Lang is set only when the
+// file's metadata names it (see DetectLanguage).
+func Parse(name string, data []byte) (*Document, error) {
+	ext := strings.ToLower(filepath.Ext(name))
+	r, ok := readers[ext]
+	if !ok {
+		if ext == "" {
+			return nil, errorf(ErrUnsupported, "unsupported format (no file extension)")
+		}
+		return nil, errorf(ErrUnsupported, "unsupported format %s", ext)
+	}
+	if len(data) > MaxInputSize {
+		return nil, errorf(ErrTooLarge, "file is larger than %d MiB (%d bytes)", MaxInputSize>>20, len(data))
+	}
+	doc, err := r.read(data)
+	if err != nil {
+		return nil, err
+	}
+	doc.Format = r.format
+	return doc, nil
+}
+
+// parsePlain reads .txt and .md: decoded text, optional front matter, and
+// turns found by their labels.
+func parsePlain(data []byte) (*Document, error) {
+	text, err := decodeText(data)
+	if err != nil {
+		return nil, err
+	}
+	doc := &Document{}
+	text, err = splitFrontMatter(text, doc)
+	if err != nil {
+		return nil, err
+	}
+	doc.Text = text
+	doc.Turns = detectTurns(text, paragraphs)
+	return doc, nil
+}

@@ -1,0 +1,605 @@
+package transcripts
+
+import (
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+)
+
+// lineMode says what an unlabelled paragraph is.
+type lineMode uint8
+
+const (
+	// paragraphs: blocks of non-blank lines separated by blank lines (.txt, .md).
+	paragraphs lineMode = iota
+	// eachLine: every non-blank line (.docx, .odt, where a line is a paragraph).
+	eachLine
+)
+
+// maxNameRunes is the longest speaker name accepted in a label.
+const maxNameRunes = 40
+
+// label is what parseLabel finds at the start of a line. Offsets are bytes
+// within the line.
+type label struct {
+	start     int // first non-blank byte: the timestamp or the label
+	afterTime int // after the leading timestamp and its blanks (start if none)
+	body      int // after the label's colon and blanks: where speech starts
+	speaker   string
+	time      time.Duration
+	hasTime   bool
+	known     bool // a label that counts even once (Q, Interviewer, SPEAKER_00...)
+	timeAlone bool // the line is a timestamp and nothing else
+}
+
+// candidate is a label found on a line of the text.
+type candidate struct {
+	label
+	line int // 0-based line number
+	pos  int // byte offset of the line in the text
+}
+
+// detectTurns finds the speaker turns of text (NFC, LF line endings).
+//
+// A turn starts at a line that begins with an optional timestamp ([01:02:03],
+// (01:02), 01:02:03.500...) and a speaker label: Name followed by ":" and a
+// blank or the end of the line, **Name:** or **Name**: in Markdown bold,
+// [SPEAKER_00] as WhisperX writes it, "Name (01:02):" with the time after
+// the name, or a line holding only a name and a time ("Speaker 1  0:03", as
+// Otter exports, the speech on the next lines). Known labels (Q, A, I, R,
+// Interviewer, Respondent, their Russian forms, SPEAKER_nn) always count;
+// any other name (1–3 words, at most 40 characters, starting with an
+// upper-case letter, no sentence punctuation) counts only when it labels at
+// least two lines of the document, so that a lone "Note:" stays text.
+//
+// A turn runs to the last non-blank line before the next label, over blank
+// lines and unlabelled paragraphs. A line starting with a timestamp but no
+// label continues the current turn; when such a line holds only a timestamp
+// and the next line is a label without one, the turn starts at the
+// timestamp line and takes its time. Text before the first label belongs to
+// no turn.
+//
+// Without any label, every paragraph is a turn with an empty Speaker (in
+// eachLine mode every line), and a line starting with a timestamp starts a
+// turn too; such a turn has the timestamp's time and its Body after the
+// timestamp (Body == Start otherwise).
+func detectTurns(text string, mode lineMode) []Turn {
+	var cands []candidate
+	var counts map[string]int
+	labelled := false
+	line := 0
+	for pos := 0; pos < len(text); line++ {
+		end := strings.IndexByte(text[pos:], '\n')
+		if end < 0 {
+			end = len(text)
+		} else {
+			end += pos
+		}
+		if l, ok := parseLabel(text[pos:end]); ok {
+			if l.speaker != "" {
+				if l.known {
+					labelled = true
+				} else {
+					if counts == nil {
+						counts = make(map[string]int)
+					}
+					counts[l.speaker]++
+				}
+			}
+			cands = append(cands, candidate{label: l, line: line, pos: pos})
+		}
+		pos = end + 1
+	}
+	accept := func(c *candidate) bool {
+		return c.speaker != "" && (c.known || counts[c.speaker] >= 2)
+	}
+	if !labelled {
+		for i := range cands {
+			if accept(&cands[i]) {
+				labelled = true
+				break
+			}
+		}
+	}
+	if !labelled {
+		return paragraphTurns(text, mode, cands)
+	}
+	return labelledTurns(text, cands, accept)
+}
+
+// labelledTurns builds the turns that start at the accepted labels.
+func labelledTurns(text string, cands []candidate, accept func(*candidate) bool) []Turn {
+	type start struct {
+		start, body int // absolute byte offsets
+		speaker     string
+		time        time.Duration
+		hasTime     bool
+	}
+	var starts []start
+	for i := range cands {
+		c := &cands[i]
+		if !accept(c) {
+			continue
+		}
+		s := start{start: c.pos + c.start, body: c.pos + c.body, speaker: c.speaker, time: c.time, hasTime: c.hasTime}
+		if !c.hasTime && i > 0 {
+			if p := &cands[i-1]; p.timeAlone && p.line == c.line-1 {
+				s.start, s.time, s.hasTime = p.pos+p.start, p.time, true
+			}
+		}
+		starts = append(starts, s)
+	}
+	turns := make([]Turn, 0, len(starts))
+	rc := runeCounter{s: text}
+	for i, s := range starts {
+		limit := len(text)
+		if i+1 < len(starts) {
+			limit = starts[i+1].start
+		}
+		end := trimSpaceLeft(text, s.start, limit)
+		body := min(skipSpace(text, s.body, end), end)
+		t := Turn{Speaker: s.speaker, Time: s.time, HasTime: s.hasTime}
+		t.Start = rc.at(s.start)
+		t.Body = rc.at(body)
+		t.End = rc.at(end)
+		turns = append(turns, t)
+	}
+	return turns
+}
+
+// paragraphTurns builds the turns of a text without speaker labels: one per
+// paragraph (or line), and one per line that starts with a timestamp.
+func paragraphTurns(text string, mode lineMode, cands []candidate) []Turn {
+	var turns []Turn
+	rc := runeCounter{s: text}
+	open := false     // a turn is being built
+	inPara := false   // the previous line was not blank
+	joinNext := false // the open turn is a lone timestamp: the next line joins it
+	var start, bodyFrom, last int
+	var cur Turn
+	finish := func() {
+		if !open {
+			return
+		}
+		body := min(skipSpace(text, bodyFrom, last), last)
+		cur.Start = rc.at(start)
+		cur.Body = rc.at(body)
+		cur.End = rc.at(last)
+		turns = append(turns, cur)
+		open = false
+	}
+	ci := 0
+	for pos := 0; pos < len(text); {
+		end := strings.IndexByte(text[pos:], '\n')
+		if end < 0 {
+			end = len(text)
+		} else {
+			end += pos
+		}
+		first := skipSpace(text, pos, end)
+		if first == end {
+			inPara = false
+			pos = end + 1
+			continue
+		}
+		for ci < len(cands) && cands[ci].pos < pos {
+			ci++
+		}
+		var ts *candidate
+		if ci < len(cands) && cands[ci].pos == pos && cands[ci].hasTime {
+			ts = &cands[ci]
+		}
+		newTurn := ts != nil || (!joinNext && (!inPara || mode == eachLine))
+		if newTurn {
+			finish()
+			open, joinNext = true, false
+			start, bodyFrom = first, first
+			cur = Turn{}
+			if ts != nil {
+				bodyFrom = max(pos+ts.afterTime, first)
+				cur.Time, cur.HasTime = ts.time, true
+				joinNext = ts.timeAlone
+			}
+		} else {
+			joinNext = false
+		}
+		last = trimSpaceLeft(text, pos, end)
+		inPara = true
+		pos = end + 1
+	}
+	finish()
+	return turns
+}
+
+// runeCounter converts increasing byte offsets of s into code-point offsets,
+// counting each byte once.
+type runeCounter struct {
+	s          string
+	byte, rune int
+}
+
+func (c *runeCounter) at(b int) int {
+	c.rune += utf8.RuneCountInString(c.s[c.byte:b])
+	c.byte = b
+	return c.rune
+}
+
+// trimSpaceLeft returns the end of s[lo:hi] without its trailing white space.
+func trimSpaceLeft(s string, lo, hi int) int {
+	for hi > lo {
+		c := s[hi-1]
+		if c < utf8.RuneSelf {
+			if c != ' ' && c != '\t' && c != '\n' && c != '\v' && c != '\f' && c != '\r' {
+				return hi
+			}
+			hi--
+			continue
+		}
+		r, size := utf8.DecodeLastRuneInString(s[lo:hi])
+		if !unicode.IsSpace(r) {
+			return hi
+		}
+		hi -= size
+	}
+	return hi
+}
+
+// skipSpace returns the offset of the first non-white-space byte of s[b:hi],
+// or hi (or b, if b > hi).
+func skipSpace(s string, b, hi int) int {
+	for b < hi {
+		c := s[b]
+		if c < utf8.RuneSelf {
+			if c != ' ' && c != '\t' && c != '\n' && c != '\v' && c != '\f' && c != '\r' {
+				return b
+			}
+			b++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[b:hi])
+		if !unicode.IsSpace(r) {
+			return b
+		}
+		b += size
+	}
+	return b
+}
+
+// skipBlanks returns the offset of the first byte of s from i on that is not
+// a space or a tab.
+func skipBlanks(s string, i int) int {
+	for i < len(s) && (s[i] == ' ' || s[i] == '\t') {
+		i++
+	}
+	return i
+}
+
+// parseLabel reads the optional timestamp and the speaker label at the start
+// of line. It reports false for a line with neither.
+func parseLabel(line string) (l label, ok bool) {
+	i := skipBlanks(line, 0)
+	if i == len(line) {
+		return l, false
+	}
+	// Most lines of speech start with something that cannot begin a
+	// timestamp or a label; reject them before any real work.
+	c := line[i]
+	if !(c == '[' || c == '(' || c == '*' || isDigit(c) || ('A' <= c && c <= 'Z') || c >= utf8.RuneSelf) {
+		return l, false
+	}
+	l.start = i
+	if d, n, ok := parseTimestamp(line[i:]); ok {
+		l.time, l.hasTime = d, true
+		i = skipBlanks(line, i+n)
+		if i == len(line) {
+			l.afterTime, l.body, l.timeAlone = i, i, true
+			return l, true
+		}
+	}
+	l.afterTime = i
+	if speaker, body, d, hasTime, ok := parseSpeaker(line, i); ok {
+		l.speaker, l.body, l.known = speaker, body, isKnownLabel(speaker)
+		if hasTime && !l.hasTime {
+			l.time, l.hasTime = d, true
+		}
+		return l, true
+	}
+	if l.hasTime {
+		l.body = i
+		return l, true
+	}
+	if speaker, d, ok := parseNameThenTime(line[i:]); ok {
+		l.speaker, l.body, l.known = speaker, len(line), isKnownLabel(speaker)
+		l.time, l.hasTime = d, true
+		return l, true
+	}
+	return l, false
+}
+
+// parseSpeaker reads a speaker label at line[i:]: "Name:", "**Name:**",
+// "**Name**:", "[SPEAKER_00]", "[Name]:" or "Name (01:02):", each followed
+// by a blank or the end of the line. body is the offset after the label and
+// its blanks; d is a time written inside the label.
+func parseSpeaker(line string, i int) (speaker string, body int, d time.Duration, hasTime, ok bool) {
+	rest := line[i:]
+	var name string
+	after := 0 // offset in rest just after the label, colon included
+	switch {
+	case strings.HasPrefix(rest, "**"):
+		inner := rest[2:]
+		end := strings.Index(inner[:min(len(inner), 4*maxNameRunes+8)], "**")
+		if end < 0 {
+			return
+		}
+		switch {
+		case strings.HasSuffix(inner[:end], ":"):
+			name, after = inner[:end-1], 2+end+2
+		case end+2 < len(inner) && inner[end+2] == ':':
+			name, after = inner[:end], 2+end+3
+		default:
+			return
+		}
+		if !isKnownLabel(name) && !isName(name) {
+			return
+		}
+	case strings.HasPrefix(rest, "["):
+		end := strings.IndexByte(rest[:min(len(rest), 4*maxNameRunes+2)], ']')
+		if end < 0 {
+			return
+		}
+		name, after = rest[1:end], end+1
+		colon := after < len(rest) && rest[after] == ':'
+		if colon {
+			after++
+		}
+		switch {
+		case isSpeakerID(name):
+		case colon && (isKnownLabel(name) || isName(name)):
+		default:
+			return
+		}
+	default:
+		j := scanName(rest)
+		name = strings.TrimRight(rest[:j], " ")
+		switch {
+		case j < len(rest) && rest[j] == ':':
+			after = j + 1
+		case j < len(rest) && j > len(name) && (rest[j] == '(' || rest[j] == '['):
+			td, n, tok := parseTimestamp(rest[j:])
+			if !tok || j+n >= len(rest) || rest[j+n] != ':' {
+				return
+			}
+			d, hasTime, after = td, true, j+n+1
+		default:
+			return
+		}
+		if !isKnownLabel(name) && !isName(name) {
+			return
+		}
+	}
+	if after < len(rest) && rest[after] != ' ' && rest[after] != '\t' {
+		return "", 0, 0, false, false
+	}
+	return name, skipBlanks(line, i+after), d, hasTime, true
+}
+
+// parseNameThenTime reads a line that holds only a name and a time, as in
+// Otter's export ("Speaker 1  0:03").
+func parseNameThenTime(s string) (name string, d time.Duration, ok bool) {
+	s = strings.TrimRight(s, " \t")
+	if s == "" || !isDigit(s[len(s)-1]) {
+		return "", 0, false
+	}
+	k := strings.LastIndexAny(s, " \t")
+	if k < 0 {
+		return "", 0, false
+	}
+	d, n, ok := parseClock(s[k+1:])
+	if !ok || k+1+n != len(s) {
+		return "", 0, false
+	}
+	name = strings.TrimRight(s[:k], " \t")
+	if !isKnownLabel(name) && !isName(name) {
+		return "", 0, false
+	}
+	return name, d, true
+}
+
+// scanName returns the length of the run at the start of s of characters
+// that may form a speaker name (letters, digits, marks, - ' ’ _ and
+// spaces), stopping early once it is longer than any name can be.
+func scanName(s string) int {
+	n := 0
+	for i := 0; i < len(s); {
+		if n > maxNameRunes+1 {
+			return i
+		}
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if !(('a' <= c && c <= 'z') || ('A' <= c && c <= 'Z') || isDigit(c) || c == ' ' || c == '-' || c == '\'' || c == '_') {
+				return i
+			}
+			i++
+			n++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if !isNameRune(r) {
+			return i
+		}
+		i += size
+		n++
+	}
+	return len(s)
+}
+
+// isNameRune reports whether r may appear in a speaker name (besides the
+// space between words).
+func isNameRune(r rune) bool {
+	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r) || r == '-' || r == '\'' || r == '’' || r == '_'
+}
+
+// isName reports whether s is a generic speaker name: 1–3 words separated by
+// single spaces, at most maxNameRunes characters, starting with an
+// upper-case letter, made of letters, digits, marks and - ' ’ _.
+func isName(s string) bool {
+	if s == "" || len(s) > 4*maxNameRunes {
+		return false
+	}
+	first, _ := utf8.DecodeRuneInString(s)
+	if !unicode.IsUpper(first) && !unicode.IsTitle(first) {
+		return false
+	}
+	words, runes := 1, 0
+	prevSpace := false
+	for _, r := range s {
+		runes++
+		if r == ' ' {
+			if prevSpace {
+				return false
+			}
+			prevSpace = true
+			words++
+			continue
+		}
+		prevSpace = false
+		if !isNameRune(r) {
+			return false
+		}
+	}
+	return !prevSpace && words <= 3 && runes <= maxNameRunes
+}
+
+// knownWords are the labels that count as speakers even when they occur
+// once; compared without regard to case. Single letters are in
+// isKnownLabel, compared exactly.
+var knownWords = []string{
+	"Interviewer", "Interviewee", "Respondent",
+	"Интервьюер", "Респондент", "Вопрос", "Ответ",
+}
+
+// isKnownLabel reports whether name is a label that always marks a turn.
+func isKnownLabel(name string) bool {
+	switch name {
+	case "Q", "A", "I", "R", "И", "Р":
+		return true
+	}
+	if isSpeakerID(name) {
+		return true
+	}
+	if len(name) < 5 || len(name) > 24 {
+		return false
+	}
+	for _, w := range knownWords {
+		if strings.EqualFold(name, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// isSpeakerID reports whether s is a diarisation label: SPEAKER_ and digits.
+func isSpeakerID(s string) bool {
+	digits, ok := strings.CutPrefix(s, "SPEAKER_")
+	if !ok || digits == "" {
+		return false
+	}
+	for i := 0; i < len(digits); i++ {
+		if !isDigit(digits[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+func isDigit(c byte) bool { return '0' <= c && c <= '9' }
+
+// parseTimestamp reads a timestamp at the start of s: [clock], (clock) or a
+// bare clock followed by a blank or the end of s. n is its length in bytes.
+func parseTimestamp(s string) (d time.Duration, n int, ok bool) {
+	if s == "" {
+		return 0, 0, false
+	}
+	switch s[0] {
+	case '[', '(':
+		closing := byte(']')
+		if s[0] == '(' {
+			closing = ')'
+		}
+		d, n, ok := parseClock(s[1:])
+		if !ok || 1+n >= len(s) || s[1+n] != closing {
+			return 0, 0, false
+		}
+		return d, n + 2, true
+	default:
+		d, n, ok := parseClock(s)
+		if !ok || (n < len(s) && s[n] != ' ' && s[n] != '\t') {
+			return 0, 0, false
+		}
+		return d, n, true
+	}
+}
+
+// parseClock reads H:MM:SS or M:SS (the first group 1–3 digits, the others
+// exactly 2, minutes and seconds below 60 where they are not the first
+// group) with an optional fraction of 1–9 digits after "." or ",", at the
+// start of s. It fails when a digit or ":" follows.
+func parseClock(s string) (d time.Duration, n int, ok bool) {
+	g := [3]int{}
+	groups := 0
+	i := 0
+	for groups < 3 {
+		start := i
+		v := 0
+		for i < len(s) && isDigit(s[i]) && i-start < 4 {
+			v = v*10 + int(s[i]-'0')
+			i++
+		}
+		width := i - start
+		if (groups == 0 && (width < 1 || width > 3)) || (groups > 0 && width != 2) {
+			return 0, 0, false
+		}
+		g[groups] = v
+		groups++
+		if groups == 3 || i >= len(s) || s[i] != ':' {
+			break
+		}
+		i++
+	}
+	if groups < 2 {
+		return 0, 0, false
+	}
+	var h, m, sec int
+	if groups == 3 {
+		h, m, sec = g[0], g[1], g[2]
+		if m >= 60 {
+			return 0, 0, false
+		}
+	} else {
+		m, sec = g[0], g[1]
+	}
+	if sec >= 60 {
+		return 0, 0, false
+	}
+	d = time.Duration(h)*time.Hour + time.Duration(m)*time.Minute + time.Duration(sec)*time.Second
+	if i+1 < len(s) && (s[i] == '.' || s[i] == ',') && isDigit(s[i+1]) {
+		i++
+		scale := time.Second
+		var frac time.Duration
+		start := i
+		for i < len(s) && isDigit(s[i]) {
+			if i-start >= 9 {
+				return 0, 0, false
+			}
+			scale /= 10
+			frac += time.Duration(s[i]-'0') * scale
+			i++
+		}
+		d += frac
+	}
+	if i < len(s) && (isDigit(s[i]) || s[i] == ':') {
+		return 0, 0, false
+	}
+	return d, i, true
+}
