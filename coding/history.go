@@ -191,6 +191,9 @@ func applyRow(ctx context.Context, tx *sql.Tx, tbl string, id int64, from, to sq
 	switch {
 	case !to.Valid:
 		_, err = tx.ExecContext(ctx, "DELETE FROM "+tbl+" WHERE id = ?", id)
+		if isConstraint(err) {
+			return fmt.Errorf("%w: later changes depend on this %s", ErrConflict, strings.TrimSuffix(tbl, "s"))
+		}
 	case !from.Valid:
 		vals, err2 := rowValues(to.String, cols)
 		if err2 != nil {
@@ -198,6 +201,9 @@ func applyRow(ctx context.Context, tx *sql.Tx, tbl string, id int64, from, to sq
 		}
 		_, err = tx.ExecContext(ctx, "INSERT INTO "+tbl+" ("+quoteCols(cols)+") VALUES ("+
 			strings.TrimSuffix(strings.Repeat("?, ", len(cols)), ", ")+")", vals...)
+		if isConstraint(err) {
+			return fmt.Errorf("%w: cannot restore a %s: something it needs was removed since (%v)", ErrConflict, strings.TrimSuffix(tbl, "s"), err)
+		}
 	default:
 		vals, err2 := rowValues(to.String, cols)
 		if err2 != nil {

@@ -107,8 +107,10 @@ func TestFind(t *testing.T) {
 			t.Errorf("Find(%s) = %q, %v; want %q", start, got, err, s.Dir())
 		}
 	}
-	if _, err := Find(t.TempDir()); !errors.Is(err, ErrNotProject) {
-		t.Errorf("Find(outside) = %v, want ErrNotProject", err)
+	// Outside the project, Find must not find this one (what lies above
+	// the temp dir is the machine's business).
+	if got, _ := Find(t.TempDir()); got == s.Dir() {
+		t.Errorf("Find(outside) = %q, want not this project", got)
 	}
 }
 

@@ -101,9 +101,18 @@ func hasKey(attrs []Attribute, key string) bool {
 func odtText(p *xmlPart) (string, error) {
 	var lb lineBuilder
 	inPara := 0
-	// collapse is set after a space that came from character data (or at
-	// the start of a paragraph): further white space is dropped.
-	collapse := true
+	// White space in character data collapses to one space, written only
+	// when more text follows in the paragraph: ODF ignores it at the start
+	// and end of a paragraph. collapse is set where white space is dropped
+	// (the start of a paragraph or line, or after a collapsed space);
+	// pending when a collapsed space waits for text.
+	collapse, pending := true, false
+	flush := func() {
+		if pending {
+			lb.write(" ")
+			pending = false
+		}
+	}
 	for {
 		tok, err := p.token()
 		if err == io.EOF {
@@ -130,9 +139,10 @@ func odtText(p *xmlPart) (string, error) {
 			case "p", "h":
 				lb.endParagraph()
 				inPara++
-				collapse = true
+				collapse, pending = true, false
 			case "s":
 				if inPara > 0 {
+					flush()
 					n := 1
 					if c := attr(t, "c"); c != "" {
 						if v, err := strconv.Atoi(c); err == nil {
@@ -149,13 +159,14 @@ func odtText(p *xmlPart) (string, error) {
 				}
 			case "tab":
 				if inPara > 0 {
+					flush()
 					lb.write("\t")
 					collapse = false
 				}
 			case "line-break":
 				if inPara > 0 {
 					lb.write("\n")
-					collapse = true
+					collapse, pending = true, false
 				}
 			case "note", "tracked-changes", "note-citation":
 				if err := p.skip(); err != nil {
@@ -166,7 +177,7 @@ func odtText(p *xmlPart) (string, error) {
 			if t.Name.Space == nsODFText && (t.Name.Local == "p" || t.Name.Local == "h") {
 				lb.endParagraph()
 				inPara = max(inPara-1, 0)
-				collapse = true
+				collapse, pending = true, false
 			}
 		case xml.CharData:
 			if inPara == 0 {
@@ -174,14 +185,13 @@ func odtText(p *xmlPart) (string, error) {
 			}
 			for _, c := range t {
 				if c == ' ' || c == '\t' || c == '\n' || c == '\r' {
-					if collapse {
-						continue
+					if !collapse {
+						pending, collapse = true, true
 					}
-					c = ' '
-					collapse = true
-				} else {
-					collapse = false
+					continue
 				}
+				flush()
+				collapse = false
 				lb.cur = append(lb.cur, c)
 			}
 			if lb.size() > MaxInputSize {

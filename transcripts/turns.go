@@ -51,7 +51,10 @@ type candidate struct {
 // Interviewer, Respondent, their Russian forms, SPEAKER_nn) always count;
 // any other name (1–3 words, at most 40 characters, starting with an
 // upper-case letter, no sentence punctuation) counts only when it labels at
-// least two lines of the document, so that a lone "Note:" stays text.
+// least two lines of the document, so that a lone "Note:" stays text, or
+// when it carries a timestamp and at least two such timestamped labels
+// occur (so that someone who speaks once in a timestamped transcript, as
+// Otter or Rev write them, still gets a turn).
 //
 // A turn runs to the last non-blank line before the next label, over blank
 // lines and unlabelled paragraphs. A line starting with a timestamp but no
@@ -67,6 +70,7 @@ type candidate struct {
 func detectTurns(text string, mode lineMode) []Turn {
 	var cands []candidate
 	var counts map[string]int
+	timed := 0 // generic labels that carry a timestamp
 	labelled := false
 	line := 0
 	for pos := 0; pos < len(text); line++ {
@@ -85,6 +89,9 @@ func detectTurns(text string, mode lineMode) []Turn {
 						counts = make(map[string]int)
 					}
 					counts[l.speaker]++
+					if l.hasTime {
+						timed++
+					}
 				}
 			}
 			cands = append(cands, candidate{label: l, line: line, pos: pos})
@@ -92,7 +99,7 @@ func detectTurns(text string, mode lineMode) []Turn {
 		pos = end + 1
 	}
 	accept := func(c *candidate) bool {
-		return c.speaker != "" && (c.known || counts[c.speaker] >= 2)
+		return c.speaker != "" && (c.known || counts[c.speaker] >= 2 || (c.hasTime && timed >= 2))
 	}
 	if !labelled {
 		for i := range cands {
