@@ -9,8 +9,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-
-	"github.com/google/uuid"
 )
 
 // palette gives new codes a distinct colour when none is chosen.
@@ -183,6 +181,39 @@ func findCode(codes []Code, ref string) (int, error) {
 	return 0, fmt.Errorf("code %q: %w (see 'qcode codes')", ref, ErrNotFound)
 }
 
+// resolveCodeQuick finds a code's id and path without loading the
+// codebook when ref is a name that only one code has; otherwise it falls
+// back to resolveCode. It is the hot path of tagging.
+func resolveCodeQuick(ctx context.Context, q querier, ref string) (Code, error) {
+	name := strings.TrimSpace(ref)
+	if !strings.Contains(name, "/") && name != "" {
+		rows, err := q.QueryContext(ctx, "SELECT id FROM codes WHERE name = ? COLLATE NOCASE LIMIT 2", name)
+		if err != nil {
+			return Code{}, err
+		}
+		var ids []int64
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return Code{}, err
+			}
+			ids = append(ids, id)
+		}
+		rows.Close()
+		if len(ids) == 1 {
+			var path string
+			err := q.QueryRowContext(ctx, `WITH RECURSIVE up (id, parent_id, name, depth) AS (
+				SELECT id, parent_id, name, 0 FROM codes WHERE id = ?
+				UNION ALL SELECT c.id, c.parent_id, c.name, up.depth + 1 FROM codes c JOIN up ON c.id = up.parent_id)
+				SELECT group_concat(name, '/') FROM (SELECT name FROM up ORDER BY depth DESC)`, ids[0]).Scan(&path)
+			return Code{ID: ids[0], Name: name, Path: path}, err
+		}
+	}
+	c, _, err := resolveCode(ctx, q, ref)
+	return c, err
+}
+
 func resolveCode(ctx context.Context, q querier, ref string) (Code, []Code, error) {
 	codes, err := loadCodebook(ctx, q, false)
 	if err != nil {
@@ -275,7 +306,7 @@ func (s *Store) AddCode(ctx context.Context, nc NewCode) (Code, Op, error) {
 				p = parent
 			}
 			r, err := tx.ExecContext(ctx, `INSERT INTO codes (guid, parent_id, name, color, description, created_at, created_by)
-				VALUES (?, ?, ?, ?, ?, ?, ?)`, uuid.NewString(), p, name, c, desc, s.stamp(), coder)
+				VALUES (?, ?, ?, ?, ?, ?, ?)`, newGUID(), p, name, c, desc, s.stamp(), coder)
 			if err != nil {
 				return err
 			}

@@ -139,7 +139,10 @@ func TestUndoRedoEveryAction(t *testing.T) {
 			_, _, err := s.Untag(ctx, UntagRequest{Doc: "R07", Code: "Persecution", Span: Span{40, 60}})
 			return err
 		}},
-		{"add code", func(s *Store) error { _, _, err := s.AddCode(ctx, NewCode{Path: "Trust", Color: "#abcdef"}); return err }},
+		{"add code", func(s *Store) error {
+			_, _, err := s.AddCode(ctx, NewCode{Path: "Trust", Color: "#abcdef"})
+			return err
+		}},
 		{"rename code", func(s *Store) error { _, err := s.RenameCode(ctx, "Fear", "Fear of repression"); return err }},
 		{"update code", func(s *Store) error { _, err := s.UpdateCode(ctx, "Fear", &color, &desc); return err }},
 		{"move code", func(s *Store) error { _, err := s.MoveCode(ctx, "Family", "Reasons"); return err }},
@@ -428,5 +431,26 @@ func TestTagRejects(t *testing.T) {
 	}
 	if dump(t, s) != before {
 		t.Error("a refused tag changed the project")
+	}
+}
+
+func TestNewActionEndsRedo(t *testing.T) {
+	ctx := context.Background()
+	s := newProject(t, "anna")
+	importText(t, s, "R07.md", interview)
+	s.AddCode(ctx, NewCode{Path: "Fear"})
+	s.Tag(ctx, TagRequest{Doc: "R07", Code: "Fear", Spans: []Span{{0, 5}}})
+	if _, err := s.Undo(ctx); err != nil {
+		t.Fatal(err)
+	}
+	s.Tag(ctx, TagRequest{Doc: "R07", Code: "Fear", Spans: []Span{{6, 9}}})
+	if op, err := s.Redo(ctx); !errors.Is(err, ErrNothing) {
+		t.Fatalf("Redo after a new action = %+v, %v; want ErrNothing", op, err)
+	}
+	if op, err := s.Undo(ctx); err != nil || !strings.Contains(op.Label, "6:9") {
+		t.Fatalf("Undo = %+v, %v; want the new tag 6:9", op, err)
+	}
+	if op, err := s.Undo(ctx); err != nil || !strings.HasPrefix(op.Label, "add code") {
+		t.Fatalf("Undo = %+v, %v; want add code (the cut-off tag is gone)", op, err)
 	}
 }

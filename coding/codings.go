@@ -8,8 +8,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-
-	"github.com/google/uuid"
 )
 
 // Span is a code-point range [Start, End) of a document's text.
@@ -84,7 +82,7 @@ func (s *Store) Tag(ctx context.Context, r TagRequest) ([]Coding, Op, error) {
 		if err := tx.QueryRowContext(ctx, "SELECT name, length FROM documents WHERE id = ?", docID).Scan(&docName, &length); err != nil {
 			return err
 		}
-		code, _, err := resolveCode(ctx, tx, r.Code)
+		code, err := resolveCodeQuick(ctx, tx, r.Code)
 		if errors.Is(err, ErrNotFound) && r.Create {
 			code, err = s.createPath(ctx, tx, r.Code)
 		}
@@ -101,7 +99,7 @@ func (s *Store) Tag(ctx context.Context, r TagRequest) ([]Coding, Op, error) {
 			if sp.Start < 0 || sp.End <= sp.Start || sp.End > length {
 				return fmt.Errorf("%w: span %s is outside %s (0:%d)", ErrInvalid, sp, docName, length)
 			}
-			c := Coding{GUID: uuid.NewString(), DocID: docID, Document: docName, CodeID: code.ID, Code: code.Path,
+			c := Coding{GUID: newGUID(), DocID: docID, Document: docName, CodeID: code.ID, Code: code.Path,
 				Start: sp.Start, End: sp.End, Coder: s.coder, CreatedAt: parseStamp(now)}
 			res, err := tx.ExecContext(ctx, `INSERT INTO codings (guid, doc_id, code_id, start, end, coder_id, created_at)
 				VALUES (?, ?, ?, ?, ?, ?, ?)`, c.GUID, docID, code.ID, sp.Start, sp.End, coder, now)
@@ -114,7 +112,7 @@ func (s *Store) Tag(ctx context.Context, r TagRequest) ([]Coding, Op, error) {
 			c.ID, _ = res.LastInsertId()
 			if r.Memo != "" {
 				if _, err := tx.ExecContext(ctx, `INSERT INTO memos (guid, target, target_id, text, coder_id, created_at, updated_at)
-					VALUES (?, 'coding', ?, ?, ?, ?, ?)`, uuid.NewString(), c.ID, r.Memo, coder, now, now); err != nil {
+					VALUES (?, 'coding', ?, ?, ?, ?, ?)`, newGUID(), c.ID, r.Memo, coder, now, now); err != nil {
 					return err
 				}
 			}
@@ -158,7 +156,7 @@ func (s *Store) createPath(ctx context.Context, tx *sql.Tx, path string) (Code, 
 				p = parent
 			}
 			res, err := tx.ExecContext(ctx, `INSERT INTO codes (guid, parent_id, name, color, description, created_at, created_by)
-				VALUES (?, ?, ?, ?, '', ?, ?)`, uuid.NewString(), p, name, palette[n%len(palette)], s.stamp(), coder)
+				VALUES (?, ?, ?, ?, '', ?, ?)`, newGUID(), p, name, palette[n%len(palette)], s.stamp(), coder)
 			if err != nil {
 				return Code{}, err
 			}

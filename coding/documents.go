@@ -14,8 +14,6 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/google/uuid"
-
 	"github.com/qcode-dev/qcode/transcripts"
 )
 
@@ -114,7 +112,7 @@ func (s *Store) Import(ctx context.Context, f ImportFile) (ImportResult, error) 
 		r, err := tx.ExecContext(ctx, `INSERT INTO documents
 			(guid, name, version, format, lang, source, source_sha256, text, text_sha256, length, words, imported_at, imported_by)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			uuid.NewString(), name, version, doc.Format, lang, source, srcSum, doc.Text,
+			newGUID(), name, version, doc.Format, lang, source, srcSum, doc.Text,
 			hex.EncodeToString(textSum[:]), utf8.RuneCountInString(doc.Text), countWords(doc.Text), s.stamp(), coder)
 		if err != nil {
 			return err

@@ -44,14 +44,6 @@ func (s *Store) action(ctx context.Context, label string, fn func(tx *sql.Tx, la
 	if err != nil {
 		return Op{}, mapErr(err)
 	}
-	// A new action ends this coder's redo chain.
-	if _, err := tx.ExecContext(ctx,
-		`DELETE FROM changes WHERE op_id IN (SELECT id FROM ops WHERE coder_id = ? AND undone = 1)`, coder); err != nil {
-		return Op{}, mapErr(err)
-	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM ops WHERE coder_id = ? AND undone = 1`, coder); err != nil {
-		return Op{}, mapErr(err)
-	}
 	at := s.stamp()
 	res, err := tx.ExecContext(ctx, "INSERT INTO ops (coder_id, label, at) VALUES (?, ?, ?)", coder, label, at)
 	if err != nil {
@@ -119,9 +111,22 @@ func (s *Store) replay(ctx context.Context, undo bool) (Op, error) {
 	      WHERE c.name = ? AND o.undone = 0 ORDER BY o.id DESC LIMIT 1`
 	verb := "undo"
 	if !undo {
+		// The redo chain is the undone ops after the coder's last live
+		// one: a new action ends it.
 		q = `SELECT o.id, o.label, o.at FROM ops o JOIN coders c ON c.id = o.coder_id
-		     WHERE c.name = ? AND o.undone = 1 ORDER BY o.id ASC LIMIT 1`
+		     WHERE c.name = ?1 AND o.undone = 1
+		     AND o.id > coalesce((SELECT max(p.id) FROM ops p WHERE p.coder_id = c.id AND p.undone = 0), 0)
+		     ORDER BY o.id ASC LIMIT 1`
 		verb = "redo"
+	}
+	// Undone ops that a later action cut off from redo are dead weight.
+	if _, err := tx.ExecContext(ctx, `DELETE FROM changes WHERE op_id IN (SELECT o.id FROM ops o JOIN coders c ON c.id = o.coder_id
+		WHERE c.name = ?1 AND o.undone = 1 AND o.id < (SELECT max(p.id) FROM ops p WHERE p.coder_id = c.id AND p.undone = 0))`, s.coder); err != nil {
+		return Op{}, mapErr(err)
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM ops WHERE id IN (SELECT o.id FROM ops o JOIN coders c ON c.id = o.coder_id
+		WHERE c.name = ?1 AND o.undone = 1 AND o.id < (SELECT max(p.id) FROM ops p WHERE p.coder_id = c.id AND p.undone = 0))`, s.coder); err != nil {
+		return Op{}, mapErr(err)
 	}
 	if err := tx.QueryRowContext(ctx, q, s.coder).Scan(&op.ID, &op.Label, &op.At); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {

@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-
-	"github.com/google/uuid"
 )
 
 // resolveTarget turns a memo target and reference into the stored target id
@@ -57,7 +55,7 @@ func (s *Store) AddMemo(ctx context.Context, target, ref, text string) (Memo, Op
 			tid = id
 		}
 		now := s.stamp()
-		m = Memo{GUID: uuid.NewString(), Target: target, TargetID: id, Text: text, Coder: s.coder,
+		m = Memo{GUID: newGUID(), Target: target, TargetID: id, Text: text, Coder: s.coder,
 			CreatedAt: parseStamp(now), UpdatedAt: parseStamp(now)}
 		res, err := tx.ExecContext(ctx, `INSERT INTO memos (guid, target, target_id, text, coder_id, created_at, updated_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?)`, m.GUID, target, tid, text, coder, now, now)

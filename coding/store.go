@@ -99,7 +99,7 @@ func Create(ctx context.Context, dir string, opt Options) (*Store, error) {
 	name := strings.TrimSuffix(filepath.Base(dir), Ext)
 	_, err = s.db.ExecContext(ctx,
 		`INSERT INTO project (id, guid, name, created_at) VALUES (1, ?, ?, ?)`,
-		uuid.NewString(), name, s.stamp())
+		newGUID(), name, s.stamp())
 	if err != nil {
 		s.Close()
 		os.RemoveAll(dir)
@@ -137,7 +137,7 @@ func open(ctx context.Context, dir string, opt Options, target int) (*Store, err
 		busy = 5 * time.Second
 	}
 	dsn := "file:" + path + fmt.Sprintf("?_pragma=foreign_keys(1)&_pragma=busy_timeout(%d)", busy.Milliseconds()) +
-		"&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_txlock=immediate"
+		"&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=temp_store(MEMORY)&_txlock=immediate"
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", dir, err)
@@ -358,7 +358,7 @@ func (s *Store) coderID(ctx context.Context, q querier, name string) (int64, err
 		return 0, err
 	}
 	res, err := q.ExecContext(ctx, "INSERT INTO coders (guid, name, created_at) VALUES (?, ?, ?)",
-		uuid.NewString(), name, s.stamp())
+		newGUID(), name, s.stamp())
 	if err != nil {
 		return 0, err
 	}
@@ -371,4 +371,13 @@ func (s *Store) WithCoder(name string) *Store {
 	c := *s
 	c.coder = name
 	return &c
+}
+
+// newGUID returns a fresh GUID. Version 7 GUIDs grow with time, so new
+// rows land at the end of the GUID indexes instead of on random pages.
+func newGUID() string {
+	if u, err := uuid.NewV7(); err == nil {
+		return u.String()
+	}
+	return uuid.NewString()
 }

@@ -1,6 +1,7 @@
 package transcripts
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -166,6 +167,22 @@ func scalarText(n *yaml.Node) string {
 	return n.Value
 }
 
+// yamlParserProblems are the messages of yaml.v3's parser (as opposed to
+// its scanner). The parser reports lines counted from 0, the scanner from 1.
+var yamlParserProblems = []string{
+	"did not find expected <stream-start>",
+	"did not find expected <document start>",
+	"did not find expected node content",
+	"did not find expected '-' indicator",
+	"did not find expected key",
+	"did not find expected ',' or ']'",
+	"did not find expected ',' or '}'",
+	"found undefined tag handle",
+	"found duplicate %YAML directive",
+	"found incompatible YAML document",
+	"found duplicate %TAG directive",
+}
+
 // yamlError turns a yaml.v3 error ("yaml: line 3: could not find expected
 // ':'") into ours, with the line counted in the file (the opening
 // delimiter is line 1).
@@ -174,6 +191,9 @@ func yamlError(err error) error {
 	if rest, ok := strings.CutPrefix(msg, "line "); ok {
 		num, reason, ok := strings.Cut(rest, ": ")
 		if n, err := strconv.Atoi(num); ok && err == nil {
+			if slices.Contains(yamlParserProblems, reason) {
+				n++
+			}
 			return errorf(ErrMalformed, "front matter: %s (line %d)", reason, n+1)
 		}
 	}

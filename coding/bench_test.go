@@ -1,0 +1,101 @@
+package coding
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime/pprof"
+	"sort"
+	"testing"
+	"time"
+
+	"github.com/qcode-dev/qcode/transcripts/synth"
+)
+
+// BenchmarkImport imports a generated corpus of 1M words in 200
+// transcripts (one fifth Russian) into a fresh project per iteration and
+// reports words/s. Indexing is not part of it.
+func BenchmarkImport(b *testing.B) {
+	files := synth.Generate(synth.Options{Docs: 200, Words: 1_000_000, Seed: 1})
+	words, bytes := 0, 0
+	for _, f := range files {
+		words += f.Words
+		bytes += len(f.Data)
+	}
+	ctx := context.Background()
+	b.SetBytes(int64(bytes))
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		s, err := Create(ctx, filepath.Join(b.TempDir(), fmt.Sprintf("b%d.qcode", i)), Options{Coder: "bench"})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		for _, f := range files {
+			if _, err := s.Import(ctx, ImportFile{Path: f.Name, Data: f.Data}); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.StopTimer()
+		s.Close()
+		b.StartTimer()
+	}
+	b.ReportMetric(float64(words)*float64(b.N)/b.Elapsed().Seconds(), "words/s")
+}
+
+// BenchmarkTag measures one tag, committed, on a project that already
+// holds 100,000 codings, and reports the p50 and p95 latency.
+func BenchmarkTag(b *testing.B) {
+	ctx := context.Background()
+	s, err := Create(ctx, filepath.Join(b.TempDir(), "tag.qcode"), Options{Coder: "bench"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	files := synth.Generate(synth.Options{Docs: 100, Words: 500_000, Seed: 2})
+	for _, f := range files {
+		if _, err := s.Import(ctx, ImportFile{Path: f.Name, Data: f.Data}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	for i := 0; i < 15; i++ {
+		if _, _, err := s.AddCode(ctx, NewCode{Path: fmt.Sprintf("Theme %02d", i)}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	// Seed 100k codings in bulk, through the same Tag path, 1,000 spans a
+	// transaction.
+	for n := 0; n < 100_000; n += 1000 {
+		doc := fmt.Sprintf("T%04d", 1+(n/1000)%len(files))
+		spans := make([]Span, 1000)
+		for j := range spans {
+			st := (n/1000/len(files))*10 + j*20
+			spans[j] = Span{st, st + 15}
+		}
+		if _, _, err := s.Tag(ctx, TagRequest{Doc: doc, Code: fmt.Sprintf("Theme %02d", (n/1000)%15), Spans: spans}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	lat := make([]time.Duration, 0, b.N)
+	if p := os.Getenv("QCODE_TAG_PROFILE"); p != "" {
+		f, _ := os.Create(p)
+		pprof.StartCPUProfile(f)
+		defer pprof.StopCPUProfile()
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		doc := fmt.Sprintf("T%04d", 1+i%len(files))
+		st := 5 + (i/len(files))%20000
+		t0 := time.Now()
+		if _, _, err := s.Tag(ctx, TagRequest{Doc: doc, Code: "Theme 07", Spans: []Span{{st, st + 7}}}); err != nil {
+			b.Fatal(err)
+		}
+		lat = append(lat, time.Since(t0))
+	}
+	b.StopTimer()
+	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+	b.ReportMetric(float64(lat[len(lat)/2].Microseconds()), "p50-µs")
+	b.ReportMetric(float64(lat[len(lat)*95/100].Microseconds()), "p95-µs")
+}

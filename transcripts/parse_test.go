@@ -1,0 +1,151 @@
+package transcripts
+
+import (
+	"bytes"
+	"errors"
+	"strings"
+	"testing"
+	"unicode/utf16"
+)
+
+func TestSupported(t *testing.T) {
+	tests := []struct {
+		name string
+		want bool
+	}{
+		{"a.txt", true}, {"A.TXT", true}, {"notes.md", true}, {"x.Markdown", true},
+		{"i.docx", true}, {"i.ODT", true}, {"z.vtt", true}, {"w.srt", true},
+		{"dir.d/file", false}, {"x.pdf", false}, {"x.doc", false}, {"x", false}, {"x.txt.gz", false},
+	}
+	for _, tt := range tests {
+		if got := Supported(tt.name); got != tt.want {
+			t.Errorf("Supported(%q) = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}
+
+func TestParseFormat(t *testing.T) {
+	tests := []struct{ name, format string }{
+		{"a.txt", "txt"}, {"a.TXT", "txt"}, {"a.md", "md"}, {"a.markdown", "md"},
+	}
+	for _, tt := range tests {
+		doc, err := Parse(tt.name, []byte("Q: hi\n"))
+		if err != nil || doc.Format != tt.format {
+			t.Errorf("Parse(%q) = %v, %v, want format %q", tt.name, doc, err, tt.format)
+		}
+	}
+}
+
+func TestParseUnsupported(t *testing.T) {
+	tests := []struct{ name, msg string }{
+		{"paper.pdf", "unsupported format .pdf"},
+		{"old.DOC", "unsupported format .doc"},
+		{"README", "unsupported format (no file extension)"},
+	}
+	for _, tt := range tests {
+		_, err := Parse(tt.name, []byte("text"))
+		if !errors.Is(err, ErrUnsupported) || err.Error() != tt.msg {
+			t.Errorf("Parse(%q) = %v, want %q matching ErrUnsupported", tt.name, err, tt.msg)
+		}
+	}
+}
+
+// utf16Bytes encodes s as UTF-16 with a BOM.
+func utf16Bytes(s string, bigEndian bool) []byte {
+	units := append([]uint16{0xFEFF}, utf16.Encode([]rune(s))...)
+	var b bytes.Buffer
+	for _, u := range units {
+		if bigEndian {
+			b.WriteByte(byte(u >> 8))
+			b.WriteByte(byte(u))
+		} else {
+			b.WriteByte(byte(u))
+			b.WriteByte(byte(u >> 8))
+		}
+	}
+	return b.Bytes()
+}
+
+func TestDecodeText(t *testing.T) {
+	tests := []struct {
+		name string
+		in   []byte
+		want string
+	}{
+		{"plain", []byte("Q: hi\nA: yo\n"), "Q: hi\nA: yo\n"},
+		{"UTF-8 BOM stripped", []byte("\xEF\xBB\xBFQ: hi"), "Q: hi"},
+		{"CRLF", []byte("a\r\nb\r\n"), "a\nb\n"},
+		{"lone CR", []byte("a\rb\r\rc"), "a\nb\n\nc"},
+		{"mixed endings", []byte("a\r\n\rb\n\r\n"), "a\n\nb\n\n"},
+		{"NFD to NFC", []byte("Cafe\u0301 и\u0306"), "Café й"},
+		{"trailing white space kept", []byte("  a  \n\n"), "  a  \n\n"},
+		{"UTF-16 LE", utf16Bytes("Q: Привет 👋\r\nA: hi", false), "Q: Привет 👋\nA: hi"},
+		{"UTF-16 BE", utf16Bytes("Q: Привет 👋\r\nA: hi", true), "Q: Привет 👋\nA: hi"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := decodeText(tt.in)
+			if err != nil || got != tt.want {
+				t.Errorf("decodeText(%q) = %q, %v, want %q", tt.in, got, err, tt.want)
+			}
+		})
+	}
+}
+
+func TestDecodeTextErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		in   []byte
+		kind error
+		msg  string
+	}{
+		{"empty", nil, ErrEmpty, "empty file"},
+		{"white space", []byte(" \n\t\r\n "), ErrEmpty, "empty file (only white space)"},
+		{"BOM only", []byte("\xEF\xBB\xBF"), ErrEmpty, "empty file"},
+		{"UTF-16 BOM only", []byte("\xFF\xFE"), ErrEmpty, "empty file"},
+		{"invalid UTF-8", []byte("abc\xffdef"), ErrEncoding, "invalid UTF-8 at byte 3"},
+		{"invalid UTF-8 after BOM", []byte("\xEF\xBB\xBFab\xc3("), ErrEncoding, "invalid UTF-8 at byte 5"},
+		{"truncated UTF-8 at end", []byte("abc\xd0"), ErrEncoding, "invalid UTF-8 at byte 3"},
+		{"Latin-1", []byte("Q: caf\xe9"), ErrEncoding, "invalid UTF-8 at byte 6"},
+		{"NUL", []byte("Q: a\x00b"), ErrBinary, "binary file (NUL byte at byte 4)"},
+		{"PNG", []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"), ErrBinary, "binary file (PNG image)"},
+		{"PDF", []byte("%PDF-1.7\n"), ErrBinary, "binary file (PDF document)"},
+		{"ZIP", []byte("PK\x03\x04\x14\x00"), ErrBinary, "binary file (ZIP archive; a renamed .docx or .odt?)"},
+		{"JPEG", []byte("\xff\xd8\xff\xe0"), ErrBinary, "binary file (JPEG image)"},
+		{"GIF", []byte("GIF89a\x01\x00"), ErrBinary, "binary file (GIF image)"},
+		{"RTF", []byte(`{\rtf1\ansi hello}`), ErrUnsupported, "RTF document: save it as .docx or plain text"},
+		{"UTF-16 without BOM", []byte("Q\x00:\x00 \x00h\x00i\x00"), ErrEncoding, "UTF-16 text without a byte order mark: save it as UTF-8"},
+		{"UTF-16 odd length", append(utf16Bytes("hi", false), 'x'), ErrEncoding, "invalid UTF-16: odd number of bytes (7)"},
+		{"UTF-16 lone low surrogate", append(utf16Bytes("hi", false), 0x00, 0xDC), ErrEncoding, "invalid UTF-16 at byte 6 (unpaired surrogate)"},
+		{"UTF-16 high surrogate then letter", append(utf16Bytes("hi", true), 0xD8, 0x00, 0x00, 'a'), ErrEncoding, "invalid UTF-16 at byte 6 (unpaired surrogate)"},
+		{"UTF-16 truncated pair", append(utf16Bytes("hi", false), 0x00, 0xD8), ErrEncoding, "invalid UTF-16 at byte 6 (truncated surrogate pair)"},
+		{"UTF-16 NUL", append(utf16Bytes("hi", false), 0, 0), ErrBinary, "binary file (NUL character at byte 6)"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := decodeText(tt.in)
+			if !errors.Is(err, tt.kind) || err.Error() != tt.msg {
+				t.Errorf("decodeText(%q) = %v, want %q matching %v", tt.in, err, tt.msg, tt.kind)
+			}
+		})
+	}
+}
+
+func TestParseTooLarge(t *testing.T) {
+	data := bytes.Repeat([]byte("a"), MaxInputSize+1)
+	for _, name := range []string{"big.txt", "big.docx", "big.vtt"} {
+		_, err := Parse(name, data)
+		if !errors.Is(err, ErrTooLarge) || !strings.Contains(err.Error(), "larger than 64 MiB") {
+			t.Errorf("Parse(%q, 64 MiB + 1) = %v, want ErrTooLarge", name, err)
+		}
+	}
+}
+
+func TestErrorsDoNotNameTheFile(t *testing.T) {
+	for _, name := range []string{"secret-name.txt", "secret-name.docx", "secret-name.vtt"} {
+		_, err := Parse(name, []byte("\xff"))
+		if err == nil || strings.Contains(err.Error(), "secret-name") {
+			t.Errorf("Parse(%q) = %v, want an error that does not name the file", name, err)
+		}
+	}
+}
