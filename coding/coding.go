@@ -47,8 +47,8 @@ type Document struct {
 	TextSHA256   string      `json:"text_sha256"`
 	Length       int         `json:"length"`
 	Words        int         `json:"words"`
-	Turns        int         `json:"turns"`
-	Codings      int         `json:"codings"`
+	Turns        int         `json:"turn_count"`
+	Codings      int         `json:"coding_count"`
 	ImportedAt   time.Time   `json:"imported_at"`
 	Latest       bool        `json:"latest"`
 	Attributes   []Attribute `json:"attributes"`

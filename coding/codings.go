@@ -8,6 +8,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // Span is a code-point range [Start, End) of a document's text.
@@ -33,11 +35,12 @@ func ParseSpan(s string) (Span, error) {
 }
 
 // MatchSpans returns the spans of every non-overlapping occurrence of
-// needle in text.
+// needle in text. The needle is brought to NFC first, as stored texts are.
 func MatchSpans(text, needle string) []Span {
 	if needle == "" {
 		return nil
 	}
+	needle = norm.NFC.String(needle)
 	var spans []Span
 	n := len([]rune(needle))
 	off, cp := 0, 0

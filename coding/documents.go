@@ -83,6 +83,10 @@ func (s *Store) Import(ctx context.Context, f ImportFile) (ImportResult, error) 
 	if lang == "" {
 		lang = transcripts.DetectLanguage(doc.Text)
 	}
+	// Analysers and filters work on the primary language: ru-RU is ru.
+	if i := strings.IndexAny(lang, "-_"); i > 0 {
+		lang = lang[:i]
+	}
 	textSum := sha256.Sum256([]byte(doc.Text))
 
 	var res ImportResult

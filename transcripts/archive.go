@@ -211,8 +211,15 @@ func attr(start xml.StartElement, local string) string {
 // lineBuilder collects the paragraphs of a document as lines of text,
 // dropping those that are empty or only white space.
 type lineBuilder struct {
-	out []byte // finished lines, joined with "\n"
-	cur []byte // the paragraph being read; may hold "\n" from line breaks
+	out strings.Builder // finished lines, joined with "\n"
+	cur []byte          // the paragraph being read; may hold "\n" from line breaks
+}
+
+// grow reserves room for the text of an XML part that claims to inflate to
+// xmlSize bytes. The claim is only a hint (the reading is capped anyway),
+// and text is a fraction of the markup around it.
+func (b *lineBuilder) grow(xmlSize uint64) {
+	b.out.Grow(int(min(xmlSize/2, MaxInputSize/4)))
 }
 
 // write appends s to the current paragraph.
@@ -243,24 +250,24 @@ func (b *lineBuilder) endParagraph() {
 		if isBlank(string(line)) {
 			continue
 		}
-		if len(b.out) > 0 {
-			b.out = append(b.out, '\n')
+		if b.out.Len() > 0 {
+			b.out.WriteByte('\n')
 		}
-		b.out = append(b.out, line...)
+		b.out.Write(line)
 	}
 	b.cur = b.cur[:0]
 }
 
 // size is the number of bytes collected so far.
-func (b *lineBuilder) size() int { return len(b.out) + len(b.cur) }
+func (b *lineBuilder) size() int { return b.out.Len() + len(b.cur) }
 
 // finish returns the document's text, NFC, or ErrEmpty.
 func (b *lineBuilder) finish() (string, error) {
 	b.endParagraph()
-	if len(b.out) == 0 {
+	if b.out.Len() == 0 {
 		return "", errorf(ErrEmpty, "no transcript text")
 	}
-	return nfc(string(b.out)), nil
+	return nfc(b.out.String()), nil
 }
 
 // tooLarge is the error for a document whose text outgrows MaxInputSize.

@@ -3,6 +3,7 @@ package transcripts
 import (
 	"bytes"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -213,10 +214,53 @@ func normaliseNewlines(s string) string {
 
 // nfc returns s in Normalization Form C, without copying when it already is.
 func nfc(s string) string {
-	if norm.NFC.IsNormalString(s) {
+	if isNFC(s) {
 		return s
 	}
 	return norm.NFC.String(s)
+}
+
+// nfcTableSize bounds the code points that nfcStable describes: the Basic
+// Multilingual Plane, where the scripts of our transcripts live.
+const nfcTableSize = 0x10000
+
+// nfcStable has a bit set for each code point below nfcTableSize whose
+// NFC_Quick_Check is Yes and whose canonical combining class is 0. A string
+// made only of such code points is in NFC, whatever their order: that is
+// the quick check of UAX #15 answering Yes.
+var nfcStable = sync.OnceValue(func() []uint64 {
+	t := make([]uint64, nfcTableSize/64)
+	var buf [utf8.UTFMax]byte
+	for r := rune(0); r < nfcTableSize; r++ {
+		if r >= 0xD800 && r < 0xE000 {
+			continue // surrogates
+		}
+		b := buf[:utf8.EncodeRune(buf[:], r)]
+		p := norm.NFC.Properties(b)
+		if p.CCC() == 0 && p.LeadCCC() == 0 && p.BoundaryBefore() && norm.NFC.IsNormal(b) {
+			t[r>>6] |= 1 << (r & 63)
+		}
+	}
+	return t
+})
+
+// isNFC reports whether s is in NFC. It is norm.NFC.IsNormalString with a
+// faster path for text in which no code point can change under NFC, which
+// is nearly all text (norm's own check is slow on Cyrillic).
+func isNFC(s string) bool {
+	t := nfcStable()
+	for i := 0; i < len(s); {
+		if s[i] < utf8.RuneSelf {
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r >= nfcTableSize || t[r>>6]&(1<<(r&63)) == 0 {
+			return norm.NFC.IsNormalString(s)
+		}
+		i += size
+	}
+	return true
 }
 
 // isSpace reports whether r is white space (Unicode White_Space).

@@ -51,7 +51,7 @@ func parseDocx(data []byte) (*Document, error) {
 	if err != nil {
 		return nil, err
 	}
-	text, err := docxText(p)
+	text, err := docxText(p, f.UncompressedSize64)
 	p.Close()
 	if err != nil {
 		return nil, err
@@ -76,13 +76,16 @@ func parseDocx(data []byte) (*Document, error) {
 	}
 	doc.Attributes = meta.attrs
 	setLangFromAttrs(doc, "language")
-	doc.Turns = detectTurns(text, eachLine)
+	if doc.Turns, err = detectTurns(text, eachLine); err != nil {
+		return nil, err
+	}
 	return doc, nil
 }
 
 // docxText extracts the paragraphs of word/document.xml.
-func docxText(p *xmlPart) (string, error) {
+func docxText(p *xmlPart, sizeHint uint64) (string, error) {
 	var lb lineBuilder
+	lb.grow(sizeHint)
 	inRun, inText := 0, 0
 	for {
 		tok, err := p.token()

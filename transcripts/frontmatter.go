@@ -24,6 +24,9 @@ const maxFrontMatter = 64 << 10
 //
 // Values are rendered as text: scalars as written (dates such as 2022-11-14
 // stay as written; booleans become true or false), lists joined with ", ".
+// A top-level key "lang" or "language" (any case) also sets Document.Lang,
+// lower-cased, to the first item of its value ("ru, en" gives "ru"); the
+// attribute is kept too.
 // Nested mappings are flattened with dotted keys ("participant.age"); a list
 // holding lists or mappings is refused. Null values are dropped. Aliases
 // and merge keys are refused rather than expanded, so no YAML "bomb" can

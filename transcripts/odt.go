@@ -53,7 +53,7 @@ func parseODT(data []byte) (*Document, error) {
 	if err != nil {
 		return nil, err
 	}
-	text, err := odtText(p)
+	text, err := odtText(p, f.UncompressedSize64)
 	p.Close()
 	if err != nil {
 		return nil, err
@@ -84,7 +84,9 @@ func parseODT(data []byte) (*Document, error) {
 	}
 	doc.Attributes = meta.attrs
 	setLangFromAttrs(doc, "language")
-	doc.Turns = detectTurns(text, eachLine)
+	if doc.Turns, err = detectTurns(text, eachLine); err != nil {
+		return nil, err
+	}
 	return doc, nil
 }
 
@@ -98,8 +100,9 @@ func hasKey(attrs []Attribute, key string) bool {
 }
 
 // odtText extracts the paragraphs and headings of content.xml.
-func odtText(p *xmlPart) (string, error) {
+func odtText(p *xmlPart, sizeHint uint64) (string, error) {
 	var lb lineBuilder
+	lb.grow(sizeHint)
 	inPara := 0
 	// White space in character data collapses to one space, written only
 	// when more text follows in the paragraph: ODF ignores it at the start

@@ -38,6 +38,11 @@ var (
 // the text a reader produces.
 const MaxInputSize = 64 << 20
 
+// MaxTurns is the most speaker turns (or subtitle cues) Parse accepts in
+// one document. A long interview has a few thousand; the cap keeps a
+// hostile file of millions of one-letter lines from costing gigabytes.
+const MaxTurns = 1_000_000
+
 // kindError is an error with its own message that matches one of the
 // sentinels above under errors.Is.
 type kindError struct {
@@ -115,6 +120,8 @@ func parsePlain(data []byte) (*Document, error) {
 		return nil, err
 	}
 	doc.Text = text
-	doc.Turns = detectTurns(text, paragraphs)
+	if doc.Turns, err = detectTurns(text, paragraphs); err != nil {
+		return nil, err
+	}
 	return doc, nil
 }

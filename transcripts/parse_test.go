@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf16"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 func TestSupported(t *testing.T) {
@@ -146,6 +148,28 @@ func TestErrorsDoNotNameTheFile(t *testing.T) {
 		_, err := Parse(name, []byte("\xff"))
 		if err == nil || strings.Contains(err.Error(), "secret-name") {
 			t.Errorf("Parse(%q) = %v, want an error that does not name the file", name, err)
+		}
+	}
+}
+
+func TestIsNFC(t *testing.T) {
+	// Every code point of the table's range, alone and followed by marks
+	// that compose or reorder, must get norm's answer.
+	follow := []string{"", "\u0301", "\u0306", "\u0308\u0301", "\u0316\u0301", "\u0301\u0316", "\u11a8", "\u3099", "\u0f71"}
+	var b strings.Builder
+	for r := rune(0); r < nfcTableSize; r++ {
+		if r >= 0xD800 && r < 0xE000 {
+			continue
+		}
+		for _, f := range follow {
+			b.Reset()
+			b.WriteString("x")
+			b.WriteRune(r)
+			b.WriteString(f)
+			s := b.String()
+			if got, want := isNFC(s), norm.NFC.IsNormalString(s); got != want {
+				t.Fatalf("isNFC(%q) = %v, want %v", s, got, want)
+			}
 		}
 	}
 }

@@ -10,10 +10,40 @@ import (
 
 // cue is one subtitle cue as read from the file.
 type cue struct {
-	line       int // 1-based line of the timing line
 	start, end time.Duration
-	raw        []string // text lines as written
+	raw        []byte // its text lines as written, joined with spaces
 }
+
+// lineReader hands out the lines of a text one at a time, with their
+// numbers, and can give the last one back.
+type lineReader struct {
+	text string
+	pos  int    // offset of the next line; len(text)+1 at the end
+	n    int    // number of the line last returned (1-based)
+	line string // the line last returned
+	back bool   // next returns line again
+}
+
+func (r *lineReader) next() (string, bool) {
+	if r.back {
+		r.back = false
+		return r.line, true
+	}
+	if r.pos > len(r.text) {
+		return "", false
+	}
+	end := strings.IndexByte(r.text[r.pos:], '\n')
+	if end < 0 {
+		r.line, r.pos = r.text[r.pos:], len(r.text)+1
+	} else {
+		r.line, r.pos = r.text[r.pos:r.pos+end], r.pos+end+1
+	}
+	r.n++
+	return r.line, true
+}
+
+// unread makes next return the last line again.
+func (r *lineReader) unread() { r.back = true }
 
 // parseVTT reads WebVTT subtitles. The file must start with a WEBVTT line;
 // NOTE, STYLE and REGION blocks are skipped, cue identifiers are optional
@@ -23,15 +53,21 @@ func parseVTT(data []byte) (*Document, error) {
 	if err != nil {
 		return nil, err
 	}
-	lines := strings.Split(text, "\n")
-	if !hasKeyword(lines[0], "WEBVTT") {
+	r := &lineReader{text: text}
+	if first, _ := r.next(); !hasKeyword(first, "WEBVTT") {
 		return nil, errorf(ErrMalformed, "not a WebVTT file: the first line must be WEBVTT")
 	}
-	i := 1
-	for i < len(lines) && !isBlank(lines[i]) && !strings.Contains(lines[i], "-->") {
-		i++ // header lines
+	for { // header lines, up to a blank line (or, leniently, a cue)
+		line, ok := r.next()
+		if !ok || isBlank(line) {
+			break
+		}
+		if strings.Contains(line, "-->") {
+			r.unread()
+			break
+		}
 	}
-	cues, err := readCues(lines, i, true)
+	cues, err := readCues(r, true)
 	if err != nil {
 		return nil, err
 	}
@@ -45,7 +81,7 @@ func parseSRT(data []byte) (*Document, error) {
 	if err != nil {
 		return nil, err
 	}
-	cues, err := readCues(strings.Split(text, "\n"), 0, false)
+	cues, err := readCues(&lineReader{text: text}, false)
 	if err != nil {
 		return nil, err
 	}
@@ -58,59 +94,87 @@ func hasKeyword(line, word string) bool {
 	return ok && (rest == "" || rest[0] == ' ' || rest[0] == '\t')
 }
 
-// readCues reads the blocks of lines[from:], separated by blank lines. A
-// block is a cue: an optional identifier line (the cue number in SRT), a
-// timing line and text lines; a line with "-->" inside a block starts
-// another cue. A block without a timing line continues the text of the
-// previous cue (a blank line inside a cue's text). A line meant as timing
-// that does not parse is an error naming its line number.
-func readCues(lines []string, from int, vtt bool) ([]cue, error) {
+// readCues reads blocks of lines separated by blank lines. A block is a
+// cue: an optional identifier line (the cue number in SRT), a timing line
+// and text lines; a line with "-->" inside a block starts another cue. A
+// block without a timing line continues the text of the previous cue (a
+// blank line inside a cue's text). A line meant as timing that does not
+// parse is an error naming its line number.
+func readCues(r *lineReader, vtt bool) ([]cue, error) {
 	var cues []cue
-	for i := from; i < len(lines); {
-		if isBlank(lines[i]) {
-			i++
-			continue
+	timing := func(line string, n int) error {
+		start, end, ok := parseTiming(line)
+		if !ok {
+			return errorf(ErrMalformed, "line %d: malformed cue timing %q", n, clip(line))
 		}
-		j := i
-		for j < len(lines) && !isBlank(lines[j]) {
-			j++
+		if len(cues) >= MaxTurns {
+			return errorf(ErrTooLarge, "more than %d subtitle cues", MaxTurns)
 		}
-		block := lines[i:j]
-		first := 0
-		switch {
-		case vtt && (hasKeyword(block[0], "NOTE") || hasKeyword(block[0], "STYLE") || hasKeyword(block[0], "REGION")):
-			i = j
-			continue
-		case strings.Contains(block[0], "-->"):
-		case len(block) > 1 && strings.Contains(block[1], "-->"):
-			first = 1 // cue identifier
-		case looksLikeTiming(block[0]):
-			// a mistyped timing line: reported below
-		case len(block) > 1 && isCueNumber(block[0]) && looksLikeTiming(block[1]):
-			first = 1 // a cue number before a mistyped timing line
-		case len(cues) > 0:
-			last := &cues[len(cues)-1]
-			last.raw = append(last.raw, block...)
-			i = j
-			continue
-		default:
-			return nil, errorf(ErrMalformed, "line %d: expected a cue timing line such as 00:00:01.000 --> 00:00:04.000, found %q", i+1, clip(block[0]))
-		}
-		for k := first; k < len(block); k++ {
-			if k > first && !strings.Contains(block[k], "-->") {
-				last := &cues[len(cues)-1]
-				last.raw = append(last.raw, block[k])
-				continue
-			}
-			start, end, ok := parseTiming(block[k])
-			if !ok {
-				return nil, errorf(ErrMalformed, "line %d: malformed cue timing %q", i+k+1, clip(block[k]))
-			}
-			cues = append(cues, cue{line: i + k + 1, start: start, end: end})
-		}
-		i = j
+		cues = append(cues, cue{start: start, end: end})
+		return nil
 	}
-	return cues, nil
+	addText := func(line string) {
+		c := &cues[len(cues)-1]
+		if len(c.raw) > 0 {
+			c.raw = append(c.raw, ' ')
+		}
+		c.raw = append(c.raw, line...)
+	}
+	inBlock := false
+	for {
+		line, ok := r.next()
+		if !ok {
+			return cues, nil
+		}
+		if isBlank(line) {
+			inBlock = false
+			continue
+		}
+		if inBlock { // after a timing line or continued text
+			if strings.Contains(line, "-->") {
+				if err := timing(line, r.n); err != nil {
+					return nil, err
+				}
+			} else {
+				addText(line)
+			}
+			continue
+		}
+		inBlock = true
+		if vtt && (hasKeyword(line, "NOTE") || hasKeyword(line, "STYLE") || hasKeyword(line, "REGION")) {
+			for {
+				line, ok := r.next()
+				if !ok || isBlank(line) {
+					break
+				}
+			}
+			inBlock = false
+			continue
+		}
+		if strings.Contains(line, "-->") || looksLikeTiming(line) {
+			if err := timing(line, r.n); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		first, firstN := line, r.n
+		second, ok := r.next()
+		switch {
+		case ok && strings.Contains(second, "-->"),
+			ok && isCueNumber(first) && looksLikeTiming(second):
+			// first is a cue identifier (or number)
+			if err := timing(second, r.n); err != nil {
+				return nil, err
+			}
+			continue
+		case len(cues) == 0:
+			return nil, errorf(ErrMalformed, "line %d: expected a cue timing line such as 00:00:01.000 --> 00:00:04.000, found %q", firstN, clip(first))
+		}
+		addText(first)
+		if ok {
+			r.unread()
+		}
+	}
 }
 
 // isCueNumber reports whether s (trimmed) is all digits.
@@ -193,7 +257,7 @@ func cueDocument(cues []cue) (*Document, error) {
 	cl := make([]cleaned, 0, len(cues))
 	var counts map[string]int
 	for _, c := range cues {
-		raw := strings.Join(c.raw, " ")
+		raw := string(c.raw)
 		speaker := voiceName(raw)
 		text := strings.TrimSpace(decodeEntities(stripTags(raw)))
 		x := cleaned{cue: c, speaker: speaker, text: text}
@@ -295,18 +359,23 @@ func stripTags(s string) string {
 		return s
 	}
 	var b strings.Builder
+	// Once no closing character is left, stop looking for one: a line of
+	// a million "<" must not take a million searches to the end.
+	noGT, noBrace := false, false
 	for i := 0; i < len(s); {
 		switch {
-		case s[i] == '<':
+		case s[i] == '<' && !noGT:
 			if end := strings.IndexByte(s[i:], '>'); end > 0 {
 				i += end + 1
 				continue
 			}
-		case s[i] == '{' && i+1 < len(s) && s[i+1] == '\\':
+			noGT = true
+		case s[i] == '{' && !noBrace && i+1 < len(s) && s[i+1] == '\\':
 			if end := strings.IndexByte(s[i:], '}'); end > 0 {
 				i += end + 1
 				continue
 			}
+			noBrace = true
 		}
 		b.WriteByte(s[i])
 		i++

@@ -33,13 +33,6 @@ type label struct {
 	timeAlone bool // the line is a timestamp and nothing else
 }
 
-// candidate is a label found on a line of the text.
-type candidate struct {
-	label
-	line int // 0-based line number
-	pos  int // byte offset of the line in the text
-}
-
 // detectTurns finds the speaker turns of text (NFC, LF line endings).
 //
 // A turn starts at a line that begins with an optional timestamp ([01:02:03],
@@ -67,97 +60,122 @@ type candidate struct {
 // eachLine mode every line), and a line starting with a timestamp starts a
 // turn too; such a turn has the timestamp's time and its Body after the
 // timestamp (Body == Start otherwise).
-func detectTurns(text string, mode lineMode) []Turn {
-	var cands []candidate
+//
+// It fails only when the text has more than MaxTurns turns.
+//
+// It reads the text twice, line by line, storing nothing per line: first
+// to count the labels (a generic name counts only if it recurs), then to
+// build the turns.
+func detectTurns(text string, mode lineMode) ([]Turn, error) {
 	var counts map[string]int
-	timed := 0 // generic labels that carry a timestamp
-	labelled := false
-	line := 0
-	for pos := 0; pos < len(text); line++ {
-		end := strings.IndexByte(text[pos:], '\n')
-		if end < 0 {
-			end = len(text)
-		} else {
-			end += pos
-		}
-		if l, ok := parseLabel(text[pos:end]); ok {
-			if l.speaker != "" {
-				if l.known {
-					labelled = true
-				} else {
-					if counts == nil {
-						counts = make(map[string]int)
-					}
-					counts[l.speaker]++
-					if l.hasTime {
-						timed++
-					}
+	known, named, timed := 0, 0, 0 // known labels; generic ones; generic ones with a time
+	for pos := 0; pos < len(text); {
+		end := lineEnd(text, pos)
+		if l, ok := parseLabel(text[pos:end]); ok && l.speaker != "" {
+			if l.known {
+				known++
+			} else {
+				if counts == nil {
+					counts = make(map[string]int)
+				}
+				counts[l.speaker]++
+				named++
+				if l.hasTime {
+					timed++
 				}
 			}
-			cands = append(cands, candidate{label: l, line: line, pos: pos})
 		}
 		pos = end + 1
 	}
-	accept := func(c *candidate) bool {
-		return c.speaker != "" && (c.known || counts[c.speaker] >= 2 || (c.hasTime && timed >= 2))
+	accept := acceptance{counts: counts, timed: timed}
+	labelled := known > 0 || timed >= 2
+	for _, n := range counts {
+		labelled = labelled || n >= 2
 	}
-	if !labelled {
-		for i := range cands {
-			if accept(&cands[i]) {
-				labelled = true
-				break
-			}
-		}
+	var turns []Turn
+	ok := false
+	if labelled {
+		turns, ok = labelledTurns(text, accept, known+named)
+	} else {
+		turns, ok = paragraphTurns(text, mode)
 	}
-	if !labelled {
-		return paragraphTurns(text, mode, cands)
+	if !ok {
+		return nil, tooManyTurns()
 	}
-	return labelledTurns(text, cands, accept)
+	return turns, nil
 }
 
-// labelledTurns builds the turns that start at the accepted labels.
-func labelledTurns(text string, cands []candidate, accept func(*candidate) bool) []Turn {
-	type start struct {
-		start, body int // absolute byte offsets
-		speaker     string
-		time        time.Duration
-		hasTime     bool
+// acceptance decides which labels mark turns, from the counts of the first
+// pass over the text.
+type acceptance struct {
+	counts map[string]int // lines labelled with each generic name
+	timed  int            // generic labels with a timestamp
+}
+
+func (a acceptance) accepts(l *label) bool {
+	return l.speaker != "" && (l.known || a.counts[l.speaker] >= 2 || (l.hasTime && a.timed >= 2))
+}
+
+func tooManyTurns() error {
+	return errorf(ErrTooLarge, "more than %d speaker turns", MaxTurns)
+}
+
+// lineEnd returns the offset of the newline ending the line at pos, or
+// len(text).
+func lineEnd(text string, pos int) int {
+	if i := strings.IndexByte(text[pos:], '\n'); i >= 0 {
+		return pos + i
 	}
-	var starts []start
-	for i := range cands {
-		c := &cands[i]
-		if !accept(c) {
-			continue
-		}
-		s := start{start: c.pos + c.start, body: c.pos + c.body, speaker: c.speaker, time: c.time, hasTime: c.hasTime}
-		if !c.hasTime && i > 0 {
-			if p := &cands[i-1]; p.timeAlone && p.line == c.line-1 {
-				s.start, s.time, s.hasTime = p.pos+p.start, p.time, true
-			}
-		}
-		starts = append(starts, s)
-	}
-	turns := make([]Turn, 0, len(starts))
+	return len(text)
+}
+
+// labelledTurns builds the turns that start at the accepted labels; at
+// most labels of them are expected. It reports false if there are more
+// than MaxTurns.
+func labelledTurns(text string, accept acceptance, labels int) ([]Turn, bool) {
+	turns := make([]Turn, 0, min(labels, MaxTurns))
 	rc := runeCounter{s: text}
-	for i, s := range starts {
-		limit := len(text)
-		if i+1 < len(starts) {
-			limit = starts[i+1].start
+	var cur Turn // the open turn; Start and Body in bytes until it is closed
+	open := false
+	closeAt := func(limit int) {
+		if !open {
+			return
 		}
-		end := trimSpaceLeft(text, s.start, limit)
-		body := min(skipSpace(text, s.body, end), end)
-		t := Turn{Speaker: s.speaker, Time: s.time, HasTime: s.hasTime}
-		t.Start = rc.at(s.start)
-		t.Body = rc.at(body)
-		t.End = rc.at(end)
-		turns = append(turns, t)
+		end := trimSpaceLeft(text, cur.Start, limit)
+		body := min(skipSpace(text, cur.Body, end), end)
+		cur.Start = rc.at(cur.Start)
+		cur.Body = rc.at(body)
+		cur.End = rc.at(end)
+		turns = append(turns, cur)
 	}
-	return turns
+	var prev label // the label of the previous line, if it had one
+	prevOK, prevPos := false, 0
+	for pos := 0; pos < len(text); {
+		end := lineEnd(text, pos)
+		l, ok := parseLabel(text[pos:end])
+		if ok && accept.accepts(&l) {
+			start := pos + l.start
+			if !l.hasTime && prevOK && prev.timeAlone {
+				start, l.time, l.hasTime = prevPos+prev.start, prev.time, true
+			}
+			closeAt(start)
+			if len(turns) >= MaxTurns {
+				return nil, false
+			}
+			cur = Turn{Speaker: l.speaker, Start: start, Body: pos + l.body, Time: l.time, HasTime: l.hasTime}
+			open = true
+		}
+		prev, prevOK, prevPos = l, ok, pos
+		pos = end + 1
+	}
+	closeAt(len(text))
+	return turns, true
 }
 
 // paragraphTurns builds the turns of a text without speaker labels: one per
-// paragraph (or line), and one per line that starts with a timestamp.
-func paragraphTurns(text string, mode lineMode, cands []candidate) []Turn {
+// paragraph (or line), and one per line that starts with a timestamp. It
+// reports false if there are more than MaxTurns.
+func paragraphTurns(text string, mode lineMode) ([]Turn, bool) {
 	var turns []Turn
 	rc := runeCounter{s: text}
 	open := false     // a turn is being built
@@ -176,37 +194,29 @@ func paragraphTurns(text string, mode lineMode, cands []candidate) []Turn {
 		turns = append(turns, cur)
 		open = false
 	}
-	ci := 0
 	for pos := 0; pos < len(text); {
-		end := strings.IndexByte(text[pos:], '\n')
-		if end < 0 {
-			end = len(text)
-		} else {
-			end += pos
-		}
+		end := lineEnd(text, pos)
 		first := skipSpace(text, pos, end)
 		if first == end {
 			inPara = false
 			pos = end + 1
 			continue
 		}
-		for ci < len(cands) && cands[ci].pos < pos {
-			ci++
-		}
-		var ts *candidate
-		if ci < len(cands) && cands[ci].pos == pos && cands[ci].hasTime {
-			ts = &cands[ci]
-		}
-		newTurn := ts != nil || (!joinNext && (!inPara || mode == eachLine))
+		l, ok := parseLabel(text[pos:end])
+		timestamped := ok && l.hasTime && l.afterTime > l.start
+		newTurn := timestamped || (!joinNext && (!inPara || mode == eachLine))
 		if newTurn {
 			finish()
+			if len(turns) >= MaxTurns {
+				return nil, false
+			}
 			open, joinNext = true, false
 			start, bodyFrom = first, first
 			cur = Turn{}
-			if ts != nil {
-				bodyFrom = max(pos+ts.afterTime, first)
-				cur.Time, cur.HasTime = ts.time, true
-				joinNext = ts.timeAlone
+			if timestamped {
+				bodyFrom = max(pos+l.afterTime, first)
+				cur.Time, cur.HasTime = l.time, true
+				joinNext = l.timeAlone
 			}
 		} else {
 			joinNext = false
@@ -216,7 +226,7 @@ func paragraphTurns(text string, mode lineMode, cands []candidate) []Turn {
 		pos = end + 1
 	}
 	finish()
-	return turns
+	return turns, true
 }
 
 // runeCounter converts increasing byte offsets of s into code-point offsets,
@@ -292,7 +302,12 @@ func parseLabel(line string) (l label, ok bool) {
 	// Most lines of speech start with something that cannot begin a
 	// timestamp or a label; reject them before any real work.
 	c := line[i]
-	if !(c == '[' || c == '(' || c == '*' || isDigit(c) || ('A' <= c && c <= 'Z') || c >= utf8.RuneSelf) {
+	if c >= utf8.RuneSelf {
+		r, _ := utf8.DecodeRuneInString(line[i:])
+		if !unicode.IsUpper(r) && !unicode.IsTitle(r) {
+			return l, false
+		}
+	} else if !(c == '[' || c == '(' || c == '*' || isDigit(c) || ('A' <= c && c <= 'Z')) {
 		return l, false
 	}
 	l.start = i
@@ -415,16 +430,22 @@ func parseNameThenTime(s string) (name string, d time.Duration, ok bool) {
 
 // scanName returns the length of the run at the start of s of characters
 // that may form a speaker name (letters, digits, marks, - ' ’ _ and
-// spaces), stopping early once it is longer than any name can be.
+// spaces), stopping early once it is longer than any name can be: more
+// than maxNameRunes characters or more than three spaces (three words and
+// the space before a "(01:02)").
 func scanName(s string) int {
-	n := 0
+	n, spaces := 0, 0
 	for i := 0; i < len(s); {
 		if n > maxNameRunes+1 {
 			return i
 		}
 		c := s[i]
 		if c < utf8.RuneSelf {
-			if !(('a' <= c && c <= 'z') || ('A' <= c && c <= 'Z') || isDigit(c) || c == ' ' || c == '-' || c == '\'' || c == '_') {
+			if c == ' ' {
+				if spaces++; spaces > 3 {
+					return i
+				}
+			} else if !(('a' <= c && c <= 'z') || ('A' <= c && c <= 'Z') || isDigit(c) || c == '-' || c == '\'' || c == '_') {
 				return i
 			}
 			i++
@@ -479,8 +500,9 @@ func isName(s string) bool {
 }
 
 // knownWords are the labels that count as speakers even when they occur
-// once; compared without regard to case. Single letters are in
-// isKnownLabel, compared exactly.
+// once; compared without regard to case (though, like every label, they
+// must start with a capital: "INTERVIEWER:" counts, "interviewer:" does
+// not). Single letters are in isKnownLabel, compared exactly.
 var knownWords = []string{
 	"Interviewer", "Interviewee", "Respondent",
 	"Интервьюер", "Респондент", "Вопрос", "Ответ",

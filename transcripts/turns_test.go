@@ -270,7 +270,11 @@ func TestTurnsPlainText(t *testing.T) {
 
 func TestTurnsEachLine(t *testing.T) {
 	// docx and odt paragraphs are lines: without labels each is a turn.
-	got := spans(&Document{Text: "One.\nTwo.\n00:05 Three.", Turns: detectTurns("One.\nTwo.\n00:05 Three.", eachLine)})
+	turns, err := detectTurns("One.\nTwo.\n00:05 Three.", eachLine)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := spans(&Document{Text: "One.\nTwo.\n00:05 Three.", Turns: turns})
 	want := []span{sp("", "One.", "One."), sp("", "Two.", "Two."), spt("", "00:05 Three.", "Three.", 5*time.Second)}
 	if !slices.Equal(got, want) {
 		t.Errorf("detectTurns(eachLine) =\n%v\nwant\n%v", got, want)

@@ -99,8 +99,8 @@ type docJSON struct {
 	Source     string     `json:"source"`
 	Length     int        `json:"length"`
 	Words      int        `json:"words"`
-	Turns      int        `json:"turns"`
-	Codings    int        `json:"codings"`
+	Turns      int        `json:"turn_count"`
+	Codings    int        `json:"coding_count"`
 	Latest     bool       `json:"latest"`
 	Attributes []attrJSON `json:"attributes"`
 }

@@ -121,6 +121,8 @@ func collectFiles(args []string) ([]string, int, error) {
 				}
 				return nil
 			}
+			// A pipe or device with a transcript's name is passed on, so
+			// that importing it reports it rather than reading it.
 			if transcripts.Supported(name) {
 				found = append(found, p)
 			} else {
@@ -238,17 +240,22 @@ func (a *app) importOne(s *coding.Store, path, lang string, extra []coding.Attri
 
 // readCapped reads a whole file, refusing one larger than maxFileSize.
 func readCapped(path string) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	st, err := f.Stat()
+	// Stat before opening: opening a named pipe or a device would block
+	// or never end.
+	st, err := os.Stat(path)
 	if err != nil {
 		return nil, err
 	}
 	if !st.Mode().IsRegular() {
 		return nil, errors.New("not a regular file")
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	if st, err = f.Stat(); err != nil {
+		return nil, err
 	}
 	if st.Size() > maxFileSize {
 		return nil, fmt.Errorf("file is %d MiB; the limit is %d MiB", st.Size()>>20, maxFileSize>>20)

@@ -43,7 +43,13 @@ is refused. 'qcode undo' reverts the last tag.`,
 				return errors.New("tag: give exactly one of --span, --match or --turn")
 			}
 			return a.withStore(func(s *coding.Store) error {
-				spans, err := a.resolveSpans(s, args[0], span, match, turn, all)
+				by := "turn"
+				if cmd.Flags().Changed("span") {
+					by = "span"
+				} else if cmd.Flags().Changed("match") {
+					by = "match"
+				}
+				spans, err := a.resolveSpans(s, args[0], by, span, match, turn, all)
 				if err != nil {
 					return err
 				}
@@ -70,15 +76,18 @@ is refused. 'qcode undo' reverts the last tag.`,
 }
 
 // resolveSpans turns the passage flags of tag into spans of the document.
-func (a *app) resolveSpans(s *coding.Store, docRef, span, match string, turn int, all bool) ([]coding.Span, error) {
-	switch {
-	case span != "":
+func (a *app) resolveSpans(s *coding.Store, docRef, by, span, match string, turn int, all bool) ([]coding.Span, error) {
+	switch by {
+	case "span":
 		sp, err := coding.ParseSpan(span)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("--span: %w", err)
 		}
 		return []coding.Span{sp}, nil
-	case match != "":
+	case "match":
+		if match == "" {
+			return nil, errors.New("tag: --match needs the text to code")
+		}
 		d, err := s.Document(a.ctx, docRef, true)
 		if err != nil {
 			return nil, err
@@ -143,7 +152,7 @@ by you (or by anyone with --any-coder), or the codings with the given ids
 			case len(args) == 2 && span != "" && len(ids) == 0:
 				sp, err := coding.ParseSpan(span)
 				if err != nil {
-					return err
+					return fmt.Errorf("--span: %w", err)
 				}
 				req.Doc, req.Code, req.Span = args[0], args[1], sp
 			default:

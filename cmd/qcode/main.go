@@ -5,6 +5,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/signal"
@@ -16,7 +17,11 @@ func main() {
 	err := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 	stop()
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "qcode:", err)
+		// A silent exit has said everything already (for example in
+		// the JSON on stdout); only the status is left to set.
+		if !errors.Is(err, silentExit{}) {
+			fmt.Fprintln(os.Stderr, "qcode:", err)
+		}
 		os.Exit(1)
 	}
 }

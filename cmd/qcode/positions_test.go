@@ -1,0 +1,245 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// nfdInterview is a Russian transcript as a Mac may save it: "й" and "Й"
+// decomposed (и + U+0306), a stress mark that has no precomposed form
+// (о + U+0301 stays two code points in NFC), and emoji of several code
+// points (a waving hand with a skin tone, the Georgian flag) before the
+// passages the tests code.
+const nfdInterview = "Интервьюер: Откуда вы? \U0001F642\n" +
+	"\n" +
+	"Респондент: Из \u0418\u0306ошкар-Олы. \U0001F44B\U0001F3FD\U0001F1EC\U0001F1EA До\u0301ма все говорят по-русски. " +
+	"Там мо\u0438\u0306 дом, и мо\u0438\u0306 кот остался у мамы.\n"
+
+// TestPositions checks that a coding addresses code points of the stored
+// NFC text, whatever the bytes of the file: the offsets qcode reports are
+// the ones a script computes with []rune over 'show --json' text.
+func TestPositions(t *testing.T) {
+	t.Parallel()
+	dir := newProject(t)
+	in := t.TempDir()
+	mustQC(t, dir, "import", writeFile(t, in, "R05.txt", nfdInterview))
+	mustQC(t, dir, "code", "add", "Home")
+	mustQC(t, dir, "code", "add", "Language")
+	mustQC(t, dir, "code", "add", "Pets")
+
+	s := show(t, dir, "R05")
+	if want := norm.NFC.String(nfdInterview); s.Text != want {
+		t.Fatalf("show R05 --json text = %q, want the file's text in NFC %q", s.Text, want)
+	}
+	if strings.ContainsRune(s.Text, '\u0306') || !strings.Contains(s.Text, "мой") || !strings.Contains(s.Text, "Йошкар") {
+		t.Errorf("stored text %q still holds a decomposed й", s.Text)
+	}
+	if s.Document.Lang != "ru" || s.Document.Length != len([]rune(s.Text)) {
+		t.Errorf("document = lang %q, length %d; want ru, %d code points", s.Document.Lang, s.Document.Length, len([]rune(s.Text)))
+	}
+
+	tests := []struct {
+		name string
+		code string
+		args []string // how to tag; the passage is want
+		want string
+	}{
+		{"match after emoji", "Home", []string{"--match", "Там мой дом"}, "Там мой дом"},
+		{"match over a combining mark", "Language", []string{"--match", "До\u0301ма все говорят по-русски."}, "До\u0301ма все говорят по-русски."},
+		{"span after emoji", "Pets", nil, "мой кот остался у мамы"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			start, end := runeSpan(t, s.Text, tt.want)
+			args := tt.args
+			if args == nil {
+				args = []string{"--span", spanArg(start, end)}
+			}
+			mustQC(t, dir, append([]string{"tag", "R05", tt.code}, args...)...)
+			qs := quotes(t, dir, tt.code)
+			if len(qs) != 1 {
+				t.Fatalf("quotes %s = %+v, want one", tt.code, qs)
+			}
+			if q := qs[0]; q.Text != tt.want || q.Start != start || q.End != end {
+				t.Errorf("quotes %s = %q at %d:%d, want %q at %d:%d", tt.code, q.Text, q.Start, q.End, tt.want, start, end)
+			}
+			if q := qs[0]; q.Speaker != "Респондент" || q.Line != 3 {
+				t.Errorf("quotes %s: speaker %q, line %d; want Респондент, line 3", tt.code, q.Speaker, q.Line)
+			}
+		})
+	}
+
+	t.Run("match all", func(t *testing.T) {
+		mustQC(t, dir, "code", "add", "Possessive")
+		mustQC(t, dir, "tag", "R05", "Possessive", "--match", "мой", "--all")
+		var got [][2]int
+		for _, q := range quotes(t, dir, "Possessive") {
+			if q.Text != "мой" {
+				t.Errorf("quote text %q, want мой", q.Text)
+			}
+			got = append(got, [2]int{q.Start, q.End})
+		}
+		r := []rune(s.Text)
+		var want [][2]int
+		for i := 0; i+3 <= len(r); i++ {
+			if string(r[i:i+3]) == "мой" {
+				want = append(want, [2]int{i, i + 3})
+			}
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("tag --match мой --all coded %v, want %v", got, want)
+		}
+	})
+
+	// What a user types may be decomposed too (macOS input, text copied
+	// from the original file); it names the same characters.
+	t.Run("match given in NFD", func(t *testing.T) {
+		mustQC(t, dir, "code", "add", "Cat")
+		needle := "мо\u0438\u0306 кот"
+		start, end := runeSpan(t, s.Text, norm.NFC.String(needle))
+		_, errOut, err := qc(t, dir, "tag", "R05", "Cat", "--match", needle)
+		if err != nil {
+			t.Fatalf("run(tag --match %+q) = %v, want the NFC text %q matched; stderr: %s", needle, err, norm.NFC.String(needle), errOut)
+		}
+		if qs := quotes(t, dir, "Cat"); len(qs) != 1 || qs[0].Start != start || qs[0].End != end {
+			t.Errorf("quotes Cat = %+v, want %d:%d", qs, start, end)
+		}
+	})
+
+	t.Run("show marks", func(t *testing.T) {
+		out := mustQC(t, dir, "show", "R05", "--plain")
+		if !strings.Contains(out, "⟦") || !strings.Contains(out, "кот остался у мамы") {
+			t.Errorf("show R05 --plain printed\n%s\nwant the coded passage marked", out)
+		}
+		if strings.ContainsRune(out, '\uFFFD') {
+			t.Errorf("show R05 --plain split a character:\n%s", out)
+		}
+	})
+}
+
+// TestReimport checks that importing the same file again changes nothing,
+// and that a changed file becomes a new version without moving a single
+// coding of the old one.
+func TestReimport(t *testing.T) {
+	t.Parallel()
+	dir := newProject(t)
+	orig := testdata(t, "good", "R01.md")
+	mustQC(t, dir, "import", orig)
+	mustQC(t, dir, "tag", "R01", "Fear of repression", "--match", "they will come for us first", "--create")
+	mustQC(t, dir, "tag", "R01", "Donations", "--match", "We collect donations for political prisoners", "--create")
+	mustQC(t, dir, "tag", "R01", "Political talk", "--match", "every call ended in shouting", "--create")
+	mustQC(t, dir, "attr", "set", "R01", "recontact=true")
+	v1 := show(t, dir, "R01")
+	q1 := quotes(t, dir, "Fear of repression", "Donations", "Political talk")
+
+	t.Run("same file", func(t *testing.T) {
+		out, errOut, err := qc(t, dir, "import", orig)
+		if err != nil {
+			t.Fatalf("run(import %s) again = %v, want nil", orig, err)
+		}
+		if !strings.Contains(out, "1 unchanged") || !strings.Contains(errOut, "unchanged") || !strings.Contains(errOut, "R01") {
+			t.Errorf("import again printed %q / %q, want it to say R01 is unchanged", out, errOut)
+		}
+		// The same bytes under another name are the same interview.
+		copyPath := filepath.Join(t.TempDir(), "R01-copy.md")
+		data, err := os.ReadFile(orig)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(copyPath, data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		var res importJSON
+		qcJSON(t, dir, &res, "import", copyPath, "--json")
+		if len(res.Files) != 1 || res.Files[0].Status != "unchanged" || res.Files[0].Document != "R01" {
+			t.Errorf("import of a renamed copy --json = %+v, want unchanged, already R01", res)
+		}
+		if ds := docs(t, dir, "--all"); len(ds) != 1 {
+			t.Errorf("docs --all --json lists %d documents, want 1: %+v", len(ds), ds)
+		}
+		if got := show(t, dir, "R01"); !reflect.DeepEqual(got, v1) {
+			t.Errorf("show R01 --json changed after importing the same file")
+		}
+	})
+
+	t.Run("changed file", func(t *testing.T) {
+		data, err := os.ReadFile(orig)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The transcriber added a line at the top and fixed a word: every
+		// offset after it shifts.
+		changed := strings.Replace(string(data), "Interviewer: Thank you", "Interviewer: [Recording starts.]\n\nInterviewer: Thank you", 1)
+		changed = strings.Replace(changed, "every call ended in shouting", "every call ended in a shouting match", 1)
+		p := writeFile(t, t.TempDir(), "R01.md", changed)
+		var res importJSON
+		qcJSON(t, dir, &res, "import", p, "--json")
+		if len(res.Files) != 1 || res.Files[0].Status != "new version" || res.Files[0].Document != "R01" || res.Files[0].Version != 2 {
+			t.Fatalf("import of a changed R01.md --json = %+v, want R01 version 2, \"new version\"", res)
+		}
+
+		ds := docs(t, dir)
+		if len(ds) != 1 || ds[0].Name != "R01" || ds[0].Version != 2 || !ds[0].Latest || ds[0].Codings != 0 {
+			t.Errorf("docs --json = %+v, want only R01 version 2 (latest, no codings)", ds)
+		}
+		all := docs(t, dir, "--all")
+		if len(all) != 2 || all[0].Version != 1 || all[0].Latest || all[1].Version != 2 || all[0].Codings != 3 {
+			t.Errorf("docs --all --json = %+v, want R01 version 1 (3 codings, not latest) and version 2", all)
+		}
+		for _, key := range []string{"gender", "age", "occupation", "recontact"} {
+			a1, ok1 := all[0].attr(key)
+			a2, ok2 := all[1].attr(key)
+			if !ok1 || !ok2 || a1 != a2 {
+				t.Errorf("attribute %s: version 1 %+v, version 2 %+v; want it carried over", key, a1, a2)
+			}
+		}
+
+		old := show(t, dir, "R01@1")
+		if old.Text != v1.Text || !reflect.DeepEqual(old.Codings, v1.Codings) || !reflect.DeepEqual(old.Turns, v1.Turns) {
+			t.Errorf("show R01@1 --json changed after a new version:\ncodings %+v\nwant    %+v", old.Codings, v1.Codings)
+		}
+		if q := quotes(t, dir, "Fear of repression", "Donations", "Political talk"); !reflect.DeepEqual(q, q1) {
+			t.Errorf("quotes changed after a new version:\n%+v\nwant\n%+v", q, q1)
+		}
+		for _, q := range q1 {
+			if q.Version != 1 {
+				t.Errorf("quote %+v, want version 1", q)
+			}
+		}
+		if q1[2].Text != "every call ended in shouting" {
+			t.Errorf("quote of version 1 = %q, want the old wording", q1[2].Text)
+		}
+
+		cur := show(t, dir, "R01")
+		if cur.Document.Version != 2 || !strings.HasPrefix(cur.Text, "Interviewer: [Recording starts.]") || len(cur.Codings) != 0 {
+			t.Errorf("show R01 --json = version %d, %d codings, text %.40q; want version 2, no codings, the new text", cur.Document.Version, len(cur.Codings), cur.Text)
+		}
+		// Coding the latest version uses its own offsets.
+		mustQC(t, dir, "tag", "R01", "Fear of repression", "--match", "they will come for us first")
+		start, end := runeSpan(t, cur.Text, "they will come for us first")
+		if cs := show(t, dir, "R01").Codings; len(cs) != 1 || cs[0].Start != start || cs[0].End != end {
+			t.Errorf("tag on version 2 made %+v, want %d:%d", cs, start, end)
+		}
+		if got := show(t, dir, "R01@1").Codings; !reflect.DeepEqual(got, v1.Codings) {
+			t.Errorf("tagging version 2 changed version 1's codings: %+v", got)
+		}
+
+		src, err := os.ReadDir(filepath.Join(dir, "sources"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var names []string
+		for _, e := range src {
+			names = append(names, e.Name())
+		}
+		if want := []string{"R01.md", "R01.v2.md"}; !slices.Equal(names, want) {
+			t.Errorf("sources/ = %q, want %q", names, want)
+		}
+	})
+}
