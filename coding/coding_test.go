@@ -281,7 +281,7 @@ func TestReimport(t *testing.T) {
 		t.Errorf("Document(R07) is version %d, want the latest, 2", latest.Version)
 	}
 	qs, _ := s.Quotes(ctx, []string{"Family"}, QuoteOptions{})
-	if len(qs) != 1 || qs[0].Text != "We talk about flowers." || qs[0].Version != 1 || qs[0].Start != spans[0].Start {
+	if len(qs) != 1 || qs[0].Text != "We talk about flowers." || qs[0].Version != 1 || qs[0].Latest || qs[0].Start != spans[0].Start {
 		t.Errorf("coding on version 1 moved: %+v", qs)
 	}
 	files, _ := os.ReadDir(filepath.Join(s.Dir(), SourcesDir))

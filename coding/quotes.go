@@ -13,10 +13,12 @@ const DefaultCite = "{gender}, {age}, {occupation}"
 
 // Quote is a coded passage ready to cite.
 type Quote struct {
-	CodingID    int64  `json:"coding_id"`
-	Code        string `json:"code"`
-	Document    string `json:"document"`
-	Version     int    `json:"version"`
+	CodingID int64  `json:"coding_id"`
+	Code     string `json:"code"`
+	Document string `json:"document"`
+	Version  int    `json:"version"`
+	// Latest reports whether the quote is on the document's latest version.
+	Latest      bool   `json:"latest"`
 	Start       int    `json:"start"`
 	End         int    `json:"end"`
 	Line        int    `json:"line"`
@@ -98,6 +100,7 @@ func (s *Store) Quotes(ctx context.Context, codeRefs []string, opt QuoteOptions)
 		type docInfo struct {
 			text    string
 			version int
+			latest  bool
 			turns   []Turn
 			attrs   []Attribute
 		}
@@ -106,7 +109,8 @@ func (s *Store) Quotes(ctx context.Context, codeRefs []string, opt QuoteOptions)
 			d := docs[c.DocID]
 			if d == nil {
 				d = &docInfo{}
-				if err := q.QueryRowContext(ctx, "SELECT text, version FROM documents WHERE id = ?", c.DocID).Scan(&d.text, &d.version); err != nil {
+				if err := q.QueryRowContext(ctx, `SELECT text, version, version = (SELECT max(version) FROM documents v WHERE v.name = d.name)
+					FROM documents d WHERE id = ?`, c.DocID).Scan(&d.text, &d.version, &d.latest); err != nil {
 					return err
 				}
 				if d.turns, err = turnsOf(ctx, q, c.DocID); err != nil {
@@ -117,7 +121,7 @@ func (s *Store) Quotes(ctx context.Context, codeRefs []string, opt QuoteOptions)
 				}
 				docs[c.DocID] = d
 			}
-			qt := Quote{CodingID: c.ID, Code: c.Code, Document: c.Document, Version: d.version,
+			qt := Quote{CodingID: c.ID, Code: c.Code, Document: c.Document, Version: d.version, Latest: d.latest,
 				Start: c.Start, End: c.End, Coder: c.Coder, Memo: memos[c.ID],
 				Text: Slice(d.text, c.Start, c.End), Line: LineOf(d.text, c.Start),
 				Attribution: Cite(cite, d.attrs)}

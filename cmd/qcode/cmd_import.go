@@ -161,14 +161,26 @@ func (a *app) importFiles(s *coding.Store, files []string, skipped int, lang str
 	var lines []importLine
 	counts := map[string]int{}
 	words := 0
+	var failed []string
+	var lastErr error
 	for _, f := range files {
+		if err := a.ctx.Err(); err != nil {
+			if bar != nil {
+				bar.Clear()
+			}
+			fmt.Fprintf(a.stderr, "interrupted: %d of %d files not imported\n", len(files)-len(lines), len(files))
+			return errors.New("import interrupted; the files imported before stay imported")
+		}
 		line := importLine{File: f}
 		res, err := a.importOne(s, f, lang, extra)
 		if err != nil {
 			line.Status = "failed"
 			line.Error = err.Error()
+			failed = append(failed, f)
+			lastErr = err
 			counts["failed"]++
-			if !asJSON {
+			// A single file's error is returned and printed once, by main.
+			if !asJSON && len(files) > 1 {
 				if bar != nil {
 					bar.Clear()
 				}
@@ -222,7 +234,14 @@ func (a *app) importFiles(s *coding.Store, files []string, skipped int, lang str
 		if asJSON {
 			return errSilent
 		}
-		return fmt.Errorf("%s could not be imported (see above)", plural(n, "file", "files"))
+		if n == 1 && len(files) == 1 {
+			return lastErr
+		}
+		names := strings.Join(failed, ", ")
+		if n > 5 {
+			names = strings.Join(failed[:5], ", ") + fmt.Sprintf(" and %d more", n-5)
+		}
+		return fmt.Errorf("%s could not be imported: %s (reasons above)", plural(n, "file", "files"), names)
 	}
 	return nil
 }

@@ -87,7 +87,7 @@ func (a *app) quotesMarkdown(quotes []coding.Quote) {
 				fmt.Fprintf(a.stdout, "> %s\n", l)
 			}
 			where := fmt.Sprintf("%s, line %d", q.Document, q.Line)
-			if q.Version > 1 {
+			if !q.Latest {
 				where = fmt.Sprintf("%s@%d, line %d", q.Document, q.Version, q.Line)
 			}
 			if q.Time != "" {

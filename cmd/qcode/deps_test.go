@@ -17,8 +17,6 @@ const module = "github.com/qcode-dev/qcode"
 // listedPackage is what the test reads of 'go list -json'.
 type listedPackage struct {
 	ImportPath   string
-	Standard     bool
-	Module       *struct{ Path string }
 	Imports      []string
 	TestImports  []string
 	XTestImports []string

@@ -65,8 +65,9 @@ func TestGenerateBadFiles(t *testing.T) {
 }
 
 // TestBadFilesCheckedIn checks that testdata/bad/ holds what the
-// generator writes: the plain files byte for byte, the archives by what
-// makes them bad (their deflated bytes may differ between Go releases).
+// generator writes: the text files byte for byte, the compressed ones by
+// what makes them bad (their deflated bytes may differ between Go
+// releases).
 func TestBadFilesCheckedIn(t *testing.T) {
 	t.Parallel()
 	read := func(name string) []byte {
@@ -78,7 +79,15 @@ func TestBadFilesCheckedIn(t *testing.T) {
 		return b
 	}
 	for name, data := range plainBadFiles(t) {
-		if got := read(name); !bytes.Equal(got, data) {
+		got := read(name)
+		if name == "photo.txt" {
+			// The PNG encoder's compression may change between releases.
+			if !bytes.HasPrefix(got, []byte("\x89PNG\r\n\x1a\n")) {
+				t.Errorf("testdata/bad/%s is not a PNG image (run with -gen)", name)
+			}
+			continue
+		}
+		if !bytes.Equal(got, data) {
 			t.Errorf("testdata/bad/%s differs from what the generator writes (run with -gen)", name)
 		}
 	}
