@@ -470,7 +470,7 @@ func leadingName(text string) (name, rest string) {
 		}
 		rest = text[len(name)+1:]
 	}
-	if rest != "" && rest[0] != ' ' && rest[0] != '\t' {
+	if rest != "" && rest[0] != ' ' && rest[0] != '\t' && !strings.HasPrefix(rest, "\u00a0") {
 		return "", text
 	}
 	return name, strings.TrimSpace(rest)

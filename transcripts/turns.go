@@ -341,7 +341,7 @@ func parseLabel(line string) (l label, ok bool) {
 
 // parseSpeaker reads a speaker label at line[i:]: "Name:", "**Name:**",
 // "**Name**:", "[SPEAKER_00]", "[Name]:" or "Name (01:02):", each followed
-// by a blank or the end of the line. body is the offset after the label and
+// by a space, a tab, a no-break space or the end of the line. body is the offset after the label and
 // its blanks; d is a time written inside the label.
 func parseSpeaker(line string, i int) (speaker string, body int, d time.Duration, hasTime, ok bool) {
 	rest := line[i:]
@@ -400,7 +400,7 @@ func parseSpeaker(line string, i int) (speaker string, body int, d time.Duration
 			return
 		}
 	}
-	if after < len(rest) && rest[after] != ' ' && rest[after] != '\t' {
+	if after < len(rest) && rest[after] != ' ' && rest[after] != '\t' && !strings.HasPrefix(rest[after:], "\u00a0") {
 		return "", 0, 0, false, false
 	}
 	return name, skipBlanks(line, i+after), d, hasTime, true

@@ -209,6 +209,11 @@ func TestTurnsPlainText(t *testing.T) {
 			[]span{sp("Q", "Q: Anything else?", "Anything else?"), sp("A", "A:", ""), sp("Q", "Q: Thanks.", "Thanks.")},
 		},
 		{
+			"a no-break space after the colon",
+			"Q:\u00a0Where?\nA:\u00a0\u00a0Here.",
+			[]span{sp("Q", "Q:\u00a0Where?", "Where?"), sp("A", "A:\u00a0\u00a0Here.", "Here.")},
+		},
+		{
 			"indented labels start at the label",
 			"  Q: a\n\tA: b\n",
 			[]span{sp("Q", "Q: a", "a"), sp("A", "A: b", "b")},

@@ -235,6 +235,11 @@ func TestReimport(t *testing.T) {
 				t.Errorf("quote %+v, want version 1", q)
 			}
 		}
+		// In a paper, a quote from an earlier version must say so: its line
+		// numbers are not those of 'qcode show R01' any more.
+		if md, _, err := qc(t, dir, "quotes", "Donations"); err != nil || !strings.Contains(md, "R01@1, line ") {
+			t.Errorf("quotes Donations (md) = %q, %v; want the place cited as R01@1", md, err)
+		}
 		if q1[2].Text != "every call ended in shouting" {
 			t.Errorf("quote of version 1 = %q, want the old wording", q1[2].Text)
 		}
