@@ -341,8 +341,9 @@ func parseLabel(line string) (l label, ok bool) {
 
 // parseSpeaker reads a speaker label at line[i:]: "Name:", "**Name:**",
 // "**Name**:", "[SPEAKER_00]", "[Name]:" or "Name (01:02):", each followed
-// by a space, a tab, a no-break space or the end of the line. body is the offset after the label and
-// its blanks; d is a time written inside the label.
+// by a space, a tab, a no-break space or the end of the line. body is the
+// offset after the label and its blanks; d is a time written inside the
+// label.
 func parseSpeaker(line string, i int) (speaker string, body int, d time.Duration, hasTime, ok bool) {
 	rest := line[i:]
 	var name string

@@ -1,0 +1,413 @@
+package index
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
+
+	"github.com/qcode-dev/qcode/coding"
+)
+
+// MaxQueryLength caps a query string, in bytes.
+const MaxQueryLength = 2000
+
+// ErrQuery wraps a query the parser cannot read.
+var ErrQuery = errors.New("bad query")
+
+// Query is a search: a bleve query string and filters, all of which must
+// hold.
+type Query struct {
+	// Text is the query string (terms, "phrases", +must, -not, prefix*,
+	// fuzzy~1, field:value). Empty matches every passage the filters let
+	// through.
+	Text string
+	// Codes keeps passages coded with any of these codes or their
+	// sub-codes; NotCodes drops passages coded with any of them.
+	Codes, NotCodes []string
+	// Uncoded keeps passages with no coding at all.
+	Uncoded bool
+	// Speaker, Docs, Attrs ("key=value") and Coder filter further.
+	Speaker string
+	Docs    []string
+	Attrs   []string
+	Coder   string
+	// Limit caps the number of hits; 0 means all.
+	Limit int
+	// Rank orders hits by relevance instead of document order.
+	Rank bool
+}
+
+// Hit is one passage that matched.
+type Hit struct {
+	DocID    int64  `json:"doc_id"`
+	Document string `json:"document"`
+	Speaker  string `json:"speaker"`
+	Turn     int    `json:"turn,omitempty"`
+	Time     string `json:"time,omitempty"`
+	Line     int    `json:"line"`
+	// Start and End delimit the first match, or the passage when the
+	// query had no text.
+	Start int `json:"start"`
+	End   int `json:"end"`
+	// Passage is the span of the whole passage; Matches every matched
+	// word or phrase in it.
+	Passage coding.Span   `json:"passage"`
+	Matches []coding.Span `json:"matches"`
+	// Fragment is a window of the passage around the first match, and
+	// Highlights the matches inside it, in code points of Fragment.
+	Fragment   string        `json:"fragment"`
+	Highlights []coding.Span `json:"highlights"`
+	// Codes are the paths of the codes on the passage.
+	Codes []string `json:"codes"`
+	Score float64  `json:"score,omitempty"`
+}
+
+// Result is the answer to a search.
+type Result struct {
+	Hits  []Hit         `json:"hits"`
+	Total uint64        `json:"total"`
+	Took  time.Duration `json:"-"`
+}
+
+// Search runs q after catching up with the store.
+func (ix *Index) Search(ctx context.Context, q Query) (Result, error) {
+	t0 := time.Now()
+	if _, err := ix.Sync(ctx); err != nil {
+		return Result{}, err
+	}
+	bq, err := ix.buildQuery(ctx, q)
+	if err != nil {
+		return Result{}, err
+	}
+	size := q.Limit
+	if size <= 0 {
+		count := bleve.NewSearchRequestOptions(bq, 0, 0, false)
+		res, err := ix.b.SearchInContext(ctx, count)
+		if err != nil {
+			return Result{}, searchErr(err)
+		}
+		size = int(res.Total)
+	}
+	req := bleve.NewSearchRequestOptions(bq, size, 0, false)
+	req.IncludeLocations = true
+	if !q.Rank {
+		req.SortBy([]string{"doc", "start"})
+	}
+	res, err := ix.b.SearchInContext(ctx, req)
+	if err != nil {
+		return Result{}, searchErr(err)
+	}
+	out := Result{Total: res.Total, Hits: make([]Hit, 0, len(res.Hits))}
+	docs := map[int64]*docCache{}
+	for _, h := range res.Hits {
+		docID, start, err := parsePassageID(h.ID)
+		if err != nil {
+			return Result{}, err
+		}
+		dc, err := ix.doc(ctx, docs, docID)
+		if err != nil {
+			return Result{}, err
+		}
+		hit, err := dc.hit(start, h.Locations["text"])
+		if err != nil {
+			return Result{}, err
+		}
+		hit.Score = h.Score
+		out.Hits = append(out.Hits, hit)
+	}
+	out.Took = time.Since(t0)
+	return out, nil
+}
+
+func searchErr(err error) error {
+	if strings.Contains(err.Error(), "parse") || strings.Contains(err.Error(), "syntax") {
+		return fmt.Errorf("%w: %v", ErrQuery, err)
+	}
+	return fmt.Errorf("search: %w", err)
+}
+
+// ParseQuery checks a query string and returns the parser's complaint in
+// words a user can act on.
+func ParseQuery(text string) error {
+	if len(text) > MaxQueryLength {
+		return fmt.Errorf("%w: the query is %d characters long; the limit is %d", ErrQuery, len(text), MaxQueryLength)
+	}
+	if strings.TrimSpace(text) == "" {
+		return nil
+	}
+	if _, err := bleve.NewQueryStringQuery(text).Parse(); err != nil {
+		msg := err.Error()
+		if strings.Count(text, `"`)%2 == 1 {
+			msg = "a quotation mark is not closed"
+		} else if strings.HasSuffix(strings.TrimSpace(text), ":") || strings.Contains(text, ": ") {
+			msg = "a field name (like speaker:) has no value after it"
+		}
+		return fmt.Errorf("%w: %s (query %q)", ErrQuery, msg, abbreviate(text, 60))
+	}
+	return nil
+}
+
+func abbreviate(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	return string([]rune(s)[:n]) + "…"
+}
+
+func (ix *Index) buildQuery(ctx context.Context, q Query) (query.Query, error) {
+	var must []query.Query
+	if strings.TrimSpace(q.Text) != "" {
+		if err := ParseQuery(q.Text); err != nil {
+			return nil, err
+		}
+		must = append(must, bleve.NewQueryStringQuery(q.Text))
+	} else if err := ParseQuery(q.Text); err != nil {
+		return nil, err
+	}
+	term := func(field, v string) query.Query {
+		t := bleve.NewTermQuery(strings.ToLower(v))
+		t.SetField(field)
+		return t
+	}
+	codes, err := ix.store.Codes(ctx)
+	if err != nil {
+		return nil, err
+	}
+	subtree := func(refs []string) (query.Query, error) {
+		var any []query.Query
+		for _, ref := range refs {
+			c, err := ix.store.Code(ctx, ref)
+			if err != nil {
+				return nil, err
+			}
+			for _, id := range coding.Subtree(codes, c) {
+				any = append(any, term("code", strconv.FormatInt(id, 10)))
+			}
+		}
+		return bleve.NewDisjunctionQuery(any...), nil
+	}
+	if len(q.Codes) > 0 {
+		d, err := subtree(q.Codes)
+		if err != nil {
+			return nil, err
+		}
+		must = append(must, d)
+	}
+	if q.Uncoded {
+		must = append(must, term("coded", "no"))
+	}
+	if q.Speaker != "" {
+		must = append(must, term("speaker", q.Speaker))
+	}
+	if q.Coder != "" {
+		must = append(must, term("coder", q.Coder))
+	}
+	if len(q.Docs) > 0 {
+		var any []query.Query
+		for _, ref := range q.Docs {
+			d, err := ix.store.Document(ctx, ref, false)
+			if err != nil {
+				return nil, err
+			}
+			any = append(any, term("doc_id", strconv.FormatInt(d.ID, 10)))
+		}
+		must = append(must, bleve.NewDisjunctionQuery(any...))
+	}
+	for _, kv := range q.Attrs {
+		k, v, ok := strings.Cut(kv, "=")
+		if !ok || strings.TrimSpace(k) == "" {
+			return nil, fmt.Errorf("%w: --attr %q: want KEY=VALUE", ErrQuery, kv)
+		}
+		must = append(must, term("attr", strings.TrimSpace(k)+"="+strings.TrimSpace(v)))
+	}
+	if len(must) == 0 {
+		must = append(must, bleve.NewMatchAllQuery())
+	}
+	b := bleve.NewBooleanQuery()
+	b.AddMust(must...)
+	if len(q.NotCodes) > 0 {
+		d, err := subtree(q.NotCodes)
+		if err != nil {
+			return nil, err
+		}
+		b.AddMustNot(d)
+	}
+	return b, nil
+}
+
+// docCache holds what hits in one document need from the store.
+type docCache struct {
+	doc     coding.Document
+	turns   []coding.Turn
+	codings []coding.Coding
+	lines   []int // code point of each line start
+	text    string
+	byStart map[int]passage
+}
+
+func (ix *Index) doc(ctx context.Context, cache map[int64]*docCache, id int64) (*docCache, error) {
+	if dc := cache[id]; dc != nil {
+		return dc, nil
+	}
+	d, err := ix.store.Document(ctx, strconv.FormatInt(id, 10), true)
+	if err != nil {
+		return nil, err
+	}
+	dc := &docCache{doc: d, text: d.Text}
+	if dc.turns, err = ix.store.Turns(ctx, id); err != nil {
+		return nil, err
+	}
+	if dc.codings, err = ix.store.Codings(ctx, coding.CodingFilter{DocID: id}); err != nil {
+		return nil, err
+	}
+	dc.lines = []int{0}
+	cp := 0
+	for _, r := range d.Text {
+		cp++
+		if r == '\n' {
+			dc.lines = append(dc.lines, cp)
+		}
+	}
+	cache[id] = dc
+	return dc, nil
+}
+
+// fragmentRadius is how many code points of context a fragment keeps on
+// each side of the first match.
+const fragmentRadius = 80
+
+func (dc *docCache) passages() map[int]passage {
+	if dc.byStart == nil {
+		dc.byStart = map[int]passage{}
+		for _, p := range splitPassages(dc.text, dc.turns) {
+			dc.byStart[p.Start] = p
+		}
+	}
+	return dc.byStart
+}
+
+func (dc *docCache) line(cp int) int {
+	return sort.Search(len(dc.lines), func(i int) bool { return dc.lines[i] > cp })
+}
+
+// hit builds a Hit from a passage and the byte locations of its matched
+// terms.
+func (dc *docCache) hit(start int, locs search.TermLocationMap) (Hit, error) {
+	p, ok := dc.passages()[start]
+	if !ok {
+		return Hit{}, fmt.Errorf("index: passage %d of %s is not in the store's text; run 'qcode reindex'", start, dc.doc.Name)
+	}
+	h := Hit{DocID: dc.doc.ID, Document: dc.doc.Name, Speaker: p.Speaker, Turn: p.Turn,
+		Passage: coding.Span{Start: p.Start, End: p.End}, Matches: []coding.Span{}, Highlights: []coding.Span{}, Codes: []string{}}
+	if p.Turn > 0 && p.Turn <= len(dc.turns) && dc.turns[p.Turn-1].Time != nil {
+		h.Time = coding.FormatClock(*dc.turns[p.Turn-1].Time)
+	}
+	// Byte ranges of the matches, in passage text, merged where a phrase
+	// runs on from one term to the next.
+	type rng struct{ s, e, pos int }
+	var rs []rng
+	for _, ls := range locs {
+		for _, l := range ls {
+			if int(l.End) <= len(p.Text) && l.Start < l.End {
+				rs = append(rs, rng{int(l.Start), int(l.End), int(l.Pos)})
+			}
+		}
+	}
+	sort.Slice(rs, func(i, j int) bool { return rs[i].s < rs[j].s })
+	var merged []rng
+	for _, r := range rs {
+		if n := len(merged); n > 0 {
+			last := &merged[n-1]
+			if r.s <= last.e || (r.pos == last.pos+1 && onlySpace(p.Text[last.e:r.s])) {
+				if r.e > last.e {
+					last.e = r.e
+				}
+				last.pos = r.pos
+				continue
+			}
+		}
+		merged = append(merged, r)
+	}
+	for _, r := range merged {
+		s := p.Start + utf8.RuneCountInString(p.Text[:r.s])
+		h.Matches = append(h.Matches, coding.Span{Start: s, End: s + utf8.RuneCountInString(p.Text[r.s:r.e])})
+	}
+	if len(h.Matches) > 0 {
+		h.Start, h.End = h.Matches[0].Start, h.Matches[0].End
+	} else {
+		h.Start, h.End = p.Start, p.End
+	}
+	h.Line = dc.line(h.Start)
+	h.Fragment, h.Highlights = fragment(p, h.Start, h.Matches)
+	for _, c := range dc.codings {
+		if c.Start < p.End && c.End > p.Start {
+			h.Codes = appendOnce(h.Codes, c.Code)
+		}
+	}
+	return h, nil
+}
+
+func onlySpace(s string) bool {
+	for _, r := range s {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			return false
+		}
+	}
+	return true
+}
+
+// fragment cuts a one-line window of the passage around at, widened to
+// word boundaries, and places the matches inside it.
+func fragment(p passage, at int, matches []coding.Span) (string, []coding.Span) {
+	runes := []rune(p.Text)
+	from := at - p.Start - fragmentRadius
+	to := at - p.Start + fragmentRadius
+	if len(matches) > 0 {
+		to = matches[0].End - p.Start + fragmentRadius
+	}
+	from = max(from, 0)
+	to = min(to, len(runes))
+	for from > 0 && !unicode.IsSpace(runes[from-1]) && at-p.Start-from < fragmentRadius+20 {
+		from--
+	}
+	for to < len(runes) && !unicode.IsSpace(runes[to]) && to-(at-p.Start) < 2*fragmentRadius+20 {
+		to++
+	}
+	var b strings.Builder
+	lead := 0
+	if from > 0 {
+		b.WriteString("…")
+		lead = 1
+	}
+	for _, r := range runes[from:to] {
+		if r == '\n' || r == '\t' {
+			r = ' '
+		}
+		b.WriteRune(r)
+	}
+	if to < len(runes) {
+		b.WriteString("…")
+	}
+	var hl []coding.Span
+	for _, m := range matches {
+		s, e := m.Start-p.Start, m.End-p.Start
+		if e <= from || s >= to {
+			continue
+		}
+		hl = append(hl, coding.Span{Start: max(s, from) - from + lead, End: min(e, to) - from + lead})
+	}
+	if hl == nil {
+		hl = []coding.Span{}
+	}
+	return b.String(), hl
+}
