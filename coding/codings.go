@@ -340,3 +340,58 @@ func (s *Store) Coders(ctx context.Context) ([]string, error) {
 	}
 	return names, mapErr(rows.Err())
 }
+
+// DocSpans are spans of one document.
+type DocSpans struct {
+	DocID int64
+	Spans []Span
+}
+
+// TagBatch codes many spans across documents with one code as a single
+// undoable action, labelled label. Spans the coder has already coded with
+// the code are skipped and counted.
+func (s *Store) TagBatch(ctx context.Context, codeRef string, items []DocSpans, create bool, label string) (made, skipped int, op Op, err error) {
+	op, err = s.action(ctx, label, func(tx *sql.Tx, lbl *string) error {
+		code, err := resolveCodeQuick(ctx, tx, codeRef)
+		if errors.Is(err, ErrNotFound) && create {
+			code, err = s.createPath(ctx, tx, codeRef)
+		}
+		if err != nil {
+			return err
+		}
+		coder, err := s.coderID(ctx, tx, s.coder)
+		if err != nil {
+			return err
+		}
+		now := s.stamp()
+		stmt, err := tx.PrepareContext(ctx, `INSERT INTO codings (guid, doc_id, code_id, start, end, coder_id, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`)
+		if err != nil {
+			return err
+		}
+		defer stmt.Close()
+		for _, it := range items {
+			var length int
+			if err := tx.QueryRowContext(ctx, "SELECT length FROM documents WHERE id = ?", it.DocID).Scan(&length); err != nil {
+				return fmt.Errorf("document %d: %w", it.DocID, mapErr(err))
+			}
+			for _, sp := range it.Spans {
+				if sp.Start < 0 || sp.End <= sp.Start || sp.End > length {
+					return fmt.Errorf("%w: span %s is outside document %d (0:%d)", ErrInvalid, sp, it.DocID, length)
+				}
+				res, err := stmt.ExecContext(ctx, newGUID(), it.DocID, code.ID, sp.Start, sp.End, coder, now)
+				if err != nil {
+					return err
+				}
+				if n, _ := res.RowsAffected(); n == 1 {
+					made++
+				} else {
+					skipped++
+				}
+			}
+		}
+		*lbl = fmt.Sprintf("%s: %d codings with %s", label, made, code.Path)
+		return nil
+	})
+	return made, skipped, op, err
+}

@@ -28,6 +28,9 @@ const (
 	// keywordAnalyzer keeps a whole value as one lower-cased term, for
 	// filters such as speaker:anna.
 	keywordAnalyzer = "qcode_keyword"
+	// rawAnalyzer folds case and ё but does not stem: fuzzy, prefix and
+	// wildcard queries compare against the words as spoken.
+	rawAnalyzer = "qcode_raw"
 
 	foldFilter = "qcode_fold"
 	stemFilter = "qcode_stem"
@@ -53,6 +56,11 @@ func analyzers() map[string]map[string]interface{} {
 			"type":          "custom",
 			"tokenizer":     unitok.Name,
 			"token_filters": []string{lowercase.Name, foldFilter, stemFilter},
+		},
+		rawAnalyzer: {
+			"type":          "custom",
+			"tokenizer":     unitok.Name,
+			"token_filters": []string{lowercase.Name, foldFilter},
 		},
 		keywordAnalyzer: {
 			"type":          "custom",

@@ -127,6 +127,12 @@ func Open(ctx context.Context, s *coding.Store, opt Options) (*Index, Status, er
 			}
 			return nil, st, fmt.Errorf("create index: %w", err)
 		}
+		// bleve writes its metadata file readable by all; the index is
+		// derived from interviews and stays as private as they are.
+		if err := os.Chmod(filepath.Join(dir, "index_meta.json"), 0o600); err != nil {
+			b.Close()
+			return nil, st, fmt.Errorf("create index: %w", err)
+		}
 	}
 	ix := &Index{b: b, store: s, dir: dir}
 	up, err := ix.sync(ctx, opt.Progress)
@@ -171,6 +177,13 @@ func buildMapping() mapping.IndexMapping {
 	text.IncludeInAll = false
 	text.DocValues = false
 
+	raw := bleve.NewTextFieldMapping()
+	raw.Analyzer = rawAnalyzer
+	raw.Store = false
+	raw.IncludeTermVectors = true
+	raw.IncludeInAll = false
+	raw.DocValues = false
+
 	keyword := func(docValues bool) *mapping.FieldMapping {
 		f := bleve.NewTextFieldMapping()
 		f.Analyzer = keywordAnalyzer
@@ -187,6 +200,7 @@ func buildMapping() mapping.IndexMapping {
 
 	p := bleve.NewDocumentStaticMapping()
 	p.AddFieldMappingsAt("text", text)
+	p.AddFieldMappingsAt("raw", raw)
 	p.AddFieldMappingsAt("doc", keyword(true))
 	p.AddFieldMappingsAt("doc_id", keyword(false))
 	p.AddFieldMappingsAt("speaker", keyword(false))
@@ -360,6 +374,7 @@ func (ix *Index) addDoc(ctx context.Context, batch *bleve.Batch, d coding.DocSta
 		fields := map[string]interface{}{
 			"_type":   "passage",
 			"text":    p.Text,
+			"raw":     p.Text,
 			"doc":     doc.Name,
 			"doc_id":  docID,
 			"speaker": p.Speaker,

@@ -118,7 +118,16 @@ func (ix *Index) Search(ctx context.Context, q Query) (Result, error) {
 		if err != nil {
 			return Result{}, err
 		}
-		hit, err := dc.hit(start, h.Locations["text"])
+		locs := h.Locations["text"]
+		if raw := h.Locations["raw"]; len(raw) > 0 {
+			if locs == nil {
+				locs = search.TermLocationMap{}
+			}
+			for term, l := range raw {
+				locs["raw:"+term] = l
+			}
+		}
+		hit, err := dc.hit(start, locs)
 		if err != nil {
 			return Result{}, err
 		}
@@ -170,7 +179,12 @@ func (ix *Index) buildQuery(ctx context.Context, q Query) (query.Query, error) {
 		if err := ParseQuery(q.Text); err != nil {
 			return nil, err
 		}
-		must = append(must, bleve.NewQueryStringQuery(q.Text))
+		tq, err := bleve.NewQueryStringQuery(q.Text).Parse()
+		if err != nil {
+			return nil, fmt.Errorf("%w: %v", ErrQuery, err)
+		}
+		routeToRaw(tq)
+		must = append(must, tq)
 	} else if err := ParseQuery(q.Text); err != nil {
 		return nil, err
 	}
@@ -410,4 +424,47 @@ func fragment(p passage, at int, matches []coding.Span) (string, []coding.Span) 
 		hl = []coding.Span{}
 	}
 	return b.String(), hl
+}
+
+// routeToRaw sends the parts of a parsed query that compare spellings
+// rather than words (fuzzy, prefix, wildcard and regular-expression terms)
+// to the unstemmed field: "mobilisation~1" must meet "mobilization", not
+// its stem "mobil".
+func routeToRaw(q query.Query) {
+	switch x := q.(type) {
+	case *query.BooleanQuery:
+		for _, sub := range []query.Query{x.Must, x.Should, x.MustNot, x.Filter} {
+			if sub != nil {
+				routeToRaw(sub)
+			}
+		}
+	case *query.ConjunctionQuery:
+		for _, sub := range x.Conjuncts {
+			routeToRaw(sub)
+		}
+	case *query.DisjunctionQuery:
+		for _, sub := range x.Disjuncts {
+			routeToRaw(sub)
+		}
+	case *query.MatchQuery:
+		if x.Fuzziness > 0 && (x.FieldVal == "" || x.FieldVal == "text") {
+			x.FieldVal = "raw"
+		}
+	case *query.WildcardQuery:
+		if x.FieldVal == "" || x.FieldVal == "text" {
+			x.FieldVal = "raw"
+			x.Wildcard = foldTerm(x.Wildcard)
+		}
+	case *query.RegexpQuery:
+		if x.FieldVal == "" || x.FieldVal == "text" {
+			x.FieldVal = "raw"
+			x.Regexp = foldTerm(x.Regexp)
+		}
+	}
+}
+
+// foldTerm does to a query term what the raw analyser does to the text.
+func foldTerm(s string) string {
+	s = strings.ToLower(s)
+	return strings.NewReplacer("ё", "е", "’", "'", "ʼ", "'").Replace(s)
 }

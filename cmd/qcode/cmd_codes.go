@@ -112,7 +112,7 @@ its path (Parent/Child), or by its id. Every change can be undone.`,
   qcode code add "Reasons for leaving/Work and career"`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return a.withStore(func(s *coding.Store) error {
+			return a.withStoreUpdating(func(s *coding.Store) error {
 				c, _, err := s.AddCode(a.ctx, coding.NewCode{Path: args[0], Parent: parent, Color: color, Description: desc})
 				if err != nil {
 					return err
@@ -131,7 +131,7 @@ its path (Parent/Child), or by its id. Every change can be undone.`,
 		Short: "Rename a code",
 		Args:  cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return a.withStore(func(s *coding.Store) error {
+			return a.withStoreUpdating(func(s *coding.Store) error {
 				op, err := s.RenameCode(a.ctx, args[0], args[1])
 				return a.done(op, err)
 			})
@@ -150,7 +150,7 @@ its path (Parent/Child), or by its id. Every change can be undone.`,
 			if len(args) == 2 {
 				p = args[1]
 			}
-			return a.withStore(func(s *coding.Store) error {
+			return a.withStoreUpdating(func(s *coding.Store) error {
 				op, err := s.MoveCode(a.ctx, args[0], p)
 				return a.done(op, err)
 			})
@@ -162,7 +162,7 @@ its path (Parent/Child), or by its id. Every change can be undone.`,
 		Short: "Merge code FROM into INTO: its codings, sub-codes and memos move over, FROM is deleted",
 		Args:  cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return a.withStore(func(s *coding.Store) error {
+			return a.withStoreUpdating(func(s *coding.Store) error {
 				op, err := s.MergeCode(a.ctx, args[0], args[1])
 				return a.done(op, err)
 			})
@@ -174,7 +174,7 @@ its path (Parent/Child), or by its id. Every change can be undone.`,
 		Short: "Delete a code; refuses while it has codings or sub-codes unless --force",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return a.withStore(func(s *coding.Store) error {
+			return a.withStoreUpdating(func(s *coding.Store) error {
 				op, err := s.DeleteCode(a.ctx, args[0], force)
 				return a.done(op, err)
 			})
@@ -197,7 +197,7 @@ its path (Parent/Child), or by its id. Every change can be undone.`,
 			if c == nil && d == nil {
 				return fmt.Errorf("set %s: give --color or --desc", args[0])
 			}
-			return a.withStore(func(s *coding.Store) error {
+			return a.withStoreUpdating(func(s *coding.Store) error {
 				op, err := s.UpdateCode(a.ctx, args[0], c, d)
 				return a.done(op, err)
 			})

@@ -97,5 +97,11 @@ func (a *app) ensureDemo(dir string, fresh bool) (bool, error) {
 	if err := demo.Build(a.ctx, dir); err != nil {
 		return false, err
 	}
+	s, err := coding.Open(a.ctx, dir, coding.Options{Coder: a.coderName()})
+	if err != nil {
+		return false, err
+	}
+	defer s.Close()
+	a.updateIndex(s)
 	return true, nil
 }

@@ -79,7 +79,11 @@ are imported, and the exit status is non-zero.`,
 				return err
 			}
 			return a.withStore(func(s *coding.Store) error {
-				return a.importFiles(s, files, skipped, lang, extra, asJSON)
+				err := a.importFiles(s, files, skipped, lang, extra, asJSON)
+				// What was imported is searchable at once, even when
+				// some files failed.
+				a.updateIndex(s)
+				return err
 			})
 		},
 	}

@@ -40,7 +40,7 @@ given as KEY:TYPE=VALUE. All the attributes given are set as one action.`,
 				}
 				attrs = append(attrs, at)
 			}
-			return a.withStore(func(s *coding.Store) error {
+			return a.withStoreUpdating(func(s *coding.Store) error {
 				op, err := s.SetAttributes(a.ctx, args[0], attrs)
 				return a.done(op, err)
 			})
@@ -187,7 +187,7 @@ Each coder undoes their own changes; an undo that would overwrite what
 someone changed since is refused.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return a.withStore(func(s *coding.Store) error {
+			return a.withStoreUpdating(func(s *coding.Store) error {
 				op, err := s.Undo(a.ctx)
 				if err != nil {
 					return err
@@ -205,7 +205,7 @@ func (a *app) redoCmd() *cobra.Command {
 		Short: "Re-apply the change you last undid",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return a.withStore(func(s *coding.Store) error {
+			return a.withStoreUpdating(func(s *coding.Store) error {
 				op, err := s.Redo(a.ctx)
 				if err != nil {
 					return err

@@ -42,7 +42,7 @@ is refused. 'qcode undo' reverts the last tag.`,
 			if given != 1 {
 				return errors.New("tag: give exactly one of --span, --match or --turn")
 			}
-			return a.withStore(func(s *coding.Store) error {
+			return a.withStoreUpdating(func(s *coding.Store) error {
 				by := "turn"
 				if cmd.Flags().Changed("span") {
 					by = "span"
@@ -158,7 +158,7 @@ by you (or by anyone with --any-coder), or the codings with the given ids
 			default:
 				return errors.New("untag: give DOC CODE --span START:END, or --id ID")
 			}
-			return a.withStore(func(s *coding.Store) error {
+			return a.withStoreUpdating(func(s *coding.Store) error {
 				n, op, err := s.Untag(a.ctx, req)
 				if err != nil {
 					return err

@@ -13,6 +13,9 @@ import (
 )
 
 func main() {
+	// Interviews with people who fear reprisals are sensitive: whatever
+	// qcode or its libraries create is readable by the user alone.
+	syscall.Umask(0o077)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	// After the first signal, let a second one kill the process at once.
 	context.AfterFunc(ctx, stop)

@@ -85,6 +85,7 @@ Start with 'qcode demo' to try a ready-made project.`,
 		a.initCmd(), a.importCmd(), a.docsCmd(), a.showCmd(), a.attrCmd(),
 		a.codesCmd(), a.codeCmd(), a.tagCmd(), a.untagCmd(), a.memoCmd(),
 		a.undoCmd(), a.redoCmd(), a.historyCmd(), a.quotesCmd(), a.demoCmd(), a.configCmd(),
+		a.searchCmd(), a.autocodeCmd(), a.reindexCmd(),
 	)
 	return root
 }
@@ -135,6 +136,18 @@ func (a *app) withStore(fn func(s *coding.Store) error) error {
 	}
 	defer s.Close()
 	return fn(s)
+}
+
+// withStoreUpdating is withStore for commands that change what search
+// sees: after fn succeeds it brings the search index up to date.
+func (a *app) withStoreUpdating(fn func(s *coding.Store) error) error {
+	return a.withStore(func(s *coding.Store) error {
+		if err := fn(s); err != nil {
+			return err
+		}
+		a.updateIndex(s)
+		return nil
+	})
 }
 
 // printJSON writes v as indented JSON.
