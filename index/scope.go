@@ -87,4 +87,3 @@ func sentenceAround(text string, passage, m coding.Span) coding.Span {
 }
 
 func isStop(r rune) bool { return r == '.' || r == '!' || r == '?' || r == '…' }
-

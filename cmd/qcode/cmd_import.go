@@ -79,11 +79,7 @@ are imported, and the exit status is non-zero.`,
 				return err
 			}
 			return a.withStore(func(s *coding.Store) error {
-				err := a.importFiles(s, files, skipped, lang, extra, asJSON)
-				// What was imported is searchable at once, even when
-				// some files failed.
-				a.updateIndex(s)
-				return err
+				return a.importFiles(s, files, skipped, lang, extra, asJSON)
 			})
 		},
 	}
@@ -152,6 +148,8 @@ type importLine struct {
 	Error    string `json:"error,omitempty"`
 }
 
+// importFiles imports the files one by one, each in its own transaction,
+// then brings the search index up to date if any document was added.
 func (a *app) importFiles(s *coding.Store, files []string, skipped int, lang string, extra []coding.Attribute, asJSON bool) error {
 	var bar *progressbar.ProgressBar
 	if !asJSON && isTerminal(a.stderr) && len(files) > 1 {
@@ -213,6 +211,11 @@ func (a *app) importFiles(s *coding.Store, files []string, skipped int, lang str
 	}
 	if bar != nil {
 		bar.Finish()
+	}
+	// What was imported is searchable at once, even when some files
+	// failed.
+	if counts[coding.Imported]+counts[coding.NewVersion] > 0 {
+		a.updateIndex(s)
 	}
 	if asJSON {
 		if err := a.printJSON(map[string]any{"files": lines, "skipped_other_formats": skipped}); err != nil {

@@ -392,4 +392,3 @@ func (a *app) updateIndex(s *coding.Store) {
 		a.reportRebuild(st)
 	}
 }
-
