@@ -249,9 +249,10 @@ func dirSize(dir string) (bytes int64, segments int, err error) {
 
 // settle waits until the index folder stops changing (scorch merges
 // segments in the background after the last batch), polling every
-// 250 ms for at most limit, and returns how long it took.
+// 250 ms for at most limit, and returns when it last saw a change.
 func settle(ctx context.Context, dir string, limit time.Duration) (time.Duration, error) {
 	t0 := time.Now()
+	changed := t0
 	var lastBytes int64
 	lastSegs, stable := -1, 0
 	for time.Since(t0) < limit {
@@ -262,10 +263,10 @@ func settle(ctx context.Context, dir string, limit time.Duration) (time.Duration
 		if b == lastBytes && n == lastSegs {
 			stable++
 			if stable == 4 {
-				return time.Since(t0), nil
+				return changed.Sub(t0), nil
 			}
 		} else {
-			stable = 0
+			stable, changed = 0, time.Now()
 		}
 		lastBytes, lastSegs = b, n
 		select {

@@ -1,0 +1,174 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+type hitJSON struct {
+	DocID    int64  `json:"doc_id"`
+	Document string `json:"document"`
+	Speaker  string `json:"speaker"`
+	Line     int    `json:"line"`
+	Start    int    `json:"start"`
+	End      int    `json:"end"`
+	Fragment string `json:"fragment"`
+	Codes    []string
+}
+
+type searchJSON struct {
+	Hits  []hitJSON `json:"hits"`
+	Total int       `json:"total"`
+}
+
+func searchHits(t *testing.T, dir string, args ...string) searchJSON {
+	t.Helper()
+	var res searchJSON
+	qcJSON(t, dir, &res, append(append([]string{"search"}, args...), "--json")...)
+	return res
+}
+
+// demoDir builds the demo once per test.
+func demoDir(t *testing.T) string {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), "demo.qcode")
+	mustQC(t, "", "demo", dir, "--no-tui")
+	return dir
+}
+
+func TestSearchCommand(t *testing.T) {
+	t.Parallel()
+	dir := demoDir(t)
+	// The demo command builds the index, so the first search finds it
+	// ready and says nothing about building.
+	out, stderr, err := qc(t, dir, "search", "мобилизация")
+	if err != nil || stderr != "" {
+		t.Fatalf("search = %v, stderr %q", err, stderr)
+	}
+	if !strings.Contains(out, "[[мобилизацией]]") || !strings.Contains(out, "[[мобилизацию]]") {
+		t.Errorf("search мобилизация (piped) = %q, want the inflected forms marked [[…]]", out)
+	}
+	if plain := mustQC(t, dir, "search", "мобилизация", "--plain"); strings.Contains(plain, "[[") {
+		t.Errorf("search --plain still marks matches: %q", plain)
+	}
+
+	res := searchHits(t, dir, `"upper lars"`)
+	if res.Total != 2 {
+		t.Fatalf(`search "upper lars": %d hits, want 2 (R02, R04)`, res.Total)
+	}
+	for _, h := range res.Hits {
+		s := show(t, dir, h.Document)
+		if got := string([]rune(s.Text)[h.Start:h.End]); got != "Upper Lars" {
+			t.Errorf("hit span %d:%d in %s is %q, want Upper Lars", h.Start, h.End, h.Document, got)
+		}
+	}
+
+	sept := searchHits(t, dir, "мобилизация", "--attr", "wave=September")
+	for _, h := range sept.Hits {
+		if h.Document != "R06" {
+			t.Errorf("--attr wave=September: hit in %s", h.Document)
+		}
+	}
+	coded := searchHits(t, dir, "--code", "Reasons for leaving", "--limit", "0")
+	if coded.Total == 0 || len(coded.Hits) != coded.Total {
+		t.Errorf("--code 'Reasons for leaving' --limit 0: %d of %d hits", len(coded.Hits), coded.Total)
+	}
+	lim := searchHits(t, dir, "the", "--limit", "3")
+	if len(lim.Hits) != 3 || lim.Total <= 3 {
+		t.Errorf("--limit 3: %d hits of %d", len(lim.Hits), lim.Total)
+	}
+
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"search", `"unclosed`}, "quotation mark"},
+		{[]string{"search", "speaker:"}, "no value"},
+		{[]string{"search", strings.Repeat("x", 10000)}, "limit"},
+		{[]string{"search"}, "give a query"},
+		{[]string{"search", "x", "--code", "No such code"}, "not found"},
+		{[]string{"autocode", "x", "Trust", "--scope", "paragraph"}, "--scope"},
+	} {
+		msg, stdout, _ := wantErr(t, dir, tc.args...)
+		if !strings.Contains(msg, tc.want) || stdout != "" {
+			t.Errorf("run(%.40q) = %q, stdout %q; want an error mentioning %q", tc.args, msg, stdout, tc.want)
+		}
+	}
+}
+
+func TestAutocodeCommand(t *testing.T) {
+	t.Parallel()
+	dir := demoDir(t)
+	before := quotes(t, dir, "Trust")
+	dry := mustQC(t, dir, "autocode", "мобилизация", "Trust", "--scope", "sentence", "--dry-run")
+	if !strings.Contains(dry, "dry run") || len(quotes(t, dir, "Trust")) != len(before) {
+		t.Fatalf("--dry-run wrote something or did not say so: %q", dry)
+	}
+	out := mustQC(t, dir, "autocode", "мобилизация", "Trust", "--scope", "sentence")
+	after := quotes(t, dir, "Trust")
+	made := len(after) - len(before)
+	if made < 5 || !strings.Contains(out, "Autocoded") {
+		t.Fatalf("autocode made %d codings (%q), want several", made, out)
+	}
+	for _, q := range after {
+		if q.Coder == defaultCoder && !strings.Contains(strings.ToLower(q.Text), "мобилизац") {
+			t.Errorf("autocoded sentence %q has no form of мобилизация", q.Text)
+		}
+		if r := []rune(q.Text); q.Coder == defaultCoder && !strings.ContainsRune(".!?…»\"", r[len(r)-1]) {
+			t.Errorf("autocoded sentence %q does not end a sentence", q.Text)
+		}
+	}
+	// The index follows: the new codings are searchable by code at once.
+	if res := searchHits(t, dir, "мобилизация", "--code", "Trust"); res.Total < 5 {
+		t.Errorf("search --code Trust after autocode: %d hits", res.Total)
+	}
+	// Running it again codes nothing new.
+	again := mustQC(t, dir, "autocode", "мобилизация", "Trust", "--scope", "sentence")
+	if !strings.Contains(again, "Autocoded 0 passages") || !strings.Contains(again, "already coded") {
+		t.Errorf("second autocode = %q, want 0 new and the rest already coded", again)
+	}
+	// One undo takes the whole autocode back.
+	mustQC(t, dir, "undo")
+	if got := quotes(t, dir, "Trust"); len(got) != len(before) {
+		t.Errorf("after undo: %d Trust quotes, want %d", len(got), len(before))
+	}
+	if res := searchHits(t, dir, "мобилизация", "--code", "Trust"); res.Total != 0 {
+		t.Errorf("search --code Trust after undo: %d hits, want 0", res.Total)
+	}
+	turn := mustQC(t, dir, "autocode", `"upper lars"`, "New theme", "--scope", "turn", "--create")
+	if !strings.Contains(turn, "2 passages") {
+		t.Errorf("autocode --scope turn --create = %q, want 2 passages", turn)
+	}
+}
+
+func TestReindexAndSelfHealing(t *testing.T) {
+	t.Parallel()
+	dir := demoDir(t)
+	want := searchHits(t, dir, "donate").Total
+	if want == 0 {
+		t.Fatal("no hits for donate in the demo")
+	}
+	out := mustQC(t, dir, "reindex")
+	if !strings.Contains(out, "7 documents") {
+		t.Errorf("reindex = %q, want 7 documents", out)
+	}
+	if got := searchHits(t, dir, "donate").Total; got != want {
+		t.Errorf("after reindex: %d hits, want %d", got, want)
+	}
+	// Deleted: the next search rebuilds it, says so on stderr, and finds
+	// the same.
+	if err := os.RemoveAll(filepath.Join(dir, "index")); err != nil {
+		t.Fatal(err)
+	}
+	stdout, stderr, err := qc(t, dir, "search", "donate", "--json")
+	if err != nil || !strings.Contains(stderr, "Built the search index") {
+		t.Fatalf("search after deleting the index = %v, stderr %q", err, stderr)
+	}
+	var res searchJSON
+	decodeOne(t, stdout, &res, nil)
+	if res.Total != want {
+		t.Errorf("after rebuild: %d hits, want %d", res.Total, want)
+	}
+}
