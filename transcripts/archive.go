@@ -91,6 +91,12 @@ type xmlPart struct {
 
 // openXMLPart opens entry f of an archive of the given kind.
 func openXMLPart(f *zip.File, kind string, limit int64) (*xmlPart, error) {
+	// Count the inflated bytes first: inflating is fast, parsing XML is
+	// not, so a bomb is refused in milliseconds rather than after
+	// parsing 64 MiB of it.
+	if err := checkInflatedSize(f, kind, limit); err != nil {
+		return nil, err
+	}
 	rc, err := f.Open()
 	if err != nil {
 		return nil, errorf(ErrMalformed, "not a valid %s: %s: %v", kind, f.Name, err)
@@ -102,6 +108,24 @@ func openXMLPart(f *zip.File, kind string, limit int64) (*xmlPart, error) {
 }
 
 func (p *xmlPart) Close() error { return p.rc.Close() }
+
+// checkInflatedSize inflates entry f without keeping it and fails when it
+// is larger than limit.
+func checkInflatedSize(f *zip.File, kind string, limit int64) error {
+	rc, err := f.Open()
+	if err != nil {
+		return errorf(ErrMalformed, "not a valid %s: %s: %v", kind, f.Name, err)
+	}
+	defer rc.Close()
+	_, err = io.Copy(io.Discard, &cappedReader{r: rc, left: limit})
+	switch {
+	case errors.Is(err, errOverCap):
+		return errorf(ErrTooLarge, "%s inflates beyond %s", f.Name, sizeName(limit))
+	case err != nil:
+		return errorf(ErrMalformed, "not a valid %s: %s: %v", kind, f.Name, err)
+	}
+	return nil
+}
 
 // token returns the next token; io.EOF at the end of the document.
 func (p *xmlPart) token() (xml.Token, error) {
