@@ -84,7 +84,7 @@ func dump(t *testing.T, s *Store) string {
 	t.Helper()
 	var b strings.Builder
 	for _, tbl := range []string{"attributes", "codes", "codings", "memos"} {
-		rows, err := s.DB().Query("SELECT * FROM " + tbl + " ORDER BY id")
+		rows, err := s.db.Query("SELECT * FROM " + tbl + " ORDER BY id")
 		if err != nil {
 			t.Fatal(err)
 		}

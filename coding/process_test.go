@@ -127,7 +127,7 @@ func TestKilledMidWrite(t *testing.T) {
 	}
 	defer s.Close()
 	var check string
-	if err := s.DB().QueryRow("PRAGMA integrity_check").Scan(&check); err != nil || check != "ok" {
+	if err := s.db.QueryRow("PRAGMA integrity_check").Scan(&check); err != nil || check != "ok" {
 		t.Fatalf("integrity_check = %q, %v", check, err)
 	}
 	cs, err := s.Codings(ctx, CodingFilter{Coder: "child"})
@@ -139,7 +139,7 @@ func TestKilledMidWrite(t *testing.T) {
 	}
 	// And the history is whole: every stored coding can be undone.
 	var ops int
-	s.DB().QueryRow("SELECT count(*) FROM ops o JOIN coders c ON c.id = o.coder_id WHERE c.name = 'child'").Scan(&ops)
+	s.db.QueryRow("SELECT count(*) FROM ops o JOIN coders c ON c.id = o.coder_id WHERE c.name = 'child'").Scan(&ops)
 	if ops != len(cs) {
 		t.Errorf("%d ops recorded for %d codings", ops, len(cs))
 	}
@@ -204,7 +204,7 @@ func TestBusy(t *testing.T) {
 	}
 	defer patient.Close()
 
-	tx, err := holder.DB().BeginTx(ctx, nil) // immediate: takes the write lock
+	tx, err := holder.db.BeginTx(ctx, nil) // immediate: takes the write lock
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -165,10 +165,6 @@ func (s *Store) Dir() string { return s.dir }
 // Coder is the name changes are recorded under.
 func (s *Store) Coder() string { return s.coder }
 
-// DB exposes the database handle for read-only queries in tests and
-// maintenance commands.
-func (s *Store) DB() *sql.DB { return s.db }
-
 func (s *Store) migrate(ctx context.Context, target int) error {
 	var version, appID int
 	if err := s.db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {

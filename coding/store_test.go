@@ -74,7 +74,7 @@ func TestOpenRefuses(t *testing.T) {
 	t.Run("newer", func(t *testing.T) {
 		s := newProject(t, "anna")
 		dir := s.Dir()
-		if _, err := s.DB().Exec("PRAGMA user_version = 99"); err != nil {
+		if _, err := s.db.Exec("PRAGMA user_version = 99"); err != nil {
 			t.Fatal(err)
 		}
 		s.Close()
@@ -133,7 +133,7 @@ func TestMigrateFromV1(t *testing.T) {
 	}
 	defer s.Close()
 	var v int
-	s.DB().QueryRow("PRAGMA user_version").Scan(&v)
+	s.db.QueryRow("PRAGMA user_version").Scan(&v)
 	if v != SchemaVersion {
 		t.Errorf("user_version after upgrade = %d, want %d", v, SchemaVersion)
 	}
