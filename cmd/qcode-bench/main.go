@@ -14,6 +14,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -24,6 +25,9 @@ import (
 )
 
 func main() {
+	if out := os.Getenv(rssHelperEnv); out != "" {
+		os.Exit(rssHelper(out, os.Args[1:]))
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	context.AfterFunc(ctx, stop)
 	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
@@ -55,6 +59,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.BoolVar(&cfg.FTS, "fts5", cfg.FTS, "run the queries with SQLite FTS5 over the same passages")
 	fs.StringVar(&cfg.Profile, "profile", "", "write CPU profiles of indexing and searching, and an allocation profile, into this folder")
 	fs.BoolVar(&cfg.Quiet, "q", false, "no progress on stderr")
+	render := fs.String("render", "", "print the Markdown report of a JSON report saved earlier, and do nothing else")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "Usage: qcode-bench [flags]\n\nGenerates a corpus, imports and indexes it, and times searches against\nripgrep and SQLite FTS5. ripgrep: apt-get install ripgrep.\n\nFlags:\n")
 		fs.PrintDefaults()
@@ -64,6 +69,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	if *render != "" {
+		return renderReport(*render, stdout)
 	}
 	if cfg.Words <= 0 || cfg.Docs <= 0 || cfg.Queries <= 0 {
 		return errors.New("-words, -docs and -queries must be positive")
@@ -77,6 +85,20 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	if cfg.JSON {
 		return rep.writeJSON(stdout)
+	}
+	rep.writeMarkdown(stdout)
+	return nil
+}
+
+// renderReport prints the Markdown of a saved JSON report.
+func renderReport(path string, stdout io.Writer) error {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	var rep Report
+	if err := json.Unmarshal(data, &rep); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
 	}
 	rep.writeMarkdown(stdout)
 	return nil

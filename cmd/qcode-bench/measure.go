@@ -11,7 +11,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/qcode-dev/qcode/index"
@@ -99,33 +98,41 @@ func timeEngine(ctx context.Context, ix *index.Index, qs []query, rank bool) (*l
 
 // timeProcs runs one process per query, as made by mk, after a few
 // untimed runs, and returns the latencies, the hit counts as hits reads
-// them from stdout, and the largest resident set of the processes in kB.
-// ok decides which exit errors are answers rather than failures.
+// them from stdout, and the largest resident set in kB of the untimed
+// runs, which go through rssHelper (see there why). ok decides which exit
+// errors are answers rather than failures.
 func timeProcs(ctx context.Context, qs []query, mk func(q query) *exec.Cmd, ok func(error) bool, hits func(out []byte) int) (*latency, int64, error) {
 	var maxRSS int64
-	run := func(q query) (time.Duration, int, error) {
+	run := func(q query, measureRSS bool) (time.Duration, int, error) {
 		cmd := mk(q)
+		var rss func() int64
+		if measureRSS {
+			var err error
+			if rss, err = underHelper(cmd); err != nil {
+				return 0, 0, err
+			}
+		}
 		var out, errb bytes.Buffer
 		cmd.Stdout, cmd.Stderr = &out, &errb
 		t0 := time.Now()
 		err := cmd.Run()
 		d := time.Since(t0)
 		if err != nil && !ok(err) {
-			return 0, 0, fmt.Errorf("%s %s: %v: %s", cmd.Path, strings.Join(cmd.Args[1:], " "), err, strings.TrimSpace(errb.String()))
+			return 0, 0, fmt.Errorf("%s: %v: %s", strings.Join(cmd.Args, " "), err, strings.TrimSpace(errb.String()))
 		}
-		if ru, isRU := cmd.ProcessState.SysUsage().(*syscall.Rusage); isRU {
-			maxRSS = max(maxRSS, ru.Maxrss) // kB on Linux
+		if rss != nil {
+			maxRSS = max(maxRSS, rss())
 		}
 		return d, hits(out.Bytes()), nil
 	}
 	for _, q := range qs[:min(warmups, len(qs))] {
-		if _, _, err := run(q); err != nil {
+		if _, _, err := run(q, true); err != nil {
 			return nil, 0, err
 		}
 	}
 	var s series
 	for _, q := range qs {
-		d, h, err := run(q)
+		d, h, err := run(q, false)
 		if err != nil {
 			return nil, 0, err
 		}

@@ -35,7 +35,7 @@ type query struct {
 	// Code is the path of the code a filtered query keeps, and CodeIDs
 	// the ids of it and its sub-codes (for FTS5).
 	Code    string  `json:"code,omitempty"`
-	CodeIDs []int64 `json:"-"`
+	CodeIDs []int64 `json:"code_ids,omitempty"`
 }
 
 // text is the query in bleve's query string syntax, as a user types it.

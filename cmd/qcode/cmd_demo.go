@@ -45,20 +45,8 @@ reused; --fresh builds it again.`,
 				fmt.Fprintf(a.stdout, "%s demo project in %s\n", verb, dir)
 				return nil
 			}
-			fmt.Fprintf(a.stdout, `%s demo project in %s
-(fictional interviews written for qcode; not real data)
-
-The terminal workbench comes in a later release. Meanwhile, try:
-
-  export QCODE_PROJECT=%q
-  qcode docs                               the interviews and their participants
-  qcode codes                              the codebook, with counts
-  qcode show R01                           a transcript with its codings marked
-  qcode quotes "Fear of repression"        every quote on a theme, with attribution
-  qcode tag R01 Trust --match "TEXT"       code a passage yourself
-  qcode undo                               and take it back
-`, verb, dir, dir)
-			return nil
+			a.project = dir
+			return a.workbench()
 		},
 	}
 	cmd.Flags().BoolVar(&noTUI, "no-tui", false, "only build the project and print where it is")

@@ -14,6 +14,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/qcode-dev/qcode/coding"
+	"github.com/qcode-dev/qcode/tui"
 )
 
 // app carries what every command needs: where to write, and the global
@@ -71,12 +72,7 @@ Start with 'qcode demo' to try a ready-made project.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			dir, err := a.projectDir()
-			if err != nil {
-				return err
-			}
-			fmt.Fprintf(a.stdout, "Project: %s\nThe terminal workbench is coming; meanwhile try 'qcode docs', 'qcode codes', 'qcode show DOC'.\n", dir)
-			return nil
+			return a.workbench()
 		},
 	}
 	root.PersistentFlags().StringVarP(&a.project, "project", "p", "", "project folder (default: found from the working directory, or $QCODE_PROJECT)")
@@ -88,6 +84,28 @@ Start with 'qcode demo' to try a ready-made project.`,
 		a.searchCmd(), a.autocodeCmd(), a.reindexCmd(),
 	)
 	return root
+}
+
+// workbench opens the terminal workbench on the project, with the
+// quotes export of 'qcode quotes' behind its export key.
+func (a *app) workbench() error {
+	dir, err := a.projectDir()
+	if err != nil {
+		return err
+	}
+	if !isTerminal(a.stdout) {
+		fmt.Fprintf(a.stdout, "Project: %s\nThe workbench needs a terminal; without one, try 'qcode docs', 'qcode codes', 'qcode show DOC'.\n", dir)
+		return nil
+	}
+	return a.withStore(func(s *coding.Store) error {
+		export := func(w io.Writer, quotes []coding.Quote) error {
+			b := *a
+			b.stdout = w
+			b.quotesMarkdown(quotes)
+			return nil
+		}
+		return tui.Run(a.ctx, s, tui.Options{NoColor: a.getenv("NO_COLOR") != "", ExportQuotes: export})
+	})
 }
 
 // coderName picks the coder: --coder, $QCODE_CODER, the login name.

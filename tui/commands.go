@@ -1,0 +1,210 @@
+package tui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/qcode-dev/qcode/coding"
+	"github.com/qcode-dev/qcode/index"
+	"github.com/qcode-dev/qcode/tui/textview"
+)
+
+// Everything here runs off the update loop: each function captures the
+// values it needs and returns a tea.Cmd whose Msg carries the result. No
+// command touches the model.
+
+// pollEvery is how often the workbench asks the store whether another
+// process changed it.
+const pollEvery = 500 * time.Millisecond
+
+func docRef(id int64) string { return fmt.Sprintf("#%d", id) }
+
+func refreshCmd(ctx context.Context, s *coding.Store, seq int) tea.Cmd {
+	return func() tea.Msg {
+		m := projectMsg{seq: seq}
+		// Read the generation first: a change landing while we read is
+		// then seen by the next poll and read again.
+		if m.gen, m.err = s.Generation(ctx); m.err != nil {
+			return m
+		}
+		if m.name, m.err = s.ProjectName(ctx); m.err != nil {
+			return m
+		}
+		if m.docs, m.err = s.Documents(ctx, false); m.err != nil {
+			return m
+		}
+		m.codes, m.err = s.Codes(ctx)
+		return m
+	}
+}
+
+// openDocCmd reads a document and wraps its text for a pane w wide.
+func openDocCmd(ctx context.Context, s *coding.Store, seq int, ref string, w, at int, sel coding.Span) tea.Cmd {
+	return func() tea.Msg {
+		m := docMsg{seq: seq, at: at, sel: sel}
+		if m.doc, m.err = s.Document(ctx, ref, true); m.err != nil {
+			return m
+		}
+		// Read the turns and codings while the text is wrapped: on a
+		// long transcript both take a good part of the opening time.
+		var terr, cerr error
+		var wg sync.WaitGroup
+		wg.Add(2)
+		go func() { defer wg.Done(); m.turns, terr = s.Turns(ctx, m.doc.ID) }()
+		go func() {
+			defer wg.Done()
+			m.codings, cerr = s.Codings(ctx, coding.CodingFilter{DocID: m.doc.ID})
+		}()
+		m.lines = strings.Count(m.doc.Text, "\n") + 1
+		m.text = textview.New(m.doc.Text, textWidth(w, m.lines))
+		wg.Wait()
+		m.err = errors.Join(terr, cerr)
+		return m
+	}
+}
+
+func codingsCmd(ctx context.Context, s *coding.Store, seq int, docID int64) tea.Cmd {
+	return func() tea.Msg {
+		cs, err := s.Codings(ctx, coding.CodingFilter{DocID: docID})
+		return codingsMsg{seq: seq, docID: docID, codings: cs, err: err}
+	}
+}
+
+func focusCmd(ctx context.Context, s *coding.Store, seq int, codeID int64) tea.Cmd {
+	return func() tea.Msg {
+		if codeID == 0 {
+			return focusMsg{seq: seq}
+		}
+		cs, err := s.Codings(ctx, coding.CodingFilter{CodeIDs: []int64{codeID}})
+		return focusMsg{seq: seq, codeID: codeID, codings: cs, err: err}
+	}
+}
+
+func tickCmd(tick func(time.Duration, func(time.Time) tea.Msg) tea.Cmd) tea.Cmd {
+	return tick(pollEvery, func(time.Time) tea.Msg { return tickMsg{} })
+}
+
+func genCmd(ctx context.Context, s *coding.Store) tea.Cmd {
+	return func() tea.Msg {
+		g, err := s.Generation(ctx)
+		return genMsg{gen: g, err: err}
+	}
+}
+
+// actCmd runs one change to the store; fn returns what to tell the user.
+func actCmd(ctx context.Context, fn func(ctx context.Context) (string, error), clearSel bool) tea.Cmd {
+	return func() tea.Msg {
+		what, err := fn(ctx)
+		return doneMsg{what: what, err: err, clearSel: clearSel}
+	}
+}
+
+// indexWait is how long the workbench waits for another process's hold
+// on the index before giving up (the next search tries again).
+const indexWait = 300 * time.Millisecond
+
+// indexCmd brings the search index up to date in the background,
+// reporting progress; the index is closed as soon as it is done so that
+// commands in other terminals can use it.
+func indexCmd(ctx context.Context, s *coding.Store) tea.Cmd {
+	ch := make(chan indexEvent, 1)
+	go func() {
+		opt := index.Options{Wait: indexWait, Progress: func(done, total int) {
+			select {
+			case ch <- indexEvent{done: done, total: total}:
+			default:
+			}
+		}}
+		ix, st, err := index.Open(ctx, s, opt)
+		if err == nil {
+			ix.Close()
+		}
+		ch <- indexEvent{finished: true, status: st, err: err}
+		close(ch)
+	}()
+	return waitIndex(ch)
+}
+
+func waitIndex(ch <-chan indexEvent) tea.Cmd {
+	return func() tea.Msg {
+		ev, ok := <-ch
+		if !ok {
+			return nil
+		}
+		if ev.finished {
+			return indexDoneMsg{status: ev.status, err: ev.err}
+		}
+		return indexProgressMsg{done: ev.done, total: ev.total, ch: ch}
+	}
+}
+
+// searchCmd opens the index for one search and closes it right after.
+func searchCmd(ctx context.Context, s *coding.Store, seq int, q index.Query) tea.Cmd {
+	return func() tea.Msg {
+		ix, _, err := index.Open(ctx, s, index.Options{Wait: indexWait})
+		if err != nil {
+			if errors.Is(err, index.ErrBusy) {
+				err = fmt.Errorf("the search index is busy in another qcode; try again")
+			}
+			return searchMsg{seq: seq, err: err}
+		}
+		defer ix.Close()
+		res, err := ix.Search(ctx, q)
+		return searchMsg{seq: seq, res: res, err: err}
+	}
+}
+
+// tagHitsCmd codes the sentences around the marked hits with one code.
+func tagHitsCmd(ctx context.Context, s *coding.Store, code string, create bool, hits []index.Hit) tea.Cmd {
+	return actCmd(ctx, func(ctx context.Context) (string, error) {
+		byDoc := map[int64][]coding.Span{}
+		var order []int64
+		texts := map[int64]string{}
+		turns := map[int64][]coding.Turn{}
+		for _, h := range hits {
+			if _, ok := texts[h.DocID]; !ok {
+				t, err := s.DocumentText(ctx, h.DocID)
+				if err != nil {
+					return "", err
+				}
+				tt, err := s.Turns(ctx, h.DocID)
+				if err != nil {
+					return "", err
+				}
+				texts[h.DocID], turns[h.DocID] = t, tt
+				order = append(order, h.DocID)
+			}
+			byDoc[h.DocID] = append(byDoc[h.DocID], index.Spans(texts[h.DocID], turns[h.DocID], h, "sentence")...)
+		}
+		var items []coding.DocSpans
+		for _, id := range order {
+			items = append(items, coding.DocSpans{DocID: id, Spans: byDoc[id]})
+		}
+		made, skipped, _, err := s.TagBatch(ctx, code, items, create, "code search hits")
+		if err != nil {
+			return "", err
+		}
+		msg := fmt.Sprintf("coded %d passages with %s", made, code)
+		if skipped > 0 {
+			msg += fmt.Sprintf(" (%d already were)", skipped)
+		}
+		return msg, nil
+	}, false)
+}
+
+func quotesCmd(ctx context.Context, s *coding.Store, seq int, code, coder string) tea.Cmd {
+	return func() tea.Msg {
+		qs, err := s.Quotes(ctx, []string{code}, coding.QuoteOptions{Coder: coder})
+		if err != nil {
+			return quotesMsg{seq: seq, code: code, err: err}
+		}
+		coders, err := s.Coders(ctx)
+		return quotesMsg{seq: seq, code: code, quotes: qs, coders: coders, err: err}
+	}
+}

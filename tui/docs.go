@@ -1,0 +1,151 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/qcode-dev/qcode/coding"
+)
+
+// DocList is the documents pane: each document with its participant's
+// attributes beneath it.
+type DocList struct {
+	st      *styles
+	keys    docKeys
+	docs    []coding.Document
+	sel     int
+	top     int
+	w, h    int
+	focused bool
+	open    int64
+}
+
+// NewDocList returns an empty documents pane.
+func NewDocList(st *styles) *DocList { return &DocList{st: st, keys: newDocKeys()} }
+
+// SetSize sets the pane's size.
+func (d *DocList) SetSize(w, h int) { d.w, d.h = w, h; d.scroll() }
+
+// SetFocused marks the pane focused or not.
+func (d *DocList) SetFocused(f bool) { d.focused = f }
+
+// SetDocs replaces the list, keeping the selected document.
+func (d *DocList) SetDocs(docs []coding.Document) {
+	var id int64
+	if d.sel < len(d.docs) {
+		id = d.docs[d.sel].ID
+	}
+	d.docs = docs
+	d.sel = 0
+	for i, doc := range docs {
+		if doc.ID == id {
+			d.sel = i
+		}
+	}
+	d.scroll()
+}
+
+// SetOpen marks the document shown in the transcript pane.
+func (d *DocList) SetOpen(id int64) {
+	d.open = id
+	for i, doc := range d.docs {
+		if doc.ID == id {
+			d.sel = i
+		}
+	}
+	d.scroll()
+}
+
+// Selected is the highlighted document.
+func (d *DocList) Selected() (coding.Document, bool) {
+	if d.sel < len(d.docs) {
+		return d.docs[d.sel], true
+	}
+	return coding.Document{}, false
+}
+
+// Docs lists the documents.
+func (d *DocList) Docs() []coding.Document { return d.docs }
+
+// Update moves the selection. Opening is the app's business: it matches
+// the Open key itself.
+func (d *DocList) Update(msg tea.Msg) (*DocList, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.KeyMsg:
+		switch {
+		case key.Matches(msg, d.keys.Down):
+			d.sel = min(d.sel+1, max(len(d.docs)-1, 0))
+		case key.Matches(msg, d.keys.Up):
+			d.sel = max(d.sel-1, 0)
+		}
+	case tea.MouseMsg:
+		if msg.Action == tea.MouseActionPress && msg.Button == tea.MouseButtonLeft && msg.Y >= 1 {
+			if i := d.top + (msg.Y-1)/2; i < len(d.docs) {
+				d.sel = i
+			}
+		}
+	}
+	d.scroll()
+	return d, nil
+}
+
+func (d *DocList) scroll() {
+	per := max((d.h-1)/2, 1)
+	if d.sel < d.top {
+		d.top = d.sel
+	}
+	if d.sel >= d.top+per {
+		d.top = d.sel - per + 1
+	}
+}
+
+// Lines renders the pane as h lines of w cells.
+func (d *DocList) Lines() []string {
+	st := d.st
+	out := make([]string, 0, d.h)
+	ts := st.paneTitle
+	if d.focused {
+		ts = st.paneTitleFocused
+	}
+	out = append(out, fit(ts.Render(fmt.Sprintf("Documents (%d)", len(d.docs))), d.w))
+	if len(d.docs) == 0 {
+		out = append(out, fit(st.muted.Render("none yet: qcode import FILE"), d.w))
+	}
+	for i := d.top; i < len(d.docs) && len(out)+1 < d.h+1; i++ {
+		doc := d.docs[i]
+		mark := "  "
+		if doc.ID == d.open {
+			mark = "▸ "
+		}
+		name := mark + doc.Name
+		count := fmt.Sprintf(" %d", doc.Codings)
+		name = ansi.Truncate(name, max(d.w-len(count), 1), "…")
+		line := name + strings.Repeat(" ", max(d.w-ansi.StringWidth(name)-len(count), 0)) + count
+		switch {
+		case i == d.sel && d.focused:
+			line = st.itemSel.Render(fit(line, d.w))
+		case i == d.sel:
+			line = st.itemSelBlur.Render(fit(line, d.w))
+		}
+		out = append(out, fit(line, d.w))
+		if len(out) < d.h {
+			out = append(out, fit(st.muted.Render("  "+ansi.Truncate(attrLine(doc.Attributes), d.w-2, "…")), d.w))
+		}
+	}
+	for len(out) < d.h {
+		out = append(out, strings.Repeat(" ", d.w))
+	}
+	return out[:d.h]
+}
+
+// ShortHelp lists the pane's main keys.
+func (d *DocList) ShortHelp() []key.Binding {
+	return []key.Binding{d.keys.Down, d.keys.Up, d.keys.Open, d.keys.Memo}
+}
+
+// FullHelp lists every key of the pane.
+func (d *DocList) FullHelp() [][]key.Binding { return [][]key.Binding{d.ShortHelp()} }

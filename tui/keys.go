@@ -1,0 +1,147 @@
+package tui
+
+import "github.com/charmbracelet/bubbles/key"
+
+func kb(keys []string, k, desc string) key.Binding {
+	return key.NewBinding(key.WithKeys(keys...), key.WithHelp(k, desc))
+}
+
+// globalKeys work in every pane unless a dialog is open.
+type globalKeys struct {
+	Quit, ForceQuit, Help, Next, Prev, Search, Undo, Redo key.Binding
+}
+
+func newGlobalKeys() globalKeys {
+	return globalKeys{
+		Quit:      kb([]string{"q"}, "q", "quit"),
+		ForceQuit: kb([]string{"ctrl+c"}, "ctrl+c", "quit now"),
+		Help:      kb([]string{"?"}, "?", "help"),
+		Next:      kb([]string{"tab"}, "tab", "next pane"),
+		Prev:      kb([]string{"shift+tab"}, "shift+tab", "previous pane"),
+		Search:    kb([]string{"/"}, "/", "search"),
+		Undo:      kb([]string{"u"}, "u", "undo"),
+		Redo:      kb([]string{"ctrl+r"}, "ctrl+r", "redo"),
+	}
+}
+
+// readerKeys move and code in the transcript.
+type readerKeys struct {
+	Down, Up, Left, Right, WordFwd, WordBack, SentFwd, SentBack, TurnFwd, TurnBack key.Binding
+	Top, Bottom, PageDown, PageUp                                                  key.Binding
+	Select, SelSentence, SelTurn, Clear                                            key.Binding
+	Code, InVivo, Remove, Memo, NextSpan, PrevSpan                                 key.Binding
+}
+
+func newReaderKeys() readerKeys {
+	return readerKeys{
+		Down:        kb([]string{"j", "down"}, "j/↓", "next line"),
+		Up:          kb([]string{"k", "up"}, "k/↑", "previous line"),
+		Left:        kb([]string{"h", "left"}, "h/←", "previous character"),
+		Right:       kb([]string{"l", "right"}, "l/→", "next character"),
+		WordFwd:     kb([]string{"w"}, "w", "next word"),
+		WordBack:    kb([]string{"b"}, "b", "previous word"),
+		SentFwd:     kb([]string{")"}, ")", "next sentence"),
+		SentBack:    kb([]string{"("}, "(", "previous sentence"),
+		TurnFwd:     kb([]string{"}"}, "}", "next turn"),
+		TurnBack:    kb([]string{"{"}, "{", "previous turn"),
+		Top:         kb([]string{"g", "home"}, "g", "top"),
+		Bottom:      kb([]string{"G", "end"}, "G", "bottom"),
+		PageDown:    kb([]string{"pgdown", "ctrl+f", "ctrl+d"}, "pgdn", "page down"),
+		PageUp:      kb([]string{"pgup", "ctrl+b", "ctrl+u"}, "pgup", "page up"),
+		Select:      kb([]string{"v"}, "v", "select"),
+		SelSentence: kb([]string{"s"}, "s", "select sentence"),
+		SelTurn:     kb([]string{"t"}, "t", "select turn"),
+		Clear:       kb([]string{"esc"}, "esc", "clear selection"),
+		Code:        kb([]string{"c"}, "c", "code selection"),
+		InVivo:      kb([]string{"i"}, "i", "in-vivo code"),
+		Remove:      kb([]string{"x"}, "x", "remove coding"),
+		Memo:        kb([]string{"m"}, "m", "memo"),
+		NextSpan:    kb([]string{"n"}, "n", "next span of code"),
+		PrevSpan:    kb([]string{"N"}, "N", "previous span of code"),
+	}
+}
+
+// listKeys move in the documents pane.
+type docKeys struct {
+	Down, Up, Open, Memo key.Binding
+}
+
+func newDocKeys() docKeys {
+	return docKeys{
+		Down: kb([]string{"j", "down"}, "j/↓", "down"),
+		Up:   kb([]string{"k", "up"}, "k/↑", "up"),
+		Open: kb([]string{"enter", "l", "right"}, "enter", "open"),
+		Memo: kb([]string{"m"}, "m", "memo on document"),
+	}
+}
+
+// codebookKeys act on the codes tree.
+type codebookKeys struct {
+	Down, Up, Toggle, Add, Rename, Move, Merge, Delete, Retrieve, NextSpan, PrevSpan, Memo key.Binding
+}
+
+func newCodebookKeys() codebookKeys {
+	return codebookKeys{
+		Down:     kb([]string{"j", "down"}, "j/↓", "down"),
+		Up:       kb([]string{"k", "up"}, "k/↑", "up"),
+		Toggle:   kb([]string{"enter", " "}, "enter", "expand/collapse"),
+		Add:      kb([]string{"a"}, "a", "add code"),
+		Rename:   kb([]string{"e"}, "e", "rename"),
+		Move:     kb([]string{">"}, ">", "move under…"),
+		Merge:    kb([]string{"M"}, "M", "merge into…"),
+		Delete:   kb([]string{"d"}, "d", "delete"),
+		Retrieve: kb([]string{"r"}, "r", "retrieve quotes"),
+		NextSpan: kb([]string{"n"}, "n", "next span"),
+		PrevSpan: kb([]string{"N"}, "N", "previous span"),
+		Memo:     kb([]string{"m"}, "m", "memo on code"),
+	}
+}
+
+// pickerKeys drive the code picker.
+type pickerKeys struct {
+	Apply, Cancel, Down, Up key.Binding
+}
+
+func newPickerKeys() pickerKeys {
+	return pickerKeys{
+		Apply:  kb([]string{"enter"}, "enter", "apply (a new name creates the code)"),
+		Cancel: kb([]string{"esc"}, "esc", "cancel"),
+		Down:   kb([]string{"down", "ctrl+n"}, "↓", "next"),
+		Up:     kb([]string{"up", "ctrl+p"}, "↑", "previous"),
+	}
+}
+
+// searchKeys drive the search view.
+type searchKeys struct {
+	Down, Up, Jump, Mark, MarkAll, Code, Query, Close key.Binding
+}
+
+func newSearchKeys() searchKeys {
+	return searchKeys{
+		Down:    kb([]string{"down", "ctrl+n"}, "↓", "next hit"),
+		Up:      kb([]string{"up", "ctrl+p"}, "↑", "previous hit"),
+		Jump:    kb([]string{"enter"}, "enter", "jump to passage"),
+		Mark:    kb([]string{"ctrl+s"}, "ctrl+s", "mark hit"),
+		MarkAll: kb([]string{"ctrl+a"}, "ctrl+a", "mark all"),
+		Code:    kb([]string{"ctrl+o"}, "ctrl+o", "code marked hits"),
+		Query:   kb([]string{"code:", "speaker:", "doc:", "attr:", "coder:"}, "code: speaker: doc: attr:k=v coder:", "filters"),
+		Close:   kb([]string{"esc"}, "esc", "close"),
+	}
+}
+
+// retrieveKeys drive the retrieval view.
+type retrieveKeys struct {
+	Down, Up, Jump, Export, Filter, Coder, Close key.Binding
+}
+
+func newRetrieveKeys() retrieveKeys {
+	return retrieveKeys{
+		Down:   kb([]string{"j", "down"}, "j/↓", "next quote"),
+		Up:     kb([]string{"k", "up"}, "k/↑", "previous quote"),
+		Jump:   kb([]string{"enter"}, "enter", "jump to source"),
+		Export: kb([]string{"e"}, "e", "export quotes"),
+		Filter: kb([]string{"f", "/"}, "f", "filter by attribute"),
+		Coder:  kb([]string{"o"}, "o", "next coder"),
+		Close:  kb([]string{"esc", "q"}, "esc", "close"),
+	}
+}

@@ -1,0 +1,218 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/qcode-dev/qcode/coding"
+)
+
+// exportQuotesMsg asks to export the shown quotes.
+type exportQuotesMsg struct {
+	code   string
+	quotes []coding.Quote
+}
+
+// filterQuotesMsg asks for an attribute filter.
+type filterQuotesMsg struct{}
+
+// coderQuotesMsg asks to retrieve again for another coder.
+type coderQuotesMsg struct{ coder string }
+
+// Retrieve is the retrieval view: every quote on a code with its
+// attribution, filtered by attribute text or coder.
+type Retrieve struct {
+	st     *styles
+	keys   retrieveKeys
+	seq    int
+	code   string
+	all    []coding.Quote
+	shown  []coding.Quote
+	coders []string
+	coder  string
+	filter string
+	sel    int
+	top    int
+	w, h   int
+	err    error
+	open   bool
+}
+
+// NewRetrieve returns a closed retrieval view.
+func NewRetrieve(st *styles) *Retrieve { return &Retrieve{st: st, keys: newRetrieveKeys()} }
+
+// Open shows the view for code; the quotes arrive by SetQuotes.
+func (r *Retrieve) Open(code string) int {
+	if code != r.code {
+		r.coder, r.filter, r.all, r.shown = "", "", nil, nil
+	}
+	r.code, r.open, r.err = code, true, nil
+	r.seq++
+	return r.seq
+}
+
+// Again asks for the quotes again (after a coder change or a reload).
+func (r *Retrieve) Again() int { r.seq++; return r.seq }
+
+// Close hides the view.
+func (r *Retrieve) Close() { r.open = false }
+
+// Visible reports whether the view is open.
+func (r *Retrieve) Visible() bool { return r.open }
+
+// Code is the retrieved code; Coder the coder filter.
+func (r *Retrieve) Code() string  { return r.code }
+func (r *Retrieve) Coder() string { return r.coder }
+
+// SetSize sets the view's size.
+func (r *Retrieve) SetSize(w, h int) { r.w, r.h = w, h }
+
+// SetFilter keeps quotes whose attribution, document, speaker or coder
+// contains text (or, for key=value, whose attribution has the value).
+func (r *Retrieve) SetFilter(text string) { r.filter = text; r.apply() }
+
+// SetQuotes shows the answer to request seq, unless a newer one was made.
+func (r *Retrieve) SetQuotes(m quotesMsg) {
+	if m.seq != r.seq {
+		return
+	}
+	r.err = m.err
+	r.all, r.coders = m.quotes, m.coders
+	r.apply()
+}
+
+func (r *Retrieve) apply() {
+	r.shown = r.shown[:0]
+	f := strings.ToLower(r.filter)
+	if _, v, ok := strings.Cut(f, "="); ok {
+		f = v
+	}
+	for _, q := range r.all {
+		hay := strings.ToLower(q.Attribution + " " + q.Document + " " + q.Speaker + " " + q.Coder)
+		if f == "" || strings.Contains(hay, f) {
+			r.shown = append(r.shown, q)
+		}
+	}
+	r.sel = min(r.sel, max(len(r.shown)-1, 0))
+	r.scroll()
+}
+
+// Update moves in the list and asks for jumps and exports.
+func (r *Retrieve) Update(msg tea.Msg) (*Retrieve, tea.Cmd) {
+	km, ok := msg.(tea.KeyMsg)
+	if !ok {
+		return r, nil
+	}
+	k := r.keys
+	switch {
+	case key.Matches(km, k.Close):
+		r.Close()
+	case key.Matches(km, k.Down):
+		r.sel = min(r.sel+1, max(len(r.shown)-1, 0))
+	case key.Matches(km, k.Up):
+		r.sel = max(r.sel-1, 0)
+	case key.Matches(km, k.Jump):
+		if r.sel < len(r.shown) {
+			q := r.shown[r.sel]
+			return r, func() tea.Msg { return jumpQuoteMsg{doc: q.Document, version: q.Version, start: q.Start, end: q.End} }
+		}
+	case key.Matches(km, k.Export):
+		qs := append([]coding.Quote(nil), r.shown...)
+		code := r.code
+		return r, func() tea.Msg { return exportQuotesMsg{code: code, quotes: qs} }
+	case key.Matches(km, k.Filter):
+		return r, func() tea.Msg { return filterQuotesMsg{} }
+	case key.Matches(km, k.Coder):
+		next := ""
+		if len(r.coders) > 0 {
+			i := -1
+			for j, c := range r.coders {
+				if c == r.coder {
+					i = j
+				}
+			}
+			if i+1 < len(r.coders) {
+				next = r.coders[i+1]
+			}
+		}
+		r.coder = next
+		return r, func() tea.Msg { return coderQuotesMsg{coder: next} }
+	}
+	r.scroll()
+	return r, nil
+}
+
+// jumpQuoteMsg asks to show a quote's source.
+type jumpQuoteMsg struct {
+	doc        string
+	version    int
+	start, end int
+}
+
+func (r *Retrieve) scroll() {
+	per := max((r.h-2)/3, 1)
+	if r.sel < r.top {
+		r.top = r.sel
+	}
+	if r.sel >= r.top+per {
+		r.top = r.sel - per + 1
+	}
+}
+
+// Lines renders the view as h lines of w cells.
+func (r *Retrieve) Lines() []string {
+	st := r.st
+	out := []string{fit(st.paneTitleFocused.Render("Quotes · "+r.code), r.w)}
+	info := fmt.Sprintf("%d of %d quotes", len(r.shown), len(r.all))
+	if r.coder != "" {
+		info += " · coder " + r.coder
+	}
+	if r.filter != "" {
+		info += " · filter «" + r.filter + "»"
+	}
+	if r.err != nil {
+		info = st.errText.Render(r.err.Error())
+	}
+	out = append(out, fit(st.muted.Render(info), r.w))
+	for i := r.top; i < len(r.shown) && len(out)+2 < r.h+1; i++ {
+		q := r.shown[i]
+		text := "“" + strings.Join(strings.Fields(q.Text), " ") + "”"
+		lines := strings.Split(wrapWords(text, max(r.w-2, 8)), "\n")
+		first := fit("  "+lines[0], r.w)
+		if i == r.sel {
+			first = st.itemSel.Render(first)
+		}
+		out = append(out, first)
+		if len(lines) > 1 && len(out) < r.h {
+			out = append(out, fit("  "+lines[1], r.w))
+		}
+		where := fmt.Sprintf("  — %s; %s, line %d", q.Attribution, q.Document, q.Line)
+		if q.Speaker != "" {
+			where += ", " + q.Speaker
+		}
+		where += "; " + q.Coder
+		if len(out) < r.h {
+			out = append(out, fit(st.muted.Render(ansi.Truncate(where, r.w, "…")), r.w))
+		}
+	}
+	if len(r.shown) == 0 && r.err == nil {
+		out = append(out, fit(st.muted.Render("no quotes"), r.w))
+	}
+	for len(out) < r.h {
+		out = append(out, strings.Repeat(" ", r.w))
+	}
+	return out[:r.h]
+}
+
+// ShortHelp lists the view's keys.
+func (r *Retrieve) ShortHelp() []key.Binding {
+	k := r.keys
+	return []key.Binding{k.Jump, k.Down, k.Export, k.Filter, k.Coder, k.Close}
+}
+
+// FullHelp lists every key of the view.
+func (r *Retrieve) FullHelp() [][]key.Binding { return [][]key.Binding{r.ShortHelp()} }

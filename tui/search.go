@@ -1,0 +1,280 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textinput"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/qcode-dev/qcode/index"
+)
+
+// debounce is the pause in typing after which a search runs.
+const debounce = 200 * time.Millisecond
+
+// jumpMsg asks to show a passage in the transcript pane, selected.
+type jumpMsg struct {
+	docID      int64
+	start, end int
+}
+
+// codeHitsMsg asks to code the marked hits.
+type codeHitsMsg struct{ hits []index.Hit }
+
+// Search is the search view: a query box, results as you type, marks.
+type Search struct {
+	st     *styles
+	keys   searchKeys
+	input  textinput.Model
+	seq    int
+	hits   []index.Hit
+	total  uint64
+	marked map[int]bool
+	sel    int
+	top    int
+	w, h   int
+	err    error
+	busy   bool
+	open   bool
+	tick   func(time.Duration, func(time.Time) tea.Msg) tea.Cmd
+}
+
+// NewSearch returns a closed search view.
+func NewSearch(st *styles, tick func(time.Duration, func(time.Time) tea.Msg) tea.Cmd) *Search {
+	in := textinput.New()
+	in.Prompt = "/ "
+	in.Placeholder = `words, "a phrase", code:NAME speaker:R doc:R01 attr:k=v`
+	in.CharLimit = index.MaxQueryLength
+	return &Search{st: st, keys: newSearchKeys(), input: in, marked: map[int]bool{}, tick: tick}
+}
+
+// Open shows the view with the query box focused.
+func (s *Search) Open() tea.Cmd { s.open = true; return s.input.Focus() }
+
+// Close hides the view; the query and results stay for next time.
+func (s *Search) Close() { s.open = false; s.input.Blur() }
+
+// Visible reports whether the view is open.
+func (s *Search) Visible() bool { return s.open }
+
+// SetSize sets the view's size.
+func (s *Search) SetSize(w, h int) { s.w, s.h = w, h; s.input.Width = max(w-4, 10) }
+
+// Seq is the number of the newest query; results of older ones are stale.
+func (s *Search) Seq() int { return s.seq }
+
+// Query is the typed query, parsed into text and filters.
+func (s *Search) Query() index.Query { return parseQuery(s.input.Value()) }
+
+// SetResult shows the answer to query seq, unless a newer one was asked.
+func (s *Search) SetResult(m searchMsg) {
+	if m.seq != s.seq {
+		return
+	}
+	s.busy = false
+	s.err = m.err
+	if m.err != nil {
+		return
+	}
+	s.hits, s.total = m.res.Hits, m.res.Total
+	s.marked = map[int]bool{}
+	s.sel, s.top = 0, 0
+}
+
+// Update edits the query and moves in the results.
+func (s *Search) Update(msg tea.Msg) (*Search, tea.Cmd) {
+	km, ok := msg.(tea.KeyMsg)
+	if !ok {
+		return s, nil
+	}
+	switch {
+	case key.Matches(km, s.keys.Close):
+		s.Close()
+		return s, nil
+	case key.Matches(km, s.keys.Down):
+		s.sel = min(s.sel+1, max(len(s.hits)-1, 0))
+	case key.Matches(km, s.keys.Up):
+		s.sel = max(s.sel-1, 0)
+	case key.Matches(km, s.keys.Mark):
+		if s.sel < len(s.hits) {
+			s.marked[s.sel] = !s.marked[s.sel]
+			s.sel = min(s.sel+1, max(len(s.hits)-1, 0))
+		}
+	case key.Matches(km, s.keys.MarkAll):
+		all := len(s.marked) < len(s.hits)
+		s.marked = map[int]bool{}
+		if all {
+			for i := range s.hits {
+				s.marked[i] = true
+			}
+		}
+	case key.Matches(km, s.keys.Code):
+		var hits []index.Hit
+		for i, h := range s.hits {
+			if s.marked[i] {
+				hits = append(hits, h)
+			}
+		}
+		if len(hits) == 0 && s.sel < len(s.hits) {
+			hits = append(hits, s.hits[s.sel])
+		}
+		if len(hits) > 0 {
+			return s, func() tea.Msg { return codeHitsMsg{hits: hits} }
+		}
+	case key.Matches(km, s.keys.Jump):
+		if s.sel < len(s.hits) {
+			h := s.hits[s.sel]
+			return s, func() tea.Msg { return jumpMsg{docID: h.DocID, start: h.Start, end: h.End} }
+		}
+	default:
+		before := s.input.Value()
+		var cmd tea.Cmd
+		s.input, cmd = s.input.Update(msg)
+		if s.input.Value() == before {
+			return s, cmd
+		}
+		s.seq++
+		s.busy = true
+		seq := s.seq
+		return s, tea.Batch(cmd, s.tick(debounce, func(time.Time) tea.Msg { return searchDebounceMsg{seq: seq} }))
+	}
+	s.scroll()
+	return s, nil
+}
+
+func (s *Search) scroll() {
+	per := max((s.h-3)/2, 1)
+	if s.sel < s.top {
+		s.top = s.sel
+	}
+	if s.sel >= s.top+per {
+		s.top = s.sel - per + 1
+	}
+}
+
+// Lines renders the view as h lines of w cells.
+func (s *Search) Lines() []string {
+	st := s.st
+	out := []string{fit(st.paneTitleFocused.Render("Search"), s.w), fit(s.input.View(), s.w)}
+	info := fmt.Sprintf("%d hits", s.total)
+	switch {
+	case s.err != nil:
+		info = st.errText.Render(s.err.Error())
+	case s.busy:
+		info = "searching…"
+	case strings.TrimSpace(s.input.Value()) == "":
+		info = "type to search every transcript"
+	}
+	if n := len(s.marked); n > 0 {
+		info += fmt.Sprintf(" · %d marked", n)
+	}
+	out = append(out, fit(st.muted.Render(info), s.w))
+	for i := s.top; i < len(s.hits) && len(out)+1 < s.h; i++ {
+		h := s.hits[i]
+		mark := "  "
+		if s.marked[i] {
+			mark = "● "
+		}
+		head := fmt.Sprintf("%s%s:%d %s", mark, h.Document, h.Line, h.Speaker)
+		if len(h.Codes) > 0 {
+			head += "  [" + strings.Join(h.Codes, ", ") + "]"
+		}
+		head = fit(head, s.w)
+		if i == s.sel {
+			head = st.itemSel.Render(head)
+		}
+		out = append(out, head, fit("  "+s.fragment(h), s.w))
+	}
+	for len(out) < s.h {
+		out = append(out, strings.Repeat(" ", s.w))
+	}
+	return out[:s.h]
+}
+
+// fragment renders a hit's fragment on one line with its matches
+// highlighted.
+func (s *Search) fragment(h index.Hit) string {
+	rs := []rune(strings.ReplaceAll(h.Fragment, "\n", " "))
+	var b strings.Builder
+	at := 0
+	for _, m := range h.Highlights {
+		if m.Start < at || m.End > len(rs) || m.Start >= m.End {
+			continue
+		}
+		b.WriteString(string(rs[at:m.Start]))
+		b.WriteString(s.st.match.Render(string(rs[m.Start:m.End])))
+		at = m.End
+	}
+	b.WriteString(string(rs[at:]))
+	return ansi.Truncate(b.String(), max(s.w-2, 1), "…")
+}
+
+// ShortHelp lists the view's keys.
+func (s *Search) ShortHelp() []key.Binding {
+	k := s.keys
+	return []key.Binding{k.Jump, k.Down, k.Mark, k.MarkAll, k.Code, k.Close}
+}
+
+// FullHelp lists every key of the view.
+func (s *Search) FullHelp() [][]key.Binding {
+	k := s.keys
+	return [][]key.Binding{{k.Jump, k.Down, k.Up}, {k.Mark, k.MarkAll, k.Code, k.Close}, {k.Query}}
+}
+
+// parseQuery pulls the filters (code:, speaker:, doc:, attr:, coder:,
+// values may be "quoted") out of the typed text; the rest is the bleve
+// query string.
+func parseQuery(s string) index.Query {
+	var q index.Query
+	var text []string
+	for _, tok := range splitQuoted(s) {
+		k, v, ok := strings.Cut(tok, ":")
+		v = strings.Trim(v, `"`)
+		switch {
+		case ok && k == "code" && v != "":
+			q.Codes = append(q.Codes, v)
+		case ok && k == "speaker" && v != "":
+			q.Speaker = v
+		case ok && k == "doc" && v != "":
+			q.Docs = append(q.Docs, v)
+		case ok && k == "attr" && strings.Contains(v, "="):
+			q.Attrs = append(q.Attrs, v)
+		case ok && k == "coder" && v != "":
+			q.Coder = v
+		default:
+			text = append(text, tok)
+		}
+	}
+	q.Text = strings.Join(text, " ")
+	q.Limit = 200
+	return q
+}
+
+// splitQuoted splits at spaces outside double quotes.
+func splitQuoted(s string) []string {
+	var out []string
+	var b strings.Builder
+	in := false
+	for _, r := range s {
+		switch {
+		case r == '"':
+			in = !in
+			b.WriteRune(r)
+		case r == ' ' && !in:
+			if b.Len() > 0 {
+				out = append(out, b.String())
+				b.Reset()
+			}
+		default:
+			b.WriteRune(r)
+		}
+	}
+	if b.Len() > 0 {
+		out = append(out, b.String())
+	}
+	return out
+}
