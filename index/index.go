@@ -43,6 +43,7 @@ type Index struct {
 	b     bleve.Index
 	store *coding.Store
 	dir   string
+	lock  *os.File
 }
 
 // Options tune Open.
@@ -88,6 +89,27 @@ func Open(ctx context.Context, s *coding.Store, opt Options) (*Index, Status, er
 		wait = 2 * time.Second
 	}
 	cfg := map[string]interface{}{"bolt_timeout": wait.String()}
+	var st Status
+	lock, err := lockDir(filepath.Join(s.Dir(), lockFile), wait)
+	if err != nil {
+		if errors.Is(err, ErrBusy) {
+			return nil, st, ErrBusy
+		}
+		return nil, st, fmt.Errorf("lock index: %w", err)
+	}
+	ix, st, err := open(ctx, s, dir, cfg, opt)
+	if err != nil {
+		lock.Close()
+		return nil, st, err
+	}
+	ix.lock = lock
+	return ix, st, nil
+}
+
+// lockFile guards the index folder; it lives beside it.
+const lockFile = "index.lock"
+
+func open(ctx context.Context, s *coding.Store, dir string, cfg map[string]interface{}, opt Options) (*Index, Status, error) {
 	var st Status
 	b, err := bleve.OpenUsing(dir, cfg)
 	if err != nil {
@@ -149,18 +171,41 @@ func isTimeout(err error) bool {
 }
 
 // Close releases the index.
-func (ix *Index) Close() error { return ix.b.Close() }
+func (ix *Index) Close() error {
+	err := ix.b.Close()
+	if ix.lock != nil {
+		ix.lock.Close()
+	}
+	return err
+}
 
 // Rebuild deletes the index of the project and makes it again from the
 // store.
 func Rebuild(ctx context.Context, s *coding.Store, opt Options) (*Index, Status, error) {
+	wait := opt.Wait
+	if wait == 0 {
+		wait = 2 * time.Second
+	}
+	lock, err := lockDir(filepath.Join(s.Dir(), lockFile), wait)
+	if err != nil {
+		if errors.Is(err, ErrBusy) {
+			return nil, Status{}, ErrBusy
+		}
+		return nil, Status{}, fmt.Errorf("lock index: %w", err)
+	}
 	dir := filepath.Join(s.Dir(), Dir)
 	if err := os.RemoveAll(dir); err != nil {
+		lock.Close()
 		return nil, Status{}, fmt.Errorf("rebuild index: %w", err)
 	}
-	ix, st, err := Open(ctx, s, opt)
+	ix, st, err := open(ctx, s, dir, map[string]interface{}{"bolt_timeout": wait.String()}, opt)
+	if err != nil {
+		lock.Close()
+		return nil, st, err
+	}
+	ix.lock = lock
 	st.Reason = "asked to"
-	return ix, st, err
+	return ix, st, nil
 }
 
 func buildMapping() mapping.IndexMapping {

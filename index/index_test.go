@@ -391,3 +391,39 @@ func TestIndexIsPrivate(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestConcurrentOpens opens a fresh project's index from several
+// goroutines at once, as the workbench's background update and a search
+// may: they take turns, and only one of them builds it.
+func TestConcurrentOpens(t *testing.T) {
+	ctx := context.Background()
+	s := newProject(t, map[string]string{"R1.txt": "Q: Why?\nA: Because of the mobilization.\n"})
+	type result struct {
+		st  Status
+		err error
+	}
+	results := make(chan result, 4)
+	for i := 0; i < 4; i++ {
+		go func() {
+			ix, st, err := Open(ctx, s, Options{Wait: 10 * time.Second})
+			if err == nil {
+				_, err = ix.Search(ctx, Query{Text: "mobilization"})
+				ix.Close()
+			}
+			results <- result{st, err}
+		}()
+	}
+	built := 0
+	for i := 0; i < 4; i++ {
+		r := <-results
+		if r.err != nil {
+			t.Fatalf("concurrent Open: %v", r.err)
+		}
+		if r.st.Rebuilt {
+			built++
+		}
+	}
+	if built != 1 {
+		t.Errorf("the index was built %d times, want once", built)
+	}
+}

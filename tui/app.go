@@ -230,7 +230,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.status.Busy("")
 		if msg.err != nil {
 			m.status.Fail(fmt.Errorf("search index: %w", msg.err))
-		} else if msg.status.Rebuilt {
+		} else if msg.status.Rebuilt && m.status.Message() == "" {
+			// Only when nothing else has been said: the user's own
+			// last action matters more than the index.
 			m.status.Say("search index built")
 		}
 	case searchDebounceMsg:

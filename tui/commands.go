@@ -109,6 +109,10 @@ func actCmd(ctx context.Context, fn func(ctx context.Context) (string, error), c
 // on the index before giving up (the next search tries again).
 const indexWait = 300 * time.Millisecond
 
+// searchTries is how many times a search waits indexWait for a busy index
+// (about 15 s in all: a first build of a large project).
+const searchTries = 50
+
 // indexCmd brings the search index up to date in the background,
 // reporting progress; the index is closed as soon as it is done so that
 // commands in other terminals can use it.
@@ -147,7 +151,17 @@ func waitIndex(ch <-chan indexEvent) tea.Cmd {
 // searchCmd opens the index for one search and closes it right after.
 func searchCmd(ctx context.Context, s *coding.Store, seq int, q index.Query) tea.Cmd {
 	return func() tea.Msg {
-		ix, _, err := index.Open(ctx, s, index.Options{Wait: indexWait})
+		// While the index is being built or updated (here in the
+		// background, or by another process) it is busy; keep trying for
+		// a while rather than leave the user with no results.
+		var ix *index.Index
+		var err error
+		for try := 0; try < searchTries; try++ {
+			ix, _, err = index.Open(ctx, s, index.Options{Wait: indexWait})
+			if !errors.Is(err, index.ErrBusy) || ctx.Err() != nil {
+				break
+			}
+		}
 		if err != nil {
 			if errors.Is(err, index.ErrBusy) {
 				err = fmt.Errorf("the search index is busy in another qcode; try again")

@@ -196,11 +196,27 @@ func (s *Search) Lines() []string {
 }
 
 // fragment renders a hit's fragment on one line with its matches
-// highlighted.
+// highlighted. When the first match would fall off the right edge, the
+// fragment is cut on the left so that the match shows a third of the way in.
 func (s *Search) fragment(h index.Hit) string {
 	rs := []rune(strings.ReplaceAll(h.Fragment, "\n", " "))
+	width := max(s.w-2, 1)
+	from := 0
+	if len(h.Highlights) > 0 {
+		first := min(h.Highlights[0].Start, len(rs))
+		if ansi.StringWidth(string(rs[:first])) > width/3 {
+			from = first
+			for cells := 0; from > 0 && cells < width/3; {
+				from--
+				cells += ansi.StringWidth(string(rs[from]))
+			}
+		}
+	}
 	var b strings.Builder
-	at := 0
+	if from > 0 {
+		b.WriteString("…")
+	}
+	at := from
 	for _, m := range h.Highlights {
 		if m.Start < at || m.End > len(rs) || m.Start >= m.End {
 			continue
@@ -210,7 +226,7 @@ func (s *Search) fragment(h index.Hit) string {
 		at = m.End
 	}
 	b.WriteString(string(rs[at:]))
-	return ansi.Truncate(b.String(), max(s.w-2, 1), "…")
+	return ansi.Truncate(b.String(), width, "…")
 }
 
 // ShortHelp lists the view's keys.

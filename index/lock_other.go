@@ -1,0 +1,14 @@
+//go:build !unix
+
+package index
+
+import (
+	"os"
+	"time"
+)
+
+// lockDir opens the lock file; without flock, bleve's own lock is the
+// only guard.
+func lockDir(path string, wait time.Duration) (*os.File, error) {
+	return os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o600)
+}
