@@ -454,3 +454,28 @@ func TestNewActionEndsRedo(t *testing.T) {
 		t.Fatalf("Undo = %+v, %v; want add code (the cut-off tag is gone)", op, err)
 	}
 }
+
+func TestQuoteContext(t *testing.T) {
+	ctx := context.Background()
+	s := newProject(t, "anna")
+	importText(t, s, "R1.txt", "Q: Tell me.\nA: First we packed. Then we drove to the border! It took three days. We slept in the car.\nQ: And then?\n")
+	s.AddCode(ctx, NewCode{Path: "Border"})
+	s.Tag(ctx, TagRequest{Doc: "R1", Code: "Border", Spans: MatchSpans(mustText(t, s, "R1"), "It took three days.")})
+	tests := []struct {
+		n             int
+		before, after string
+	}{
+		{0, "", ""},
+		{1, "Then we drove to the border!", "We slept in the car."},
+		{5, "First we packed. Then we drove to the border!", "We slept in the car."},
+	}
+	for _, tc := range tests {
+		qs, err := s.Quotes(ctx, []string{"Border"}, QuoteOptions{Context: tc.n})
+		if err != nil || len(qs) != 1 {
+			t.Fatal(qs, err)
+		}
+		if qs[0].Before != tc.before || qs[0].After != tc.after {
+			t.Errorf("Context %d: before %q, after %q; want %q, %q", tc.n, qs[0].Before, qs[0].After, tc.before, tc.after)
+		}
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode"
 )
 
 // DefaultCite is the attribution template of a new project.
@@ -29,6 +30,10 @@ type Quote struct {
 	Text        string `json:"text"`
 	Attribution string `json:"attribution"`
 	Memo        string `json:"memo,omitempty"`
+	// Before and After are the sentences around the quote within its
+	// speaker's turn, when QuoteOptions.Context asks for them.
+	Before string `json:"before,omitempty"`
+	After  string `json:"after,omitempty"`
 }
 
 // QuoteOptions filter and shape Quotes.
@@ -39,6 +44,9 @@ type QuoteOptions struct {
 	Cite string
 	// NoSubcodes leaves out codings of the codes' descendants.
 	NoSubcodes bool
+	// Context is how many sentences before and after each quote to
+	// include, within the speaker's turn.
+	Context int
 }
 
 // Quotes returns every passage coded with the named codes (and their
@@ -125,11 +133,16 @@ func (s *Store) Quotes(ctx context.Context, codeRefs []string, opt QuoteOptions)
 				Start: c.Start, End: c.End, Coder: c.Coder, Memo: memos[c.ID],
 				Text: Slice(d.text, c.Start, c.End), Line: LineOf(d.text, c.Start),
 				Attribution: Cite(cite, d.attrs)}
+			lo, hi := 0, -1
 			if t := TurnAt(d.turns, c.Start); t != nil {
 				qt.Turn, qt.Speaker = t.N, t.Speaker
 				if t.Time != nil {
 					qt.Time = FormatClock(*t.Time)
 				}
+				lo, hi = t.Body, t.End
+			}
+			if opt.Context > 0 {
+				qt.Before, qt.After = contextAround(d.text, lo, hi, c.Start, c.End, opt.Context)
 			}
 			quotes = append(quotes, qt)
 		}
@@ -210,3 +223,39 @@ func Cite(template string, attrs []Attribute) string {
 func isSeparator(s string) bool {
 	return strings.Trim(s, " ,;/-–—|") == ""
 }
+
+// contextAround returns up to n sentences before start and after end,
+// within [lo, hi) (hi < 0: the whole text), trimmed of surrounding space.
+func contextAround(text string, lo, hi, start, end, n int) (before, after string) {
+	runes := []rune(text)
+	if hi < 0 || hi > len(runes) {
+		hi = len(runes)
+	}
+	lo = max(0, min(lo, start))
+	hi = max(hi, end)
+	b := start
+	for k := 0; k < n && b > lo; k++ {
+		b--
+		for b > lo && unicode.IsSpace(runes[b]) {
+			b--
+		}
+		for b > lo && !(isSentenceEnd(runes[b-1]) && unicode.IsSpace(runes[b])) {
+			b--
+		}
+	}
+	e := end
+	for k := 0; k < n && e < hi; k++ {
+		for e < hi && unicode.IsSpace(runes[e]) {
+			e++
+		}
+		for e < hi && !(isSentenceEnd(runes[e]) && (e+1 >= hi || unicode.IsSpace(runes[e+1]))) {
+			e++
+		}
+		if e < hi {
+			e++
+		}
+	}
+	return strings.TrimSpace(string(runes[b:start])), strings.TrimSpace(string(runes[end:e]))
+}
+
+func isSentenceEnd(r rune) bool { return r == '.' || r == '!' || r == '?' || r == '…' }

@@ -212,6 +212,17 @@ func TestRetrieveJump(t *testing.T) {
 	if len(d.m.retrieve.shown) == 0 {
 		t.Fatalf("no quotes:\n%s", d.view())
 	}
+	// Each quote comes with a line of context from its speaker's turn.
+	withContext := false
+	for _, q := range d.m.retrieve.shown {
+		if q.Before != "" || q.After != "" {
+			withContext = true
+			break
+		}
+	}
+	if !withContext || !strings.Contains(d.view(), "[quote]") {
+		t.Fatalf("the quotes show no context:\n%s", d.view())
+	}
 	q := d.m.retrieve.shown[1]
 	d.keys("j", "enter")
 	if d.m.retrieve.Visible() || d.m.reader.Doc().Name != q.Document {

@@ -214,7 +214,7 @@ func tagHitsCmd(ctx context.Context, s *coding.Store, code string, create bool, 
 
 func quotesCmd(ctx context.Context, s *coding.Store, seq int, code, coder string) tea.Cmd {
 	return func() tea.Msg {
-		qs, err := s.Quotes(ctx, []string{code}, coding.QuoteOptions{Coder: coder})
+		qs, err := s.Quotes(ctx, []string{code}, coding.QuoteOptions{Coder: coder, Context: 1})
 		if err != nil {
 			return quotesMsg{seq: seq, code: code, err: err}
 		}

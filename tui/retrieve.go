@@ -190,6 +190,9 @@ func (r *Retrieve) Lines() []string {
 		if len(lines) > 1 && len(out) < r.h {
 			out = append(out, fit("  "+lines[1], r.w))
 		}
+		if ctx := contextLine(q, r.w); ctx != "" && len(out) < r.h {
+			out = append(out, fit(st.muted.Render(ctx), r.w))
+		}
 		where := fmt.Sprintf("  — %s; %s, line %d", q.Attribution, q.Document, q.Line)
 		if q.Speaker != "" {
 			where += ", " + q.Speaker
@@ -216,3 +219,19 @@ func (r *Retrieve) ShortHelp() []key.Binding {
 
 // FullHelp lists every key of the view.
 func (r *Retrieve) FullHelp() [][]key.Binding { return [][]key.Binding{r.ShortHelp()} }
+
+// contextLine is one line of what surrounds a quote: the end of the
+// sentence before it and the start of the sentence after, around a mark
+// standing for the quote itself.
+func contextLine(q coding.Quote, w int) string {
+	if q.Before == "" && q.After == "" {
+		return ""
+	}
+	half := max((w-8)/2, 4)
+	before := []rune(strings.Join(strings.Fields(q.Before), " "))
+	if len(before) > half {
+		before = append([]rune("…"), before[len(before)-half+1:]...)
+	}
+	after := strings.Join(strings.Fields(q.After), " ")
+	return ansi.Truncate("  "+string(before)+" [quote] "+after, w, "…")
+}

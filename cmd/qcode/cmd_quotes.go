@@ -14,6 +14,7 @@ import (
 func (a *app) quotesCmd() *cobra.Command {
 	var format, coder, cite string
 	var noSub bool
+	var contextN int
 	cmd := &cobra.Command{
 		Use:   "quotes CODE...",
 		Short: "Print every passage coded with the codes, with speaker and attribution",
@@ -37,7 +38,7 @@ Formats: md (block quotes, grouped by code), csv, json.`,
 				return fmt.Errorf("quotes: unknown format %q (md, csv, json)", format)
 			}
 			return a.withStore(func(s *coding.Store) error {
-				quotes, err := s.Quotes(a.ctx, args, coding.QuoteOptions{Coder: coder, Cite: cite, NoSubcodes: noSub})
+				quotes, err := s.Quotes(a.ctx, args, coding.QuoteOptions{Coder: coder, Cite: cite, NoSubcodes: noSub, Context: contextN})
 				if err != nil {
 					return err
 				}
@@ -48,7 +49,7 @@ Formats: md (block quotes, grouped by code), csv, json.`,
 					}
 					return a.printJSON(map[string]any{"quotes": quotes})
 				case "csv":
-					return a.quotesCSV(quotes)
+					return a.quotesCSV(quotes, contextN > 0)
 				}
 				a.quotesMarkdown(quotes)
 				return nil
@@ -60,6 +61,7 @@ Formats: md (block quotes, grouped by code), csv, json.`,
 	cmd.Flags().StringVar(&coder, "only-coder", "", "only this coder's codings")
 	cmd.Flags().StringVar(&cite, "cite", "", "attribution template, e.g. '{gender}, {age}, {occupation}' (default: the project's)")
 	cmd.Flags().BoolVar(&noSub, "no-subcodes", false, "leave out codings of sub-codes")
+	cmd.Flags().IntVar(&contextN, "context", 0, "also give N sentences before and after each quote, from the same turn")
 	return cmd
 }
 
@@ -83,7 +85,14 @@ func (a *app) quotesMarkdown(quotes []coding.Quote) {
 		fmt.Fprintf(a.stdout, "## %s\n", code)
 		for _, q := range byCode[code] {
 			fmt.Fprintln(a.stdout)
-			for _, l := range strings.Split(strings.TrimSpace(q.Text), "\n") {
+			text := strings.TrimSpace(q.Text)
+			if q.Before != "" {
+				text = "[…" + q.Before + "] " + text
+			}
+			if q.After != "" {
+				text += " [" + q.After + "…]"
+			}
+			for _, l := range strings.Split(text, "\n") {
 				fmt.Fprintf(a.stdout, "> %s\n", l)
 			}
 			where := fmt.Sprintf("%s, line %d", q.Document, q.Line)
@@ -105,12 +114,22 @@ func (a *app) quotesMarkdown(quotes []coding.Quote) {
 	}
 }
 
-func (a *app) quotesCSV(quotes []coding.Quote) error {
+// quotesCSV writes one row a quote; the before and after columns come
+// only with --context, so the default columns stay as they are.
+func (a *app) quotesCSV(quotes []coding.Quote, withContext bool) error {
 	w := csv.NewWriter(a.stdout)
-	w.Write([]string{"code", "document", "version", "start", "end", "line", "turn", "speaker", "time", "coder", "attribution", "text", "memo"})
+	head := []string{"code", "document", "version", "start", "end", "line", "turn", "speaker", "time", "coder", "attribution", "text", "memo"}
+	if withContext {
+		head = append(head, "before", "after")
+	}
+	w.Write(head)
 	for _, q := range quotes {
-		w.Write([]string{q.Code, q.Document, strconv.Itoa(q.Version), strconv.Itoa(q.Start), strconv.Itoa(q.End),
-			strconv.Itoa(q.Line), strconv.Itoa(q.Turn), q.Speaker, q.Time, q.Coder, q.Attribution, q.Text, q.Memo})
+		row := []string{q.Code, q.Document, strconv.Itoa(q.Version), strconv.Itoa(q.Start), strconv.Itoa(q.End),
+			strconv.Itoa(q.Line), strconv.Itoa(q.Turn), q.Speaker, q.Time, q.Coder, q.Attribution, q.Text, q.Memo}
+		if withContext {
+			row = append(row, q.Before, q.After)
+		}
+		w.Write(row)
 	}
 	w.Flush()
 	return w.Error()

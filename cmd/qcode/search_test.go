@@ -172,3 +172,23 @@ func TestReindexAndSelfHealing(t *testing.T) {
 		t.Errorf("after rebuild: %d hits, want %d", res.Total, want)
 	}
 }
+
+func TestQuotesContext(t *testing.T) {
+	t.Parallel()
+	dir := demoDir(t)
+	md := mustQC(t, dir, "quotes", "Donations", "--context", "1")
+	if !strings.Contains(md, "> […") || !strings.Contains(md, "…]") {
+		t.Errorf("quotes --context 1 (md) shows no context:\n%s", md)
+	}
+	var res struct {
+		Quotes []struct{ Text, Before, After string }
+	}
+	qcJSON(t, dir, &res, "quotes", "Donations", "--context", "1", "--json")
+	if len(res.Quotes) == 0 || res.Quotes[0].Before == "" && res.Quotes[0].After == "" {
+		t.Errorf("quotes --context 1 --json = %+v, want before/after", res.Quotes)
+	}
+	csv := mustQC(t, dir, "quotes", "Donations", "--context", "1", "--format", "csv")
+	if !strings.HasPrefix(csv, "code,document,version,start,end,line,turn,speaker,time,coder,attribution,text,memo,before,after\n") {
+		t.Errorf("quotes --context --format csv header = %.120q", csv)
+	}
+}
