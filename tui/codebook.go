@@ -141,25 +141,13 @@ func (c *Codebook) Update(msg tea.Msg) (*Codebook, tea.Cmd) {
 	return c, nil
 }
 
-func (c *Codebook) scroll() {
-	rows := max(c.h-1, 1)
-	if c.sel < c.top {
-		c.top = c.sel
-	}
-	if c.sel >= c.top+rows {
-		c.top = c.sel - rows + 1
-	}
-}
+func (c *Codebook) scroll() { c.top = keepVisible(c.sel, c.top, max(c.h-1, 1)) }
 
 // Lines renders the pane as h lines of w cells.
 func (c *Codebook) Lines() []string {
 	st := c.st
 	out := make([]string, 0, c.h)
-	ts := st.paneTitle
-	if c.focused {
-		ts = st.paneTitleFocused
-	}
-	out = append(out, fit(ts.Render(fmt.Sprintf("Codes (%d)", len(c.codes))), c.w))
+	out = append(out, st.title(fmt.Sprintf("Codes (%d)", len(c.codes)), c.focused, c.w))
 	if len(c.codes) == 0 {
 		out = append(out, fit(st.muted.Render("none yet: a to add"), c.w))
 	}

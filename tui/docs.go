@@ -93,25 +93,13 @@ func (d *DocList) Update(msg tea.Msg) (*DocList, tea.Cmd) {
 	return d, nil
 }
 
-func (d *DocList) scroll() {
-	per := max((d.h-1)/2, 1)
-	if d.sel < d.top {
-		d.top = d.sel
-	}
-	if d.sel >= d.top+per {
-		d.top = d.sel - per + 1
-	}
-}
+func (d *DocList) scroll() { d.top = keepVisible(d.sel, d.top, max((d.h-1)/2, 1)) }
 
 // Lines renders the pane as h lines of w cells.
 func (d *DocList) Lines() []string {
 	st := d.st
 	out := make([]string, 0, d.h)
-	ts := st.paneTitle
-	if d.focused {
-		ts = st.paneTitleFocused
-	}
-	out = append(out, fit(ts.Render(fmt.Sprintf("Documents (%d)", len(d.docs))), d.w))
+	out = append(out, st.title(fmt.Sprintf("Documents (%d)", len(d.docs)), d.focused, d.w))
 	if len(d.docs) == 0 {
 		out = append(out, fit(st.muted.Render("none yet: qcode import FILE"), d.w))
 	}

@@ -153,15 +153,7 @@ type jumpQuoteMsg struct {
 	start, end int
 }
 
-func (r *Retrieve) scroll() {
-	per := max((r.h-2)/3, 1)
-	if r.sel < r.top {
-		r.top = r.sel
-	}
-	if r.sel >= r.top+per {
-		r.top = r.sel - per + 1
-	}
-}
+func (r *Retrieve) scroll() { r.top = keepVisible(r.sel, r.top, max((r.h-2)/3, 1)) }
 
 // Lines renders the view as h lines of w cells.
 func (r *Retrieve) Lines() []string {

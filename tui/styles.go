@@ -149,3 +149,24 @@ func (c *codeStyles) get(hex string) lipgloss.Style {
 	}
 	return c.plain
 }
+
+// title renders a pane's title line, w cells wide.
+func (st *styles) title(text string, focused bool, w int) string {
+	ts := st.paneTitle
+	if focused {
+		ts = st.paneTitleFocused
+	}
+	return fit(ts.Render(text), w)
+}
+
+// keepVisible returns the first row to show so that row sel is among the
+// rows shown from it.
+func keepVisible(sel, top, rows int) int {
+	if sel < top {
+		return sel
+	}
+	if sel >= top+rows {
+		return sel - rows + 1
+	}
+	return top
+}
