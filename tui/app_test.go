@@ -196,6 +196,43 @@ func TestSearchFilters(t *testing.T) {
 		q.Docs[0] != "R02" || q.Attrs[0] != "wave=February" || q.Coder != "ann" {
 		t.Fatalf("parseQuery = %+v", q)
 	}
+	q = parseQuery(`мобилизация -code:Trust notcode:"Fear of repression" is:uncoded sort:rank`)
+	if q.Text != "мобилизация" || len(q.NotCodes) != 2 || q.NotCodes[1] != "Fear of repression" || !q.Uncoded || !q.Rank {
+		t.Fatalf("parseQuery with the CLI's other filters = %+v", q)
+	}
+}
+
+// TestMouse clicks to place the cursor, drags to select and scrolls with
+// the wheel, through the whole model.
+func TestMouse(t *testing.T) {
+	d := newDriver(t, demoStore(t, "ann"), 120, 40)
+	// The transcript pane starts after the documents pane and its border;
+	// its row 0 is the title.
+	x0, y0 := d.m.docs.w+1, 0
+	press := func(x, y int, a tea.MouseAction, b tea.MouseButton) {
+		d.send(tea.MouseMsg{X: x, Y: y, Action: a, Button: b})
+	}
+	// The first transcript row is "1  Interviewer: Thank you ..."; click
+	// on its text a few cells in.
+	press(x0+12, y0+1, tea.MouseActionPress, tea.MouseButtonLeft)
+	press(x0+12, y0+1, tea.MouseActionRelease, tea.MouseButtonLeft)
+	at := d.m.reader.Cursor()
+	if at <= 0 {
+		t.Fatalf("click did not move the cursor: at %d\n%s", at, d.view())
+	}
+	press(x0+12, y0+1, tea.MouseActionPress, tea.MouseButtonLeft)
+	press(x0+30, y0+2, tea.MouseActionMotion, tea.MouseButtonLeft)
+	press(x0+30, y0+2, tea.MouseActionRelease, tea.MouseButtonLeft)
+	// A selection snaps out to whole words.
+	sp, ok := d.m.reader.Selection()
+	if !ok || sp.Start > at || at-sp.Start > 20 || sp.End <= at+10 {
+		t.Fatalf("drag selected %v %v, want from the word at %d over a row and more", sp, ok, at)
+	}
+	top := d.m.reader.top
+	press(x0+20, y0+5, tea.MouseActionPress, tea.MouseButtonWheelDown)
+	if d.m.reader.top <= top {
+		t.Fatalf("wheel down did not scroll: top %d -> %d", top, d.m.reader.top)
+	}
 }
 
 func TestRetrieveJump(t *testing.T) {

@@ -241,9 +241,10 @@ func (s *Search) FullHelp() [][]key.Binding {
 	return [][]key.Binding{{k.Jump, k.Down, k.Up}, {k.Mark, k.MarkAll, k.Code, k.Close}, {k.Query}}
 }
 
-// parseQuery pulls the filters (code:, speaker:, doc:, attr:, coder:,
-// values may be "quoted") out of the typed text; the rest is the bleve
-// query string.
+// parseQuery pulls the filters out of the typed text: code:, -code:
+// (or notcode:), is:uncoded, speaker:, doc:, attr:k=v, coder: and
+// sort:rank, with values that may be "quoted"; the rest is the bleve query
+// string.
 func parseQuery(s string) index.Query {
 	var q index.Query
 	var text []string
@@ -253,6 +254,12 @@ func parseQuery(s string) index.Query {
 		switch {
 		case ok && k == "code" && v != "":
 			q.Codes = append(q.Codes, v)
+		case ok && (k == "-code" || k == "notcode") && v != "":
+			q.NotCodes = append(q.NotCodes, v)
+		case ok && k == "is" && v == "uncoded":
+			q.Uncoded = true
+		case ok && k == "sort" && v == "rank":
+			q.Rank = true
 		case ok && k == "speaker" && v != "":
 			q.Speaker = v
 		case ok && k == "doc" && v != "":
