@@ -128,6 +128,21 @@ func (s *Store) Codes(ctx context.Context) ([]Code, error) {
 	return loadCodes(ctx, s.db)
 }
 
+// CodeTree returns the codebook in tree order without the counts, which
+// cost a scan of the codings: for lookups on hot paths.
+func (s *Store) CodeTree(ctx context.Context) ([]Code, error) {
+	return loadCodebook(ctx, s.db, false)
+}
+
+// FindCode finds a code in a codebook as Code does in the store.
+func FindCode(codes []Code, ref string) (Code, error) {
+	i, err := findCode(codes, ref)
+	if err != nil {
+		return Code{}, err
+	}
+	return codes[i], nil
+}
+
 // Code finds a code by path ("Parent/Child"), by name when the name is
 // unique in the codebook, or by id.
 func (s *Store) Code(ctx context.Context, ref string) (Code, error) {

@@ -255,17 +255,13 @@ type CodingFilter struct {
 	// CodeIDs keeps codings of these codes.
 	CodeIDs []int64
 	Coder   string
+	// Overlapping, when its End is set, keeps codings that overlap it.
+	Overlapping Span
 }
 
 // Codings lists codings by document, start and end.
 func (s *Store) Codings(ctx context.Context, f CodingFilter) ([]Coding, error) {
-	var out []Coding
-	err := s.read(ctx, func(q querier) error {
-		var err error
-		out, err = codingsOf(ctx, q, f)
-		return err
-	})
-	return out, err
+	return codingsOf(ctx, s.db, f)
 }
 
 func codingsOf(ctx context.Context, q querier, f CodingFilter) ([]Coding, error) {
@@ -290,6 +286,10 @@ func codingsOf(ctx context.Context, q querier, f CodingFilter) ([]Coding, error)
 	if f.Coder != "" {
 		query += " AND c.name = ?"
 		args = append(args, f.Coder)
+	}
+	if f.Overlapping.End > 0 {
+		query += " AND g.start < ? AND g.end > ?"
+		args = append(args, f.Overlapping.End, f.Overlapping.Start)
 	}
 	query += " ORDER BY d.name, d.version, g.start, g.end, g.id"
 	rows, err := q.QueryContext(ctx, query, args...)

@@ -293,6 +293,13 @@ func (s *Store) Document(ctx context.Context, ref string, withText bool) (Docume
 	return d, nil
 }
 
+// DocumentName returns a document's name.
+func (s *Store) DocumentName(ctx context.Context, id int64) (string, error) {
+	var n string
+	err := s.db.QueryRowContext(ctx, "SELECT name FROM documents WHERE id = ?", id).Scan(&n)
+	return n, mapErr(err)
+}
+
 // DocumentText returns a document's stored text.
 func (s *Store) DocumentText(ctx context.Context, id int64) (string, error) {
 	var t string

@@ -127,7 +127,7 @@ func (ix *Index) Search(ctx context.Context, q Query) (Result, error) {
 				locs["raw:"+term] = l
 			}
 		}
-		hit, err := dc.hit(start, locs)
+		hit, err := dc.hit(ctx, start, locs)
 		if err != nil {
 			return Result{}, err
 		}
@@ -193,14 +193,17 @@ func (ix *Index) buildQuery(ctx context.Context, q Query) (query.Query, error) {
 		t.SetField(field)
 		return t
 	}
-	codes, err := ix.store.Codes(ctx)
-	if err != nil {
-		return nil, err
+	var codes []coding.Code
+	if len(q.Codes)+len(q.NotCodes) > 0 {
+		var err error
+		if codes, err = ix.store.CodeTree(ctx); err != nil {
+			return nil, err
+		}
 	}
 	subtree := func(refs []string) (query.Query, error) {
 		var any []query.Query
 		for _, ref := range refs {
-			c, err := ix.store.Code(ctx, ref)
+			c, err := coding.FindCode(codes, ref)
 			if err != nil {
 				return nil, err
 			}
@@ -263,7 +266,7 @@ func (ix *Index) buildQuery(ctx context.Context, q Query) (query.Query, error) {
 type docCache struct {
 	doc     coding.Document
 	turns   []coding.Turn
-	codings []coding.Coding
+	store   *coding.Store
 	lines   []int // code point of each line start
 	text    string
 	byStart map[int]passage
@@ -273,20 +276,22 @@ func (ix *Index) doc(ctx context.Context, cache map[int64]*docCache, id int64) (
 	if dc := cache[id]; dc != nil {
 		return dc, nil
 	}
-	d, err := ix.store.Document(ctx, strconv.FormatInt(id, 10), true)
+	name, err := ix.store.DocumentName(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	dc := &docCache{doc: d, text: d.Text}
-	if dc.turns, err = ix.store.Turns(ctx, id); err != nil {
+	text, err := ix.store.DocumentText(ctx, id)
+	if err != nil {
 		return nil, err
 	}
-	if dc.codings, err = ix.store.Codings(ctx, coding.CodingFilter{DocID: id}); err != nil {
+	d := coding.Document{ID: id, Name: name, Text: text}
+	dc := &docCache{doc: d, text: text, store: ix.store}
+	if dc.turns, err = ix.store.Turns(ctx, id); err != nil {
 		return nil, err
 	}
 	dc.lines = []int{0}
 	cp := 0
-	for _, r := range d.Text {
+	for _, r := range text {
 		cp++
 		if r == '\n' {
 			dc.lines = append(dc.lines, cp)
@@ -316,7 +321,7 @@ func (dc *docCache) line(cp int) int {
 
 // hit builds a Hit from a passage and the byte locations of its matched
 // terms.
-func (dc *docCache) hit(start int, locs search.TermLocationMap) (Hit, error) {
+func (dc *docCache) hit(ctx context.Context, start int, locs search.TermLocationMap) (Hit, error) {
 	p, ok := dc.passages()[start]
 	if !ok {
 		return Hit{}, fmt.Errorf("index: passage %d of %s is not in the store's text; run 'qcode reindex'", start, dc.doc.Name)
@@ -363,10 +368,12 @@ func (dc *docCache) hit(start int, locs search.TermLocationMap) (Hit, error) {
 	}
 	h.Line = dc.line(h.Start)
 	h.Fragment, h.Highlights = fragment(p, h.Start, h.Matches)
-	for _, c := range dc.codings {
-		if c.Start < p.End && c.End > p.Start {
-			h.Codes = appendOnce(h.Codes, c.Code)
-		}
+	codings, err := dc.store.Codings(ctx, coding.CodingFilter{DocID: dc.doc.ID, Overlapping: h.Passage})
+	if err != nil {
+		return Hit{}, err
+	}
+	for _, c := range codings {
+		h.Codes = appendOnce(h.Codes, c.Code)
 	}
 	return h, nil
 }
