@@ -29,7 +29,7 @@ import (
 
 // MappingVersion changes whenever the mapping or the passage rules change;
 // an index of another version is rebuilt.
-const MappingVersion = 1
+const MappingVersion = 2
 
 // Dir is the index folder inside a project folder.
 const Dir = "index"
@@ -238,15 +238,14 @@ func buildMapping() mapping.IndexMapping {
 		f.DocValues = docValues
 		return f
 	}
-	num := bleve.NewNumericFieldMapping()
-	num.Store = false
-	num.IncludeInAll = false
-	num.DocValues = true // for sorting in document order
-
 	p := bleve.NewDocumentStaticMapping()
 	p.AddFieldMappingsAt("text", text)
 	p.AddFieldMappingsAt("raw", raw)
-	p.AddFieldMappingsAt("doc", keyword(true))
+	p.AddFieldMappingsAt("doc", keyword(false))
+	// order sorts hits in document order: one keyword with doc values is
+	// far cheaper to sort on than a numeric field, which bleve stores as
+	// sixteen prefix-coded terms.
+	p.AddFieldMappingsAt("order", keyword(true))
 	p.AddFieldMappingsAt("doc_id", keyword(false))
 	p.AddFieldMappingsAt("speaker", keyword(false))
 	p.AddFieldMappingsAt("code", keyword(false))
@@ -254,8 +253,6 @@ func buildMapping() mapping.IndexMapping {
 	p.AddFieldMappingsAt("attr", keyword(false))
 	p.AddFieldMappingsAt("lang", keyword(false))
 	p.AddFieldMappingsAt("coded", keyword(false))
-	p.AddFieldMappingsAt("start", num)
-	p.AddFieldMappingsAt("turn", num)
 
 	m.AddDocumentMapping("passage", p)
 	m.DefaultMapping = bleve.NewDocumentDisabledMapping()
@@ -428,8 +425,7 @@ func (ix *Index) addDoc(ctx context.Context, batch *bleve.Batch, d coding.DocSta
 			"attr":    attrs,
 			"lang":    doc.Lang,
 			"coded":   coded,
-			"start":   float64(p.Start),
-			"turn":    float64(p.Turn),
+			"order":   orderKey(doc.Name, p.Start),
 		}
 		if err := batch.Index(id, fields); err != nil {
 			return 0, fmt.Errorf("index %s: %w", d.Name, err)
@@ -439,6 +435,11 @@ func (ix *Index) addDoc(ctx context.Context, batch *bleve.Batch, d coding.DocSta
 	raw, _ := json.Marshal(e)
 	batch.SetInternal(docKey(d.ID), raw)
 	return len(passages), nil
+}
+
+// orderKey sorts passages by document name, then position.
+func orderKey(doc string, start int) string {
+	return fmt.Sprintf("%s\x1f%010d", doc, start)
 }
 
 func appendOnce(list []string, v string) []string {

@@ -101,7 +101,7 @@ func (ix *Index) Search(ctx context.Context, q Query) (Result, error) {
 	req := bleve.NewSearchRequestOptions(bq, size, 0, false)
 	req.IncludeLocations = true
 	if !q.Rank {
-		req.SortBy([]string{"doc", "start"})
+		req.SortBy([]string{"order"})
 	}
 	res, err := ix.b.SearchInContext(ctx, req)
 	if err != nil {

@@ -9,8 +9,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
-	"runtime/debug"
 	"runtime/pprof"
 	"time"
 
@@ -140,8 +138,7 @@ func (e *env) generate() error {
 	// The generator holds the whole corpus in memory; free it so that
 	// the peaks measured later are qcode's.
 	files = nil
-	runtime.GC()
-	debug.FreeOSMemory()
+	freshPeak()
 	return nil
 }
 
@@ -153,7 +150,7 @@ func (e *env) load(ctx context.Context) error {
 		return err
 	}
 	e.store = s
-	e.rep.RSS.Reset = resetPeak()
+	e.rep.RSS.Reset = freshPeak()
 	e.logf("importing %d files", len(e.names))
 	t0 := time.Now()
 	ids, err := importCorpus(ctx, s, e.corpus, e.names)
@@ -182,8 +179,7 @@ func (e *env) load(ctx context.Context) error {
 // buildIndex builds the bleve index with index.Open (timed), waits for
 // scorch's background merges to settle and measures the folder.
 func (e *env) buildIndex(ctx context.Context) error {
-	runtime.GC()
-	e.rep.RSS.Reset = resetPeak() && e.rep.RSS.Reset
+	e.rep.RSS.Reset = freshPeak() && e.rep.RSS.Reset
 	stop, err := e.cpuProfile("index.cpu.pprof")
 	if err != nil {
 		return err
@@ -233,8 +229,7 @@ func (e *env) buildIndex(ctx context.Context) error {
 // searchEngine times every query through index.Search, in document order
 // and ranked.
 func (e *env) searchEngine(ctx context.Context) error {
-	runtime.GC()
-	resetPeak()
+	freshPeak()
 	stop, err := e.cpuProfile("search.cpu.pprof")
 	if err != nil {
 		return err
@@ -301,8 +296,7 @@ func (e *env) fts(ctx context.Context) error {
 		return nil
 	}
 	f.Path = "modernc.org/sqlite (in-process), tokenize = 'unicode61 remove_diacritics 2'"
-	runtime.GC()
-	resetPeak()
+	freshPeak()
 	e.logf("FTS5: building")
 	db, b, err := buildFTS(ctx, e.ftsPath, e.store)
 	if err != nil {

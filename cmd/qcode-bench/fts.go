@@ -167,7 +167,10 @@ func (q query) ftsSQL() string {
 		for i, id := range q.CodeIDs {
 			ids[i] = strconv.FormatInt(id, 10)
 		}
-		where += " AND rowid IN (SELECT passage FROM passage_codes WHERE code IN (" + strings.Join(ids, ",") + "))"
+		// The unary plus keeps SQLite from handing the rowid list to
+		// FTS5 as a constraint, which would run the MATCH once per coded
+		// passage (4 s instead of 30 ms at 10M words).
+		where += " AND +rowid IN (SELECT passage FROM passage_codes WHERE code IN (" + strings.Join(ids, ",") + "))"
 	}
 	return "SELECT " + cols + " FROM passages WHERE " + where + " ORDER BY rank LIMIT " + strconv.Itoa(resultLimit)
 }

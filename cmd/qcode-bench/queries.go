@@ -303,11 +303,12 @@ func pickQueries(files []synth.File, n int, seed int64) (map[string][]query, map
 		w := v.pick(r, seen[kindPrefix], func(w string) bool {
 			return utf8.RuneCountInString(w) >= 5 && !strings.ContainsRune(w, 'ё')
 		})
+		rs := []rune(w)
 		k := 3
-		if utf8.RuneCountInString(w) >= 7 {
+		if len(rs) >= 7 {
 			k = 4
 		}
-		out[kindPrefix] = append(out[kindPrefix], query{Kind: kindPrefix, Lang: lang, Words: []string{string([]rune(w)[:k])}})
+		out[kindPrefix] = append(out[kindPrefix], query{Kind: kindPrefix, Lang: lang, Words: []string{string(rs[:min(k, len(rs))])}})
 		a := v.pick(r, seen[kindTwoWord], nil)
 		b := v.pick(r, seen[kindTwoWord], nil)
 		out[kindTwoWord] = append(out[kindTwoWord], query{Kind: kindTwoWord, Lang: lang, Words: []string{a, b}})

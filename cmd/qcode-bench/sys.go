@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"runtime"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"syscall"
@@ -69,6 +70,15 @@ func procField(path, key string) int64 {
 // peakRSS is the process's peak resident set (VmHWM) in MB since start or
 // since the last resetPeak.
 func peakRSS() float64 { return float64(procField("/proc/self/status", "VmHWM")) / 1024 }
+
+// freshPeak collects garbage, returns the freed memory to the system and
+// restarts the peak, so that the next phase's peak is its own and not
+// what the Go heap kept from the one before.
+func freshPeak() bool {
+	runtime.GC()
+	debug.FreeOSMemory()
+	return resetPeak()
+}
 
 // resetPeak restarts the peak resident set from the current one (Linux:
 // writing 5 to clear_refs), so that a phase's peak is its own, not the
