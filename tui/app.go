@@ -978,41 +978,38 @@ func (m Model) globalHelp() []key.Binding {
 	return []key.Binding{k.Next, k.Prev, k.Search, k.Undo, k.Redo, k.Help, k.Quit, k.ForceQuit}
 }
 
-func (m Model) shortHelp() []key.Binding {
-	var local []key.Binding
+// keyMap is what every pane and overlay offers for help.
+type keyMap interface {
+	ShortHelp() []key.Binding
+	FullHelp() [][]key.Binding
+}
+
+// activeKeys is the key map of whatever has the keyboard: an open
+// overlay, else the focused pane.
+func (m Model) activeKeys() keyMap {
 	switch {
 	case m.dialog.Visible():
-		local = m.dialog.ShortHelp()
+		return m.dialog
 	case m.picker.Visible():
-		local = m.picker.ShortHelp()
+		return m.picker
 	case m.search.Visible():
-		local = m.search.ShortHelp()
+		return m.search
 	case m.retrieve.Visible():
-		local = m.retrieve.ShortHelp()
+		return m.retrieve
 	case m.focus == paneDocs:
-		local = m.docs.ShortHelp()
+		return m.docs
 	case m.focus == paneCodes:
-		local = m.codebook.ShortHelp()
-	default:
-		local = m.reader.ShortHelp()
+		return m.codebook
 	}
-	return append(append(local, m.keys.Help), m.keys.Next, m.keys.Quit)
+	return m.reader
+}
+
+func (m Model) shortHelp() []key.Binding {
+	return append(append(m.activeKeys().ShortHelp(), m.keys.Help), m.keys.Next, m.keys.Quit)
 }
 
 func (m Model) fullHelp() [][]key.Binding {
-	var local [][]key.Binding
-	switch {
-	case m.search.Visible():
-		local = m.search.FullHelp()
-	case m.retrieve.Visible():
-		local = m.retrieve.FullHelp()
-	case m.focus == paneDocs:
-		local = m.docs.FullHelp()
-	case m.focus == paneCodes:
-		local = m.codebook.FullHelp()
-	default:
-		local = m.reader.FullHelp()
-	}
+	local := m.activeKeys().FullHelp()
 	return append(local, m.globalHelp())
 }
 
