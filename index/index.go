@@ -22,6 +22,7 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/index/scorch/mergeplan"
 	"github.com/blevesearch/bleve/v2/mapping"
 
 	"github.com/qcode-dev/qcode/coding"
@@ -358,7 +359,37 @@ func (ix *Index) sync(ctx context.Context, progress func(done, total int)) (Stat
 	batch.SetInternal(fpsKey, raw)
 	raw, _ = json.Marshal(meta{MappingVersion: MappingVersion, Generation: gen})
 	batch.SetInternal(metaKey, raw)
-	return st, flush()
+	if err := flush(); err != nil {
+		return st, err
+	}
+	// After a large update, merge the segments into one: a smaller index
+	// and faster queries, for a few seconds once.
+	if st.Updated >= forceMergeAt {
+		if err := ix.merge(ctx); err != nil {
+			return st, err
+		}
+	}
+	return st, nil
+}
+
+// forceMergeAt is how many documents an update must touch before the
+// index is merged into one segment.
+const forceMergeAt = 50
+
+func (ix *Index) merge(ctx context.Context) error {
+	adv, err := ix.b.Advanced()
+	if err != nil {
+		return fmt.Errorf("index: %w", err)
+	}
+	sc, ok := adv.(*scorch.Scorch)
+	if !ok {
+		return nil
+	}
+	opt := mergeplan.SingleSegmentMergePlanOptions
+	if err := sc.ForceMerge(ctx, &opt); err != nil {
+		return fmt.Errorf("index: merge segments: %w", err)
+	}
+	return nil
 }
 
 // dropDoc deletes the passages the index holds for a document.
