@@ -1,0 +1,505 @@
+package agree
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+
+	"github.com/qcode-dev/qcode/coding"
+)
+
+// Unit is what a project's agreement counts as one unit of analysis.
+type Unit string
+
+// Units of analysis on a project's codings.
+const (
+	// Char makes every character of every compared document a unit,
+	// coded or not with the code by each coder (as NVivo and ATLAS.ti
+	// do).
+	Char Unit = "char"
+	// Segment makes coded segments the units: a coding agrees with
+	// another coder's coding of the same code when they overlap by at
+	// least Options.Overlap of their union (as MAXQDA does).
+	Segment Unit = "segment"
+	// Document makes each compared document a unit: the code is present
+	// in it or not, per coder.
+	Document Unit = "document"
+)
+
+// ParseUnit reads a unit's name.
+func ParseUnit(s string) (Unit, error) {
+	switch u := Unit(strings.ToLower(s)); u {
+	case Char, Segment, Document:
+		return u, nil
+	}
+	return "", fmt.Errorf("%w: unit %q: want char, segment or document", ErrInvalid, s)
+}
+
+// DefaultOverlap is the share of their union two codings must overlap to
+// be the same segment.
+const DefaultOverlap = 0.9
+
+// MaxCoders is how many coders Compute compares at once.
+const MaxCoders = 64
+
+// Options choose what Compute compares.
+type Options struct {
+	// Coders names the coders to compare; default every coder with a
+	// coding in the project. At least two.
+	Coders []string
+	// Codes names the codes to report (name, path or id, as
+	// coding.FindCode takes them); default every code. A code's own
+	// codings count, not its sub-codes'.
+	Codes []string
+	// Unit is the unit of analysis; default Char.
+	Unit Unit
+	// Overlap is the share of their union two codings must overlap to
+	// match at the Segment unit; default DefaultOverlap.
+	Overlap float64
+	// Text fills Disagreement.Text, which reads the documents' text.
+	Text bool
+}
+
+// Stats are the agreement statistics on one set of units, each coder
+// giving each unit the value 1 (coded) or 0 (not coded). A statistic is
+// NaN (null in JSON) when it is undefined: Cohen's kappa unless there are
+// exactly two coders, and the kappas and alpha when no coder used the
+// code (no variation: chance agreement is total, the statistic 0/0).
+type Stats struct {
+	// Units counts the units: characters, segments or documents.
+	Units int
+	// Percent is the share of pairs of coders agreeing on a unit, between
+	// 0 and 1 (see Percent).
+	Percent float64
+	// Cohen is Cohen's kappa, for exactly two coders.
+	Cohen float64
+	// Fleiss is Fleiss' kappa.
+	Fleiss float64
+	// Alpha is Krippendorff's alpha, nominal.
+	Alpha float64
+}
+
+// MarshalJSON writes undefined statistics as null.
+func (s Stats) MarshalJSON() ([]byte, error) {
+	num := func(x float64) *float64 {
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			return nil
+		}
+		return &x
+	}
+	return json.Marshal(struct {
+		Units   int      `json:"units"`
+		Percent *float64 `json:"percent"`
+		Cohen   *float64 `json:"cohen_kappa"`
+		Fleiss  *float64 `json:"fleiss_kappa"`
+		Alpha   *float64 `json:"krippendorff_alpha"`
+	}{s.Units, num(s.Percent), num(s.Cohen), num(s.Fleiss), num(s.Alpha)})
+}
+
+// CodeStats is the agreement on one code.
+type CodeStats struct {
+	CodeID int64  `json:"code_id"`
+	Code   string `json:"code"`
+	// Codings counts each compared coder's codings of the code in the
+	// compared documents.
+	Codings map[string]int `json:"codings"`
+	Stats   Stats          `json:"stats"`
+}
+
+// Doc is a document and the coders who coded something in it.
+type Doc struct {
+	ID      int64    `json:"id"`
+	Name    string   `json:"name"`
+	Version int      `json:"version"`
+	Length  int      `json:"length"`
+	Coders  []string `json:"coders"`
+}
+
+// Disagreement is a place where the compared coders did not all code the
+// same: a span of a document that some coded with the code and others did
+// not (Char); a segment some coded and the others did not match (Segment);
+// a document some coded with the code and others did not (Document, the
+// span then runs from the first coding's start to the last's end).
+type Disagreement struct {
+	DocID    int64  `json:"doc_id"`
+	Document string `json:"document"`
+	Start    int    `json:"start"`
+	End      int    `json:"end"`
+	Code     string `json:"code"`
+	CodeID   int64  `json:"code_id"`
+	// Coded names the coders who coded it, Missing those who did not,
+	// both in the order of Report.Coders.
+	Coded   []string `json:"coded"`
+	Missing []string `json:"missing"`
+	// Text is the span's text with surrounding white space trimmed, when
+	// Options.Text asked for it.
+	Text string `json:"text"`
+	// Codings are the compared coders' codings of the code that overlap
+	// the span.
+	Codings []coding.Coding `json:"codings"`
+}
+
+// Report is the agreement of a project's coders.
+type Report struct {
+	Unit Unit `json:"unit"`
+	// Overlap is the matching threshold of the Segment unit.
+	Overlap float64  `json:"overlap,omitempty"`
+	Coders  []string `json:"coders"`
+	// Documents are those compared: every document in which each of the
+	// coders has at least one coding (of any code). LeftOut are the
+	// documents some but not all of them coded.
+	Documents []Doc `json:"documents"`
+	LeftOut   []Doc `json:"left_out"`
+	// Codes holds a line per code, in codebook order.
+	Codes []CodeStats `json:"codes"`
+	// Overall pools the units of every code some coder used: each
+	// (code, unit) pair is a unit. Codes nobody used are left out of it,
+	// so that the size of the codebook does not inflate agreement.
+	Overall       Stats          `json:"overall"`
+	Disagreements []Disagreement `json:"disagreements"`
+}
+
+// patterns counts units by which coders coded them: bit i of the key is
+// set when coder i did.
+type patterns map[uint64]float64
+
+func (p patterns) add(q patterns) {
+	for k, v := range q {
+		p[k] += v
+	}
+}
+
+// stats computes the statistics on binary units counted by pattern.
+func (p patterns) stats(m int) Stats {
+	keys := make([]uint64, 0, len(p))
+	for k, w := range p {
+		if w > 0 {
+			keys = append(keys, k)
+		}
+	}
+	sort.Slice(keys, func(i, j int) bool { return keys[i] < keys[j] })
+	t := &table{m: m, labels: []string{"0", "1"}, nums: []float64{0, 1}, numeric: true}
+	for _, k := range keys {
+		cats := make([]int, m)
+		for c := range cats {
+			cats[c] = int(k >> c & 1)
+		}
+		t.units = append(t.units, cats)
+		t.weight = append(t.weight, p[k])
+	}
+	nan := math.NaN()
+	st := Stats{Percent: nan, Cohen: nan, Fleiss: nan, Alpha: nan}
+	if r, err := t.percent(); err == nil {
+		st.Units = r.Units
+		st.Percent = r.Value
+	}
+	if m == 2 {
+		if r, err := t.cohen(Unweighted); err == nil {
+			st.Cohen = r.Value
+		}
+	}
+	if r, err := t.fleiss(); err == nil {
+		st.Fleiss = r.Value
+	}
+	if r, err := t.alpha(Nominal); err == nil {
+		st.Alpha = r.Value
+	}
+	return st
+}
+
+// group is the codings of one code in one compared document.
+type group struct {
+	doc     int // index into Report.Documents
+	codings []coding.Coding
+	coder   []int // index into Report.Coders, per coding
+}
+
+// Compute measures the agreement of the project's coders on their
+// codings, per code and overall, and lists their disagreements sorted by
+// document, position and code.
+func Compute(ctx context.Context, s *coding.Store, opt Options) (*Report, error) {
+	if opt.Unit == "" {
+		opt.Unit = Char
+	}
+	if _, err := ParseUnit(string(opt.Unit)); err != nil {
+		return nil, err
+	}
+	if opt.Overlap == 0 {
+		opt.Overlap = DefaultOverlap
+	}
+	if opt.Overlap <= 0 || opt.Overlap > 1 || math.IsNaN(opt.Overlap) {
+		return nil, fmt.Errorf("%w: overlap %g: want a share above 0 and at most 1", ErrInvalid, opt.Overlap)
+	}
+	codes, err := s.CodeTree(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("agreement: %w", err)
+	}
+	all, err := s.Codings(ctx, coding.CodingFilter{})
+	if err != nil {
+		return nil, fmt.Errorf("agreement: %w", err)
+	}
+	docs, err := s.Documents(ctx, true)
+	if err != nil {
+		return nil, fmt.Errorf("agreement: %w", err)
+	}
+
+	coders, err := chooseCoders(ctx, s, all, opt.Coders)
+	if err != nil {
+		return nil, err
+	}
+	m := len(coders)
+	coderIdx := make(map[string]int, m)
+	for i, c := range coders {
+		coderIdx[c] = i
+	}
+	full := uint64(1)<<m - 1
+
+	// The compared documents: every chosen coder coded something there.
+	coded := map[int64]uint64{}
+	for _, c := range all {
+		if i, ok := coderIdx[c.Coder]; ok {
+			coded[c.DocID] |= 1 << i
+		}
+	}
+	r := &Report{Unit: opt.Unit, Coders: coders, Documents: []Doc{}, LeftOut: []Doc{}, Codes: []CodeStats{}, Disagreements: []Disagreement{}}
+	if opt.Unit == Segment {
+		r.Overlap = opt.Overlap
+	}
+	docIdx := map[int64]int{}
+	for _, d := range docs {
+		mask := coded[d.ID]
+		if mask == 0 {
+			continue
+		}
+		doc := Doc{ID: d.ID, Name: d.Name, Version: d.Version, Length: d.Length, Coders: names(coders, mask)}
+		if mask == full {
+			docIdx[d.ID] = len(r.Documents)
+			r.Documents = append(r.Documents, doc)
+		} else {
+			r.LeftOut = append(r.LeftOut, doc)
+		}
+	}
+	if len(r.Documents) == 0 {
+		return nil, fmt.Errorf("agreement: %w: no document has codings by each of %s", ErrNoUnits, strings.Join(coders, ", "))
+	}
+
+	// The reported codes.
+	report := codes
+	if len(opt.Codes) > 0 {
+		report = nil
+		seen := map[int64]bool{}
+		for _, ref := range opt.Codes {
+			c, err := coding.FindCode(codes, ref)
+			if err != nil {
+				return nil, fmt.Errorf("agreement: code %q: %w", ref, err)
+			}
+			if !seen[c.ID] {
+				seen[c.ID] = true
+				report = append(report, c)
+			}
+		}
+	}
+	wanted := map[int64]bool{}
+	for _, c := range report {
+		wanted[c.ID] = true
+	}
+
+	// Group the compared codings by code and document, in document order.
+	groups := map[int64][]*group{}
+	last := map[int64]*group{}
+	for _, c := range all {
+		ci, ok := coderIdx[c.Coder]
+		di, in := docIdx[c.DocID]
+		if !ok || !in || !wanted[c.CodeID] {
+			continue
+		}
+		g := last[c.CodeID]
+		if g == nil || g.doc != di {
+			g = &group{doc: di}
+			groups[c.CodeID] = append(groups[c.CodeID], g)
+			last[c.CodeID] = g
+		}
+		g.codings = append(g.codings, c)
+		g.coder = append(g.coder, ci)
+	}
+
+	overall := patterns{}
+	used := false
+	for _, code := range report {
+		gs := groups[code.ID]
+		sort.SliceStable(gs, func(i, j int) bool { return gs[i].doc < gs[j].doc })
+		cs := CodeStats{CodeID: code.ID, Code: code.Path, Codings: map[string]int{}}
+		for _, c := range coders {
+			cs.Codings[c] = 0
+		}
+		for _, g := range gs {
+			for _, ci := range g.coder {
+				cs.Codings[coders[ci]]++
+			}
+		}
+		p := patterns{}
+		for di, d := range r.Documents {
+			var g *group
+			if len(gs) > 0 && gs[0].doc == di {
+				g, gs = gs[0], gs[1:]
+			}
+			var dis []found
+			switch opt.Unit {
+			case Char:
+				dis = chars(p, d, g, full)
+			case Segment:
+				dis = segments(p, g, full, opt.Overlap)
+			case Document:
+				dis = document(p, g, full)
+			}
+			for i := range dis {
+				dis[i].DocID, dis[i].Document = d.ID, d.Name
+				dis[i].Code, dis[i].CodeID = code.Path, code.ID
+				dis[i].Coded = names(coders, dis[i].mask)
+				dis[i].Missing = names(coders, full&^dis[i].mask)
+			}
+			for i := range dis {
+				r.Disagreements = append(r.Disagreements, dis[i].Disagreement)
+			}
+		}
+		cs.Stats = p.stats(m)
+		if p[0] != sum(p) {
+			overall.add(p)
+			used = true
+		}
+		r.Codes = append(r.Codes, cs)
+	}
+	if used {
+		r.Overall = overall.stats(m)
+	} else {
+		nan := math.NaN()
+		r.Overall = Stats{Percent: nan, Cohen: nan, Fleiss: nan, Alpha: nan}
+	}
+	sort.SliceStable(r.Disagreements, func(i, j int) bool {
+		a, b := r.Disagreements[i], r.Disagreements[j]
+		if a.DocID != b.DocID {
+			return docIdx[a.DocID] < docIdx[b.DocID]
+		}
+		if a.Start != b.Start {
+			return a.Start < b.Start
+		}
+		if a.End != b.End {
+			return a.End < b.End
+		}
+		return a.Code < b.Code
+	})
+	if opt.Text {
+		if err := fillText(ctx, s, r.Disagreements); err != nil {
+			return nil, err
+		}
+	}
+	return r, nil
+}
+
+func sum(p patterns) float64 {
+	t := 0.0
+	for _, w := range p {
+		t += w
+	}
+	return t
+}
+
+// chooseCoders returns the coders to compare, sorted: those asked for,
+// else everyone with a coding.
+func chooseCoders(ctx context.Context, s *coding.Store, all []coding.Coding, asked []string) ([]string, error) {
+	var coders []string
+	seen := map[string]bool{}
+	if len(asked) > 0 {
+		known, err := s.Coders(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("agreement: %w", err)
+		}
+		ok := map[string]bool{}
+		for _, k := range known {
+			ok[k] = true
+		}
+		for _, c := range asked {
+			c = strings.TrimSpace(c)
+			if c == "" || seen[c] {
+				continue
+			}
+			if !ok[c] {
+				return nil, fmt.Errorf("agreement: no coder named %q (coders: %s): %w", c, strings.Join(known, ", "), coding.ErrNotFound)
+			}
+			seen[c] = true
+			coders = append(coders, c)
+		}
+	} else {
+		for _, c := range all {
+			if !seen[c.Coder] {
+				seen[c.Coder] = true
+				coders = append(coders, c.Coder)
+			}
+		}
+	}
+	sort.Strings(coders)
+	if len(coders) < 2 {
+		return nil, fmt.Errorf("agreement: %w: it needs at least two coders, and %s", ErrCoders, onlyCoders(coders))
+	}
+	if len(coders) > MaxCoders {
+		return nil, fmt.Errorf("agreement: %w: %d coders, at most %d at once", ErrInvalid, len(coders), MaxCoders)
+	}
+	return coders, nil
+}
+
+func onlyCoders(c []string) string {
+	if len(c) == 0 {
+		return "nobody has coded anything"
+	}
+	return "only " + c[0] + " is compared"
+}
+
+// names lists the coders whose bits are set in mask.
+func names(coders []string, mask uint64) []string {
+	out := []string{}
+	for i, c := range coders {
+		if mask>>i&1 == 1 {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// found is a disagreement with the coders who coded it as a bit mask.
+type found struct {
+	Disagreement
+	mask uint64
+}
+
+// overlapping returns the codings of g that overlap [start, end).
+func overlapping(g *group, start, end int) []coding.Coding {
+	var out []coding.Coding
+	for _, c := range g.codings {
+		if c.Start < end && c.End > start {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// fillText sets each disagreement's text, reading each document once.
+func fillText(ctx context.Context, s *coding.Store, dis []Disagreement) error {
+	var doc int64 = -1
+	var text []rune
+	for i := range dis {
+		d := &dis[i]
+		if d.DocID != doc {
+			t, err := s.DocumentText(ctx, d.DocID)
+			if err != nil {
+				return fmt.Errorf("agreement: text of %s: %w", d.Document, err)
+			}
+			doc, text = d.DocID, []rune(t)
+		}
+		start, end := max(0, min(d.Start, len(text))), max(0, min(d.End, len(text)))
+		d.Text = strings.TrimSpace(string(text[start:end]))
+	}
+	return nil
+}
