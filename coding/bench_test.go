@@ -3,6 +3,7 @@ package coding
 import (
 	"context"
 	"fmt"
+	"math/rand"
 	"os"
 	"path/filepath"
 	"runtime/pprof"
@@ -98,4 +99,90 @@ func BenchmarkTag(b *testing.B) {
 	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
 	b.ReportMetric(float64(lat[len(lat)/2].Microseconds()), "p50-µs")
 	b.ReportMetric(float64(lat[len(lat)*95/100].Microseconds()), "p95-µs")
+}
+
+// benchAnalysisProject imports the 1M-word generated corpus (200
+// transcripts) and adds 20,000 codings of 20 codes (five under a parent)
+// by two coders, spans of 40 to 400 characters at random places.
+func benchAnalysisProject(b *testing.B) *Store {
+	b.Helper()
+	ctx := context.Background()
+	s, err := Create(ctx, filepath.Join(b.TempDir(), "analysis.qcode"), Options{Coder: "bench"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { s.Close() })
+	for _, f := range synth.Generate(synth.Options{Docs: 200, Words: 1_000_000, Seed: 3}) {
+		if _, err := s.Import(ctx, ImportFile{Path: f.Name, Data: f.Data}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	docs, err := s.Documents(ctx, false)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var codes []string
+	for i := 0; i < 20; i++ {
+		p := fmt.Sprintf("Theme %02d", i)
+		if i >= 15 {
+			p = "Parent/" + p
+		}
+		if _, _, err := s.AddCode(ctx, NewCode{Path: p}); err != nil {
+			b.Fatal(err)
+		}
+		codes = append(codes, p)
+	}
+	r := rand.New(rand.NewSource(4))
+	for _, coder := range []string{"anna", "boris"} {
+		w := s.WithCoder(coder)
+		for _, code := range codes {
+			var items []DocSpans
+			for j, d := range docs {
+				var spans []Span
+				for k := 0; k < 2+j%2; k++ { // 2.5 a document on average: 10,000 a coder
+					n := 40 + r.Intn(360)
+					st := r.Intn(d.Length - n)
+					spans = append(spans, Span{st, st + n})
+				}
+				items = append(items, DocSpans{DocID: d.ID, Spans: spans})
+			}
+			if _, _, _, err := w.TagBatch(ctx, code, items, false, "bench"); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	return s
+}
+
+// BenchmarkAnalysis runs each analysis query on the 1M-word corpus with
+// 20,000 codings.
+func BenchmarkAnalysis(b *testing.B) {
+	s := benchAnalysisProject(b)
+	ctx := context.Background()
+	n, _ := s.Codings(ctx, CodingFilter{})
+	b.Logf("%d codings", len(n))
+	queries := []struct {
+		name string
+		run  func() error
+	}{
+		{"stats", func() error { _, err := s.Stats(ctx, StatsOptions{}); return err }},
+		{"matrix-documents", func() error { _, err := s.Matrix(ctx, MatrixOptions{}); return err }},
+		{"matrix-wave-percent", func() error {
+			_, err := s.Matrix(ctx, MatrixOptions{Cols: "attr:wave", Measure: MeasurePercent, Subcodes: true})
+			return err
+		}},
+		{"cooc-overlap", func() error { _, err := s.Cooc(ctx, CoocOptions{}); return err }},
+		{"cooc-overlap-jaccard", func() error { _, err := s.Cooc(ctx, CoocOptions{Jaccard: true}); return err }},
+		{"cooc-sentence", func() error { _, err := s.Cooc(ctx, CoocOptions{Within: WithinSentence}); return err }},
+		{"cooc-turn", func() error { _, err := s.Cooc(ctx, CoocOptions{Within: WithinTurn}); return err }},
+	}
+	for _, q := range queries {
+		b.Run(q.name, func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				if err := q.run(); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
 }

@@ -257,6 +257,8 @@ type CodingFilter struct {
 	Coder   string
 	// Overlapping, when its End is set, keeps codings that overlap it.
 	Overlapping Span
+	// IDs, when not empty, keeps these codings.
+	IDs []int64
 }
 
 // Codings lists codings by document, start and end.
@@ -290,6 +292,9 @@ func codingsOf(ctx context.Context, q querier, f CodingFilter) ([]Coding, error)
 	if f.Overlapping.End > 0 {
 		query += " AND g.start < ? AND g.end > ?"
 		args = append(args, f.Overlapping.End, f.Overlapping.Start)
+	}
+	if len(f.IDs) > 0 {
+		query += " AND g.id IN (" + joinIDs(f.IDs) + ")"
 	}
 	query += " ORDER BY d.name, d.version, g.start, g.end, g.id"
 	rows, err := q.QueryContext(ctx, query, args...)

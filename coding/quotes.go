@@ -47,6 +47,10 @@ type QuoteOptions struct {
 	// Context is how many sentences before and after each quote to
 	// include, within the speaker's turn.
 	Context int
+	// CodingIDs, when not empty, keeps only these codings (see
+	// Table.CodingIDs); with no codes named, these codings are the
+	// quotes.
+	CodingIDs []int64
 }
 
 // Quotes returns every passage coded with the named codes (and their
@@ -83,7 +87,7 @@ func (s *Store) Quotes(ctx context.Context, codeRefs []string, opt QuoteOptions)
 				}
 			}
 		}
-		codings, err := codingsOf(ctx, q, CodingFilter{CodeIDs: ids, Coder: opt.Coder})
+		codings, err := codingsOf(ctx, q, CodingFilter{CodeIDs: ids, Coder: opt.Coder, IDs: opt.CodingIDs})
 		if err != nil {
 			return err
 		}
