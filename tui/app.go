@@ -115,6 +115,11 @@ type Model struct {
 
 	focusCodings []coding.Coding
 	quitting     bool
+	// coders are everyone who has coded, letters their gutter marks;
+	// coderView, when set, shows only that coder's codings.
+	coders    []string
+	letters   map[string]rune
+	coderView string
 	// pendingHits and pendingCode wait for the picker's answer.
 	pendingHits []index.Hit
 	pendingCode coding.Code
@@ -146,12 +151,12 @@ func New(ctx context.Context, s *coding.Store, opt Options) Model {
 
 // Init loads the project, starts polling and brings the index up to date.
 func (m Model) Init() tea.Cmd {
-	return tea.Batch(refreshCmd(m.ctx, m.store, m.seqs.project), tickCmd(m.opt.Tick), indexCmd(m.ctx, m.store))
+	return tea.Batch(refreshCmd(m.ctx, m.store, m.seqs.project, m.coderView), tickCmd(m.opt.Tick), indexCmd(m.ctx, m.store))
 }
 
 func (m *Model) refresh() tea.Cmd {
 	m.seqs.project++
-	return refreshCmd(m.ctx, m.store, m.seqs.project)
+	return refreshCmd(m.ctx, m.store, m.seqs.project, m.coderView)
 }
 
 // reload asks for everything shown that may have changed.
@@ -305,6 +310,14 @@ func (m *Model) updateStatus() {
 		doc = m.reader.Doc().Name
 	}
 	m.status.Info(m.project, doc, m.store.Coder(), m.reader.Position())
+	switch {
+	case m.coderView != "":
+		m.status.SetView("showing " + m.coderView)
+	case len(m.coders) > 1:
+		m.status.SetView("showing all coders")
+	default:
+		m.status.SetView("")
+	}
 }
 
 // layout gives each pane its share of the screen.
@@ -356,6 +369,10 @@ func (m *Model) onProject(msg projectMsg) tea.Cmd {
 	m.docs.SetDocs(msg.docs)
 	m.codebook.SetCodes(msg.codes)
 	m.reader.SetCodes(msg.codes)
+	m.coders, m.letters = msg.coders, coderLetters(msg.coders)
+	m.reader.SetCoderView(m.coderView, m.letters)
+	m.codebook.SetCounts(msg.coder, msg.codeCounts)
+	m.docs.SetCounts(msg.docCounts)
 	first := !m.loaded
 	m.loaded = true
 	if first && !m.reader.HasDoc() && len(msg.docs) > 0 {
@@ -481,6 +498,8 @@ func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 		return nil
 	case key.Matches(msg, m.keys.Search):
 		return m.search.Open()
+	case key.Matches(msg, m.keys.CoderView):
+		return m.cycleCoder()
 	case key.Matches(msg, m.keys.Undo):
 		return m.act(func(ctx context.Context, s *coding.Store) (string, error) {
 			op, err := s.Undo(ctx)
@@ -612,6 +631,9 @@ func (m *Model) codesKey(msg tea.KeyMsg) tea.Cmd {
 		return nil
 	case key.Matches(msg, k.Retrieve):
 		seq := m.retrieve.Open(code.Path)
+		if m.coderView != "" {
+			m.retrieve.SetCoder(m.coderView)
+		}
 		return quotesCmd(m.ctx, m.store, seq, code.Path, m.retrieve.Coder())
 	case key.Matches(msg, k.NextSpan):
 		return m.jumpSpan(1)
@@ -782,11 +804,16 @@ func (m *Model) askMemo(kind, ref, label string) tea.Cmd {
 // focused code, across documents in name order.
 func (m *Model) jumpSpan(dir int) tea.Cmd {
 	code, ok := m.codebook.Selected()
-	if !ok || len(m.focusCodings) == 0 {
+	var cs []coding.Coding
+	for _, c := range m.focusCodings {
+		if m.coderView == "" || c.Coder == m.coderView {
+			cs = append(cs, c)
+		}
+	}
+	if !ok || len(cs) == 0 {
 		m.status.Say("choose a code with codings in the codes pane first")
 		return nil
 	}
-	cs := append([]coding.Coding(nil), m.focusCodings...)
 	sort.SliceStable(cs, func(i, j int) bool {
 		if cs[i].Document != cs[j].Document {
 			return cs[i].Document < cs[j].Document
@@ -975,7 +1002,7 @@ func (m Model) focusName() string {
 
 func (m Model) globalHelp() []key.Binding {
 	k := m.keys
-	return []key.Binding{k.Next, k.Prev, k.Search, k.Undo, k.Redo, k.Help, k.Quit, k.ForceQuit}
+	return []key.Binding{k.Next, k.Prev, k.Search, k.CoderView, k.Undo, k.Redo, k.Help, k.Quit, k.ForceQuit}
 }
 
 // keyMap is what every pane and overlay offers for help.

@@ -67,7 +67,7 @@ func benchModel(b *testing.B, s *coding.Store, w, h int) Model {
 	var m tea.Model = New(ctx, s, Options{Tick: noTick, NoBlink: true})
 	m, _ = m.Update(tea.WindowSizeMsg{Width: w, Height: h})
 	mm := m.(Model)
-	pm := refreshCmd(ctx, s, mm.seqs.project)()
+	pm := refreshCmd(ctx, s, mm.seqs.project, "")()
 	m, cmd := m.Update(pm)
 	for _, msg := range collect(cmd) {
 		m, _ = m.Update(msg)

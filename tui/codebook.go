@@ -24,6 +24,10 @@ type Codebook struct {
 	top       int
 	w, h      int
 	focused   bool
+	// counts, when set, replaces each code's count of codings: the
+	// counts of one coder's codings, named by coder.
+	counts map[int64]int
+	coder  string
 }
 
 // NewCodebook returns an empty codes pane.
@@ -46,6 +50,20 @@ func (c *Codebook) SetCodes(codes []coding.Code) {
 	}
 	c.refresh()
 	c.SelectID(id)
+}
+
+// SetCounts shows coder's counts of codings per code id instead of
+// everyone's; a nil map shows everyone's again.
+func (c *Codebook) SetCounts(coder string, counts map[int64]int) {
+	c.coder, c.counts = coder, counts
+}
+
+// Count is the count of codings the pane shows for k.
+func (c *Codebook) Count(k coding.Code) int {
+	if c.counts != nil {
+		return c.counts[k.ID]
+	}
+	return k.Codings
 }
 
 // Codes is the codebook in tree order.
@@ -147,7 +165,11 @@ func (c *Codebook) scroll() { c.top = keepVisible(c.sel, c.top, max(c.h-1, 1)) }
 func (c *Codebook) Lines() []string {
 	st := c.st
 	out := make([]string, 0, c.h)
-	out = append(out, st.title(fmt.Sprintf("Codes (%d)", len(c.codes)), c.focused, c.w))
+	title := fmt.Sprintf("Codes (%d)", len(c.codes))
+	if c.counts != nil {
+		title += " · " + c.coder
+	}
+	out = append(out, st.title(title, c.focused, c.w))
 	if len(c.codes) == 0 {
 		out = append(out, fit(st.muted.Render("none yet: a to add"), c.w))
 	}
@@ -161,7 +183,7 @@ func (c *Codebook) Lines() []string {
 				fold = "▸ "
 			}
 		}
-		count := fmt.Sprintf(" %d", k.Codings)
+		count := fmt.Sprintf(" %d", c.Count(k))
 		head := strings.Repeat(" ", k.Depth*2) + fold
 		nameW := max(c.w-ansi.StringWidth(head)-2-len(count), 1)
 		name := ansi.Truncate(k.Name, nameW, "…")

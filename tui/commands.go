@@ -25,9 +25,9 @@ const pollEvery = 500 * time.Millisecond
 
 func docRef(id int64) string { return fmt.Sprintf("#%d", id) }
 
-func refreshCmd(ctx context.Context, s *coding.Store, seq int) tea.Cmd {
+func refreshCmd(ctx context.Context, s *coding.Store, seq int, coder string) tea.Cmd {
 	return func() tea.Msg {
-		m := projectMsg{seq: seq}
+		m := projectMsg{seq: seq, coder: coder}
 		// Read the generation first: a change landing while we read is
 		// then seen by the next poll and read again.
 		if m.gen, m.err = s.Generation(ctx); m.err != nil {
@@ -39,7 +39,22 @@ func refreshCmd(ctx context.Context, s *coding.Store, seq int) tea.Cmd {
 		if m.docs, m.err = s.Documents(ctx, false); m.err != nil {
 			return m
 		}
-		m.codes, m.err = s.Codes(ctx)
+		if m.codes, m.err = s.Codes(ctx); m.err != nil {
+			return m
+		}
+		if m.coders, m.err = s.Coders(ctx); m.err != nil || coder == "" {
+			return m
+		}
+		cs, err := s.Codings(ctx, coding.CodingFilter{Coder: coder})
+		if err != nil {
+			m.err = fmt.Errorf("codings of %s: %w", coder, err)
+			return m
+		}
+		m.codeCounts, m.docCounts = map[int64]int{}, map[int64]int{}
+		for _, c := range cs {
+			m.codeCounts[c.CodeID]++
+			m.docCounts[c.DocID]++
+		}
 		return m
 	}
 }

@@ -22,6 +22,9 @@ type DocList struct {
 	w, h    int
 	focused bool
 	open    int64
+	// counts, when set, replaces each document's count of codings (one
+	// coder's codings).
+	counts map[int64]int
 }
 
 // NewDocList returns an empty documents pane.
@@ -59,6 +62,10 @@ func (d *DocList) SetOpen(id int64) {
 	}
 	d.scroll()
 }
+
+// SetCounts shows counts of codings per document id instead of
+// everyone's; nil shows everyone's again.
+func (d *DocList) SetCounts(counts map[int64]int) { d.counts = counts }
 
 // Selected is the highlighted document.
 func (d *DocList) Selected() (coding.Document, bool) {
@@ -110,7 +117,11 @@ func (d *DocList) Lines() []string {
 			mark = "▸ "
 		}
 		name := mark + doc.Name
-		count := fmt.Sprintf(" %d", doc.Codings)
+		n := doc.Codings
+		if d.counts != nil {
+			n = d.counts[doc.ID]
+		}
+		count := fmt.Sprintf(" %d", n)
 		name = ansi.Truncate(name, max(d.w-len(count), 1), "…")
 		line := name + strings.Repeat(" ", max(d.w-ansi.StringWidth(name)-len(count), 0)) + count
 		switch {

@@ -9,6 +9,7 @@ func kb(keys []string, k, desc string) key.Binding {
 // globalKeys work in every pane unless a dialog is open.
 type globalKeys struct {
 	Quit, ForceQuit, Help, Next, Prev, Search, Undo, Redo key.Binding
+	CoderView                                             key.Binding
 }
 
 func newGlobalKeys() globalKeys {
@@ -21,6 +22,7 @@ func newGlobalKeys() globalKeys {
 		Search:    kb([]string{"/"}, "/", "search"),
 		Undo:      kb([]string{"u"}, "u", "undo"),
 		Redo:      kb([]string{"ctrl+r"}, "ctrl+r", "redo"),
+		CoderView: kb([]string{"C"}, "C", "all coders / one coder"),
 	}
 }
 

@@ -18,7 +18,14 @@ type projectMsg struct {
 	docs  []coding.Document
 	codes []coding.Code
 	gen   int64
-	err   error
+	// coders lists everyone who has coded; when the workbench shows one
+	// coder's codings, coder names them and codeCounts and docCounts
+	// count them per code and per document.
+	coders     []string
+	coder      string
+	codeCounts map[int64]int
+	docCounts  map[int64]int
+	err        error
 }
 
 // docMsg answers opening a document: its text already wrapped.

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"math/bits"
 	"slices"
 	"sort"
 	"strconv"
@@ -27,7 +28,8 @@ type Reader struct {
 
 	doc     coding.Document
 	turns   []coding.Turn
-	codings []coding.Coding
+	codings []coding.Coding // those shown: every coder's, or one coder's
+	all     []coding.Coding // every coder's codings of the document
 	codes   map[int64]coding.Code
 	text    *textview.Text
 	lines   int
@@ -45,6 +47,15 @@ type Reader struct {
 
 	cols  []int64 // code ids in gutter column order
 	colOf map[int64]int
+
+	// coder, when set, shows only that coder's codings. letters names
+	// each coder by one character in the gutter; docCoders numbers the
+	// coders of the open document, and multi is set when more than one
+	// of them is shown, so stripes say who coded what.
+	coder     string
+	letters   map[string]rune
+	docCoders map[string]int
+	multi     bool
 
 	// version changes whenever something drawn on every row changes
 	// (codings, focus, codes, size), invalidating the row cache.
@@ -66,7 +77,7 @@ type cachedRow struct {
 
 // NewReader returns an empty transcript pane.
 func NewReader(st *styles, cs *codeStyles) *Reader {
-	return &Reader{st: st, cs: cs, keys: newReaderKeys(), drag: -1, cache: map[int]cachedRow{}, colOf: map[int64]int{}}
+	return &Reader{st: st, cs: cs, keys: newReaderKeys(), drag: -1, cache: map[int]cachedRow{}, colOf: map[int64]int{}, docCoders: map[string]int{}}
 }
 
 // maxBars is how many stripe columns the gutter reserves at width w.
@@ -150,11 +161,54 @@ func (r *Reader) SetDoc(m docMsg) {
 	r.scroll()
 }
 
-// SetCodings replaces the open document's codings.
+// SetCodings replaces the open document's codings (every coder's).
 func (r *Reader) SetCodings(cs []coding.Coding) {
-	r.codings = cs
+	r.all = cs
+	r.applyCoder()
+}
+
+// SetCoderView shows only coder's codings, or every coder's when coder
+// is "". letters gives each coder the character that marks their
+// stripes when several coders' codings are shown.
+func (r *Reader) SetCoderView(coder string, letters map[string]rune) {
+	r.coder, r.letters = coder, letters
+	r.applyCoder()
+}
+
+// CoderView is the coder whose codings are shown, or "" for all.
+func (r *Reader) CoderView() string { return r.coder }
+
+// Codings are the codings shown in the open document.
+func (r *Reader) Codings() []coding.Coding { return r.codings }
+
+func (r *Reader) applyCoder() {
+	if r.coder == "" {
+		r.codings = r.all
+	} else {
+		r.codings = make([]coding.Coding, 0, len(r.all))
+		for _, c := range r.all {
+			if c.Coder == r.coder {
+				r.codings = append(r.codings, c)
+			}
+		}
+	}
+	clear(r.docCoders)
+	for _, c := range r.codings {
+		if _, ok := r.docCoders[c.Coder]; !ok {
+			r.docCoders[c.Coder] = min(len(r.docCoders), 63)
+		}
+	}
+	r.multi = len(r.docCoders) > 1
 	r.layoutCols()
 	r.invalidate()
+}
+
+// letter is the character standing for coder in the gutter.
+func (r *Reader) letter(coder string) string {
+	if l, ok := r.letters[coder]; ok {
+		return string(l)
+	}
+	return "?"
 }
 
 // SetCodes tells the pane the codebook (names, colours, order).
@@ -173,7 +227,7 @@ func (r *Reader) SetFocusCode(id int64, all []coding.Coding) {
 	r.focusCode = id
 	r.focusSpans = r.focusSpans[:0]
 	for _, c := range all {
-		if c.DocID == r.doc.ID && c.CodeID == id {
+		if c.DocID == r.doc.ID && c.CodeID == id && (r.coder == "" || c.Coder == r.coder) {
 			r.focusSpans = append(r.focusSpans, coding.Span{Start: c.Start, End: c.End})
 		}
 	}
@@ -583,7 +637,7 @@ func (r *Reader) Lines() []string {
 	if r.focused {
 		ts = st.paneTitleFocused
 	}
-	out = append(out, fit(ts.Render(ansi.Truncate(title, r.w, "…")), r.w))
+	out = append(out, r.titleLine(ts.Render(ansi.Truncate(title, r.w, "…")), r.legend()))
 	if r.text == nil {
 		for len(out) < r.h {
 			out = append(out, strings.Repeat(" ", r.w))
@@ -617,6 +671,39 @@ func (r *Reader) Lines() []string {
 	return out
 }
 
+// legend says whose codings are shown: one coder's, or every coder's
+// letter when the stripes carry letters.
+func (r *Reader) legend() string {
+	if r.text == nil {
+		return ""
+	}
+	if r.coder != "" {
+		return "only " + r.coder
+	}
+	if !r.multi {
+		return ""
+	}
+	names := make([]string, 0, len(r.docCoders))
+	for c := range r.docCoders {
+		names = append(names, c)
+	}
+	sort.Strings(names)
+	for i, c := range names {
+		names[i] = r.letter(c) + " " + c
+	}
+	return strings.Join(names, " · ")
+}
+
+// titleLine puts right at the end of the title line, when both fit.
+func (r *Reader) titleLine(left, right string) string {
+	rw := ansi.StringWidth(right)
+	if right == "" || rw+12 > r.w {
+		return fit(left, r.w)
+	}
+	left = ansi.Truncate(left, r.w-rw-2, "…")
+	return fit(left+strings.Repeat(" ", r.w-rw-ansi.StringWidth(left))+r.st.muted.Render(right), r.w)
+}
+
 func (r *Reader) renderRow(i, curRow, numW int) string {
 	row := r.text.Row(i)
 	var b strings.Builder
@@ -637,11 +724,16 @@ func (r *Reader) renderRow(i, curRow, numW int) string {
 }
 
 // stripes draws the gutter of row [s, e): a bar per code column whose
-// codings cover the row; a + when codes beyond the last column do.
+// codings cover the row; a + when codes beyond the last column do. When
+// several coders' codings are shown, a column covered by one coder only
+// shows that coder's letter instead of the bar, so disagreements stand
+// out without colour.
 func (r *Reader) stripes(s, e int) string {
 	bars := maxBars(r.w)
 	var hit [8]int64
 	var any [8]bool
+	var who [8]uint64
+	var by [8]string
 	over := false
 	if e == s {
 		e = s + 1
@@ -659,6 +751,10 @@ func (r *Reader) stripes(s, e int) string {
 			continue
 		}
 		any[col], hit[col] = true, c.CodeID
+		if r.multi {
+			who[col] |= 1 << r.docCoders[c.Coder]
+			by[col] = c.Coder
+		}
 	}
 	var b strings.Builder
 	for k := 0; k < bars; k++ {
@@ -668,7 +764,10 @@ func (r *Reader) stripes(s, e int) string {
 		case any[k]:
 			c := r.codes[hit[k]]
 			glyph := "┃"
-			if hit[k] == r.focusCode {
+			switch {
+			case r.multi && bits.OnesCount64(who[k]) == 1:
+				glyph = r.letter(by[k])
+			case hit[k] == r.focusCode:
 				glyph = "█"
 			}
 			b.WriteString(r.cs.get(c.Color).Render(glyph))
@@ -684,27 +783,53 @@ func (r *Reader) codesLine() string {
 	row := r.text.Row(r.text.RowOf(r.cursor))
 	s, e := int(row.Start), max(int(row.End), int(row.Start)+1)
 	var parts []string
-	seen := map[int64]bool{}
+	var ids []int64
+	who := map[int64][]string{}
 	for _, c := range r.codings {
 		if c.Start >= e {
 			break
 		}
-		if c.End <= s || seen[c.CodeID] {
+		if c.End <= s {
 			continue
 		}
-		seen[c.CodeID] = true
-		code := r.codes[c.CodeID]
+		if _, ok := who[c.CodeID]; !ok {
+			ids = append(ids, c.CodeID)
+		}
+		if !slices.Contains(who[c.CodeID], c.Coder) {
+			who[c.CodeID] = append(who[c.CodeID], c.Coder)
+		}
+	}
+	for _, id := range ids {
+		code := r.codes[id]
 		name := code.Path
 		if name == "" {
-			name = c.Code
+			name = r.codingName(id)
 		}
-		parts = append(parts, r.cs.get(code.Color).Render("┃")+" "+name)
+		part := r.cs.get(code.Color).Render("┃") + " " + name
+		if r.multi {
+			ls := make([]string, len(who[id]))
+			for i, c := range who[id] {
+				ls[i] = r.letter(c)
+			}
+			sort.Strings(ls)
+			part += " (" + strings.Join(ls, " ") + ")"
+		}
+		parts = append(parts, part)
 	}
 	line := r.st.muted.Render("no codes on this line")
 	if len(parts) > 0 {
 		line = strings.Join(parts, "  ")
 	}
 	return fit(line, r.w)
+}
+
+func (r *Reader) codingName(codeID int64) string {
+	for _, c := range r.codings {
+		if c.CodeID == codeID {
+			return c.Code
+		}
+	}
+	return ""
 }
 
 // fit truncates or pads a rendered line to exactly w cells.

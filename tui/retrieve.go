@@ -58,6 +58,10 @@ func (r *Retrieve) Open(code string) int {
 // Again asks for the quotes again (after a coder change or a reload).
 func (r *Retrieve) Again() int { r.seq++; return r.seq }
 
+// SetCoder keeps only coder's quotes ("" keeps everyone's); the quotes
+// must be asked for again.
+func (r *Retrieve) SetCoder(coder string) { r.coder = coder }
+
 // Close hides the view.
 func (r *Retrieve) Close() { r.open = false }
 

@@ -12,6 +12,7 @@ import (
 type StatusBar struct {
 	st                       *styles
 	project, doc, coder, pos string
+	view                     string
 	msg                      string
 	isErr                    bool
 	busy                     string
@@ -28,6 +29,9 @@ func (s *StatusBar) SetSize(w, _ int) { s.w = w }
 func (s *StatusBar) Info(project, doc, coder, pos string) {
 	s.project, s.doc, s.coder, s.pos = project, doc, coder, pos
 }
+
+// View says whose codings are shown ("" says nothing).
+func (s *StatusBar) SetView(view string) { s.view = view }
 
 // Say reports what just happened.
 func (s *StatusBar) Say(msg string) { s.msg, s.isErr = msg, false }
@@ -49,6 +53,9 @@ func (s *StatusBar) View() string {
 		parts = append(parts, st.status.Render(" "+s.doc+" "))
 	}
 	parts = append(parts, st.status.Render(" @"+s.coder+" "))
+	if s.view != "" {
+		parts = append(parts, st.status.Render(" "+s.view+" "))
+	}
 	if s.pos != "" {
 		parts = append(parts, st.status.Render(" "+s.pos+" "))
 	}
