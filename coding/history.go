@@ -12,14 +12,54 @@ import (
 )
 
 // tracked lists the tables whose changes the history records, with their
-// columns in the order the triggers in schema/0001_init.sql write them.
-// rowJSON must build exactly the JSON the triggers build, so that undo can
-// tell whether a row changed since.
+// columns in the order the triggers in schema/0001_init.sql and
+// schema/0003_history_documents.sql write them. rowJSON must build exactly
+// the JSON the triggers build, so that undo can tell whether a row changed
+// since.
 var tracked = map[string][]string{
 	"codes":      {"id", "guid", "parent_id", "name", "color", "description", "created_at", "created_by"},
 	"codings":    {"id", "guid", "doc_id", "code_id", "start", "end", "coder_id", "created_at"},
 	"attributes": {"id", "doc_id", "key", "type", "value", "position"},
 	"memos":      {"id", "guid", "target", "target_id", "text", "coder_id", "created_at", "updated_at"},
+	"documents": {"id", "guid", "name", "version", "format", "lang", "source", "source_sha256",
+		"text", "text_sha256", "length", "words", "imported_at", "imported_by"},
+	"turns":  {"doc_id", "n", "speaker", "start", "body", "end", "time_ms", "end_ms"},
+	"coders": {"id", "guid", "name", "created_at"},
+}
+
+// trackedKey names the key columns of tracked tables whose rows are not
+// named by an id column; the history's row_id then holds the first of
+// them and the recorded JSON holds them all.
+var trackedKey = map[string][]string{
+	"turns": {"doc_id", "n"},
+}
+
+// rowKey returns the WHERE clause and its arguments that name the row a
+// change is about.
+func rowKey(tbl string, id int64, from, to sql.NullString) (string, []any, error) {
+	keys, ok := trackedKey[tbl]
+	if !ok {
+		return "id = ?", []any{id}, nil
+	}
+	js := from
+	if !js.Valid {
+		js = to
+	}
+	vals, err := rowValues(js.String, tracked[tbl])
+	if err != nil {
+		return "", nil, err
+	}
+	var where []string
+	var args []any
+	for _, k := range keys {
+		for i, c := range tracked[tbl] {
+			if c == k {
+				where = append(where, `"`+k+`" = ?`)
+				args = append(args, vals[i])
+			}
+		}
+	}
+	return strings.Join(where, " AND "), args, nil
 }
 
 // Op describes one undoable action.
@@ -186,7 +226,11 @@ func applyRow(ctx context.Context, tx *sql.Tx, tbl string, id int64, from, to sq
 	if !ok {
 		return fmt.Errorf("history names unknown table %q", tbl)
 	}
-	cur, err := rowJSON(ctx, tx, tbl, id)
+	where, key, err := rowKey(tbl, id, from, to)
+	if err != nil {
+		return err
+	}
+	cur, err := rowJSON(ctx, tx, tbl, where, key)
 	if err != nil {
 		return err
 	}
@@ -195,7 +239,7 @@ func applyRow(ctx context.Context, tx *sql.Tx, tbl string, id int64, from, to sq
 	}
 	switch {
 	case !to.Valid:
-		_, err = tx.ExecContext(ctx, "DELETE FROM "+tbl+" WHERE id = ?", id)
+		_, err = tx.ExecContext(ctx, "DELETE FROM "+tbl+" WHERE "+where, key...)
 		if isConstraint(err) {
 			return fmt.Errorf("%w: later changes depend on this %s", ErrConflict, strings.TrimSuffix(tbl, "s"))
 		}
@@ -218,8 +262,8 @@ func applyRow(ctx context.Context, tx *sql.Tx, tbl string, id int64, from, to sq
 		for i, c := range cols {
 			sets[i] = `"` + c + `" = ?`
 		}
-		_, err = tx.ExecContext(ctx, "UPDATE "+tbl+" SET "+strings.Join(sets, ", ")+" WHERE id = ?",
-			append(vals, id)...)
+		_, err = tx.ExecContext(ctx, "UPDATE "+tbl+" SET "+strings.Join(sets, ", ")+" WHERE "+where,
+			append(vals, key...)...)
 	}
 	return mapErr(err)
 }
@@ -232,16 +276,16 @@ func quoteCols(cols []string) string {
 	return strings.Join(q, ", ")
 }
 
-// rowJSON returns the row as the triggers would record it, or NULL when
-// it does not exist.
-func rowJSON(ctx context.Context, tx *sql.Tx, tbl string, id int64) (sql.NullString, error) {
+// rowJSON returns the row named by where and key as the triggers would
+// record it, or NULL when it does not exist.
+func rowJSON(ctx context.Context, tx *sql.Tx, tbl, where string, key []any) (sql.NullString, error) {
 	cols := tracked[tbl]
 	args := make([]string, 0, 2*len(cols))
 	for _, c := range cols {
 		args = append(args, "'"+c+"'", `"`+c+`"`)
 	}
 	var js sql.NullString
-	err := tx.QueryRowContext(ctx, "SELECT json_object("+strings.Join(args, ", ")+") FROM "+tbl+" WHERE id = ?", id).Scan(&js)
+	err := tx.QueryRowContext(ctx, "SELECT json_object("+strings.Join(args, ", ")+") FROM "+tbl+" WHERE "+where, key...).Scan(&js)
 	if errors.Is(err, sql.ErrNoRows) {
 		return sql.NullString{}, nil
 	}

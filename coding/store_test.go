@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -192,4 +193,101 @@ func mustText(t *testing.T, s *Store, ref string) string {
 		t.Fatal(err)
 	}
 	return d.Text
+}
+
+// TestMigrateFromV2 opens a project written by schema version 2 (before
+// the history recorded documents) and checks that after the upgrade undo
+// of a merge removes the documents, turns and coders it brought in.
+func TestMigrateFromV2(t *testing.T) {
+	src, err := os.ReadFile(filepath.Join("testdata", "v2.qcode", DBFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(t.TempDir(), "old.qcode")
+	os.MkdirAll(filepath.Join(dir, SourcesDir), 0o700)
+	if err := os.WriteFile(filepath.Join(dir, DBFile), src, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	s, err := Open(ctx, dir, Options{Coder: "anna"})
+	if err != nil {
+		t.Fatalf("Open(v2): %v", err)
+	}
+	defer s.Close()
+	var v int
+	s.db.QueryRow("PRAGMA user_version").Scan(&v)
+	if v != SchemaVersion || v < 3 {
+		t.Errorf("user_version after upgrade = %d, want %d", v, SchemaVersion)
+	}
+	before, err := s.Snapshot(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(before.Documents) != 1 || len(before.Codings) != 1 {
+		t.Fatalf("v2 fixture holds %d documents and %d codings, want 1 and 1", len(before.Documents), len(before.Codings))
+	}
+
+	other := newProject(t, "boris")
+	importText(t, other, "R02.txt", "И: Когда вы уехали?\nР: В сентябре, после мобилизации.\n")
+	if _, _, err := other.Tag(ctx, TagRequest{Doc: "R02", Code: "Mobilization", Create: true,
+		Spans: MatchSpans(mustText(t, other, "R02"), "после мобилизации")}); err != nil {
+		t.Fatal(err)
+	}
+	snap, err := other.Snapshot(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum, _, err := s.Merge(ctx, snap, MergeOptions{})
+	if err != nil || sum.Documents != 1 || sum.Codings != 1 || sum.Coders != 1 {
+		t.Fatalf("Merge into the upgraded project = %+v, %v", sum, err)
+	}
+	if _, err := s.Undo(ctx); err != nil {
+		t.Fatalf("Undo of the merge: %v", err)
+	}
+	after, err := s.Snapshot(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(after, before) {
+		t.Errorf("after undo: %d documents, %d coders; want the project before the merge (%d, %d)",
+			len(after.Documents), len(after.Coders), len(before.Documents), len(before.Coders))
+	}
+	var turns int
+	s.db.QueryRow("SELECT count(*) FROM turns").Scan(&turns)
+	if turns != 2 {
+		t.Errorf("turns after undo = %d, want the fixture's 2", turns)
+	}
+}
+
+// TestWriteV2Fixture regenerates testdata/v2.qcode, a project at schema
+// version 2, when QCODE_WRITE_V2 is set.
+func TestWriteV2Fixture(t *testing.T) {
+	if os.Getenv("QCODE_WRITE_V2") == "" {
+		t.Skip("set QCODE_WRITE_V2=1 to regenerate testdata/v2.qcode")
+	}
+	dir := filepath.Join("testdata", "v2.qcode")
+	os.RemoveAll(dir)
+	os.MkdirAll(filepath.Join(dir, SourcesDir), 0o700)
+	f, _ := os.OpenFile(filepath.Join(dir, DBFile), os.O_CREATE|os.O_WRONLY, 0o600)
+	f.Close()
+	ctx := context.Background()
+	fixed := func() time.Time { return time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC) }
+	s, err := open(ctx, dir, Options{Coder: "anna", Now: fixed}, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.db.Exec("INSERT INTO project (id, guid, name, created_at) VALUES (1, 'b6f1a7c2-0000-4000-8000-000000000002', 'v2', '2024-01-02T03:04:05Z')"); err != nil {
+		t.Fatal(err)
+	}
+	importText(t, s, "R01.txt", "---\ngender: female\nage: 30\n---\nИ: Почему вы уехали?\nР: Я поняла, что они придут за нами.\n")
+	if _, _, err := s.Tag(ctx, TagRequest{Doc: "R01", Code: "Fear of repression", Create: true,
+		Spans: MatchSpans(mustText(t, s, "R01"), "они придут за нами")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.db.Exec("PRAGMA wal_checkpoint(TRUNCATE)"); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	os.Remove(filepath.Join(dir, DBFile+"-wal"))
+	os.Remove(filepath.Join(dir, DBFile+"-shm"))
 }

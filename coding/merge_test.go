@@ -1,0 +1,380 @@
+package coding_test
+
+import (
+	"context"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/qcode-dev/qcode/coding"
+	"github.com/qcode-dev/qcode/coding/demo"
+)
+
+// buildDemo builds the demo project in a temp dir and opens it as coder.
+func buildDemo(t *testing.T, name, coder string) *coding.Store {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), name+".qcode")
+	if err := demo.Build(context.Background(), dir); err != nil {
+		t.Fatal(err)
+	}
+	return openAs(t, dir, coder)
+}
+
+func openAs(t *testing.T, dir, coder string) *coding.Store {
+	t.Helper()
+	t0 := time.Date(2023, 5, 1, 12, 0, 0, 0, time.UTC)
+	n := 0
+	clock := func() time.Time { n++; return t0.Add(time.Duration(n) * time.Second) }
+	s, err := coding.Open(context.Background(), dir, coding.Options{Coder: coder, Now: clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+// copyProject copies a closed project folder, as a team lead hands a copy
+// of the project to each coder.
+func copyProject(t *testing.T, s *coding.Store, name string) string {
+	t.Helper()
+	src := s.Dir()
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	dst := filepath.Join(t.TempDir(), name+".qcode")
+	err := filepath.Walk(src, func(p string, info os.FileInfo, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, p)
+		if info.IsDir() {
+			return os.MkdirAll(filepath.Join(dst, rel), 0o700)
+		}
+		in, err := os.Open(p)
+		if err != nil {
+			return err
+		}
+		defer in.Close()
+		out, err := os.OpenFile(filepath.Join(dst, rel), os.O_CREATE|os.O_WRONLY, 0o600)
+		if err != nil {
+			return err
+		}
+		if _, err := io.Copy(out, in); err != nil {
+			return err
+		}
+		return out.Close()
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dst
+}
+
+func snapshot(t *testing.T, s *coding.Store) *coding.Snapshot {
+	t.Helper()
+	snap, err := s.Snapshot(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return snap
+}
+
+func tag(t *testing.T, s *coding.Store, doc, code, match, memo string) {
+	t.Helper()
+	d, err := s.Document(context.Background(), doc, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	spans := coding.MatchSpans(d.Text, match)
+	if len(spans) == 0 {
+		t.Fatalf("%q not in %s", match, doc)
+	}
+	if _, _, err := s.Tag(context.Background(), coding.TagRequest{Doc: doc, Code: code, Spans: spans[:1], Memo: memo, Create: true}); err != nil {
+		t.Fatalf("Tag(%s, %s): %v", doc, code, err)
+	}
+}
+
+// TestMergeTwoDemos merges two separately built demo projects (same
+// texts, different GUIDs), each with one more coder's work, and checks
+// the counts worked out by hand.
+func TestMergeTwoDemos(t *testing.T) {
+	ctx := context.Background()
+	a := buildDemo(t, "anna", "lena")
+	b := buildDemo(t, "boris", "tamar")
+
+	// Lena codes one passage in A.
+	tag(t, a, "R01", "Language learning", "I can read now, slowly.", "")
+	// Tamar, in B: a passage with an existing code, one with a new code
+	// (with a memo on it), an attribute R03 lacks, and a different age for R01.
+	tag(t, b, "R01", "Fear of repression", "You live with a lawyer's phone number written on your arm, basically.", "")
+	tag(t, b, "R01", "Housing", "He brings me tomatoes from his village.", "Neighbours as hosts.")
+	if _, err := b.SetAttributes(ctx, "R03", []coding.Attribute{{Key: "recontact", Value: "yes"}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.SetAttributes(ctx, "R01", []coding.Attribute{{Key: "age", Value: "31"}}); err != nil {
+		t.Fatal(err)
+	}
+	before := snapshot(t, a)
+	other := snapshot(t, b)
+
+	sum, op, err := a.Merge(ctx, other, coding.MergeOptions{Label: "merge boris"})
+	if err != nil {
+		t.Fatalf("Merge: %v", err)
+	}
+	want := coding.MergeSummary{
+		MatchedDocuments: 7,
+		Attributes:       1, // R03 recontact
+		Coders:           1, // tamar
+		Codes:            1, // Housing
+		Codings:          2,
+		SkippedCodings:   65, // the demo's own, by nino and pavel
+		Memos:            1,  // on the Housing coding; the demo's 9 memos are here already
+		Conflicts: []coding.MergeConflict{{Kind: coding.ConflictAttribute, Subject: "R01 age",
+			Detail: `"30" here, "31" in the merged project; kept "30"`}},
+	}
+	if !reflect.DeepEqual(sum, want) {
+		t.Errorf("Merge summary =\n%+v\nwant\n%+v", sum, want)
+	}
+	if op.ID == 0 || !strings.HasPrefix(op.Label, "merge boris: 0 documents, 2 codings") {
+		t.Errorf("Merge op = %+v", op)
+	}
+	after := snapshot(t, a)
+	if got := len(after.Codings); got != len(before.Codings)+2 {
+		t.Errorf("codings after merge = %d, want %d", got, len(before.Codings)+2)
+	}
+	if got := len(after.Memos); got != len(before.Memos)+1 {
+		t.Errorf("memos after merge = %d, want %d", got, len(before.Memos)+1)
+	}
+	tamar, err := a.Codings(ctx, coding.CodingFilter{Coder: "tamar"})
+	if err != nil || len(tamar) != 2 {
+		t.Fatalf("tamar's codings after merge = %v, %v; want 2", tamar, err)
+	}
+	if tamar[0].Code != "Fear of repression" || tamar[1].Code != "Housing" {
+		t.Errorf("tamar's codes = %s, %s", tamar[0].Code, tamar[1].Code)
+	}
+	r03, _ := a.Document(ctx, "R03", false)
+	if !hasAttr(r03.Attributes, "recontact", "true") && !hasAttr(r03.Attributes, "recontact", "yes") {
+		t.Errorf("R03 attributes after merge = %v, want recontact", r03.Attributes)
+	}
+
+	// Merging again changes nothing: no row, no history entry.
+	gen, _ := a.Generation(ctx)
+	again, _, err := a.Merge(ctx, other, coding.MergeOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again.Added() || again.Codings != 0 || again.SkippedCodings != 67 || again.Memos != 0 {
+		t.Errorf("second merge = %+v; want nothing added, 67 skipped", again)
+	}
+	if g, _ := a.Generation(ctx); g != gen {
+		t.Errorf("second merge bumped the generation from %d to %d", gen, g)
+	}
+	if !reflect.DeepEqual(snapshot(t, a), after) {
+		t.Error("second merge changed the project")
+	}
+}
+
+func hasAttr(attrs []coding.Attribute, k, v string) bool {
+	for _, a := range attrs {
+		if a.Key == k && a.Value == v {
+			return true
+		}
+	}
+	return false
+}
+
+// TestMergeUndo merges a project with a new document, coder, code,
+// codings, attributes and memos, and checks that undo gives back exactly
+// the project before and redo the project after.
+func TestMergeUndo(t *testing.T) {
+	ctx := context.Background()
+	a := buildDemo(t, "anna", "nino")
+	b := openAs(t, copyProject(t, buildDemo(t, "team", "nino"), "team"), "tamar")
+	res, err := b.Import(ctx, coding.ImportFile{Path: "R08.txt",
+		Data: []byte("---\ngender: male\nage: 41\n---\nInterviewer: Why Tbilisi?\nRespondent: Because the border at Upper Lars was open.\n")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tag(t, b, "R08", "Routes/Upper Lars", "the border at Upper Lars was open", "The land route.")
+	if _, _, err := b.AddMemo(ctx, coding.TargetDocument, "R08", "Recorded in a cafe."); err != nil {
+		t.Fatal(err)
+	}
+	other := snapshot(t, b)
+	before := snapshot(t, a)
+
+	sum, _, err := a.Merge(ctx, other, coding.MergeOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Documents != 1 || sum.Codes != 2 || sum.Codings != 1 || sum.Coders != 1 || sum.Memos != 2 || sum.Attributes != 2 {
+		t.Errorf("Merge = %+v; want 1 document, 2 codes, 1 coding, 1 coder, 2 memos, 2 attributes", sum)
+	}
+	r08, err := a.Document(ctx, "R08", true)
+	if err != nil || r08.Turns != 2 || r08.TextSHA256 != res.Document.TextSHA256 {
+		t.Fatalf("R08 after merge = %+v, %v; want 2 turns and B's text", r08, err)
+	}
+	src, err := os.ReadFile(filepath.Join(a.Dir(), coding.SourcesDir, r08.Source))
+	if err != nil || string(src) != r08.Text {
+		t.Errorf("sources/%s = %q, %v; want the text", r08.Source, src, err)
+	}
+	merged := snapshot(t, a)
+
+	if _, err := a.Undo(ctx); err != nil {
+		t.Fatalf("Undo: %v", err)
+	}
+	if got := snapshot(t, a); !reflect.DeepEqual(got, before) {
+		t.Errorf("after undo the project differs from before the merge:\n%d documents, %d codes, %d codings, %d coders, %d memos; want %d, %d, %d, %d, %d",
+			len(got.Documents), len(got.Codes), len(got.Codings), len(got.Coders), len(got.Memos),
+			len(before.Documents), len(before.Codes), len(before.Codings), len(before.Coders), len(before.Memos))
+	}
+	if _, err := a.Redo(ctx); err != nil {
+		t.Fatalf("Redo: %v", err)
+	}
+	if got := snapshot(t, a); !reflect.DeepEqual(got, merged) {
+		t.Error("after redo the project differs from after the merge")
+	}
+}
+
+// TestMergeSameNameOtherText: a document whose name is taken by another
+// text is a conflict and left out, or a new version when asked.
+func TestMergeSameNameOtherText(t *testing.T) {
+	ctx := context.Background()
+	a := buildDemo(t, "anna", "nino")
+	bs, err := coding.Create(ctx, filepath.Join(t.TempDir(), "other.qcode"), coding.Options{Coder: "tamar"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer bs.Close()
+	if _, err := bs.Import(ctx, coding.ImportFile{Path: "R01.txt", Data: []byte("Interviewer: Hello.\nRespondent: A different R01 altogether.\n")}); err != nil {
+		t.Fatal(err)
+	}
+	tag(t, bs, "R01", "Identity loss", "A different R01 altogether.", "")
+	other := snapshot(t, bs)
+	before := snapshot(t, a)
+
+	sum, _, err := a.Merge(ctx, other, coding.MergeOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Documents != 0 || sum.Codings != 0 || sum.LeftOutCodings != 1 || len(sum.Conflicts) != 1 ||
+		sum.Conflicts[0].Kind != coding.ConflictDocument || sum.Conflicts[0].Subject != "R01" {
+		t.Fatalf("Merge = %+v; want R01 as a conflict and its coding left out", sum)
+	}
+	if !strings.Contains(sum.Conflicts[0].Detail, "version 2") {
+		t.Errorf("conflict detail %q does not say how to add it", sum.Conflicts[0].Detail)
+	}
+	after := snapshot(t, a)
+	// Only the new coder "tamar" is added (she coded nothing that came in,
+	// but her coding is named); the documents and codings are unchanged.
+	if !reflect.DeepEqual(after.Documents, before.Documents) || !reflect.DeepEqual(after.Codings, before.Codings) {
+		t.Error("a conflicting document changed the project's documents or codings")
+	}
+
+	sum, _, err = a.Merge(ctx, other, coding.MergeOptions{NewVersions: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Versions != 1 || sum.Codings != 1 || sum.LeftOutCodings != 0 {
+		t.Fatalf("Merge with new versions = %+v; want 1 version and its coding", sum)
+	}
+	r01, err := a.Document(ctx, "R01", true)
+	if err != nil || r01.Version != 2 || !strings.Contains(r01.Text, "different R01") || r01.Codings != 1 {
+		t.Errorf("R01 after merge = version %d, %d codings, %v", r01.Version, r01.Codings, err)
+	}
+	old, err := a.Document(ctx, "R01@1", false)
+	if err != nil || old.Codings == 0 {
+		t.Errorf("R01 version 1 lost its codings: %+v, %v", old, err)
+	}
+}
+
+// TestMergeDryRun works out the summary and changes nothing.
+func TestMergeDryRun(t *testing.T) {
+	ctx := context.Background()
+	a := buildDemo(t, "anna", "nino")
+	b := buildDemo(t, "boris", "tamar")
+	if _, err := b.Import(ctx, coding.ImportFile{Path: "R08.txt", Data: []byte("Interviewer: Why?\nRespondent: Because.\n")}); err != nil {
+		t.Fatal(err)
+	}
+	tag(t, b, "R08", "Housing", "Because.", "")
+	before := snapshot(t, a)
+	gen, _ := a.Generation(ctx)
+	sources, _ := os.ReadDir(filepath.Join(a.Dir(), coding.SourcesDir))
+
+	sum, op, err := a.Merge(ctx, snapshot(t, b), coding.MergeOptions{DryRun: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Documents != 1 || sum.Codes != 1 || sum.Codings != 1 || sum.Coders != 1 || op.ID != 0 {
+		t.Errorf("dry run = %+v, op %+v; want 1 document, code, coding and coder, no op", sum, op)
+	}
+	if g, _ := a.Generation(ctx); g != gen || !reflect.DeepEqual(snapshot(t, a), before) {
+		t.Error("a dry run changed the project")
+	}
+	if now, _ := os.ReadDir(filepath.Join(a.Dir(), coding.SourcesDir)); len(now) != len(sources) {
+		t.Errorf("a dry run wrote to sources/: %d files, had %d", len(now), len(sources))
+	}
+}
+
+// TestMergeRefusesBadSnapshots checks that broken input is refused before
+// anything changes.
+func TestMergeRefusesBadSnapshots(t *testing.T) {
+	ctx := context.Background()
+	a := buildDemo(t, "anna", "nino")
+	good := snapshot(t, buildDemo(t, "boris", "tamar"))
+	before := snapshot(t, a)
+	gen, _ := a.Generation(ctx)
+	for _, tc := range []struct {
+		name  string
+		spoil func(s *coding.Snapshot)
+		want  string
+	}{
+		{"span past the end", func(s *coding.Snapshot) { s.Codings[0].End = 1 << 30 }, "outside its document"},
+		{"unknown document", func(s *coding.Snapshot) { s.Codings[0].DocGUID = "nope" }, "names a document"},
+		{"unknown code", func(s *coding.Snapshot) { s.Codings[0].CodeGUID = "nope" }, "names a code"},
+		{"damaged text", func(s *coding.Snapshot) { s.Documents[0].Text += "x" }, "SHA-256"},
+		{"not NFC", func(s *coding.Snapshot) {
+			s.Documents[0].Text, s.Documents[0].TextSHA256 = "Cafe\u0301", ""
+			s.Codings = nil
+			s.Memos = nil
+		}, "NFC"},
+		{"empty text", func(s *coding.Snapshot) { s.Documents[0].Text, s.Documents[0].TextSHA256 = " ", "" }, "empty"},
+		{"orphan memo", func(s *coding.Snapshot) {
+			s.Memos = append(s.Memos, coding.SnapshotMemo{GUID: "m", Target: coding.TargetCode, TargetGUID: "nope", Text: "x"})
+		}, "memo"},
+		{"child before parent", func(s *coding.Snapshot) {
+			for i, c := range s.Codes {
+				if c.ParentGUID != "" {
+					s.Codes[0], s.Codes[i] = s.Codes[i], s.Codes[0]
+					break
+				}
+			}
+		}, "parent"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			snap := cloneSnapshot(good)
+			tc.spoil(snap)
+			_, _, err := a.Merge(ctx, snap, coding.MergeOptions{})
+			if !errors.Is(err, coding.ErrInvalid) || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("Merge = %v; want ErrInvalid mentioning %q", err, tc.want)
+			}
+		})
+	}
+	if g, _ := a.Generation(ctx); g != gen || !reflect.DeepEqual(snapshot(t, a), before) {
+		t.Error("a refused merge changed the project")
+	}
+}
+
+func cloneSnapshot(s *coding.Snapshot) *coding.Snapshot {
+	c := *s
+	c.Coders = append([]coding.SnapshotCoder(nil), s.Coders...)
+	c.Codes = append([]coding.SnapshotCode(nil), s.Codes...)
+	c.Documents = append([]coding.SnapshotDocument(nil), s.Documents...)
+	c.Codings = append([]coding.SnapshotCoding(nil), s.Codings...)
+	c.Memos = append([]coding.SnapshotMemo(nil), s.Memos...)
+	return &c
+}
