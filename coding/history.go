@@ -328,21 +328,7 @@ func rowValues(js string, cols []string) ([]any, error) {
 
 // History lists the most recent actions, newest first.
 func (s *Store) History(ctx context.Context, limit int) ([]Op, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT o.id, o.label, c.name, o.at FROM ops o
-		JOIN coders c ON c.id = o.coder_id WHERE o.undone = 0 ORDER BY o.id DESC LIMIT ?`, limit)
-	if err != nil {
-		return nil, mapErr(err)
-	}
-	defer rows.Close()
-	var ops []Op
-	for rows.Next() {
-		var o Op
-		if err := rows.Scan(&o.ID, &o.Label, &o.Coder, &o.At); err != nil {
-			return nil, mapErr(err)
-		}
-		ops = append(ops, o)
-	}
-	return ops, mapErr(rows.Err())
+	return s.HistoryBy(ctx, "", limit)
 }
 
 func bumpGeneration(ctx context.Context, q querier) error {

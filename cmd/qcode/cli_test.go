@@ -12,8 +12,9 @@ import (
 
 // These tests drive the command line through run, as a shell would, on
 // real project folders in t.TempDir() with a real SQLite store. The
-// project and the coder are given with -p and --coder, since run reads
-// its environment through os.Getenv.
+// project is given with -p and the coder as $QCODE_CODER (through
+// runEnv, for this run only): the global --coder flag would also filter
+// read commands to that coder's codings.
 
 // defaultCoder is who makes the changes in qc.
 const defaultCoder = "ana"
@@ -32,12 +33,15 @@ func qcAs(t *testing.T, dir, coder string, args ...string) (stdout, stderr strin
 	if dir != "" {
 		full = append(full, "-p", dir)
 	}
-	if coder != "" {
-		full = append(full, "--coder", coder)
-	}
 	full = append(full, args...)
+	getenv := func(k string) string {
+		if k == "QCODE_CODER" && coder != "" {
+			return coder
+		}
+		return os.Getenv(k)
+	}
 	var out, errOut bytes.Buffer
-	err = run(context.Background(), full, strings.NewReader(""), &out, &errOut)
+	err = runEnv(context.Background(), full, getenv, strings.NewReader(""), &out, &errOut)
 	return out.String(), errOut.String(), err
 }
 

@@ -15,12 +15,23 @@ func (a *app) codesCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "codes",
 		Short: "Show the codebook as a tree with counts of codings and documents",
-		Args:  cobra.NoArgs,
+		Long: `Codes shows the codebook as a tree, each code with its number of codings
+and of documents it is in. With --coder NAME the counts are that coder's.`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return a.withStore(func(s *coding.Store) error {
 				codes, err := s.Codes(a.ctx)
 				if err != nil {
 					return err
+				}
+				coder, err := a.coderFilter(s)
+				if err != nil {
+					return err
+				}
+				if coder != "" {
+					if err := countCoderCodes(a, s, coder, codes); err != nil {
+						return err
+					}
 				}
 				if asJSON {
 					if codes == nil {
@@ -39,6 +50,28 @@ func (a *app) codesCmd() *cobra.Command {
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print as JSON (flat, in tree order, with path and depth)")
 	return cmd
+}
+
+// countCoderCodes replaces each code's counts with those of one coder's
+// codings.
+func countCoderCodes(a *app, s *coding.Store, coder string, codes []coding.Code) error {
+	codings, err := s.Codings(a.ctx, coding.CodingFilter{Coder: coder})
+	if err != nil {
+		return err
+	}
+	n := map[int64]int{}
+	docs := map[int64]map[int64]bool{}
+	for _, c := range codings {
+		n[c.CodeID]++
+		if docs[c.CodeID] == nil {
+			docs[c.CodeID] = map[int64]bool{}
+		}
+		docs[c.CodeID][c.DocID] = true
+	}
+	for i := range codes {
+		codes[i].Codings, codes[i].Documents = n[codes[i].ID], len(docs[codes[i].ID])
+	}
+	return nil
 }
 
 // printTree draws the codebook with box-drawing branches and right-aligned

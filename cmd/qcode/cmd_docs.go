@@ -16,12 +16,23 @@ func (a *app) docsCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "docs",
 		Short: "List the documents with their participant attributes",
-		Args:  cobra.NoArgs,
+		Long: `Docs lists the documents with their size, turns, codings and participant
+attributes. With --coder NAME the codings counted are that coder's only.`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return a.withStore(func(s *coding.Store) error {
 				docs, err := s.Documents(a.ctx, all)
 				if err != nil {
 					return err
+				}
+				coder, err := a.coderFilter(s)
+				if err != nil {
+					return err
+				}
+				if coder != "" {
+					if err := countCoderCodings(a, s, coder, docs); err != nil {
+						return err
+					}
 				}
 				if asJSON {
 					if docs == nil {
@@ -54,6 +65,23 @@ func (a *app) docsCmd() *cobra.Command {
 	cmd.Flags().BoolVar(&all, "all", false, "include earlier versions of re-imported documents")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print as JSON")
 	return cmd
+}
+
+// countCoderCodings replaces each document's coding count with the
+// count of one coder's codings.
+func countCoderCodings(a *app, s *coding.Store, coder string, docs []coding.Document) error {
+	codings, err := s.Codings(a.ctx, coding.CodingFilter{Coder: coder})
+	if err != nil {
+		return err
+	}
+	n := map[int64]int{}
+	for _, c := range codings {
+		n[c.DocID]++
+	}
+	for i := range docs {
+		docs[i].Codings = n[docs[i].ID]
+	}
+	return nil
 }
 
 // otherAttrs lists the attributes the citation template does not use.
@@ -96,7 +124,8 @@ func (a *app) showCmd() *cobra.Command {
 		Short: "Print a transcript with line numbers and its coded passages marked",
 		Long: `Show prints a document's text with line numbers. Each coded passage is
 marked inline as ⟦n … n⟧, and the codings are listed under the text with
-their code, coder and span (START:END in characters).
+their code, coder and span (START:END in characters). With --coder NAME
+only that coder's codings are marked.
 
 DOC is a document's name (its latest version), NAME@VERSION, or its id.`,
 		Args: cobra.ExactArgs(1),
@@ -109,6 +138,11 @@ DOC is a document's name (its latest version), NAME@VERSION, or its id.`,
 				turns, err := s.Turns(a.ctx, d.ID)
 				if err != nil {
 					return err
+				}
+				if coder == "" {
+					if coder, err = a.coderFilter(s); err != nil {
+						return err
+					}
 				}
 				codings, err := s.Codings(a.ctx, coding.CodingFilter{DocID: d.ID, Coder: coder})
 				if err != nil {
@@ -147,7 +181,8 @@ DOC is a document's name (its latest version), NAME@VERSION, or its id.`,
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the text, turns and codings as JSON")
 	cmd.Flags().BoolVar(&plain, "plain", false, "no colour")
-	cmd.Flags().StringVar(&coder, "only-coder", "", "show only this coder's codings")
+	cmd.Flags().StringVar(&coder, "only-coder", "", "show only this coder's codings (the same as --coder)")
+	cmd.Flags().MarkHidden("only-coder")
 	return cmd
 }
 

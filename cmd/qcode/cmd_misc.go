@@ -223,10 +223,16 @@ func (a *app) historyCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "history",
 		Short: "List recent changes, newest first",
-		Args:  cobra.NoArgs,
+		Long: `History lists the recent changes to the project, newest first, with who
+made them. With --coder NAME only that coder's changes are listed.`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return a.withStore(func(s *coding.Store) error {
-				ops, err := s.History(a.ctx, limit)
+				coder, err := a.coderFilter(s)
+				if err != nil {
+					return err
+				}
+				ops, err := s.HistoryBy(a.ctx, coder, limit)
 				if err != nil {
 					return err
 				}

@@ -27,7 +27,17 @@ func (f *searchFlags) register(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&f.speaker, "speaker", "", "only this speaker's passages")
 	cmd.Flags().StringArrayVar(&f.docs, "doc", nil, "only this document (repeatable)")
 	cmd.Flags().StringArrayVar(&f.attrs, "attr", nil, "only documents with attribute KEY=VALUE (repeatable: all of them)")
+}
+
+// registerCoderFilter adds --coder-filter, "only passages coded by this
+// coder". In search it is hidden, kept for old scripts: the global
+// --coder does the same there. In autocode --coder says who codes, so
+// --coder-filter is the filter.
+func (f *searchFlags) registerCoderFilter(cmd *cobra.Command, hidden bool) {
 	cmd.Flags().StringVar(&f.coder, "coder-filter", "", "only passages coded by this coder")
+	if hidden {
+		cmd.Flags().MarkHidden("coder-filter")
+	}
 }
 
 func (f *searchFlags) query(text string) index.Query {
@@ -64,12 +74,16 @@ func (a *app) searchCmd() *cobra.Command {
 		Example: `  qcode search мобилизация
   qcode search '"upper lars"' --attr wave=September
   qcode search --code "Fear of repression" --speaker Respondent
-  qcode search donat* --uncoded --limit 20 --json`,
+  qcode search donat* --uncoded --limit 20 --json
+  qcode search --code Donations --coder nino`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			text := ""
 			if len(args) == 1 {
 				text = args[0]
+			}
+			if f.coder == "" {
+				f.coder = a.coder
 			}
 			q := f.query(text)
 			if strings.TrimSpace(text) == "" && len(q.Codes)+len(q.NotCodes)+len(q.Docs)+len(q.Attrs) == 0 && !q.Uncoded && q.Speaker == "" && q.Coder == "" {
@@ -80,6 +94,13 @@ func (a *app) searchCmd() *cobra.Command {
 			}
 			q.Limit, q.Rank = limit, rank
 			return a.withIndex(func(s *coding.Store, ix *index.Index) error {
+				if q.Coder != "" {
+					b := *a
+					b.coder = q.Coder
+					if _, err := b.coderFilter(s); err != nil {
+						return err
+					}
+				}
 				res, err := ix.Search(a.ctx, q)
 				if err != nil {
 					return err
@@ -93,6 +114,7 @@ func (a *app) searchCmd() *cobra.Command {
 		},
 	}
 	f.register(cmd)
+	f.registerCoderFilter(cmd, true)
 	cmd.Flags().IntVar(&limit, "limit", 100, "show at most N hits (0: all)")
 	cmd.Flags().BoolVar(&rank, "rank", false, "order by relevance instead of document order")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the hits as JSON")
@@ -230,6 +252,7 @@ Passages you have already coded with CODE are left as they are.
 		},
 	}
 	f.register(cmd)
+	f.registerCoderFilter(cmd, false)
 	cmd.Flags().StringVar(&scope, "scope", index.ScopeMatch, "what to code around each match: match, sentence or turn")
 	cmd.Flags().BoolVar(&dry, "dry-run", false, "list what would be coded, write nothing")
 	cmd.Flags().BoolVar(&create, "create", false, "create CODE if it does not exist")

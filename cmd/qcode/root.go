@@ -39,7 +39,13 @@ var errSilent = errors.New("")
 
 // run executes qcode with args and returns the error to report, if any.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	a := &app{ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr, getenv: os.Getenv}
+	return runEnv(ctx, args, os.Getenv, stdin, stdout, stderr)
+}
+
+// runEnv is run with the environment read through getenv, so that tests
+// can set $QCODE_CODER for one run without touching the process's.
+func runEnv(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	a := &app{ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr, getenv: getenv}
 	root := a.rootCmd()
 	root.SetArgs(args)
 	root.SetIn(stdin)
@@ -76,12 +82,12 @@ Start with 'qcode demo' to try a ready-made project.`,
 		},
 	}
 	root.PersistentFlags().StringVarP(&a.project, "project", "p", "", "project folder (default: found from the working directory, or $QCODE_PROJECT)")
-	root.PersistentFlags().StringVar(&a.coder, "coder", "", "who is coding (default: $QCODE_CODER, else your login name)")
+	root.PersistentFlags().StringVar(&a.coder, "coder", "", "who is coding (default: $QCODE_CODER, else your login name); in listings, searches and analyses: only this coder's codings")
 	root.AddCommand(
 		a.initCmd(), a.importCmd(), a.docsCmd(), a.showCmd(), a.attrCmd(),
 		a.codesCmd(), a.codeCmd(), a.tagCmd(), a.untagCmd(), a.memoCmd(),
 		a.undoCmd(), a.redoCmd(), a.historyCmd(), a.quotesCmd(), a.demoCmd(), a.configCmd(),
-		a.searchCmd(), a.autocodeCmd(), a.reindexCmd(), a.exportCmd(),
+		a.searchCmd(), a.autocodeCmd(), a.reindexCmd(), a.exportCmd(), a.codersCmd(),
 	)
 	return root
 }
