@@ -1,0 +1,243 @@
+package refiqda
+
+import (
+	"archive/zip"
+	"bufio"
+	"bytes"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"path"
+	"strings"
+)
+
+// Limits on what an archive may make qcode read. Sizes are counted while
+// inflating, never taken from the archive's own claims.
+const (
+	maxEntries  = 100000    // entries in the archive
+	maxQDESize  = 256 << 20 // project.qde, inflated
+	maxTextSize = 64 << 20  // one text file, inflated
+	maxTotal    = 1 << 30   // everything read from one archive, inflated
+	maxXMLDepth = 1000      // nesting of XML elements
+)
+
+// errOverCap is what a cappedReader returns past its limit.
+var errOverCap = errors.New("over the size cap")
+
+// ErrHostile marks an archive refused as unsafe or malformed: not a zip,
+// no project.qde, a zip bomb, XML with a DOCTYPE.
+var ErrHostile = errors.New("not a usable REFI-QDA project")
+
+// cappedReader reads at most limit bytes from r, failing with errOverCap
+// beyond; spent, when set, counts every byte against a shared budget.
+type cappedReader struct {
+	r     io.Reader
+	left  int64
+	spent *int64
+}
+
+func (c *cappedReader) Read(p []byte) (int, error) {
+	if c.left < 0 {
+		return 0, errOverCap
+	}
+	if int64(len(p)) > c.left+1 {
+		p = p[:c.left+1]
+	}
+	n, err := c.r.Read(p)
+	c.left -= int64(n)
+	if c.spent != nil {
+		*c.spent += int64(n)
+	}
+	if c.left < 0 {
+		return 0, errOverCap
+	}
+	return n, err
+}
+
+// archive is an opened .qdpx: its entries by lower-case name, and the
+// budget of bytes inflated so far.
+type archive struct {
+	name    string // the .qdpx, for messages
+	entries map[string]*zip.File
+	spent   int64
+	warn    func(format string, args ...any)
+}
+
+// safeEntryName reports whether an entry or path names something inside
+// the archive: relative, without "..", backslashes or a drive letter.
+func safeEntryName(n string) bool {
+	if n == "" || strings.HasPrefix(n, "/") || strings.ContainsAny(n, "\\\x00") {
+		return false
+	}
+	if len(n) >= 2 && n[1] == ':' {
+		return false
+	}
+	for _, part := range strings.Split(n, "/") {
+		if part == ".." {
+			return false
+		}
+	}
+	return true
+}
+
+func openArchive(name string, r io.ReaderAt, size int64, warn func(string, ...any)) (*archive, error) {
+	zr, err := zip.NewReader(r, size)
+	if err != nil {
+		return nil, fmt.Errorf("%w: not a zip archive (%v)", ErrHostile, err)
+	}
+	if len(zr.File) > maxEntries {
+		return nil, fmt.Errorf("%w: %d entries in the archive, at most %d", ErrHostile, len(zr.File), maxEntries)
+	}
+	a := &archive{name: name, entries: map[string]*zip.File{}, warn: warn}
+	for _, f := range zr.File {
+		if strings.HasSuffix(f.Name, "/") {
+			continue
+		}
+		if !safeEntryName(f.Name) {
+			warn("ignored archive entry %q: its path leads outside the archive", f.Name)
+			continue
+		}
+		key := strings.ToLower(path.Clean(f.Name))
+		if _, dup := a.entries[key]; dup {
+			warn("ignored archive entry %q: a second entry of that name", f.Name)
+			continue
+		}
+		a.entries[key] = f
+	}
+	return a, nil
+}
+
+// qde finds the project XML: project.qde at the root, else the one .qde
+// file there (ATLAS.ti names it after the project).
+func (a *archive) qde() (*zip.File, error) {
+	if f, ok := a.entries["project.qde"]; ok {
+		return f, nil
+	}
+	var found []*zip.File
+	for k, f := range a.entries {
+		if !strings.Contains(k, "/") && strings.HasSuffix(k, ".qde") {
+			found = append(found, f)
+		}
+	}
+	switch len(found) {
+	case 0:
+		return nil, fmt.Errorf("%w: no project.qde in the archive", ErrHostile)
+	case 1:
+		return found[0], nil
+	}
+	return nil, fmt.Errorf("%w: %d .qde files in the archive and none called project.qde", ErrHostile, len(found))
+}
+
+// lookup finds the entry for a source path (without its scheme):
+// sources/<p> first, then p itself, case-insensitively.
+func (a *archive) lookup(p string) (*zip.File, bool) {
+	for _, k := range []string{"sources/" + p, p} {
+		if f, ok := a.entries[strings.ToLower(path.Clean(k))]; ok {
+			return f, true
+		}
+	}
+	return nil, false
+}
+
+// open opens an entry for reading at most limit inflated bytes, counted
+// against the archive's budget. It first inflates the entry without
+// keeping it, so that a zip bomb is refused before anything parses it.
+func (a *archive) open(f *zip.File, limit int64) (io.ReadCloser, error) {
+	limit = min(limit, maxTotal-a.spent)
+	rc, err := f.Open()
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s: %v", ErrHostile, f.Name, err)
+	}
+	var probe int64
+	_, err = io.Copy(io.Discard, &cappedReader{r: rc, left: limit, spent: &probe})
+	rc.Close()
+	if err != nil {
+		return nil, a.readErr(f, limit, err)
+	}
+	if rc, err = f.Open(); err != nil {
+		return nil, fmt.Errorf("%w: %s: %v", ErrHostile, f.Name, err)
+	}
+	return struct {
+		io.Reader
+		io.Closer
+	}{&cappedReader{r: rc, left: limit, spent: &a.spent}, rc}, nil
+}
+
+func (a *archive) readErr(f *zip.File, limit int64, err error) error {
+	if errors.Is(err, errOverCap) {
+		return fmt.Errorf("%w: %s inflates beyond %s (a zip bomb?)", ErrHostile, f.Name, sizeName(limit))
+	}
+	return fmt.Errorf("%w: %s: %v", ErrHostile, f.Name, err)
+}
+
+// read returns an entry's inflated bytes, at most limit of them.
+func (a *archive) read(f *zip.File, limit int64) ([]byte, error) {
+	rc, err := a.open(f, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rc.Close()
+	data, err := io.ReadAll(rc)
+	if err != nil {
+		return nil, a.readErr(f, limit, err)
+	}
+	return data, nil
+}
+
+func sizeName(n int64) string {
+	switch {
+	case n >= 1<<20:
+		return fmt.Sprintf("%d MiB", n>>20)
+	case n >= 1<<10:
+		return fmt.Sprintf("%d KiB", n>>10)
+	}
+	return fmt.Sprintf("%d bytes", n)
+}
+
+// guard hands the tokens of an XML stream to encoding/xml's decoder,
+// refusing directives (DOCTYPE, ENTITY) and deep nesting. encoding/xml
+// never expands or fetches entities; refusing DOCTYPE outright also rules
+// out entity tricks a future reader might honour.
+type guard struct {
+	d     *xml.Decoder
+	depth int
+}
+
+func (g *guard) Token() (xml.Token, error) {
+	tok, err := g.d.RawToken()
+	if err != nil {
+		return nil, err
+	}
+	switch tok.(type) {
+	case xml.Directive:
+		return nil, errors.New("XML with a DOCTYPE or ENTITY declaration is refused")
+	case xml.StartElement:
+		g.depth++
+		if g.depth > maxXMLDepth {
+			return nil, fmt.Errorf("XML nested deeper than %d elements", maxXMLDepth)
+		}
+	case xml.EndElement:
+		g.depth--
+	}
+	return tok, nil
+}
+
+// decodeProject parses project XML from r.
+func decodeProject(r io.Reader) (*xProject, error) {
+	br := bufio.NewReader(r)
+	if b, err := br.Peek(3); err == nil && bytes.Equal(b, []byte("\xEF\xBB\xBF")) {
+		br.Discard(3)
+	}
+	raw := xml.NewDecoder(br)
+	raw.Strict = true
+	d := xml.NewTokenDecoder(&guard{d: raw})
+	var p xProject
+	if err := d.Decode(&p); err != nil {
+		if err == io.EOF {
+			return nil, errors.New("no XML in it")
+		}
+		return nil, err
+	}
+	return &p, nil
+}

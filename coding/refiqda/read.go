@@ -1,0 +1,980 @@
+package refiqda
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding/unicode"
+	"golang.org/x/text/unicode/norm"
+
+	"github.com/qcode-dev/qcode/coding"
+)
+
+// Report tells what an import could not carry over as it was. The
+// standard asks importers to say what they dropped; so does qcode.
+type Report struct {
+	// Origin is the program that wrote the file, as it says.
+	Origin string
+	// Skipped lists the sources not imported, in file order.
+	Skipped []Skipped
+	// Mismatches lists the selections whose span does not hold the text
+	// their name gives; their codings are not imported.
+	Mismatches []Mismatch
+	// Converted lists the sources whose positions were not counted in
+	// code points, and how they were read.
+	Converted []Converted
+	// Warnings are the other changes and losses, one sentence each.
+	Warnings []string
+}
+
+// Skipped is a source that was not imported.
+type Skipped struct {
+	Kind   string `json:"kind"` // "text", "PDF", "picture", "audio", "video"
+	Name   string `json:"name"`
+	Reason string `json:"reason"`
+}
+
+// Mismatch is a selection whose span, read every way the file may mean
+// it, does not hold its name's text.
+type Mismatch struct {
+	Source    string `json:"source"`
+	Selection string `json:"selection"` // its GUID
+	Start     int    `json:"start"`     // as written in the file
+	End       int    `json:"end"`
+	Name      string `json:"name"` // the text the selection claims
+	Text      string `json:"text"` // what the span holds; "" when outside the text
+	Codings   int    `json:"codings"`
+}
+
+// Converted is a source whose positions were read in another unit.
+type Converted struct {
+	Source  string `json:"source"`
+	Reading string `json:"reading"`
+}
+
+// KindCount is a number of skipped sources of one kind.
+type KindCount struct {
+	Kind  string `json:"kind"`
+	Count int    `json:"count"`
+}
+
+// SkippedByKind counts the skipped sources by kind, sorted by kind.
+func (r Report) SkippedByKind() []KindCount {
+	n := map[string]int{}
+	for _, s := range r.Skipped {
+		n[s.Kind]++
+	}
+	var out []KindCount
+	for k, c := range n {
+		out = append(out, KindCount{k, c})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Kind < out[j].Kind })
+	return out
+}
+
+// ReadProject reads a REFI-QDA project (.qdpx) into a snapshot, as
+// tolerant of real producers as NOTES.md asks, and reports what it could
+// not take over.
+//
+// Text sources come from sources/ inside the archive (internal://,
+// relative:// and bare paths) or from inline PlainTextContent; qcode never
+// reads files outside the archive. Texts are stored without BOM, with LF
+// line endings, NFC, and every position is carried over to that text.
+// Positions are code points, except from NVivo (UTF-16 code units) and
+// ATLAS.ti (a CRLF counts once); where a source's selections name their
+// text, the reading under which most of them match is used instead, and
+// a selection that matches under none is reported, not imported.
+// Non-text sources (PDF, pictures, audio, video) are skipped and listed.
+//
+// Users become coders, codes keep their GUIDs, hierarchy and colours,
+// cases and variables become document attributes (a case's values go to
+// each of its documents, its name becomes the participant attribute when
+// the case gives none), notes become memos on what refers to them.
+//
+// An error (wrapping ErrHostile for unsafe or malformed archives) means
+// nothing could be imported.
+func ReadProject(name string) (*coding.Snapshot, Report, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, Report{}, fmt.Errorf("read %s: %w", name, err)
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, Report{}, fmt.Errorf("read %s: %w", name, err)
+	}
+	if st.IsDir() {
+		return nil, Report{}, fmt.Errorf("read %s: %w: a folder, not a .qdpx file", name, ErrHostile)
+	}
+	snap, rep, err := readProject(name, f, st.Size())
+	if err != nil {
+		return nil, rep, fmt.Errorf("read %s: %w", name, err)
+	}
+	return snap, rep, nil
+}
+
+// readProject reads a .qdpx from r.
+func readProject(name string, r io.ReaderAt, size int64) (*coding.Snapshot, Report, error) {
+	rd := &reader{}
+	a, err := openArchive(name, r, size, rd.warnf)
+	if err != nil {
+		return nil, rd.rep, err
+	}
+	rd.arc = a
+	f, err := a.qde()
+	if err != nil {
+		return nil, rd.rep, err
+	}
+	rc, err := a.open(f, maxQDESize)
+	if err != nil {
+		return nil, rd.rep, err
+	}
+	p, err := decodeProject(rc)
+	rc.Close()
+	if err != nil {
+		if errors.Is(err, errOverCap) {
+			return nil, rd.rep, a.readErr(f, maxQDESize, err)
+		}
+		return nil, rd.rep, fmt.Errorf("%w: %s: %v", ErrHostile, f.Name, err)
+	}
+	snap, err := rd.convert(p)
+	return snap, rd.rep, err
+}
+
+// reader carries the state of one import.
+type reader struct {
+	arc *archive
+	rep Report
+	p   *xProject
+
+	users    map[string]string // user GUID -> coder name
+	coders   map[string]coding.SnapshotCoder
+	codes    map[string]bool
+	codePath map[string]string
+	docs     map[string]int       // source GUID -> index in snap.Documents
+	memoOn   map[string][2]string // note GUID -> target, target GUID
+	seen     map[string]bool      // coding GUIDs and keys taken
+	selDoc   map[string]string    // selection GUID -> document GUID
+	memos    map[string]bool      // memo GUIDs taken
+	projAt   time.Time
+	snap     *coding.Snapshot
+	dupes    int
+}
+
+func (rd *reader) warnf(format string, args ...any) {
+	rd.rep.Warnings = append(rd.rep.Warnings, fmt.Sprintf(format, args...))
+}
+
+// parseTime reads an xsd:dateTime, or gives the zero time.
+func parseTime(s string) time.Time {
+	s = strings.TrimSpace(s)
+	for _, l := range []string{time.RFC3339Nano, "2006-01-02T15:04:05", "2006-01-02T15:04:05.999999999"} {
+		if t, err := time.Parse(l, s); err == nil {
+			return t.UTC().Truncate(time.Second)
+		}
+	}
+	return time.Time{}
+}
+
+// cleanName makes a name from a file fit for qcode: NFC, white space
+// collapsed.
+func cleanName(s string) string {
+	return strings.Join(strings.Fields(norm.NFC.String(xmlSafe(s))), " ")
+}
+
+func (rd *reader) convert(p *xProject) (*coding.Snapshot, error) {
+	rd.p = p
+	rd.rep.Origin = p.Origin
+	if p.XMLName.Space != "" && !strings.HasPrefix(p.XMLName.Space, "urn:QDA-XML:") {
+		rd.warnf("project.qde uses the namespace %q; read as %s", p.XMLName.Space, ProjectNamespace)
+	}
+	rd.projAt = parseTime(p.CreationDateTime)
+	rd.snap = &coding.Snapshot{Name: cleanName(p.Name), CreatedAt: rd.projAt}
+	rd.users = map[string]string{}
+	rd.coders = map[string]coding.SnapshotCoder{}
+	rd.codes = map[string]bool{}
+	rd.codePath = map[string]string{}
+	rd.docs = map[string]int{}
+	rd.memoOn = map[string][2]string{}
+	rd.seen = map[string]bool{}
+	rd.selDoc = map[string]string{}
+	rd.memos = map[string]bool{}
+
+	rd.readUsers()
+	if p.CodeBook != nil {
+		rd.readCodes(p.CodeBook.Codes.Codes, "", "", 0)
+	}
+	for _, ref := range p.NoteRefs {
+		rd.attachNote(ref.Target, coding.TargetProject, "")
+	}
+	if err := rd.readSources(); err != nil {
+		return nil, err
+	}
+	rd.readCases()
+	if err := rd.readNotes(); err != nil {
+		return nil, err
+	}
+	if d := strings.TrimSpace(p.Description); d != "" {
+		rd.addMemo(deriveGUID("description", "project"), coding.TargetProject, "", d, "", rd.projAt, rd.projAt)
+	}
+	for _, c := range []struct {
+		what string
+		n    *xCounted
+	}{{"links", p.Links}, {"sets", p.Sets}, {"graphs", p.Graphs}} {
+		if c.n != nil && len(c.n.Items) > 0 {
+			rd.warnf("%d %s not imported (qcode has none)", len(c.n.Items), c.what)
+		}
+	}
+	if rd.dupes > 0 {
+		rd.warnf("%d codings repeated a coding of the same code, span and coder; kept once", rd.dupes)
+	}
+
+	for _, c := range rd.coders {
+		rd.snap.Coders = append(rd.snap.Coders, c)
+	}
+	sort.Slice(rd.snap.Coders, func(i, j int) bool { return rd.snap.Coders[i].Name < rd.snap.Coders[j].Name })
+	rd.sortSnapshot()
+	return rd.snap, nil
+}
+
+// readUsers maps user GUIDs to coder names.
+func (rd *reader) readUsers() {
+	if rd.p.Users == nil {
+		return
+	}
+	for _, u := range rd.p.Users.Users {
+		name := cleanName(u.Name)
+		if name == "" {
+			name = cleanName(u.ID)
+		}
+		g := normGUID(u.GUID)
+		if name == "" {
+			if g == "" {
+				rd.warnf("ignored a user with neither a GUID nor a name")
+				continue
+			}
+			name = "user " + g[:8]
+		}
+		if g == "" {
+			rd.warnf("user %s has no valid GUID (%q); one was derived", name, u.GUID)
+			g = deriveGUID("user", name)
+		}
+		if _, dup := rd.users[g]; dup {
+			continue
+		}
+		rd.users[g] = name
+		rd.coder(name, g)
+	}
+}
+
+// coder returns the coder name for a user reference, or "" when it names
+// no user of the file (QualCoder writes such references).
+func (rd *reader) userName(ref string) string {
+	return rd.users[normGUID(ref)]
+}
+
+// coder makes sure a coder called name exists.
+func (rd *reader) coder(name, guid string) string {
+	if _, ok := rd.coders[name]; !ok {
+		if guid == "" {
+			guid = deriveGUID("user", name)
+		}
+		rd.coders[name] = coding.SnapshotCoder{GUID: guid, Name: name, CreatedAt: rd.projAt}
+	}
+	return name
+}
+
+// pickCoder returns the first of refs that names a user, else "unknown".
+func (rd *reader) pickCoder(refs ...string) string {
+	for _, r := range refs {
+		if n := rd.userName(r); n != "" {
+			return n
+		}
+	}
+	return rd.coder("unknown", "")
+}
+
+// readCodes walks the code tree, parents before children.
+func (rd *reader) readCodes(codes []Code, parent, parentPath string, depth int) {
+	siblings := map[string]bool{}
+	for i, c := range codes {
+		name := cleanName(c.Name)
+		if name == "" {
+			name = "unnamed"
+			rd.warnf("a code without a name (line %d) became %q", c.Line, name)
+		}
+		if strings.Contains(name, "/") {
+			fixed := strings.ReplaceAll(name, "/", "∕")
+			rd.warnf("code %q: '/' separates parent and child in qcode; renamed %q", name, fixed)
+			name = fixed
+		}
+		base := name
+		for n := 2; siblings[strings.ToLower(name)]; n++ {
+			name = fmt.Sprintf("%s (%d)", base, n)
+		}
+		if name != base {
+			rd.warnf("code %q appears twice under the same parent; the second is %q", base, name)
+		}
+		siblings[strings.ToLower(name)] = true
+		p := name
+		if parentPath != "" {
+			p = parentPath + "/" + name
+		}
+		g := normGUID(c.GUID)
+		if g == "" || rd.codes[g] {
+			why := "no valid GUID"
+			if g != "" {
+				why = "a GUID used twice"
+			}
+			g = deriveGUID("code", p, strconv.Itoa(i))
+			rd.warnf("code %s has %s (%q); codings referring to it by that GUID go to the first", p, why, c.GUID)
+		}
+		rd.codes[g] = true
+		rd.codePath[g] = p
+		color, ok := importColor(c.Color)
+		if !ok {
+			rd.warnf("code %s: colour %q is not #RRGGBB; left out", p, c.Color)
+		}
+		rd.snap.Codes = append(rd.snap.Codes, coding.SnapshotCode{
+			GUID: g, ParentGUID: parent, Name: name, Color: color,
+			Description: strings.TrimSpace(norm.NFC.String(c.Description)), CreatedAt: rd.projAt,
+		})
+		for _, ref := range c.NoteRefs {
+			rd.attachNote(ref.TargetGUID, coding.TargetCode, g)
+		}
+		if depth < maxXMLDepth {
+			rd.readCodes(c.Codes, g, p, depth+1)
+		}
+	}
+}
+
+// importColor reads a colour leniently: #RGB, #RRGGBB, rgb(r, g, b).
+// "" is fine (no colour); ok is false for a colour that had to be dropped.
+func importColor(c string) (string, bool) {
+	c = strings.TrimSpace(c)
+	if c == "" {
+		return "", true
+	}
+	hex := func(s string) bool {
+		for _, r := range s {
+			if !strings.ContainsRune("0123456789abcdefABCDEF", r) {
+				return false
+			}
+		}
+		return true
+	}
+	switch {
+	case len(c) == 7 && c[0] == '#' && hex(c[1:]):
+		return strings.ToUpper(c), true
+	case len(c) == 4 && c[0] == '#' && hex(c[1:]):
+		return strings.ToUpper(string([]byte{'#', c[1], c[1], c[2], c[2], c[3], c[3]})), true
+	case strings.HasPrefix(strings.ToLower(c), "rgb(") && strings.HasSuffix(c, ")"):
+		parts := strings.Split(c[4:len(c)-1], ",")
+		if len(parts) == 3 {
+			var v [3]int
+			for i, s := range parts {
+				n, err := strconv.Atoi(strings.TrimSpace(s))
+				if err != nil || n < 0 || n > 255 {
+					return "", false
+				}
+				v[i] = n
+			}
+			return fmt.Sprintf("#%02X%02X%02X", v[0], v[1], v[2]), true
+		}
+	}
+	return "", false
+}
+
+// attachNote records that note g is on target (the first reference wins).
+func (rd *reader) attachNote(g, target, targetGUID string) {
+	g = normGUID(g)
+	if g == "" {
+		return
+	}
+	if old, ok := rd.memoOn[g]; ok {
+		if old != [2]string{target, targetGUID} {
+			rd.warnf("note %s is attached to several things; kept on the first", g)
+		}
+		return
+	}
+	rd.memoOn[g] = [2]string{target, targetGUID}
+}
+
+// sourcePath strips a path's scheme; ok is false for a file outside the
+// archive.
+func sourcePath(p string) (string, bool) {
+	p = strings.TrimSpace(p)
+	lower := strings.ToLower(p)
+	switch {
+	case strings.HasPrefix(lower, "internal://"):
+		p = p[len("internal://"):]
+	case strings.HasPrefix(lower, "relative://"):
+		p = strings.TrimLeft(p[len("relative://"):], "/")
+	case strings.HasPrefix(lower, "absolute://"), strings.HasPrefix(lower, "file:"):
+		return p, false
+	}
+	return p, true
+}
+
+// readText reads a source's text: the inline content or its file.
+// A problem is returned as the reason to skip the source.
+func (rd *reader) readText(src *xTextSource) (string, string, error) {
+	if src.PlainTextContent != nil {
+		if src.PlainTextPath != "" {
+			rd.warnf("source %s has both inline text and a file (%s); the inline text was used", src.Name, src.PlainTextPath)
+		}
+		return *src.PlainTextContent, "", nil
+	}
+	if src.PlainTextPath == "" {
+		if src.RichTextPath != "" {
+			return "", "only a rich-text file (" + src.RichTextPath + "), no plain text to index positions by", nil
+		}
+		return "", "no text: neither PlainTextContent nor plainTextPath", nil
+	}
+	p, inside := sourcePath(src.PlainTextPath)
+	if !inside {
+		return "", fmt.Sprintf("its text %s is outside the archive; qcode reads only files inside it", src.PlainTextPath), nil
+	}
+	if !safeEntryName(p) {
+		return "", fmt.Sprintf("its path %q leads outside the archive", src.PlainTextPath), nil
+	}
+	f, ok := rd.arc.lookup(p)
+	if !ok {
+		return "", fmt.Sprintf("its text file %s is missing from the archive", src.PlainTextPath), nil
+	}
+	data, err := rd.arc.read(f, maxTextSize)
+	if err != nil {
+		return "", "", err
+	}
+	text, reason := decodeText(data)
+	if reason != "" {
+		return "", f.Name + " " + reason, nil
+	}
+	return text, "", nil
+}
+
+// decodeText reads a text file as UTF-8 (a BOM is fine) or as UTF-16 with
+// a BOM; reason says why it cannot be read.
+func decodeText(data []byte) (string, string) {
+	if bytes.HasPrefix(data, []byte{0xFF, 0xFE}) || bytes.HasPrefix(data, []byte{0xFE, 0xFF}) {
+		dec := unicode.UTF16(unicode.LittleEndian, unicode.ExpectBOM).NewDecoder()
+		out, err := dec.Bytes(data)
+		if err != nil {
+			return "", "is not valid UTF-16"
+		}
+		data = out
+	}
+	if !utf8.Valid(data) {
+		off := 0
+		for off < len(data) {
+			r, size := utf8.DecodeRune(data[off:])
+			if r == utf8.RuneError && size <= 1 {
+				break
+			}
+			off += size
+		}
+		return "", fmt.Sprintf("is not UTF-8 text (bad byte at offset %d)", off)
+	}
+	if bytes.IndexByte(data, 0) >= 0 {
+		return "", "holds NUL bytes: binary, not text"
+	}
+	return string(data), ""
+}
+
+// readSources imports the text sources and lists the others as skipped.
+func (rd *reader) readSources() error {
+	if rd.p.Sources == nil {
+		return nil
+	}
+	s := rd.p.Sources
+	for _, k := range []struct {
+		kind string
+		list []xMedia
+	}{{"PDF", s.PDF}, {"picture", s.Picture}, {"audio", s.Audio}, {"video", s.Video}} {
+		for _, m := range k.list {
+			name := cleanName(m.Name)
+			if name == "" {
+				name = path.Base(m.Path)
+			}
+			rd.rep.Skipped = append(rd.rep.Skipped, Skipped{Kind: k.kind, Name: name, Reason: "qcode imports text sources only"})
+		}
+	}
+	names := map[string]bool{}
+	for i := range s.Text {
+		if err := rd.readSource(&s.Text[i], i, names); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// docName makes a source's name a safe document name: qcode names the
+// document's file in sources/ after it, so no path separators, no leading
+// dot, and not too long.
+func docName(s string) string {
+	s = cleanName(s)
+	s = strings.NewReplacer("/", "-", "\\", "-").Replace(s)
+	s = strings.TrimLeft(s, ". ")
+	if r := []rune(s); len(r) > 100 {
+		s = strings.TrimSpace(string(r[:100]))
+	}
+	return s
+}
+
+func (rd *reader) readSource(src *xTextSource, index int, names map[string]bool) error {
+	name := docName(src.Name)
+	if name == "" {
+		if p, _ := sourcePath(src.PlainTextPath); p != "" {
+			name = docName(strings.TrimSuffix(path.Base(p), path.Ext(p)))
+		}
+	}
+	g := normGUID(src.GUID)
+	if name == "" {
+		name = g
+	}
+	if name == "" {
+		name = fmt.Sprintf("source %d", index+1)
+	}
+	skip := func(reason string) {
+		rd.rep.Skipped = append(rd.rep.Skipped, Skipped{Kind: "text", Name: name, Reason: reason})
+	}
+	text, reason, err := rd.readText(src)
+	if err != nil {
+		return err
+	}
+	if reason != "" {
+		skip(reason)
+		return nil
+	}
+	if strings.TrimSpace(strings.TrimPrefix(text, "\uFEFF")) == "" {
+		skip("its text is empty")
+		return nil
+	}
+	if _, dup := rd.docs[g]; g == "" || dup {
+		old := src.GUID
+		g = deriveGUID("source", strconv.Itoa(index), name)
+		rd.warnf("source %s has no valid or unique GUID (%q); one was derived", name, old)
+	}
+	base := name
+	for n := 2; names[strings.ToLower(name)]; n++ {
+		name = fmt.Sprintf("%s (%d)", base, n)
+	}
+	if name != base {
+		rd.warnf("two sources are called %s; the second is %s", base, name)
+	}
+	names[strings.ToLower(name)] = true
+
+	st := newSourceText(text)
+	sum := sha256.Sum256([]byte(st.final))
+	at := parseTime(src.CreationDateTime)
+	if at.IsZero() {
+		at = rd.projAt
+	}
+	by := ""
+	if n := rd.userName(src.CreatingUser); n != "" {
+		by = n
+	}
+	doc := coding.SnapshotDocument{
+		GUID: g, Name: name, Version: 1, Format: "txt", Text: st.final,
+		TextSHA256: hex.EncodeToString(sum[:]), ImportedAt: at, ImportedBy: by, Latest: true,
+	}
+	rd.docs[g] = len(rd.snap.Documents)
+	rd.snap.Documents = append(rd.snap.Documents, doc)
+	for _, ref := range src.NoteRefs {
+		rd.attachNote(ref.Target, coding.TargetDocument, g)
+	}
+	if d := strings.TrimSpace(src.Description); d != "" {
+		rd.addMemo(deriveGUID("description", g), coding.TargetDocument, g, d, by, at, at)
+	}
+	rd.readSelections(src, st, &rd.snap.Documents[len(rd.snap.Documents)-1])
+	return nil
+}
+
+// defaultReading is how the file's producer counts positions.
+func (rd *reader) defaultReading() reading {
+	o := strings.ToLower(strings.TrimSpace(rd.p.Origin))
+	return reading{utf16: strings.HasPrefix(o, "nvivo"), crlfOne: strings.Contains(o, "atlas.ti")}
+}
+
+// selection is a PlainTextSelection with its positions parsed.
+type selection struct {
+	x          *xSelection
+	start, end int
+	excerpt    string
+}
+
+func (rd *reader) readSelections(src *xTextSource, st *sourceText, doc *coding.SnapshotDocument) {
+	var sels []selection
+	for i := range src.Selections {
+		x := &src.Selections[i]
+		a, err1 := strconv.Atoi(strings.TrimSpace(x.Start))
+		b, err2 := strconv.Atoi(strings.TrimSpace(x.End))
+		if err1 != nil || err2 != nil {
+			rd.warnf("source %s: selection %s has positions %q:%q that are not numbers; left out", doc.Name, x.GUID, x.Start, x.End)
+			continue
+		}
+		sels = append(sels, selection{x: x, start: a, end: b, excerpt: excerptOf(x.Name)})
+	}
+
+	// Choose the reading under which most named selections hold their
+	// name, then most spans fit the text, then most start a word; the
+	// producer's own way wins ties.
+	def := rd.defaultReading()
+	best, bestScore := def, [3]int{-1, -1, -1}
+	for _, r := range st.readings(def) {
+		var score [3]int
+		for _, s := range sels {
+			a, b, ok := st.span(s.start, s.end, r)
+			if !ok {
+				continue
+			}
+			score[1]++
+			if s.excerpt != "" && st.holds(a, b, s.excerpt) {
+				score[0]++
+			}
+			if st.wordStart(a) {
+				score[2]++
+			}
+		}
+		if better(score, bestScore) {
+			best, bestScore = r, score
+		}
+	}
+	if best != (reading{}) && len(sels) > 0 && (best.utf16 && st.hasAstral || best.crlfOne && st.hasCRLF) {
+		rd.rep.Converted = append(rd.rep.Converted, Converted{Source: doc.Name, Reading: best.String()})
+	}
+
+	for _, s := range sels {
+		if g := normGUID(s.x.GUID); g != "" {
+			rd.selDoc[g] = doc.GUID
+		}
+		a, b, ok := st.span(s.start, s.end, best)
+		if ok && s.excerpt != "" && !st.holds(a, b, s.excerpt) && st.contains(s.excerpt) {
+			ok = false
+		}
+		if !ok {
+			m := Mismatch{Source: doc.Name, Selection: s.x.GUID, Start: s.start, End: s.end, Name: s.x.Name, Codings: len(s.x.Codings)}
+			if a, b, in := st.span(s.start, s.end, best); in {
+				m.Text = st.slice(a, b)
+			}
+			rd.rep.Mismatches = append(rd.rep.Mismatches, m)
+			continue
+		}
+		if a == b {
+			if len(s.x.Codings) > 0 {
+				rd.warnf("source %s: selection %s is empty (%d:%d); its codings were left out", doc.Name, s.x.GUID, s.start, s.end)
+			}
+			rd.selectionNotes(s.x, doc, "")
+			continue
+		}
+		first := ""
+		for j := range s.x.Codings {
+			c := &s.x.Codings[j]
+			g := rd.addCoding(c, doc, a, b, s.x.GUID, j, s.x.CreatingUser, s.x.CreationDateTime)
+			if first == "" {
+				first = g
+			}
+		}
+		rd.selectionNotes(s.x, doc, first)
+	}
+	for j := range src.Codings {
+		rd.addCoding(&src.Codings[j], doc, 0, st.n, doc.GUID, j, src.CreatingUser, src.CreationDateTime)
+	}
+}
+
+func better(a, b [3]int) bool {
+	for i := range a {
+		if a[i] != b[i] {
+			return a[i] > b[i]
+		}
+	}
+	return false
+}
+
+// selectionNotes attaches a selection's notes and description to its
+// first coding, or to the document when it has none.
+func (rd *reader) selectionNotes(x *xSelection, doc *coding.SnapshotDocument, coding1 string) {
+	target, tg := coding.TargetCoding, coding1
+	if coding1 == "" {
+		target, tg = coding.TargetDocument, doc.GUID
+	}
+	for _, ref := range x.NoteRefs {
+		rd.attachNote(ref.Target, target, tg)
+	}
+	if d := strings.TrimSpace(x.Description); d != "" {
+		rd.addMemo(deriveGUID("description", doc.GUID, x.GUID), target, tg, d, rd.userName(x.CreatingUser), parseTime(x.CreationDateTime), parseTime(x.CreationDateTime))
+	}
+}
+
+// addCoding adds one Coding over [a, b) of doc and returns its GUID, or
+// "" when it was left out.
+func (rd *reader) addCoding(c *xCoding, doc *coding.SnapshotDocument, a, b int, sel string, j int, selUser, selAt string) string {
+	code := normGUID(c.CodeRef.Target)
+	if !rd.codes[code] {
+		rd.warnf("source %s: a coding refers to code %q, which the codebook does not have; left out", doc.Name, c.CodeRef.Target)
+		return ""
+	}
+	coder := rd.pickCoder(c.CreatingUser, selUser)
+	at := parseTime(c.CreationDateTime)
+	if at.IsZero() {
+		at = parseTime(selAt)
+	}
+	if at.IsZero() {
+		at = doc.ImportedAt
+	}
+	g := normGUID(c.GUID)
+	if g == "" || rd.seenCoding(g) {
+		g = deriveGUID("coding", doc.GUID, sel, strconv.Itoa(j), code)
+	}
+	key := fmt.Sprintf("%s\x00%s\x00%s\x00%d\x00%d", doc.GUID, code, coder, a, b)
+	if rd.seenCoding(key) {
+		rd.dupes++
+		return ""
+	}
+	rd.markCoding(g)
+	rd.markCoding(key)
+	rd.snap.Codings = append(rd.snap.Codings, coding.SnapshotCoding{
+		GUID: g, DocGUID: doc.GUID, CodeGUID: code, Start: a, End: b, Coder: coder, CreatedAt: at,
+	})
+	for _, ref := range c.NoteRefs {
+		rd.attachNote(ref.Target, coding.TargetCoding, g)
+	}
+	return g
+}
+
+func (rd *reader) seenCoding(k string) bool { return rd.seen[k] }
+
+func (rd *reader) markCoding(k string) { rd.seen[k] = true }
+
+// readCases turns variable values into document attributes: a source's
+// own values first, then those of each case it is in, then the case's
+// name as the participant when the case gives none.
+func (rd *reader) readCases() {
+	vars := map[string]xVariable{}
+	if rd.p.Variables != nil {
+		for _, v := range rd.p.Variables.Variables {
+			if g := normGUID(v.GUID); g != "" {
+				vars[g] = v
+			}
+		}
+	}
+	attrs := make([][]coding.Attribute, len(rd.snap.Documents))
+	set := func(doc int, a coding.Attribute, from string) {
+		for _, old := range attrs[doc] {
+			if old.Key == a.Key {
+				if old.Value != a.Value {
+					rd.warnf("document %s: %s is %q and, in %s, %q; kept %q", rd.snap.Documents[doc].Name, a.Key, old.Value, from, a.Value, old.Value)
+				}
+				return
+			}
+		}
+		attrs[doc] = append(attrs[doc], a)
+	}
+	if rd.p.Sources != nil {
+		for _, src := range rd.p.Sources.Text {
+			doc, ok := rd.docs[normGUID(src.GUID)]
+			if !ok {
+				continue
+			}
+			for _, v := range src.Values {
+				if a, ok := rd.attribute(v, vars); ok {
+					set(doc, a, "the document")
+				}
+			}
+		}
+	}
+	if rd.p.Cases != nil {
+		partial := false
+		for _, c := range rd.p.Cases.Cases {
+			name := cleanName(c.Name)
+			from := "case " + name
+			if name == "" {
+				from = "a case"
+			}
+			var docs []int
+			add := func(d int, ok bool) {
+				if !ok {
+					return
+				}
+				for _, x := range docs {
+					if x == d {
+						return
+					}
+				}
+				docs = append(docs, d)
+			}
+			for _, ref := range c.SourceRefs {
+				d, ok := rd.docs[normGUID(ref.Target)]
+				add(d, ok)
+			}
+			for _, ref := range c.SelectionRefs {
+				if dg, ok := rd.selDoc[normGUID(ref.Target)]; ok {
+					d, ok := rd.docs[dg]
+					add(d, ok)
+					partial = true
+				}
+			}
+			var values []coding.Attribute
+			hasParticipant := false
+			for _, v := range c.Values {
+				if a, ok := rd.attribute(v, vars); ok {
+					values = append(values, a)
+					hasParticipant = hasParticipant || a.Key == ParticipantKey
+				}
+			}
+			if !hasParticipant && name != "" {
+				values = append(values, coding.Attribute{Key: ParticipantKey, Type: coding.TypeText, Value: name})
+			}
+			for _, d := range docs {
+				for _, a := range values {
+					set(d, a, from)
+				}
+			}
+		}
+		if partial {
+			rd.warnf("cases made of parts of documents give their values to the whole documents")
+		}
+	}
+	for i := range rd.snap.Documents {
+		rd.snap.Documents[i].Attributes = attrs[i]
+	}
+}
+
+// attribute reads one VariableValue; ok is false when it has no usable
+// value.
+func (rd *reader) attribute(v xVariableValue, vars map[string]xVariable) (coding.Attribute, bool) {
+	x, ok := vars[normGUID(v.Variable.Target)]
+	if !ok {
+		rd.warnf("a value refers to variable %q, which the file does not declare; left out", v.Variable.Target)
+		return coding.Attribute{}, false
+	}
+	key := cleanName(x.Name)
+	if key == "" {
+		return coding.Attribute{}, false
+	}
+	var typ string
+	var val *string
+	switch {
+	case v.TextValue != nil:
+		typ, val = coding.TypeText, v.TextValue
+	case v.BooleanValue != nil:
+		typ, val = coding.TypeBoolean, v.BooleanValue
+	case v.IntegerValue != nil:
+		typ, val = coding.TypeInteger, v.IntegerValue
+	case v.FloatValue != nil:
+		typ, val = coding.TypeFloat, v.FloatValue
+	case v.DateValue != nil:
+		typ, val = coding.TypeDate, v.DateValue
+	case v.DateTimeValue != nil:
+		typ, val = coding.TypeText, v.DateTimeValue
+	default:
+		rd.warnf("a value of %s has no value element; left out", key)
+		return coding.Attribute{}, false
+	}
+	value := strings.TrimSpace(norm.NFC.String(strings.ReplaceAll(*val, "\r\n", "\n")))
+	if value == "" {
+		return coding.Attribute{}, false
+	}
+	if typ != coding.TypeText {
+		cv, err := coding.CheckType(typ, value)
+		if err != nil {
+			rd.warnf("%s: %q is not a valid %s; kept as text", key, value, typ)
+			typ = coding.TypeText
+		} else {
+			value = cv
+		}
+	}
+	return coding.Attribute{Key: key, Type: typ, Value: value}, true
+}
+
+// readNotes turns notes into memos on what refers to them; a note nothing
+// refers to is a project memo.
+func (rd *reader) readNotes() error {
+	if rd.p.Notes == nil {
+		return nil
+	}
+	for i := range rd.p.Notes.Notes {
+		n := &rd.p.Notes.Notes[i]
+		g := normGUID(n.GUID)
+		text, reason, err := rd.readText(n)
+		if err != nil {
+			return err
+		}
+		if reason != "" {
+			rd.warnf("note %s left out: %s", n.GUID, reason)
+			continue
+		}
+		target := rd.memoOn[g]
+		if g == "" || target[0] == "" {
+			target = [2]string{coding.TargetProject, ""}
+		}
+		if g == "" {
+			g = deriveGUID("note", strconv.Itoa(i))
+		}
+		rd.addMemo(g, target[0], target[1], text, rd.userName(n.CreatingUser), parseTime(n.CreationDateTime), parseTime(n.ModifiedDateTime))
+	}
+	return nil
+}
+
+// addMemo adds a memo; empty texts are dropped.
+func (rd *reader) addMemo(g, target, targetGUID, text, coder string, created, updated time.Time) {
+	text = strings.TrimSpace(norm.NFC.String(strings.ReplaceAll(strings.ReplaceAll(strings.TrimPrefix(text, "\uFEFF"), "\r\n", "\n"), "\r", "\n")))
+	if text == "" {
+		return
+	}
+	if rd.memos[g] {
+		g = deriveGUID("memo", g, strconv.Itoa(len(rd.snap.Memos)))
+	}
+	rd.memos[g] = true
+	if coder == "" {
+		coder = rd.pickCoder()
+	}
+	if created.IsZero() {
+		created = rd.projAt
+	}
+	if updated.IsZero() {
+		updated = created
+	}
+	if target == coding.TargetProject {
+		targetGUID = ""
+	}
+	rd.snap.Memos = append(rd.snap.Memos, coding.SnapshotMemo{
+		GUID: g, Target: target, TargetGUID: targetGUID, Text: text, Coder: coder, CreatedAt: created, UpdatedAt: updated,
+	})
+}
+
+// sortSnapshot puts documents in name order and codings in document
+// order, then by start, end, code path and coder, as Store.Snapshot does.
+func (rd *reader) sortSnapshot() {
+	s := rd.snap
+	sort.SliceStable(s.Documents, func(i, j int) bool { return s.Documents[i].Name < s.Documents[j].Name })
+	rank := map[string]int{}
+	for i, d := range s.Documents {
+		rank[d.GUID] = i
+	}
+	sort.SliceStable(s.Codings, func(i, j int) bool {
+		a, b := s.Codings[i], s.Codings[j]
+		switch {
+		case rank[a.DocGUID] != rank[b.DocGUID]:
+			return rank[a.DocGUID] < rank[b.DocGUID]
+		case a.Start != b.Start:
+			return a.Start < b.Start
+		case a.End != b.End:
+			return a.End < b.End
+		case rd.codePath[a.CodeGUID] != rd.codePath[b.CodeGUID]:
+			return rd.codePath[a.CodeGUID] < rd.codePath[b.CodeGUID]
+		}
+		return a.Coder < b.Coder
+	})
+}
