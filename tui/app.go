@@ -99,6 +99,7 @@ type Model struct {
 	dialog   *Dialog
 	search   *Search
 	retrieve *Retrieve
+	analysis *Analysis
 	status   *StatusBar
 
 	focus int
@@ -120,6 +121,9 @@ type Model struct {
 	coders    []string
 	letters   map[string]rune
 	coderView string
+	// fromAnalysis is set while the quotes of an analysis cell are
+	// shown: closing them goes back to the analysis screen.
+	fromAnalysis bool
 	// pendingHits and pendingCode wait for the picker's answer.
 	pendingHits []index.Hit
 	pendingCode coding.Code
@@ -135,7 +139,7 @@ func New(ctx context.Context, s *coding.Store, opt Options) Model {
 	m := Model{
 		ctx: ctx, store: s, opt: opt, st: st, cs: cs, keys: newGlobalKeys(),
 		docs: NewDocList(st), reader: NewReader(st, cs), codebook: NewCodebook(st, cs),
-		picker: NewPicker(st, cs), dialog: NewDialog(st), search: NewSearch(st, opt.Tick), retrieve: NewRetrieve(st),
+		picker: NewPicker(st, cs), dialog: NewDialog(st), search: NewSearch(st, opt.Tick), retrieve: NewRetrieve(st), analysis: NewAnalysis(st, cs),
 		status: NewStatusBar(st), focus: paneReader, w: 80, h: 24,
 	}
 	if opt.NoBlink {
@@ -169,7 +173,10 @@ func (m *Model) reload() tea.Cmd {
 	if id, ok := m.codebook.SelectedID(); ok {
 		cmds = append(cmds, m.loadFocus(id))
 	}
-	if m.retrieve.Visible() {
+	if m.analysis.Visible() {
+		cmds = append(cmds, m.runAnalysis())
+	}
+	if m.retrieve.Visible() && !m.retrieve.Cell() {
 		cmds = append(cmds, quotesCmd(m.ctx, m.store, m.retrieve.Again(), m.retrieve.Code(), m.retrieve.Coder()))
 	}
 	return tea.Batch(cmds...)
@@ -252,6 +259,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		cmd = m.openDoc(docRef(msg.docID), msg.start, coding.Span{Start: msg.start, End: msg.end})
 	case jumpQuoteMsg:
 		m.retrieve.Close()
+		m.fromAnalysis = false
 		m.focusPane(paneReader)
 		cmd = m.openDoc(fmt.Sprintf("%s@%d", msg.doc, msg.version), msg.start, coding.Span{Start: msg.start, End: msg.end})
 	case codeHitsMsg:
@@ -260,6 +268,12 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.pendingHits = hits
 	case quotesMsg:
 		m.retrieve.SetQuotes(msg)
+	case analysisAskMsg:
+		cmd = m.runAnalysis()
+	case analysisMsg:
+		m.analysis.SetResult(msg)
+	case analysisCellMsg:
+		cmd = m.openCell(msg)
 	case exportQuotesMsg:
 		cmd = m.exportQuotes(msg)
 	case exportMsg:
@@ -337,6 +351,7 @@ func (m *Model) layout() {
 	m.codebook.SetSize(cw, ch)
 	m.search.SetSize(rw, ch)
 	m.retrieve.SetSize(rw, ch)
+	m.analysis.SetSize(m.w, ch)
 	m.picker.SetSize(m.w, m.h)
 	m.dialog.SetSize(m.w, m.h)
 	m.status.SetSize(m.w, 1)
@@ -475,6 +490,17 @@ func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 			return nil
 		}
 		_, cmd := m.retrieve.Update(msg)
+		if !m.retrieve.Visible() && m.fromAnalysis {
+			m.fromAnalysis = false
+			m.analysis.Open()
+		}
+		return cmd
+	case m.analysis.Visible():
+		if key.Matches(msg, m.keys.Help) {
+			m.help = true
+			return nil
+		}
+		_, cmd := m.analysis.Update(msg)
 		return cmd
 	}
 	switch {
@@ -500,6 +526,9 @@ func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 		return m.search.Open()
 	case key.Matches(msg, m.keys.CoderView):
 		return m.cycleCoder()
+	case key.Matches(msg, m.keys.Analysis):
+		m.analysis.Open()
+		return m.runAnalysis()
 	case key.Matches(msg, m.keys.Undo):
 		return m.act(func(ctx context.Context, s *coding.Store) (string, error) {
 			op, err := s.Undo(ctx)
@@ -893,7 +922,7 @@ func writeQuotesMarkdown(w io.Writer, quotes []coding.Quote) error {
 }
 
 func (m *Model) onMouse(msg tea.MouseMsg) tea.Cmd {
-	if m.help || m.dialog.Visible() || m.picker.Visible() {
+	if m.help || m.dialog.Visible() || m.picker.Visible() || m.analysis.Visible() {
 		return nil
 	}
 	x := msg.X
@@ -946,6 +975,8 @@ func (m Model) View() string {
 	var screen []string
 	if m.help {
 		screen = helpScreen(m.st, m.w, ch, "Keys · "+m.focusName(), m.fullHelp())
+	} else if m.analysis.Visible() {
+		screen = m.analysis.Lines()
 	} else {
 		screen = m.panes(ch)
 		switch {
@@ -996,13 +1027,15 @@ func (m Model) focusName() string {
 		return "search"
 	case m.retrieve.Visible():
 		return "quotes"
+	case m.analysis.Visible():
+		return "analysis"
 	}
 	return [...]string{"documents", "transcript", "codes"}[m.focus]
 }
 
 func (m Model) globalHelp() []key.Binding {
 	k := m.keys
-	return []key.Binding{k.Next, k.Prev, k.Search, k.CoderView, k.Undo, k.Redo, k.Help, k.Quit, k.ForceQuit}
+	return []key.Binding{k.Next, k.Prev, k.Search, k.CoderView, k.Analysis, k.Undo, k.Redo, k.Help, k.Quit, k.ForceQuit}
 }
 
 // keyMap is what every pane and overlay offers for help.
@@ -1023,6 +1056,8 @@ func (m Model) activeKeys() keyMap {
 		return m.search
 	case m.retrieve.Visible():
 		return m.retrieve
+	case m.analysis.Visible():
+		return m.analysis
 	case m.focus == paneDocs:
 		return m.docs
 	case m.focus == paneCodes:

@@ -237,3 +237,41 @@ func quotesCmd(ctx context.Context, s *coding.Store, seq int, code, coder string
 		return quotesMsg{seq: seq, code: code, quotes: qs, coders: coders, err: err}
 	}
 }
+
+// analysisCmd runs one query of the analysis screen.
+func analysisCmd(ctx context.Context, s *coding.Store, r analysisReq) tea.Cmd {
+	return func() tea.Msg {
+		m := analysisMsg{seq: r.seq, tab: r.tab}
+		switch r.tab {
+		case tabFreq:
+			m.stats, m.err = s.Stats(ctx, r.stats)
+			if m.err == nil && m.stats == nil {
+				m.stats = []coding.CodeStats{}
+			}
+		case tabMatrix:
+			m.table, m.err = s.Matrix(ctx, r.matrix)
+		case tabCooc:
+			m.table, m.err = s.Cooc(ctx, r.cooc)
+		}
+		return m
+	}
+}
+
+// cellQuotesCmd reads the quotes behind a bar or cell of the analysis
+// screen.
+func cellQuotesCmd(ctx context.Context, s *coding.Store, seq int, c analysisCellMsg, coder string) tea.Cmd {
+	return func() tea.Msg {
+		var qs []coding.Quote
+		var err error
+		if c.table != nil {
+			qs, err = s.CellQuotes(ctx, c.table, c.row, c.col, coding.QuoteOptions{Context: 1})
+		} else {
+			qs, err = s.Quotes(ctx, []string{c.code}, coding.QuoteOptions{Coder: coder, Context: 1, NoSubcodes: !c.subcodes})
+		}
+		if err != nil {
+			return quotesMsg{seq: seq, code: c.title, err: err}
+		}
+		coders, err := s.Coders(ctx)
+		return quotesMsg{seq: seq, code: c.title, quotes: qs, coders: coders, err: err}
+	}
+}

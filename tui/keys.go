@@ -9,7 +9,7 @@ func kb(keys []string, k, desc string) key.Binding {
 // globalKeys work in every pane unless a dialog is open.
 type globalKeys struct {
 	Quit, ForceQuit, Help, Next, Prev, Search, Undo, Redo key.Binding
-	CoderView                                             key.Binding
+	CoderView, Analysis, Disagree                         key.Binding
 }
 
 func newGlobalKeys() globalKeys {
@@ -23,6 +23,8 @@ func newGlobalKeys() globalKeys {
 		Undo:      kb([]string{"u"}, "u", "undo"),
 		Redo:      kb([]string{"ctrl+r"}, "ctrl+r", "redo"),
 		CoderView: kb([]string{"C"}, "C", "all coders / one coder"),
+		Analysis:  kb([]string{"A"}, "A", "analysis"),
+		Disagree:  kb([]string{"D"}, "D", "disagreements"),
 	}
 }
 
@@ -145,5 +147,35 @@ func newRetrieveKeys() retrieveKeys {
 		Filter: kb([]string{"f", "/"}, "f", "filter by attribute"),
 		Coder:  kb([]string{"o"}, "o", "next coder"),
 		Close:  kb([]string{"esc", "q"}, "esc", "close"),
+	}
+}
+
+// analysisKeys drive the analysis screen.
+type analysisKeys struct {
+	NextTab, PrevTab, Tab1, Tab2, Tab3                   key.Binding
+	Down, Up, Right, Left, PageDown, PageUp, Top, Bottom key.Binding
+	Quotes, Measure, Columns, Subcodes, Close            key.Binding
+}
+
+func newAnalysisKeys() analysisKeys {
+	return analysisKeys{
+		NextTab:  kb([]string{"tab"}, "tab", "next table"),
+		PrevTab:  kb([]string{"shift+tab"}, "shift+tab", "previous table"),
+		Tab1:     kb([]string{"1"}, "1", "frequencies"),
+		Tab2:     kb([]string{"2"}, "2", "codes × documents"),
+		Tab3:     kb([]string{"3"}, "3", "co-occurrence"),
+		Down:     kb([]string{"j", "down"}, "j/↓", "next row"),
+		Up:       kb([]string{"k", "up"}, "k/↑", "previous row"),
+		Right:    kb([]string{"l", "right"}, "l/→", "next column"),
+		Left:     kb([]string{"h", "left"}, "h/←", "previous column"),
+		PageDown: kb([]string{"pgdown", "ctrl+f", "ctrl+d"}, "pgdn", "page down"),
+		PageUp:   kb([]string{"pgup", "ctrl+b", "ctrl+u"}, "pgup", "page up"),
+		Top:      kb([]string{"g", "home"}, "g", "first cell"),
+		Bottom:   kb([]string{"G", "end"}, "G", "last row"),
+		Quotes:   kb([]string{"enter"}, "enter", "quotes of the cell"),
+		Measure:  kb([]string{"m"}, "m", "measure"),
+		Columns:  kb([]string{"c"}, "c", "columns / unit"),
+		Subcodes: kb([]string{"s"}, "s", "with sub-codes"),
+		Close:    kb([]string{"esc", "q"}, "esc", "close"),
 	}
 }

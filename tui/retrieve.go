@@ -40,6 +40,10 @@ type Retrieve struct {
 	w, h   int
 	err    error
 	open   bool
+	// cell is set when the quotes were given (those behind a cell of the
+	// analysis screen) rather than retrieved by code: the coder key then
+	// filters them here.
+	cell bool
 }
 
 // NewRetrieve returns a closed retrieval view.
@@ -50,10 +54,21 @@ func (r *Retrieve) Open(code string) int {
 	if code != r.code {
 		r.coder, r.filter, r.all, r.shown = "", "", nil, nil
 	}
-	r.code, r.open, r.err = code, true, nil
+	r.code, r.open, r.err, r.cell = code, true, nil, false
 	r.seq++
 	return r.seq
 }
+
+// OpenCell shows the view for quotes given by SetQuotes, titled title.
+func (r *Retrieve) OpenCell(title string) int {
+	r.coder, r.filter, r.all, r.shown, r.sel, r.top = "", "", nil, nil, 0, 0
+	r.code, r.open, r.err, r.cell = title, true, nil, true
+	r.seq++
+	return r.seq
+}
+
+// Cell reports whether the quotes were given rather than retrieved.
+func (r *Retrieve) Cell() bool { return r.cell }
 
 // Again asks for the quotes again (after a coder change or a reload).
 func (r *Retrieve) Again() int { r.seq++; return r.seq }
@@ -96,6 +111,9 @@ func (r *Retrieve) apply() {
 		f = v
 	}
 	for _, q := range r.all {
+		if r.cell && r.coder != "" && q.Coder != r.coder {
+			continue
+		}
 		hay := strings.ToLower(q.Attribution + " " + q.Document + " " + q.Speaker + " " + q.Coder)
 		if f == "" || strings.Contains(hay, f) {
 			r.shown = append(r.shown, q)
@@ -144,6 +162,10 @@ func (r *Retrieve) Update(msg tea.Msg) (*Retrieve, tea.Cmd) {
 			}
 		}
 		r.coder = next
+		if r.cell {
+			r.apply()
+			return r, nil
+		}
 		return r, func() tea.Msg { return coderQuotesMsg{coder: next} }
 	}
 	r.scroll()

@@ -36,6 +36,8 @@ type styles struct {
 	box, boxTitle                     lipgloss.Style
 	match                             lipgloss.Style
 	reader                            [clsCount]lipgloss.Style
+	// heat shades heatmap cells by quarters of the largest value.
+	heat [4]lipgloss.Style
 }
 
 func adaptive(light, dark string) lipgloss.AdaptiveColor {
@@ -113,6 +115,16 @@ func newStyles(t Theme) *styles {
 			}
 		}
 		s.reader[c] = st
+	}
+	heat := [4]lipgloss.AdaptiveColor{
+		adaptive("#ddf4ff", "#0c2d6b"), adaptive("#b6e3ff", "#0a3069"),
+		adaptive("#80ccff", "#1158c7"), adaptive("#54aeff", "#1f6feb"),
+	}
+	for i, c := range heat {
+		s.heat[i] = n
+		if t.Color {
+			s.heat[i] = n.Background(c).Foreground(fg)
+		}
 	}
 	s.reader[clsCursor] = n.Reverse(true).Bold(true)
 	if !t.Color {
