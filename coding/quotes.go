@@ -14,10 +14,15 @@ const DefaultCite = "{gender}, {age}, {occupation}"
 
 // Quote is a coded passage ready to cite.
 type Quote struct {
+	// ID is the quote's stable id (see QuoteID): the same span of the
+	// same document has the same id on every machine and in every export.
+	ID       string `json:"id"`
 	CodingID int64  `json:"coding_id"`
 	Code     string `json:"code"`
 	Document string `json:"document"`
-	Version  int    `json:"version"`
+	// DocumentGUID is the document's GUID, from which ID derives.
+	DocumentGUID string `json:"document_guid"`
+	Version      int    `json:"version"`
 	// Latest reports whether the quote is on the document's latest version.
 	Latest      bool   `json:"latest"`
 	Start       int    `json:"start"`
@@ -34,6 +39,9 @@ type Quote struct {
 	// speaker's turn, when QuoteOptions.Context asks for them.
 	Before string `json:"before,omitempty"`
 	After  string `json:"after,omitempty"`
+	// CodedAt is when the coding was made: a fixed time from the store
+	// for exports that carry a date.
+	CodedAt time.Time `json:"-"`
 }
 
 // QuoteOptions filter and shape Quotes.
@@ -51,6 +59,44 @@ type QuoteOptions struct {
 	// Table.CodingIDs); with no codes named, these codings are the
 	// quotes.
 	CodingIDs []int64
+	// Docs keeps quotes from these documents (names as Document takes
+	// them; any of them).
+	Docs []string
+	// Speaker keeps quotes from this speaker's turns (case does not
+	// matter).
+	Speaker string
+	// Attrs keeps quotes from documents with every one of these
+	// attributes, each KEY=VALUE (case does not matter).
+	Attrs []string
+}
+
+// attrFilter is a parsed KEY=VALUE of QuoteOptions.Attrs.
+type attrFilter struct{ key, value string }
+
+// ParseAttrFilter reads a KEY=VALUE filter on attributes.
+func ParseAttrFilter(kv string) (key, value string, err error) {
+	k, v, ok := strings.Cut(kv, "=")
+	if !ok || strings.TrimSpace(k) == "" {
+		return "", "", fmt.Errorf("%w: attribute filter %q: want KEY=VALUE", ErrInvalid, kv)
+	}
+	return strings.TrimSpace(k), strings.TrimSpace(v), nil
+}
+
+// hasAttrs reports whether attrs hold every filter, ignoring case.
+func hasAttrs(attrs []Attribute, filters []attrFilter) bool {
+	for _, f := range filters {
+		found := false
+		for _, a := range attrs {
+			if strings.EqualFold(strings.TrimSpace(a.Key), f.key) && strings.EqualFold(strings.TrimSpace(a.Value), f.value) {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
 }
 
 // Quotes returns every passage coded with the named codes (and their
@@ -63,8 +109,27 @@ func (s *Store) Quotes(ctx context.Context, codeRefs []string, opt QuoteOptions)
 			return nil, err
 		}
 	}
+	var attrs []attrFilter
+	for _, kv := range opt.Attrs {
+		k, v, err := ParseAttrFilter(kv)
+		if err != nil {
+			return nil, err
+		}
+		attrs = append(attrs, attrFilter{k, v})
+	}
 	var quotes []Quote
 	err := s.read(ctx, func(q querier) error {
+		var docIDs map[int64]bool
+		if len(opt.Docs) > 0 {
+			docIDs = map[int64]bool{}
+			for _, ref := range opt.Docs {
+				id, err := resolveDoc(ctx, q, ref)
+				if err != nil {
+					return err
+				}
+				docIDs[id] = true
+			}
+		}
 		codes, err := loadCodebook(ctx, q, false)
 		if err != nil {
 			return err
@@ -110,6 +175,7 @@ func (s *Store) Quotes(ctx context.Context, codeRefs []string, opt QuoteOptions)
 		}
 		rows.Close()
 		type docInfo struct {
+			guid    string
 			text    string
 			version int
 			latest  bool
@@ -118,11 +184,14 @@ func (s *Store) Quotes(ctx context.Context, codeRefs []string, opt QuoteOptions)
 		}
 		docs := map[int64]*docInfo{}
 		for _, c := range codings {
+			if docIDs != nil && !docIDs[c.DocID] {
+				continue
+			}
 			d := docs[c.DocID]
 			if d == nil {
 				d = &docInfo{}
-				if err := q.QueryRowContext(ctx, `SELECT text, version, version = (SELECT max(version) FROM documents v WHERE v.name = d.name)
-					FROM documents d WHERE id = ?`, c.DocID).Scan(&d.text, &d.version, &d.latest); err != nil {
+				if err := q.QueryRowContext(ctx, `SELECT guid, text, version, version = (SELECT max(version) FROM documents v WHERE v.name = d.name)
+					FROM documents d WHERE id = ?`, c.DocID).Scan(&d.guid, &d.text, &d.version, &d.latest); err != nil {
 					return err
 				}
 				if d.turns, err = turnsOf(ctx, q, c.DocID); err != nil {
@@ -133,8 +202,12 @@ func (s *Store) Quotes(ctx context.Context, codeRefs []string, opt QuoteOptions)
 				}
 				docs[c.DocID] = d
 			}
-			qt := Quote{CodingID: c.ID, Code: c.Code, Document: c.Document, Version: d.version, Latest: d.latest,
-				Start: c.Start, End: c.End, Coder: c.Coder, Memo: memos[c.ID],
+			if !hasAttrs(d.attrs, attrs) {
+				continue
+			}
+			qt := Quote{ID: QuoteID(d.guid, c.Start, c.End), CodingID: c.ID, Code: c.Code,
+				Document: c.Document, DocumentGUID: d.guid, Version: d.version, Latest: d.latest,
+				Start: c.Start, End: c.End, Coder: c.Coder, Memo: memos[c.ID], CodedAt: c.CreatedAt,
 				Text: Slice(d.text, c.Start, c.End), Line: LineOf(d.text, c.Start),
 				Attribution: Cite(cite, d.attrs)}
 			lo, hi := 0, -1
@@ -144,6 +217,9 @@ func (s *Store) Quotes(ctx context.Context, codeRefs []string, opt QuoteOptions)
 					qt.Time = FormatClock(*t.Time)
 				}
 				lo, hi = t.Body, t.End
+			}
+			if opt.Speaker != "" && !strings.EqualFold(strings.TrimSpace(qt.Speaker), strings.TrimSpace(opt.Speaker)) {
+				continue
 			}
 			if opt.Context > 0 {
 				qt.Before, qt.After = contextAround(d.text, lo, hi, c.Start, c.End, opt.Context)

@@ -1,0 +1,188 @@
+package coding
+
+import (
+	"context"
+	"crypto/sha256"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// QuoteIDLen is the number of base-32 characters after "Q-" in a quote
+// id: 8 characters are 40 bits, so among 10,000 quoted spans the chance
+// that any two share an id is about 1 in 22,000 (n²/2⁴¹), and among
+// 100,000 about 1 in 220; FindQuote reports a clash rather than pick one.
+const QuoteIDLen = 8
+
+// crockford is Crockford's base-32 alphabet: digits and upper-case
+// letters without I, L, O and U, so an id read aloud or copied by hand
+// from a printed paper survives.
+const crockford = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+// QuoteID returns the stable id of the span [start, end) of the document
+// with the given GUID: "Q-" and the first 40 bits of
+// SHA-256("guid:start:end") in Crockford base 32. The GUID is taken in
+// lower case without braces, as REFI-QDA producers differ in both, so
+// the id survives an export and an import on another machine.
+func QuoteID(docGUID string, start, end int) string {
+	g := strings.ToLower(strings.Trim(strings.TrimSpace(docGUID), "{}"))
+	sum := sha256.Sum256([]byte(g + ":" + strconv.Itoa(start) + ":" + strconv.Itoa(end)))
+	var v uint64
+	for _, b := range sum[:5] {
+		v = v<<8 | uint64(b)
+	}
+	out := make([]byte, QuoteIDLen)
+	for i := QuoteIDLen - 1; i >= 0; i-- {
+		out[i] = crockford[v&31]
+		v >>= 5
+	}
+	return "Q-" + string(out)
+}
+
+// ParseQuoteID reads a quote id as a person may have copied it: in any
+// case, with O read as 0 and I or L as 1. The "Q-" prefix is required: it
+// is what tells a quote id from a document name. ok is false when s is
+// not a quote id.
+func ParseQuoteID(s string) (id string, ok bool) {
+	s = strings.ToUpper(strings.TrimSpace(s))
+	rest, found := strings.CutPrefix(s, "Q-")
+	if !found || len(rest) != QuoteIDLen {
+		return "", false
+	}
+	b := []byte(rest)
+	for i, c := range b {
+		switch c {
+		case 'O':
+			c = '0'
+		case 'I', 'L':
+			c = '1'
+		}
+		if strings.IndexByte(crockford, c) < 0 {
+			return "", false
+		}
+		b[i] = c
+	}
+	return "Q-" + string(b), true
+}
+
+// QuotePlace is a quoted span found by its id, with what is around it.
+type QuotePlace struct {
+	ID       string   `json:"id"`
+	Document Document `json:"document"`
+	Start    int      `json:"start"`
+	End      int      `json:"end"`
+	Line     int      `json:"line"`
+	// Turn is the speaker turn that holds the quote, if any.
+	Turn        *Turn  `json:"turn,omitempty"`
+	Time        string `json:"time,omitempty"`
+	Text        string `json:"text"`
+	Attribution string `json:"attribution"`
+	// Codings are those on exactly this span, of any code and coder.
+	Codings []Coding `json:"codings"`
+	// Overlapping are the other codings that share part of the span.
+	Overlapping []Coding `json:"overlapping"`
+}
+
+// FindQuote finds the coded span whose QuoteID is id, in any version of
+// any document. The document comes with its text. cite is the
+// attribution template ("" uses the project's). An id no coded span has
+// is ErrNotFound; two spans with the same id (a hash clash) are
+// ErrConflict, naming both.
+func (s *Store) FindQuote(ctx context.Context, id, cite string) (QuotePlace, error) {
+	want, ok := ParseQuoteID(id)
+	if !ok {
+		return QuotePlace{}, fmt.Errorf("%w: %q is not a quote id (Q- and %d letters or digits, as 'qcode quotes' prints)", ErrInvalid, id, QuoteIDLen)
+	}
+	if cite == "" {
+		var err error
+		if cite, err = s.Setting(ctx, "cite", DefaultCite); err != nil {
+			return QuotePlace{}, err
+		}
+	}
+	type hit struct {
+		doc        int64
+		name       string
+		version    int
+		start, end int
+	}
+	var hits []hit
+	var p QuotePlace
+	err := s.read(ctx, func(q querier) error {
+		rows, err := q.QueryContext(ctx, `SELECT DISTINCT d.id, d.guid, d.name, d.version, g.start, g.end
+			FROM codings g JOIN documents d ON d.id = g.doc_id ORDER BY d.name, d.version, g.start, g.end`)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var h hit
+			var guid string
+			if err := rows.Scan(&h.doc, &guid, &h.name, &h.version, &h.start, &h.end); err != nil {
+				rows.Close()
+				return err
+			}
+			if QuoteID(guid, h.start, h.end) == want {
+				hits = append(hits, h)
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		switch {
+		case len(hits) == 0:
+			return fmt.Errorf("quote %s: %w: no coded passage in this project has this id (ids come from 'qcode quotes'; was the passage uncoded, or is this another project?)", want, ErrNotFound)
+		case len(hits) > 1:
+			var places []string
+			for _, h := range hits {
+				places = append(places, fmt.Sprintf("%s@%d %d:%d", h.name, h.version, h.start, h.end))
+			}
+			return fmt.Errorf("quote %s: %w: two passages share this id: %s", want, ErrConflict, strings.Join(places, ", "))
+		}
+		h := hits[0]
+		if p.Document, err = s.documentByID(ctx, q, h.doc); err != nil {
+			return err
+		}
+		if err := q.QueryRowContext(ctx, "SELECT text FROM documents WHERE id = ?", h.doc).Scan(&p.Document.Text); err != nil {
+			return err
+		}
+		turns, err := turnsOf(ctx, q, h.doc)
+		if err != nil {
+			return err
+		}
+		p.ID, p.Start, p.End = want, h.start, h.end
+		p.Text = Slice(p.Document.Text, h.start, h.end)
+		p.Line = LineOf(p.Document.Text, h.start)
+		p.Attribution = Cite(cite, p.Document.Attributes)
+		if t := TurnAt(turns, h.start); t != nil {
+			tc := *t
+			p.Turn = &tc
+			if t.Time != nil {
+				p.Time = FormatClock(*t.Time)
+			}
+		}
+		all, err := codingsOf(ctx, q, CodingFilter{DocID: h.doc, Overlapping: Span{h.start, h.end}})
+		if err != nil {
+			return err
+		}
+		p.Codings, p.Overlapping = []Coding{}, []Coding{}
+		for _, c := range all {
+			if c.Start == h.start && c.End == h.end {
+				p.Codings = append(p.Codings, c)
+			} else {
+				p.Overlapping = append(p.Overlapping, c)
+			}
+		}
+		byCode := func(cs []Coding) {
+			sort.SliceStable(cs, func(i, j int) bool {
+				if cs[i].Code != cs[j].Code {
+					return cs[i].Code < cs[j].Code
+				}
+				return cs[i].Coder < cs[j].Coder
+			})
+		}
+		byCode(p.Codings)
+		return nil
+	})
+	return p, err
+}
