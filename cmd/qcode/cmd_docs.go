@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -127,10 +128,37 @@ marked inline as ⟦n … n⟧, and the codings are listed under the text with
 their code, coder and span (START:END in characters). With --coder NAME
 only that coder's codings are marked.
 
-DOC is a document's name (its latest version), NAME@VERSION, or its id.`,
+DOC is a document's name (its latest version), NAME@VERSION, or its id.
+
+Given a quote id from 'qcode quotes' (Q-7RS1HB1P), show prints that quote
+where it stands in its interview: the document, line, speaker and
+timestamp, the participant's attribution, the turn before and the turn
+itself with the quote marked, and the codes on it.`,
+		Example: `  qcode show R01
+  qcode show R01@1 --json
+  qcode show Q-7RS1HB1P`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return a.withStore(func(s *coding.Store) error {
+				if _, ok := coding.ParseQuoteID(args[0]); ok {
+					p, err := s.FindQuote(a.ctx, args[0], "")
+					// A document may be named like a quote id; the
+					// quote comes first.
+					if errors.Is(err, coding.ErrNotFound) {
+						if _, derr := s.Document(a.ctx, args[0], false); derr == nil {
+							err = nil
+						}
+					}
+					if err != nil {
+						return err
+					}
+					if p.ID != "" {
+						if asJSON {
+							return a.printJSON(p)
+						}
+						return a.showQuote(s, p, a.color(a.stdout) && !plain)
+					}
+				}
 				d, err := s.Document(a.ctx, args[0], true)
 				if err != nil {
 					return err
@@ -302,4 +330,121 @@ func (a *app) renderDoc(d coding.Document, turns []coding.Turn, codings []coding
 		fmt.Fprintf(tw, "⟦%d⟧\t%s\t%s\t%d:%d\tline %d\tid %d\n", i+1, c.Code, c.Coder, c.Start, c.End, coding.LineOf(d.Text, c.Start), c.ID)
 	}
 	tw.Flush()
+}
+
+// showQuote prints a quote found by its id in its interview: a heading
+// with where it is and who said it, the turn before it and its own turn
+// with line numbers and the quote marked ⟦ ⟧, then the codes on it.
+func (a *app) showQuote(s *coding.Store, p coding.QuotePlace, color bool) error {
+	w := a.stdout
+	d := p.Document
+	doc := d.Name
+	if !d.Latest {
+		doc = fmt.Sprintf("%s@%d", d.Name, d.Version)
+	}
+	head := []string{fmt.Sprintf("%s, line %d", doc, p.Line)}
+	if p.Time != "" {
+		head = append(head, p.Time)
+	}
+	if p.Turn != nil && p.Turn.Speaker != "" {
+		head = append(head, p.Turn.Speaker)
+	}
+	fmt.Fprintf(w, "%s  %s\n", paint(color, "1", p.ID), strings.Join(head, ", "))
+	if p.Attribution != "" {
+		fmt.Fprintf(w, "(%s)\n", p.Attribution)
+	}
+	fmt.Fprintln(w)
+
+	// From the turn before the quote's to the end of the quote's turn.
+	from, to := p.Start, p.End
+	if p.Turn != nil {
+		turns, err := s.Turns(a.ctx, d.ID)
+		if err != nil {
+			return err
+		}
+		from, to = p.Turn.Start, p.Turn.End
+		for i, t := range turns {
+			if t.N == p.Turn.N && i > 0 {
+				from = turns[i-1].Start
+			}
+		}
+	}
+	runes := []rune(d.Text)
+	for from > 0 && runes[from-1] != '\n' {
+		from--
+	}
+	for to < len(runes) && runes[to] != '\n' {
+		to++
+	}
+	line := coding.LineOf(d.Text, from)
+	var b strings.Builder
+	flush := func() {
+		l := strings.TrimRight(b.String(), " ")
+		fmt.Fprintf(w, "%s %s %s\n", paint(color, "2", fmt.Sprintf("%5d", line)), paint(color, "2", "│"), l)
+		b.Reset()
+		line++
+	}
+	for i := from; i < to; i++ {
+		if i == p.Start {
+			b.WriteString(paint(color, "33;1", "⟦"))
+			if color {
+				b.WriteString("\x1b[1m")
+			}
+		}
+		if runes[i] == '\n' {
+			if color && i > p.Start && i < p.End {
+				b.WriteString("\x1b[0m")
+			}
+			flush()
+			if color && i >= p.Start && i < p.End-1 {
+				b.WriteString("\x1b[1m")
+			}
+			continue
+		}
+		b.WriteRune(runes[i])
+		if i == p.End-1 {
+			if color {
+				b.WriteString("\x1b[0m")
+			}
+			b.WriteString(paint(color, "33;1", "⟧"))
+		}
+	}
+	flush()
+
+	fmt.Fprintln(w)
+	fmt.Fprintf(w, "Codes: %s\n", codingList(p.Codings, false))
+	if len(p.Overlapping) > 0 {
+		fmt.Fprintf(w, "Overlapping: %s\n", codingList(p.Overlapping, true))
+	}
+	fmt.Fprintf(w, "Span %d:%d of %s; 'qcode show %s' shows the whole interview.\n", p.Start, p.End, doc, doc)
+	return nil
+}
+
+// codingList names codings as "Code (coder, coder); Code (coder)", with
+// each span when spans differ.
+func codingList(cs []coding.Coding, spans bool) string {
+	var parts []string
+	at := map[string]int{}
+	var coders [][]string
+	for _, c := range cs {
+		key := c.Code
+		if spans {
+			key = fmt.Sprintf("%s %d:%d", c.Code, c.Start, c.End)
+		}
+		i, ok := at[key]
+		if !ok {
+			i = len(parts)
+			at[key] = i
+			parts = append(parts, key)
+			coders = append(coders, nil)
+		}
+		coders[i] = append(coders[i], c.Coder)
+	}
+	for i := range parts {
+		parts[i] += " (" + strings.Join(coders[i], ", ") + ")"
+	}
+	if len(parts) == 0 {
+		return "none"
+	}
+	return strings.Join(parts, "; ")
 }

@@ -1,136 +1,255 @@
 package main
 
 import (
-	"encoding/csv"
+	"bytes"
+	"errors"
 	"fmt"
-	"strconv"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/qcode-dev/qcode/coding"
+	quotefmt "github.com/qcode-dev/qcode/coding/quotes"
 )
 
+// quotesFlags are the options of 'qcode quotes'.
+type quotesFlags struct {
+	format, output, cite, title, speaker, onlyCoder string
+	docs, attrs                                     []string
+	noSub, group, standalone, bom                   bool
+	context, maxWords                               int
+}
+
 func (a *app) quotesCmd() *cobra.Command {
-	var format, coder, cite string
-	var noSub bool
-	var contextN int
+	var f quotesFlags
 	cmd := &cobra.Command{
 		Use:   "quotes CODE...",
-		Short: "Print every passage coded with the codes, with speaker and attribution",
+		Short: "Pull every passage coded with the codes, ready to quote in a paper",
 		Long: `Quotes retrieves every passage coded with the given codes (and their
-sub-codes), in document order, each with its document, line, speaker turn,
-timestamp, coder and the participant's attribution built from the
-document's attributes through the citation template ('qcode config cite').
+sub-codes), in document order. Each quote comes with the participant's
+attribution, built from the document's attributes through the citation
+template (--cite, default 'qcode config cite'), its document and line (and
+timestamp, when the transcript has them), and a quote id such as
+Q-7RS1HB1P. The id stays the same for the same passage of the same
+interview, on any machine and after an export, so a sentence in a paper
+can be traced back with 'qcode show Q-7RS1HB1P'.
 
-Formats: md (block quotes, grouped by code), csv, json.`,
+Formats (--format):
+  md      Markdown block quotes, each followed by its attribution; Pandoc
+          turns it into Word, PDF or HTML
+  latex   quote environments with special characters escaped; --standalone
+          makes a whole document (pdfLaTeX, XeLaTeX or LuaLaTeX)
+  docx    a Word document (needs -o FILE, or stdout not a terminal)
+  csv     one row per coding for spreadsheets; --bom for Excel
+  json    one object per coding, for scripts
+
+With several codes the quotes are grouped under a heading per code, with
+the code's description; --group=false gives one list in document order.
+Codings of the same passage by several coders appear once in md, latex and
+docx, and once per coding in csv and json.
+
+Filters, as in 'qcode search': --doc, --speaker, --attr KEY=VALUE, and
+--coder NAME for one coder's codings.`,
 		Example: `  qcode quotes "Fear of repression"
-  qcode quotes "Reasons for leaving" --format csv > reasons.csv
-  qcode quotes Donations --cite '{gender}, {age}, {occupation}, {wave} wave' --json`,
+  qcode quotes "Reasons for leaving" Donations --format docx -o quotes.docx
+  qcode quotes Donations --format latex --max-words 40 -o donations.tex
+  qcode quotes "Fear of repression" --attr wave=February --speaker Respondent
+  qcode quotes Donations --cite '{gender}, {age}, {occupation}, {wave} wave' --json
+  qcode quotes Donations --format csv --bom -o donations.csv`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if cmd.Flags().Changed("json") {
-				format = "json"
+				f.format = "json"
 			}
-			switch format {
-			case "md", "csv", "json":
-			default:
-				return fmt.Errorf("quotes: unknown format %q (md, csv, json)", format)
+			coder := f.onlyCoder
+			if a.coder != "" {
+				coder = a.coder
+			}
+			if err := a.checkQuotesFlags(cmd, &f); err != nil {
+				return err
 			}
 			return a.withStore(func(s *coding.Store) error {
-				quotes, err := s.Quotes(a.ctx, args, coding.QuoteOptions{Coder: coder, Cite: cite, NoSubcodes: noSub, Context: contextN})
+				qs, err := s.Quotes(a.ctx, args, coding.QuoteOptions{Coder: coder, Cite: f.cite, NoSubcodes: f.noSub,
+					Context: f.context, Docs: f.docs, Speaker: f.speaker, Attrs: f.attrs})
+				if err != nil {
+					return fmt.Errorf("quotes: %w", err)
+				}
+				opt, err := a.quotesOptions(s, cmd, args, f, qs)
 				if err != nil {
 					return err
 				}
-				switch format {
-				case "json":
-					if quotes == nil {
-						quotes = []coding.Quote{}
-					}
-					return a.printJSON(map[string]any{"quotes": quotes})
-				case "csv":
-					return a.quotesCSV(quotes, contextN > 0)
+				var buf bytes.Buffer
+				if err := writeQuotes(&buf, f.format, qs, opt); err != nil {
+					return fmt.Errorf("quotes: %w", err)
 				}
-				a.quotesMarkdown(quotes)
+				if f.output == "" {
+					_, err := a.stdout.Write(buf.Bytes())
+					return err
+				}
+				if err := writeFileAtomic(f.output, buf.Bytes()); err != nil {
+					return err
+				}
+				fmt.Fprintf(a.stdout, "Wrote %s to %s.\n", plural(countIDs(qs), "quote", "quotes"), f.output)
 				return nil
 			})
 		},
 	}
-	cmd.Flags().StringVar(&format, "format", "md", "md, csv or json")
-	cmd.Flags().Bool("json", false, "same as --format json")
-	cmd.Flags().StringVar(&coder, "only-coder", "", "only this coder's codings")
-	cmd.Flags().StringVar(&cite, "cite", "", "attribution template, e.g. '{gender}, {age}, {occupation}' (default: the project's)")
-	cmd.Flags().BoolVar(&noSub, "no-subcodes", false, "leave out codings of sub-codes")
-	cmd.Flags().IntVar(&contextN, "context", 0, "also give N sentences before and after each quote, from the same turn")
+	fl := cmd.Flags()
+	fl.StringVar(&f.format, "format", "md", "md, latex, docx, csv or json")
+	fl.Bool("json", false, "same as --format json")
+	fl.StringVarP(&f.output, "output", "o", "", "write to FILE instead of standard output (needed for docx on a terminal)")
+	fl.StringVar(&f.cite, "cite", "", "attribution template, e.g. '{gender}, {age}, {occupation}' (default: the project's, see 'qcode config cite')")
+	fl.IntVar(&f.context, "context", 0, "also give N sentences before and after each quote, from the same turn")
+	fl.IntVar(&f.maxWords, "max-words", 0, "shorten each quote to its first N words, ending in …  (0: whole)")
+	fl.BoolVar(&f.group, "group", true, "a heading per code with its description (default: on when the quotes have several codes; --group=false for one list)")
+	fl.BoolVar(&f.noSub, "no-subcodes", false, "leave out codings of sub-codes")
+	fl.StringArrayVar(&f.docs, "doc", nil, "only quotes from this document (repeatable: any of them)")
+	fl.StringVar(&f.speaker, "speaker", "", "only quotes from this speaker's turns")
+	fl.StringArrayVar(&f.attrs, "attr", nil, "only documents with attribute KEY=VALUE (repeatable: all of them)")
+	fl.StringVar(&f.onlyCoder, "only-coder", "", "only this coder's codings (same as --coder)")
+	fl.MarkHidden("only-coder")
+	fl.StringVar(&f.title, "title", "", "title of a docx or standalone LaTeX document (default: Quotes: and the codes)")
+	fl.BoolVar(&f.standalone, "standalone", false, "latex: a whole document with a preamble, ready to compile")
+	fl.BoolVar(&f.bom, "bom", false, "csv: start with a byte-order mark, so Excel reads UTF-8")
 	return cmd
 }
 
-func (a *app) quotesMarkdown(quotes []coding.Quote) {
-	if len(quotes) == 0 {
-		fmt.Fprintln(a.stdout, "No passages are coded with these codes yet.")
-		return
+// checkQuotesFlags refuses a bad combination before the project is read.
+func (a *app) checkQuotesFlags(cmd *cobra.Command, f *quotesFlags) error {
+	if !slices.Contains(quotefmt.Formats, f.format) {
+		return fmt.Errorf("quotes: unknown format %q (%s)", f.format, strings.Join(quotefmt.Formats, ", "))
 	}
-	byCode := map[string][]coding.Quote{}
-	var order []string
-	for _, q := range quotes {
-		if _, ok := byCode[q.Code]; !ok {
-			order = append(order, q.Code)
-		}
-		byCode[q.Code] = append(byCode[q.Code], q)
+	if f.maxWords < 0 {
+		return fmt.Errorf("quotes: --max-words %d: want 0 (whole quotes) or more", f.maxWords)
 	}
-	for i, code := range order {
-		if i > 0 {
-			fmt.Fprintln(a.stdout)
-		}
-		fmt.Fprintf(a.stdout, "## %s\n", code)
-		for _, q := range byCode[code] {
-			fmt.Fprintln(a.stdout)
-			text := strings.TrimSpace(q.Text)
-			if q.Before != "" {
-				text = "[…" + q.Before + "] " + text
-			}
-			if q.After != "" {
-				text += " [" + q.After + "…]"
-			}
-			for _, l := range strings.Split(text, "\n") {
-				fmt.Fprintf(a.stdout, "> %s\n", l)
-			}
-			where := fmt.Sprintf("%s, line %d", q.Document, q.Line)
-			if !q.Latest {
-				where = fmt.Sprintf("%s@%d, line %d", q.Document, q.Version, q.Line)
-			}
-			if q.Time != "" {
-				where += ", " + q.Time
-			}
-			if q.Speaker != "" {
-				where += ", " + q.Speaker
-			}
-			cite := ""
-			if q.Attribution != "" {
-				cite = "(" + q.Attribution + ") "
-			}
-			fmt.Fprintf(a.stdout, ">\n> — %s%s; coded by %s\n", cite, where, q.Coder)
+	if f.context < 0 {
+		return fmt.Errorf("quotes: --context %d: want 0 or more sentences", f.context)
+	}
+	for _, kv := range f.attrs {
+		if _, _, err := coding.ParseAttrFilter(kv); err != nil {
+			return fmt.Errorf("quotes: --attr: %w", err)
 		}
 	}
+	if f.standalone && f.format != "latex" {
+		return fmt.Errorf("quotes: --standalone is for --format latex, not %s", f.format)
+	}
+	if f.bom && f.format != "csv" {
+		return fmt.Errorf("quotes: --bom is for --format csv, not %s", f.format)
+	}
+	if f.format == "docx" && f.output == "" && isTerminal(a.stdout) {
+		return errors.New("quotes: a .docx is not for a terminal: give -o FILE.docx, or redirect the output")
+	}
+	if f.output != "" {
+		if st, err := os.Stat(f.output); err == nil && st.IsDir() {
+			return fmt.Errorf("quotes: -o %s is a folder; give a file name", f.output)
+		}
+		if st, err := os.Stat(filepath.Dir(f.output)); err != nil || !st.IsDir() {
+			return fmt.Errorf("quotes: -o %s: folder %s does not exist", f.output, filepath.Dir(f.output))
+		}
+	}
+	return nil
 }
 
-// quotesCSV writes one row a quote; the before and after columns come
-// only with --context, so the default columns stay as they are.
-func (a *app) quotesCSV(quotes []coding.Quote, withContext bool) error {
-	w := csv.NewWriter(a.stdout)
-	head := []string{"code", "document", "version", "start", "end", "line", "turn", "speaker", "time", "coder", "attribution", "text", "memo"}
-	if withContext {
-		head = append(head, "before", "after")
+// quotesOptions builds the writers' options: sections in the order the
+// codes were named, each code's sub-codes in codebook order after it.
+func (a *app) quotesOptions(s *coding.Store, cmd *cobra.Command, args []string, f quotesFlags, qs []coding.Quote) (quotefmt.Options, error) {
+	tree, err := s.CodeTree(a.ctx)
+	if err != nil {
+		return quotefmt.Options{}, err
 	}
-	w.Write(head)
-	for _, q := range quotes {
-		row := []string{q.Code, q.Document, strconv.Itoa(q.Version), strconv.Itoa(q.Start), strconv.Itoa(q.End),
-			strconv.Itoa(q.Line), strconv.Itoa(q.Turn), q.Speaker, q.Time, q.Coder, q.Attribution, q.Text, q.Memo}
-		if withContext {
-			row = append(row, q.Before, q.After)
+	opt := quotefmt.Options{MaxWords: f.maxWords, Standalone: f.standalone, BOM: f.bom, Title: f.title}
+	seen := map[int64]bool{}
+	var named []string
+	for _, ref := range args {
+		c, err := coding.FindCode(tree, ref)
+		if err != nil {
+			return opt, fmt.Errorf("quotes: %w", err)
 		}
-		w.Write(row)
+		named = append(named, c.Path)
+		ids := []int64{c.ID}
+		if !f.noSub {
+			ids = coding.Subtree(tree, c)
+		}
+		for _, t := range tree {
+			if slices.Contains(ids, t.ID) && !seen[t.ID] {
+				seen[t.ID] = true
+				opt.Codes = append(opt.Codes, t)
+			}
+		}
 	}
-	w.Flush()
-	return w.Error()
+	if opt.Title == "" {
+		opt.Title = "Quotes: " + strings.Join(named, ", ")
+	}
+	opt.Group = f.group
+	if !cmd.Flags().Changed("group") {
+		codes := map[string]bool{}
+		for _, q := range qs {
+			codes[q.Code] = true
+		}
+		opt.Group = len(codes) > 1
+	}
+	return opt, nil
+}
+
+// writeQuotes writes quotes in a format of quotefmt.Formats.
+func writeQuotes(w io.Writer, format string, qs []coding.Quote, opt quotefmt.Options) error {
+	switch format {
+	case "latex":
+		return quotefmt.LaTeX(w, qs, opt)
+	case "docx":
+		return quotefmt.DOCX(w, qs, opt)
+	case "csv":
+		return quotefmt.CSV(w, qs, opt)
+	case "json":
+		return quotefmt.JSON(w, qs, opt)
+	}
+	return quotefmt.Markdown(w, qs, opt)
+}
+
+// countIDs counts the distinct quoted passages.
+func countIDs(qs []coding.Quote) int {
+	ids := map[string]bool{}
+	for _, q := range qs {
+		ids[q.ID] = true
+	}
+	return len(ids)
+}
+
+// writeFileAtomic writes data to path through a private temporary file
+// in the same folder, so a failure leaves no half-written file behind.
+func writeFileAtomic(path string, data []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return fmt.Errorf("quotes: write %s: %w", path, err)
+	}
+	_, err = tmp.Write(data)
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), path)
+	}
+	if err != nil {
+		os.Remove(tmp.Name())
+		return fmt.Errorf("quotes: write %s: %w", path, err)
+	}
+	return nil
+}
+
+// quotesMarkdown writes quotes as 'qcode quotes' does by default, for the
+// workbench's export.
+func (a *app) quotesMarkdown(s *coding.Store, w io.Writer, qs []coding.Quote) error {
+	tree, err := s.CodeTree(a.ctx)
+	if err != nil {
+		return err
+	}
+	codes := map[string]bool{}
+	for _, q := range qs {
+		codes[q.Code] = true
+	}
+	return quotefmt.Markdown(w, qs, quotefmt.Options{Codes: tree, Group: len(codes) > 1})
 }

@@ -105,10 +105,7 @@ func (a *app) workbench() error {
 	}
 	return a.withStore(func(s *coding.Store) error {
 		export := func(w io.Writer, quotes []coding.Quote) error {
-			b := *a
-			b.stdout = w
-			b.quotesMarkdown(quotes)
-			return nil
+			return a.quotesMarkdown(s, w, quotes)
 		}
 		return tui.Run(a.ctx, s, tui.Options{NoColor: a.getenv("NO_COLOR") != "", ExportQuotes: export})
 	})
