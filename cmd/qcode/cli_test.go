@@ -178,9 +178,11 @@ type showOut struct {
 }
 
 type quoteJSON struct {
+	ID          string `json:"id"`
 	CodingID    int64  `json:"coding_id"`
 	Code        string `json:"code"`
 	Document    string `json:"document"`
+	DocGUID     string `json:"document_guid"`
 	Version     int    `json:"version"`
 	Start       int    `json:"start"`
 	End         int    `json:"end"`
@@ -241,10 +243,17 @@ func show(t *testing.T, dir, doc string) showOut {
 	return v
 }
 
+// quotes lists the quotes of every coder: it runs without --coder, which
+// in 'qcode quotes' keeps one coder's codings.
 func quotes(t *testing.T, dir string, args ...string) []quoteJSON {
 	t.Helper()
 	var v quotesJSON
-	qcJSON(t, dir, &v, append(append([]string{"quotes"}, args...), "--format", "json")...)
+	args = append(append([]string{"quotes"}, args...), "--format", "json")
+	out, errOut, err := qcAs(t, dir, "", args...)
+	if err != nil {
+		t.Fatalf("run(%q) = %v, want nil; stderr:\n%s", args, err, errOut)
+	}
+	decodeOne(t, out, &v, args)
 	return v.Quotes
 }
 

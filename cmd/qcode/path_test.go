@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/qcode-dev/qcode/coding"
 )
 
 // runeSpan returns the code-point span of the one occurrence of sub in
@@ -321,16 +323,22 @@ func TestResearcherPath(t *testing.T) {
 			t.Errorf("second quote = %+v, want R02 turn 4 at 00:01:09, line 7, with its memo", q2)
 		}
 
+		// One code: no heading, unless asked for.
+		fearID := coding.QuoteID(r01.Document.GUID, fearStart, fearEnd)
 		md := mustQC(t, dir, "quotes", "Fear of repression", "--format", "md")
 		for _, w := range []string{
-			"## Fear of repression",
-			"> they will come for us first",
-			"(female, 30, NGO activist) R01, line 3, Respondent; coded by ana",
-			"> Было очень страшно",
+			"> they will come for us first\n\n— female, 30, NGO activist (R01, line 3; " + fearID + ")\n",
+			"> Было очень страшно\n\n— R03, line 3; Q-",
 		} {
 			if !strings.Contains(md, w) {
 				t.Errorf("quotes --format md printed\n%s\nwant %q", md, w)
 			}
+		}
+		if strings.Contains(md, "## ") {
+			t.Errorf("quotes of one code printed a heading:\n%s", md)
+		}
+		if md := mustQC(t, dir, "quotes", "Fear of repression", "--group"); !strings.HasPrefix(md, "## Fear of repression\n") {
+			t.Errorf("quotes --group printed\n%s\nwant the code's heading first", md)
 		}
 
 		out := mustQC(t, dir, "quotes", "Fear of repression", "--format", "csv")
@@ -338,23 +346,23 @@ func TestResearcherPath(t *testing.T) {
 		if err != nil {
 			t.Fatalf("quotes --format csv: %v\n%s", err, out)
 		}
-		wantHead := []string{"code", "document", "version", "start", "end", "line", "turn", "speaker", "time", "coder", "attribution", "text", "memo"}
+		wantHead := []string{"id", "code", "document", "version", "start", "end", "line", "time", "speaker", "attribution", "text", "coder", "memo"}
 		if len(recs) != 3 || !slices.Equal(recs[0], wantHead) {
 			t.Fatalf("quotes --format csv = %q, want a header %q and two rows", recs, wantHead)
 		}
-		wantRow := []string{"Fear of repression", "R01", "1", strconv.Itoa(fearStart), strconv.Itoa(fearEnd), "3", "2", "Respondent", "", defaultCoder,
-			"female, 30, NGO activist", "they will come for us first", ""}
+		wantRow := []string{fearID, "Fear of repression", "R01", "1", strconv.Itoa(fearStart), strconv.Itoa(fearEnd), "3", "", "Respondent",
+			"female, 30, NGO activist", "they will come for us first", defaultCoder, ""}
 		if !slices.Equal(recs[1], wantRow) {
 			t.Errorf("csv row = %q, want %q", recs[1], wantRow)
 		}
-		if recs[2][1] != "R03" || recs[2][11] != "Было очень страшно" || recs[2][7] != "Р" {
+		if recs[2][2] != "R03" || recs[2][10] != "Было очень страшно" || recs[2][8] != "Р" {
 			t.Errorf("csv row = %q, want R03's quote by Р", recs[2])
 		}
 		if again := mustQC(t, dir, "quotes", "Fear of repression", "--format", "csv"); again != out {
 			t.Errorf("quotes --format csv differs between two runs")
 		}
-		if msg, _, _ := wantErr(t, dir, "quotes", "Donations", "--format", "docx"); !strings.Contains(msg, "docx") {
-			t.Errorf("quotes --format docx: error %q, want it to name the format", msg)
+		if msg, _, _ := wantErr(t, dir, "quotes", "Donations", "--format", "odt"); !strings.Contains(msg, `"odt"`) || !strings.Contains(msg, "docx") {
+			t.Errorf("quotes --format odt: error %q, want it to name the format and those there are", msg)
 		}
 	})
 
