@@ -243,17 +243,10 @@ func show(t *testing.T, dir, doc string) showOut {
 	return v
 }
 
-// quotes lists the quotes of every coder: it runs without --coder, which
-// in 'qcode quotes' keeps one coder's codings.
 func quotes(t *testing.T, dir string, args ...string) []quoteJSON {
 	t.Helper()
 	var v quotesJSON
-	args = append(append([]string{"quotes"}, args...), "--format", "json")
-	out, errOut, err := qcAs(t, dir, "", args...)
-	if err != nil {
-		t.Fatalf("run(%q) = %v, want nil; stderr:\n%s", args, err, errOut)
-	}
-	decodeOne(t, out, &v, args)
+	qcJSON(t, dir, &v, append(append([]string{"quotes"}, args...), "--format", "json")...)
 	return v.Quotes
 }
 

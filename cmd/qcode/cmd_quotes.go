@@ -65,14 +65,17 @@ Filters, as in 'qcode search': --doc, --speaker, --attr KEY=VALUE, and
 			if cmd.Flags().Changed("json") {
 				f.format = "json"
 			}
-			coder := f.onlyCoder
-			if a.coder != "" {
-				coder = a.coder
-			}
 			if err := a.checkQuotesFlags(cmd, &f); err != nil {
 				return err
 			}
 			return a.withStore(func(s *coding.Store) error {
+				coder := f.onlyCoder
+				if a.coder != "" {
+					var err error
+					if coder, err = a.coderFilter(s); err != nil {
+						return fmt.Errorf("quotes: %w", err)
+					}
+				}
 				qs, err := s.Quotes(a.ctx, args, coding.QuoteOptions{Coder: coder, Cite: f.cite, NoSubcodes: f.noSub,
 					Context: f.context, Docs: f.docs, Speaker: f.speaker, Attrs: f.attrs})
 				if err != nil {

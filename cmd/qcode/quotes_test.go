@@ -19,9 +19,7 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 
-// qcAll runs qcode without --coder: in 'qcode quotes' an explicit
-// --coder keeps that coder's codings, and the demo's are nino's and
-// pavel's.
+// qcAll runs qcode as a shell would, failing the test on an error.
 func qcAll(t *testing.T, dir string, args ...string) string {
 	t.Helper()
 	out, errOut, err := qcAs(t, dir, "", args...)
@@ -324,26 +322,32 @@ func TestQuotesBadInput(t *testing.T) {
 	out := t.TempDir()
 	target := filepath.Join(out, "q.md")
 	tests := []struct {
-		name string
-		args []string
-		want []string
+		name  string
+		coder string // the global --coder, a filter in quotes
+		args  []string
+		want  []string
 	}{
-		{"unknown format", []string{"quotes", "Donations", "--format", "pdf", "-o", target}, []string{`"pdf"`, "md, latex, csv, json, docx"}},
-		{"unknown code", []string{"quotes", "Donatoins", "-o", target}, []string{`"Donatoins"`, "not found"}},
-		{"one unknown code of two", []string{"quotes", "Donations", "Nope", "-o", target}, []string{`"Nope"`, "not found"}},
-		{"bad attr", []string{"quotes", "Donations", "--attr", "wave", "-o", target}, []string{"--attr", `"wave"`, "KEY=VALUE"}},
-		{"empty attr key", []string{"quotes", "Donations", "--attr", "=February", "-o", target}, []string{`"=February"`}},
-		{"unknown doc", []string{"quotes", "Donations", "--doc", "R99", "-o", target}, []string{`"R99"`, "not found"}},
-		{"missing folder", []string{"quotes", "Donations", "-o", filepath.Join(out, "no", "such", "q.md")}, []string{"does not exist", filepath.Join(out, "no", "such")}},
-		{"a folder", []string{"quotes", "Donations", "-o", out}, []string{out, "is a folder"}},
-		{"negative words", []string{"quotes", "Donations", "--max-words", "-3", "-o", target}, []string{"--max-words", "-3"}},
-		{"standalone md", []string{"quotes", "Donations", "--standalone", "-o", target}, []string{"--standalone", "latex"}},
-		{"bom json", []string{"quotes", "Donations", "--bom", "--json", "-o", target}, []string{"--bom", "csv"}},
-		{"no code", []string{"quotes"}, []string{"requires at least 1 arg"}},
+		{"unknown coder", "nobody", []string{"quotes", "Donations", "-o", target}, []string{"--coder nobody", "no such coder", "nino, pavel"}},
+		{"unknown format", "", []string{"quotes", "Donations", "--format", "pdf", "-o", target}, []string{`"pdf"`, "md, latex, csv, json, docx"}},
+		{"unknown code", "", []string{"quotes", "Donatoins", "-o", target}, []string{`"Donatoins"`, "not found"}},
+		{"one unknown code of two", "", []string{"quotes", "Donations", "Nope", "-o", target}, []string{`"Nope"`, "not found"}},
+		{"bad attr", "", []string{"quotes", "Donations", "--attr", "wave", "-o", target}, []string{"--attr", `"wave"`, "KEY=VALUE"}},
+		{"empty attr key", "", []string{"quotes", "Donations", "--attr", "=February", "-o", target}, []string{`"=February"`}},
+		{"unknown doc", "", []string{"quotes", "Donations", "--doc", "R99", "-o", target}, []string{`"R99"`, "not found"}},
+		{"missing folder", "", []string{"quotes", "Donations", "-o", filepath.Join(out, "no", "such", "q.md")}, []string{"does not exist", filepath.Join(out, "no", "such")}},
+		{"a folder", "", []string{"quotes", "Donations", "-o", out}, []string{out, "is a folder"}},
+		{"negative words", "", []string{"quotes", "Donations", "--max-words", "-3", "-o", target}, []string{"--max-words", "-3"}},
+		{"standalone md", "", []string{"quotes", "Donations", "--standalone", "-o", target}, []string{"--standalone", "latex"}},
+		{"bom json", "", []string{"quotes", "Donations", "--bom", "--json", "-o", target}, []string{"--bom", "csv"}},
+		{"no code", "", []string{"quotes"}, []string{"requires at least 1 arg"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			stdout, _, err := qcAs(t, dir, "", tt.args...)
+			args := tt.args
+			if tt.coder != "" {
+				args = append([]string{"--coder", tt.coder}, args...)
+			}
+			stdout, _, err := qcAs(t, dir, "", args...)
 			if err == nil {
 				t.Fatalf("run(%q) = nil, want an error", tt.args)
 			}

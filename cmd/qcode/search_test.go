@@ -176,25 +176,19 @@ func TestReindexAndSelfHealing(t *testing.T) {
 func TestQuotesContext(t *testing.T) {
 	t.Parallel()
 	dir := demoDir(t)
-	// The demo's codings are nino's and pavel's: run without --coder,
-	// which in quotes keeps one coder's codings.
-	md, _, err := qcAs(t, dir, "", "quotes", "Donations", "--context", "1")
-	if err != nil || !strings.Contains(md, "> \\[…") || !strings.Contains(md, "\\]\n") {
-		t.Errorf("quotes --context 1 (md) shows no context (%v):\n%s", err, md)
+	md := mustQC(t, dir, "quotes", "Donations", "--context", "1")
+	if !strings.Contains(md, "> \\[…") || !strings.Contains(md, "\\]\n") {
+		t.Errorf("quotes --context 1 (md) shows no context:\n%s", md)
 	}
 	var res struct {
 		Quotes []struct{ Text, Before, After string }
 	}
-	out, _, err := qcAs(t, dir, "", "quotes", "Donations", "--context", "1", "--json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	decodeOne(t, out, &res, nil)
+	qcJSON(t, dir, &res, "quotes", "Donations", "--context", "1", "--json")
 	if len(res.Quotes) == 0 || res.Quotes[0].Before == "" && res.Quotes[0].After == "" {
 		t.Errorf("quotes --context 1 --json = %+v, want before/after", res.Quotes)
 	}
-	csv, _, err := qcAs(t, dir, "", "quotes", "Donations", "--context", "1", "--format", "csv")
-	if err != nil || !strings.HasPrefix(csv, "id,code,document,version,start,end,line,time,speaker,attribution,text,coder,memo,before,after\r\n") {
-		t.Errorf("quotes --context --format csv header = %.120q, %v", csv, err)
+	csv := mustQC(t, dir, "quotes", "Donations", "--context", "1", "--format", "csv")
+	if !strings.HasPrefix(csv, "id,code,document,version,start,end,line,time,speaker,attribution,text,coder,memo,before,after\r\n") {
+		t.Errorf("quotes --context --format csv header = %.120q", csv)
 	}
 }
