@@ -64,7 +64,10 @@ type MergeSummary struct {
 	Attributes       int `json:"attributes"`
 	Coders           int `json:"coders"`
 	Codes            int `json:"codes"`
-	Codings          int `json:"codings"`
+	// FilledCodes counts colours and descriptions empty here that were
+	// taken from the merged project.
+	FilledCodes int `json:"filled_codes"`
+	Codings     int `json:"codings"`
 	// SkippedCodings were already in the project (same document, code,
 	// coder and span).
 	SkippedCodings int `json:"skipped_codings"`
@@ -73,11 +76,14 @@ type MergeSummary struct {
 	LeftOutCodings int             `json:"left_out_codings"`
 	Memos          int             `json:"memos"`
 	Conflicts      []MergeConflict `json:"conflicts"`
+	// Codebook details the codebook step; its conflicts are also in
+	// Conflicts.
+	Codebook CodebookChanges `json:"codebook"`
 }
 
 // Added reports whether the merge adds anything to the project.
 func (m MergeSummary) Added() bool {
-	return m.Documents+m.Versions+m.Attributes+m.Coders+m.Codes+m.Codings+m.Memos > 0
+	return m.Documents+m.Versions+m.Attributes+m.Coders+m.Codes+m.FilledCodes+m.Codings+m.Memos > 0
 }
 
 // Merge brings another copy of a project (a Snapshot, from another
@@ -188,10 +194,12 @@ func checkSnapshot(snap *Snapshot) (map[string]int, error) {
 		if c.GUID == "" {
 			return nil, fmt.Errorf("%w: code %q has no GUID", ErrInvalid, c.Name)
 		}
-		if c.ParentGUID != "" && !codes[c.ParentGUID] {
-			return nil, fmt.Errorf("%w: code %q: its parent %s is missing or comes after it", ErrInvalid, c.Name, c.ParentGUID)
-		}
 		codes[c.GUID] = true
+	}
+	for _, c := range snap.Codes {
+		if c.ParentGUID != "" && !codes[c.ParentGUID] {
+			return nil, fmt.Errorf("%w: code %q: its parent %s is missing", ErrInvalid, c.Name, c.ParentGUID)
+		}
 	}
 	codings := make(map[string]bool, len(snap.Codings))
 	for _, c := range snap.Codings {
@@ -363,14 +371,44 @@ func taken(ctx context.Context, tx *sql.Tx, tbl, guid string) bool {
 	return tx.QueryRowContext(ctx, "SELECT 1 FROM "+tbl+" WHERE guid = ?", guid).Scan(&one) == nil
 }
 
-// mergeCodebook matches the snapshot's codes and adds the new ones.
+// codeConflictText says what differs in a code and that this project's
+// version stays.
+func codeConflictText(c CodebookConflict) string {
+	switch c.Field {
+	case "name":
+		return fmt.Sprintf("named %q here and %q in the merged project; kept %q", c.Ours, c.Theirs, c.Ours)
+	case "parent":
+		ours, theirs := c.Ours, c.Theirs
+		if ours == "" {
+			ours = "the top level"
+		}
+		if theirs == "" {
+			theirs = "the top level"
+		}
+		return fmt.Sprintf("under %s here and under %s in the merged project; kept it where it is", ours, theirs)
+	case "guid":
+		return fmt.Sprintf("two codes of the merged project (%s, %s) match it; both merged into it", c.Ours, c.Theirs)
+	case "colour":
+		return fmt.Sprintf("colour %s here, %s in the merged project; kept %s", c.Ours, c.Theirs, c.Ours)
+	default:
+		return fmt.Sprintf("%s differs (%q here, %q in the merged project); kept this project's", c.Field, c.Ours, c.Theirs)
+	}
+}
+
+// mergeCodebook matches the snapshot's codes (by GUID, then by path, as
+// import-codebook does) and adds the new ones.
 func (m *merger) mergeCodebook(ctx context.Context, tx *sql.Tx) error {
-	codes, added, err := mergeCodesInterim(ctx, tx, m.snap.Codes, m.acting)
+	codes, ch, err := mergeCodes(ctx, tx, m.snap.Codes, m.acting)
 	if err != nil {
 		return err
 	}
 	m.codes = codes
-	m.sum.Codes = added
+	m.sum.Codes = len(ch.Added)
+	m.sum.FilledCodes = len(ch.Filled)
+	m.sum.Codebook = ch
+	for _, c := range ch.Conflicts {
+		m.conflict(ConflictCode, c.Path, "%s", codeConflictText(c))
+	}
 	return nil
 }
 
@@ -680,37 +718,4 @@ func (m *merger) mergeMemos(ctx context.Context, tx *sql.Tx) error {
 		m.sum.Memos++
 	}
 	return nil
-}
-
-// mergeCodesInterim matches codes by GUID, then by name under the same
-// parent, and adds the rest. It stands in until the codebook merge
-// (mergeCodes) lands and will be replaced by it.
-func mergeCodesInterim(ctx context.Context, tx *sql.Tx, codes []SnapshotCode, coderID int64) (map[string]int64, int, error) {
-	out := map[string]int64{}
-	added := 0
-	for _, c := range codes {
-		var id int64
-		err := tx.QueryRowContext(ctx, "SELECT id FROM codes WHERE guid = ?", c.GUID).Scan(&id)
-		if err == nil {
-			out[c.GUID] = id
-			continue
-		}
-		var parent any
-		if c.ParentGUID != "" {
-			parent = out[c.ParentGUID]
-		}
-		err = tx.QueryRowContext(ctx, "SELECT id FROM codes WHERE ifnull(parent_id, 0) = ifnull(?, 0) AND name = ? COLLATE NOCASE", parent, c.Name).Scan(&id)
-		if err == nil {
-			out[c.GUID] = id
-			continue
-		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO codes (guid, parent_id, name, color, description, created_at, created_by)
-			VALUES (?, ?, ?, ?, ?, ?, ?)`, c.GUID, parent, c.Name, c.Color, c.Description, stampOr(c.CreatedAt, "2000-01-01T00:00:00Z"), coderID)
-		if err != nil {
-			return nil, 0, err
-		}
-		out[c.GUID], _ = res.LastInsertId()
-		added++
-	}
-	return out, added, nil
 }

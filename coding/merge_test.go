@@ -38,14 +38,19 @@ func openAs(t *testing.T, dir, coder string) *coding.Store {
 	return s
 }
 
-// copyProject copies a closed project folder, as a team lead hands a copy
-// of the project to each coder.
+// copyProject closes s and copies its folder, as a team lead hands a
+// copy of the project to each coder.
 func copyProject(t *testing.T, s *coding.Store, name string) string {
 	t.Helper()
-	src := s.Dir()
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
 	}
+	return copyDir(t, s.Dir(), name)
+}
+
+// copyDir copies a closed project folder to a new folder name.qcode.
+func copyDir(t *testing.T, src, name string) string {
+	t.Helper()
 	dst := filepath.Join(t.TempDir(), name+".qcode")
 	err := filepath.Walk(src, func(p string, info os.FileInfo, err error) error {
 		if err != nil {
@@ -137,6 +142,12 @@ func TestMergeTwoDemos(t *testing.T) {
 		Conflicts: []coding.MergeConflict{{Kind: coding.ConflictAttribute, Subject: "R01 age",
 			Detail: `"30" here, "31" in the merged project; kept "30"`}},
 	}
+	// The codebooks were built apart: every code but Housing is matched
+	// by its path.
+	if len(sum.Codebook.Added) != 1 || sum.Codebook.Added[0] != "Housing" || len(sum.Codebook.ByPath) != 19 {
+		t.Errorf("codebook step = %+v; want Housing added and the demo's 19 codes matched by path", sum.Codebook)
+	}
+	want.Codebook = sum.Codebook
 	if !reflect.DeepEqual(sum, want) {
 		t.Errorf("Merge summary =\n%+v\nwant\n%+v", sum, want)
 	}
@@ -177,6 +188,16 @@ func TestMergeTwoDemos(t *testing.T) {
 	if !reflect.DeepEqual(snapshot(t, a), after) {
 		t.Error("second merge changed the project")
 	}
+}
+
+func conflictsOf(sum coding.MergeSummary, kind string) []coding.MergeConflict {
+	var out []coding.MergeConflict
+	for _, c := range sum.Conflicts {
+		if c.Kind == kind {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 func hasAttr(attrs []coding.Attribute, k, v string) bool {
@@ -261,12 +282,13 @@ func TestMergeSameNameOtherText(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if sum.Documents != 0 || sum.Codings != 0 || sum.LeftOutCodings != 1 || len(sum.Conflicts) != 1 ||
-		sum.Conflicts[0].Kind != coding.ConflictDocument || sum.Conflicts[0].Subject != "R01" {
+	// (Identity loss got another palette colour there: a code conflict.)
+	docConflicts := conflictsOf(sum, coding.ConflictDocument)
+	if sum.Documents != 0 || sum.Codings != 0 || sum.LeftOutCodings != 1 || len(docConflicts) != 1 || docConflicts[0].Subject != "R01" {
 		t.Fatalf("Merge = %+v; want R01 as a conflict and its coding left out", sum)
 	}
-	if !strings.Contains(sum.Conflicts[0].Detail, "version 2") {
-		t.Errorf("conflict detail %q does not say how to add it", sum.Conflicts[0].Detail)
+	if !strings.Contains(docConflicts[0].Detail, "version 2") {
+		t.Errorf("conflict detail %q does not say how to add it", docConflicts[0].Detail)
 	}
 	after := snapshot(t, a)
 	// Only the new coder "tamar" is added (she coded nothing that came in,
@@ -346,10 +368,10 @@ func TestMergeRefusesBadSnapshots(t *testing.T) {
 		{"orphan memo", func(s *coding.Snapshot) {
 			s.Memos = append(s.Memos, coding.SnapshotMemo{GUID: "m", Target: coding.TargetCode, TargetGUID: "nope", Text: "x"})
 		}, "memo"},
-		{"child before parent", func(s *coding.Snapshot) {
+		{"unknown parent", func(s *coding.Snapshot) {
 			for i, c := range s.Codes {
 				if c.ParentGUID != "" {
-					s.Codes[0], s.Codes[i] = s.Codes[i], s.Codes[0]
+					s.Codes[i].ParentGUID = "nope"
 					break
 				}
 			}
@@ -377,4 +399,42 @@ func cloneSnapshot(s *coding.Snapshot) *coding.Snapshot {
 	c.Codings = append([]coding.SnapshotCoding(nil), s.Codings...)
 	c.Memos = append([]coding.SnapshotMemo(nil), s.Memos...)
 	return &c
+}
+
+// TestMergeRenamedBothSides: two copies of one project rename the same
+// code differently; the merge matches it by GUID, keeps this project's
+// name, reports the other, and brings the other side's coding onto it.
+func TestMergeRenamedBothSides(t *testing.T) {
+	ctx := context.Background()
+	team := buildDemo(t, "team", "nino")
+	src := team.Dir()
+	team.Close()
+	a := openAs(t, copyDir(t, src, "anna"), "nino")
+	b := openAs(t, copyDir(t, src, "boris"), "tamar")
+	if _, err := a.RenameCode(ctx, "Trust", "Trust in institutions"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.RenameCode(ctx, "Trust", "Institutional trust"); err != nil {
+		t.Fatal(err)
+	}
+	tag(t, b, "R01", "Institutional trust", "So it's not a system, it's a lottery.", "")
+
+	sum, _, err := a.Merge(ctx, snapshot(t, b), coding.MergeOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []coding.MergeConflict{{Kind: coding.ConflictCode, Subject: "Trust in institutions",
+		Detail: `named "Trust in institutions" here and "Institutional trust" in the merged project; kept "Trust in institutions"`}}
+	if got := conflictsOf(sum, coding.ConflictCode); !reflect.DeepEqual(got, want) {
+		t.Errorf("code conflicts = %+v, want %+v", got, want)
+	}
+	// Copies share GUIDs: every code is matched by GUID, every demo
+	// coding is already here, and nothing new but tamar and her coding.
+	if sum.Codes != 0 || len(sum.Codebook.ByGUID) != 19 || sum.Codings != 1 || sum.SkippedCodings != 65 || sum.Coders != 1 {
+		t.Errorf("Merge = %+v; want 19 codes by GUID, 1 coding added, 65 skipped, 1 coder", sum)
+	}
+	got, err := a.Codings(ctx, coding.CodingFilter{Coder: "tamar"})
+	if err != nil || len(got) != 1 || got[0].Code != "Trust in institutions" {
+		t.Errorf("tamar's coding after merge = %+v, %v; want it on Trust in institutions", got, err)
+	}
 }
