@@ -438,3 +438,42 @@ func TestMergeRenamedBothSides(t *testing.T) {
 		t.Errorf("tamar's coding after merge = %+v, %v; want it on Trust in institutions", got, err)
 	}
 }
+
+// TestBackup writes a backup with SQLite's online backup and opens it as
+// a project holding what the project held then.
+func TestBackup(t *testing.T) {
+	ctx := context.Background()
+	a := buildDemo(t, "anna", "nino")
+	before := snapshot(t, a)
+	path, err := a.Backup(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := filepath.Join(a.Dir(), coding.BackupsDir, "project-20230501-120001.db"); path != want {
+		t.Errorf("Backup path = %s, want %s", path, want)
+	}
+	st, err := os.Stat(path)
+	if err != nil || st.Mode().Perm() != 0o600 {
+		t.Fatalf("backup file: %v, %v; want mode 0600", st, err)
+	}
+	// The project changes after the backup; the backup does not.
+	tag(t, a, "R01", "Housing", "He brings me tomatoes from his village.", "")
+	second, err := a.Backup(ctx)
+	if err != nil || second == path {
+		t.Errorf("a second backup = %s, %v; want another file", second, err)
+	}
+
+	dir := filepath.Join(t.TempDir(), "restored.qcode")
+	os.MkdirAll(dir, 0o700)
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, coding.DBFile), data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r := openAs(t, dir, "nino")
+	if got := snapshot(t, r); !reflect.DeepEqual(got, before) {
+		t.Errorf("the backup holds %d codings, want the %d before the change", len(got.Codings), len(before.Codings))
+	}
+}
