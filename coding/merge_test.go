@@ -477,3 +477,67 @@ func TestBackup(t *testing.T) {
 		t.Errorf("the backup holds %d codings, want the %d before the change", len(got.Codings), len(before.Codings))
 	}
 }
+
+// TestReadSnapshot reads another project without changing it, upgrading
+// an older one in a private copy, and refuses what is not a project.
+func TestReadSnapshot(t *testing.T) {
+	ctx := context.Background()
+	a := buildDemo(t, "anna", "nino")
+	want := snapshot(t, a)
+	dir := a.Dir()
+	a.Close()
+	sum := func() string {
+		data, err := os.ReadFile(filepath.Join(dir, coding.DBFile))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(data)
+	}
+	orig := sum()
+	got, err := coding.ReadSnapshot(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Error("ReadSnapshot differs from Snapshot of the open project")
+	}
+	if sum() != orig {
+		t.Error("ReadSnapshot changed the project file")
+	}
+
+	// The v1 fixture is read through an upgraded copy; the original
+	// stays at version 1.
+	v1 := filepath.Join(t.TempDir(), "v1.qcode")
+	os.MkdirAll(v1, 0o700)
+	data, err := os.ReadFile(filepath.Join("testdata", "v1.qcode", coding.DBFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(v1, coding.DBFile), data, 0o600)
+	old, err := coding.ReadSnapshot(ctx, v1)
+	if err != nil || len(old.Documents) != 1 || len(old.Codings) != 1 {
+		t.Fatalf("ReadSnapshot(v1) = %d documents, %d codings, %v; want 1 and 1", len(old.Documents), len(old.Codings), err)
+	}
+	if now, _ := os.ReadFile(filepath.Join(v1, coding.DBFile)); string(now) != string(data) {
+		t.Error("ReadSnapshot upgraded the original v1 project")
+	}
+
+	bad := t.TempDir()
+	for _, tc := range []struct {
+		name string
+		data string
+		want error
+	}{
+		{"missing", "", coding.ErrNotProject},
+		{"garbage", strings.Repeat("not a database ", 300), coding.ErrNotProject},
+	} {
+		d := filepath.Join(bad, tc.name)
+		os.MkdirAll(d, 0o700)
+		if tc.data != "" {
+			os.WriteFile(filepath.Join(d, coding.DBFile), []byte(tc.data), 0o600)
+		}
+		if _, err := coding.ReadSnapshot(ctx, d); !errors.Is(err, tc.want) {
+			t.Errorf("ReadSnapshot(%s) = %v, want %v", tc.name, err, tc.want)
+		}
+	}
+}

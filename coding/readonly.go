@@ -1,0 +1,106 @@
+package coding
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"time"
+)
+
+// ReadSnapshot reads the whole project in folder dir without changing it:
+// the database is opened read-only. A project from an older qcode is
+// copied (with SQLite's online backup) into a private temporary folder,
+// upgraded there and read, and the copy removed; a newer one is refused
+// with ErrNewer, and anything that is not a project with ErrNotProject.
+func ReadSnapshot(ctx context.Context, dir string) (*Snapshot, error) {
+	path := filepath.Join(dir, DBFile)
+	st, err := os.Stat(path)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("read %s: %w: no %s", dir, ErrNotProject, DBFile)
+		}
+		return nil, fmt.Errorf("read %s: %w", dir, err)
+	}
+	if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("read %s: %w: %s is not a file", dir, ErrNotProject, DBFile)
+	}
+	dsn := "file:" + path + "?mode=ro&_pragma=busy_timeout(5000)&_pragma=query_only(1)"
+	db, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", dir, err)
+	}
+	db.SetMaxOpenConns(1)
+	s := &Store{db: db, dir: dir, coder: "unknown", now: time.Now}
+	defer s.Close()
+	var version, appID int
+	if err := db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
+		return nil, fmt.Errorf("read %s: %w", dir, mapErr(err))
+	}
+	if err := db.QueryRowContext(ctx, "PRAGMA application_id").Scan(&appID); err != nil {
+		return nil, fmt.Errorf("read %s: %w", dir, mapErr(err))
+	}
+	switch {
+	case appID != ApplicationID || version == 0:
+		return nil, fmt.Errorf("read %s: %w: %s is a SQLite database of another program", dir, ErrNotProject, DBFile)
+	case version > SchemaVersion:
+		return nil, fmt.Errorf("read %s: %w: schema version %d, this qcode knows up to %d; install a newer qcode",
+			dir, ErrNewer, version, SchemaVersion)
+	case version == SchemaVersion:
+		if err := s.checkIntegrity(ctx); err != nil {
+			return nil, fmt.Errorf("read %s: %w", dir, err)
+		}
+		snap, err := s.Snapshot(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("read %s: %w", dir, err)
+		}
+		return snap, nil
+	}
+	// An older project: upgrade a private copy, never the original.
+	tmp, err := os.MkdirTemp("", "qcode-merge-")
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", dir, err)
+	}
+	defer os.RemoveAll(tmp)
+	copyDir := filepath.Join(tmp, "copy"+Ext)
+	if err := os.Mkdir(copyDir, 0o700); err != nil {
+		return nil, fmt.Errorf("read %s: %w", dir, err)
+	}
+	f, err := os.OpenFile(filepath.Join(copyDir, DBFile), os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", dir, err)
+	}
+	f.Close()
+	if err := s.backupTo(ctx, filepath.Join(copyDir, DBFile)); err != nil {
+		return nil, fmt.Errorf("read %s: %w", dir, err)
+	}
+	c, err := Open(ctx, copyDir, Options{})
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", dir, err)
+	}
+	defer c.Close()
+	if err := c.checkIntegrity(ctx); err != nil {
+		return nil, fmt.Errorf("read %s: %w", dir, err)
+	}
+	snap, err := c.Snapshot(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", dir, err)
+	}
+	return snap, nil
+}
+
+// checkIntegrity runs SQLite's quick check, so that a damaged file is
+// refused rather than half read.
+func (s *Store) checkIntegrity(ctx context.Context) error {
+	var res string
+	if err := s.db.QueryRowContext(ctx, "PRAGMA quick_check(1)").Scan(&res); err != nil {
+		return mapErr(err)
+	}
+	if res != "ok" {
+		return fmt.Errorf("%w: %s is damaged (%s)", ErrNotProject, DBFile, res)
+	}
+	return nil
+}
