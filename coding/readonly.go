@@ -9,6 +9,9 @@ import (
 	"os"
 	"path/filepath"
 	"time"
+
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
 )
 
 // ReadSnapshot reads the whole project in folder dir without changing it:
@@ -38,10 +41,10 @@ func ReadSnapshot(ctx context.Context, dir string) (*Snapshot, error) {
 	defer s.Close()
 	var version, appID int
 	if err := db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
-		return nil, fmt.Errorf("read %s: %w", dir, mapErr(err))
+		return nil, fmt.Errorf("read %s: %w", dir, damaged(err))
 	}
 	if err := db.QueryRowContext(ctx, "PRAGMA application_id").Scan(&appID); err != nil {
-		return nil, fmt.Errorf("read %s: %w", dir, mapErr(err))
+		return nil, fmt.Errorf("read %s: %w", dir, damaged(err))
 	}
 	switch {
 	case appID != ApplicationID || version == 0:
@@ -55,7 +58,7 @@ func ReadSnapshot(ctx context.Context, dir string) (*Snapshot, error) {
 		}
 		snap, err := s.Snapshot(ctx)
 		if err != nil {
-			return nil, fmt.Errorf("read %s: %w", dir, err)
+			return nil, fmt.Errorf("read %s: %w", dir, damaged(err))
 		}
 		return snap, nil
 	}
@@ -75,7 +78,7 @@ func ReadSnapshot(ctx context.Context, dir string) (*Snapshot, error) {
 	}
 	f.Close()
 	if err := s.backupTo(ctx, filepath.Join(copyDir, DBFile)); err != nil {
-		return nil, fmt.Errorf("read %s: %w", dir, err)
+		return nil, fmt.Errorf("read %s: %w", dir, damaged(err))
 	}
 	c, err := Open(ctx, copyDir, Options{})
 	if err != nil {
@@ -92,12 +95,21 @@ func ReadSnapshot(ctx context.Context, dir string) (*Snapshot, error) {
 	return snap, nil
 }
 
+// damaged names a damaged database as such.
+func damaged(err error) error {
+	var se *sqlite.Error
+	if errors.As(err, &se) && se.Code()&0xff == sqlite3.SQLITE_CORRUPT {
+		return fmt.Errorf("%w: %s is damaged (%v)", ErrNotProject, DBFile, err)
+	}
+	return mapErr(err)
+}
+
 // checkIntegrity runs SQLite's quick check, so that a damaged file is
 // refused rather than half read.
 func (s *Store) checkIntegrity(ctx context.Context) error {
 	var res string
 	if err := s.db.QueryRowContext(ctx, "PRAGMA quick_check(1)").Scan(&res); err != nil {
-		return mapErr(err)
+		return damaged(err)
 	}
 	if res != "ok" {
 		return fmt.Errorf("%w: %s is damaged (%s)", ErrNotProject, DBFile, res)
