@@ -100,6 +100,7 @@ type Model struct {
 	search   *Search
 	retrieve *Retrieve
 	analysis *Analysis
+	disagree *Disagree
 	status   *StatusBar
 
 	focus int
@@ -139,7 +140,7 @@ func New(ctx context.Context, s *coding.Store, opt Options) Model {
 	m := Model{
 		ctx: ctx, store: s, opt: opt, st: st, cs: cs, keys: newGlobalKeys(),
 		docs: NewDocList(st), reader: NewReader(st, cs), codebook: NewCodebook(st, cs),
-		picker: NewPicker(st, cs), dialog: NewDialog(st), search: NewSearch(st, opt.Tick), retrieve: NewRetrieve(st), analysis: NewAnalysis(st, cs),
+		picker: NewPicker(st, cs), dialog: NewDialog(st), search: NewSearch(st, opt.Tick), retrieve: NewRetrieve(st), analysis: NewAnalysis(st, cs), disagree: NewDisagree(st, cs),
 		status: NewStatusBar(st), focus: paneReader, w: 80, h: 24,
 	}
 	if opt.NoBlink {
@@ -175,6 +176,9 @@ func (m *Model) reload() tea.Cmd {
 	}
 	if m.analysis.Visible() {
 		cmds = append(cmds, m.runAnalysis())
+	}
+	if m.disagree.Visible() {
+		cmds = append(cmds, m.runDisagree())
 	}
 	if m.retrieve.Visible() && !m.retrieve.Cell() {
 		cmds = append(cmds, quotesCmd(m.ctx, m.store, m.retrieve.Again(), m.retrieve.Code(), m.retrieve.Coder()))
@@ -274,6 +278,10 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.analysis.SetResult(msg)
 	case analysisCellMsg:
 		cmd = m.openCell(msg)
+	case disagreeAskMsg:
+		cmd = m.runDisagree()
+	case disagreeMsg:
+		m.disagree.SetReport(msg)
 	case exportQuotesMsg:
 		cmd = m.exportQuotes(msg)
 	case exportMsg:
@@ -352,6 +360,7 @@ func (m *Model) layout() {
 	m.search.SetSize(rw, ch)
 	m.retrieve.SetSize(rw, ch)
 	m.analysis.SetSize(m.w, ch)
+	m.disagree.SetSize(m.w, ch)
 	m.picker.SetSize(m.w, m.h)
 	m.dialog.SetSize(m.w, m.h)
 	m.status.SetSize(m.w, 1)
@@ -502,6 +511,13 @@ func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 		}
 		_, cmd := m.analysis.Update(msg)
 		return cmd
+	case m.disagree.Visible():
+		if key.Matches(msg, m.keys.Help) {
+			m.help = true
+			return nil
+		}
+		_, cmd := m.disagree.Update(msg)
+		return cmd
 	}
 	switch {
 	case key.Matches(msg, m.keys.Quit):
@@ -529,6 +545,9 @@ func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, m.keys.Analysis):
 		m.analysis.Open()
 		return m.runAnalysis()
+	case key.Matches(msg, m.keys.Disagree):
+		m.disagree.Open()
+		return m.runDisagree()
 	case key.Matches(msg, m.keys.Undo):
 		return m.act(func(ctx context.Context, s *coding.Store) (string, error) {
 			op, err := s.Undo(ctx)
@@ -922,7 +941,7 @@ func writeQuotesMarkdown(w io.Writer, quotes []coding.Quote) error {
 }
 
 func (m *Model) onMouse(msg tea.MouseMsg) tea.Cmd {
-	if m.help || m.dialog.Visible() || m.picker.Visible() || m.analysis.Visible() {
+	if m.help || m.dialog.Visible() || m.picker.Visible() || m.analysis.Visible() || m.disagree.Visible() {
 		return nil
 	}
 	x := msg.X
@@ -977,6 +996,8 @@ func (m Model) View() string {
 		screen = helpScreen(m.st, m.w, ch, "Keys · "+m.focusName(), m.fullHelp())
 	} else if m.analysis.Visible() {
 		screen = m.analysis.Lines()
+	} else if m.disagree.Visible() {
+		screen = m.disagree.Lines()
 	} else {
 		screen = m.panes(ch)
 		switch {
@@ -1029,13 +1050,15 @@ func (m Model) focusName() string {
 		return "quotes"
 	case m.analysis.Visible():
 		return "analysis"
+	case m.disagree.Visible():
+		return "disagreements"
 	}
 	return [...]string{"documents", "transcript", "codes"}[m.focus]
 }
 
 func (m Model) globalHelp() []key.Binding {
 	k := m.keys
-	return []key.Binding{k.Next, k.Prev, k.Search, k.CoderView, k.Analysis, k.Undo, k.Redo, k.Help, k.Quit, k.ForceQuit}
+	return []key.Binding{k.Next, k.Prev, k.Search, k.CoderView, k.Analysis, k.Disagree, k.Undo, k.Redo, k.Help, k.Quit, k.ForceQuit}
 }
 
 // keyMap is what every pane and overlay offers for help.
@@ -1058,6 +1081,8 @@ func (m Model) activeKeys() keyMap {
 		return m.retrieve
 	case m.analysis.Visible():
 		return m.analysis
+	case m.disagree.Visible():
+		return m.disagree
 	case m.focus == paneDocs:
 		return m.docs
 	case m.focus == paneCodes:

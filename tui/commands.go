@@ -11,6 +11,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/qcode-dev/qcode/coding"
+	"github.com/qcode-dev/qcode/coding/agree"
 	"github.com/qcode-dev/qcode/index"
 	"github.com/qcode-dev/qcode/tui/textview"
 )
@@ -273,5 +274,13 @@ func cellQuotesCmd(ctx context.Context, s *coding.Store, seq int, c analysisCell
 		}
 		coders, err := s.Coders(ctx)
 		return quotesMsg{seq: seq, code: c.title, quotes: qs, coders: coders, err: err}
+	}
+}
+
+// disagreeCmd compares the coders' codings (see agree.Compute).
+func disagreeCmd(ctx context.Context, s *coding.Store, seq int, opt agree.Options) tea.Cmd {
+	return func() tea.Msg {
+		r, err := agree.Compute(ctx, s, opt)
+		return disagreeMsg{seq: seq, report: r, err: err}
 	}
 }

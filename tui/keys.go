@@ -179,3 +179,20 @@ func newAnalysisKeys() analysisKeys {
 		Close:    kb([]string{"esc", "q"}, "esc", "close"),
 	}
 }
+
+// disagreeKeys drive the disagreements view.
+type disagreeKeys struct {
+	Next, Prev, First, Last, Jump, Unit, Close key.Binding
+}
+
+func newDisagreeKeys() disagreeKeys {
+	return disagreeKeys{
+		Next:  kb([]string{"n", "j", "down", "right", "l"}, "n/j", "next disagreement"),
+		Prev:  kb([]string{"N", "p", "k", "up", "left", "h"}, "N/k", "previous disagreement"),
+		First: kb([]string{"g", "home"}, "g", "first"),
+		Last:  kb([]string{"G", "end"}, "G", "last"),
+		Jump:  kb([]string{"enter"}, "enter", "show in the transcript"),
+		Unit:  kb([]string{"U"}, "U", "unit: char, segment, document"),
+		Close: kb([]string{"esc", "q"}, "esc", "close"),
+	}
+}
