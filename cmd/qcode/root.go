@@ -87,7 +87,7 @@ Start with 'qcode demo' to try a ready-made project.`,
 		a.initCmd(), a.importCmd(), a.docsCmd(), a.showCmd(), a.attrCmd(),
 		a.codesCmd(), a.codeCmd(), a.tagCmd(), a.untagCmd(), a.memoCmd(),
 		a.undoCmd(), a.redoCmd(), a.historyCmd(), a.quotesCmd(), a.demoCmd(), a.configCmd(),
-		a.searchCmd(), a.autocodeCmd(), a.reindexCmd(), a.exportCmd(), a.codersCmd(), a.mergeCmd(),
+		a.searchCmd(), a.autocodeCmd(), a.reindexCmd(), a.exportCmd(), a.codersCmd(), a.mergeCmd(), a.agreeCmd(),
 	)
 	return root
 }

@@ -1,0 +1,326 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/charmbracelet/x/ansi"
+	"github.com/spf13/cobra"
+
+	"github.com/qcode-dev/qcode/coding"
+	"github.com/qcode-dev/qcode/coding/agree"
+)
+
+func (a *app) agreeCmd() *cobra.Command {
+	var (
+		coders, codes                   []string
+		unit, data, statistic, level, w string
+		overlap                         float64
+		asJSON, listDis                 bool
+	)
+	cmd := &cobra.Command{
+		Use:   "agree",
+		Short: "Measure how far coders agree, per code and overall, and list where they differ",
+		Long: `Agree compares the codings of two or more coders who coded the same
+documents independently, per code and overall, with four statistics:
+percent agreement, Cohen's kappa (exactly two coders), Fleiss' kappa and
+Krippendorff's alpha (nominal). Kappa and alpha correct for the agreement
+chance alone would give: 1 is perfect, 0 is no better than chance.
+
+The documents compared are those in which every compared coder has coded
+something; the others are named as left out. --unit says what one unit of
+the comparison is:
+
+  char      every character of every compared document, coded with the
+            code or not by each coder (as NVivo and ATLAS.ti count)
+  segment   the coded passages: two coders' codings of a code are the same
+            segment when they overlap by at least --overlap of their union
+            (as MAXQDA counts); a segment only some coders coded is a
+            disagreement. There are no units nobody coded, so kappa and
+            alpha are much lower than at the char unit for the same work.
+  document  the code is in the document or not, per coder
+
+--disagreements lists where the coders differ (document, span, who coded it
+and who did not, the text), so the team can discuss them.
+
+With --data FILE.csv it computes one statistic on reliability data instead:
+a header row naming the coders, then a row per unit with each coder's
+value, an empty cell when a coder gave none. --level sets alpha's level of
+measurement; --weights makes Cohen's kappa weighted, for ordered numeric
+categories.`,
+		Example: `  qcode agree
+  qcode agree --coders ana,boris --code "Fear of repression" --disagreements
+  qcode agree --unit segment --overlap 0.8 --json
+  qcode agree --data ratings.csv --statistic alpha --level ordinal
+  qcode agree --data ratings.csv --statistic cohen --weights quadratic --json`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			f := cmd.Flags()
+			if data != "" {
+				for _, name := range []string{"coders", "code", "unit", "overlap", "disagreements"} {
+					if f.Changed(name) {
+						return fmt.Errorf("agree: --%s is for the project's codings, not for --data", name)
+					}
+				}
+				return a.agreeData(data, statistic, level, w, f.Changed("level"), asJSON)
+			}
+			for _, name := range []string{"statistic", "level", "weights"} {
+				if f.Changed(name) {
+					return fmt.Errorf("agree: --%s needs --data FILE.csv", name)
+				}
+			}
+			u, err := agree.ParseUnit(unit)
+			if err != nil {
+				return fmt.Errorf("agree: %w", err)
+			}
+			if f.Changed("overlap") && u != agree.Segment {
+				return fmt.Errorf("agree: --overlap is for --unit segment")
+			}
+			if overlap <= 0 || overlap > 1 {
+				return fmt.Errorf("agree: --overlap %g: want a share above 0 and at most 1, such as 0.9", overlap)
+			}
+			return a.withStore(func(s *coding.Store) error {
+				r, err := agree.Compute(a.ctx, s, agree.Options{Coders: coders, Codes: codes, Unit: u, Overlap: overlap, Text: asJSON || listDis})
+				if err != nil {
+					return err
+				}
+				if asJSON {
+					return a.printJSON(r)
+				}
+				a.agreeReport(r, listDis)
+				return nil
+			})
+		},
+	}
+	f := cmd.Flags()
+	f.StringSliceVar(&coders, "coders", nil, "the coders to compare, as A,B,... (default: everyone who has coded)")
+	f.StringArrayVar(&codes, "code", nil, "only this code (repeat for more; default: every code)")
+	f.StringVar(&unit, "unit", "char", "what one unit is: char, segment or document")
+	f.Float64Var(&overlap, "overlap", agree.DefaultOverlap, "with --unit segment: the share of their union two codings must overlap to match")
+	f.BoolVar(&listDis, "disagreements", false, "list every disagreement with its text")
+	f.BoolVar(&asJSON, "json", false, "print as JSON (disagreements included)")
+	f.StringVar(&data, "data", "", "compute on reliability data in this CSV file instead ('-' reads standard input)")
+	f.StringVar(&statistic, "statistic", "alpha", "with --data: alpha, cohen, fleiss or percent")
+	f.StringVar(&level, "level", "nominal", "with --data: alpha's level of measurement: nominal, ordinal, interval or ratio")
+	f.StringVar(&w, "weights", "", "with --data --statistic cohen: linear or quadratic, for ordered numeric categories")
+	return cmd
+}
+
+// agreeDataJSON is the shape of 'qcode agree --data --json'; the first
+// four fields are the contract.
+type agreeDataJSON struct {
+	Statistic  string   `json:"statistic"`
+	Value      *float64 `json:"value"`
+	Units      int      `json:"units"`
+	Coders     int      `json:"coders"`
+	Level      string   `json:"level,omitempty"`
+	Weights    string   `json:"weights,omitempty"`
+	Values     int      `json:"values"`
+	UnitsRead  int      `json:"units_read"`
+	CoderNames []string `json:"coder_names"`
+	Undefined  string   `json:"undefined,omitempty"`
+}
+
+// agreeData computes one statistic on a reliability data file.
+func (a *app) agreeData(path, statistic, levelName, weights string, levelSet, asJSON bool) error {
+	lv, err := agree.ParseLevel(levelName)
+	if err != nil {
+		return fmt.Errorf("agree: %w", err)
+	}
+	wt, err := agree.ParseWeights(weights)
+	if err != nil {
+		return fmt.Errorf("agree: %w", err)
+	}
+	statistic = strings.ToLower(statistic)
+	switch statistic {
+	case "alpha":
+	case "cohen":
+		if levelSet {
+			return fmt.Errorf("agree: --level is for alpha; for ordered categories use Cohen's kappa with --weights linear or quadratic")
+		}
+	case "fleiss", "percent":
+		if levelSet && lv != agree.Nominal {
+			return fmt.Errorf("agree: %s is for nominal data; use --statistic alpha --level %s", statistic, lv)
+		}
+	default:
+		return fmt.Errorf("agree: unknown statistic %q (alpha, cohen, fleiss, percent)", statistic)
+	}
+	if wt != agree.Unweighted && statistic != "cohen" {
+		return fmt.Errorf("agree: --weights is for --statistic cohen")
+	}
+	numeric := (statistic == "alpha" && lv != agree.Nominal) || wt != agree.Unweighted
+	var in io.Reader = a.stdin
+	name := "standard input"
+	if path != "-" {
+		file, err := os.Open(path)
+		if err != nil {
+			return fmt.Errorf("agree: %w", err)
+		}
+		defer file.Close()
+		in, name = file, path
+	}
+	d, err := agree.ReadCSV(name, in, numeric)
+	if err != nil {
+		return fmt.Errorf("agree: %w", err)
+	}
+	var res agree.Result
+	var title string
+	switch statistic {
+	case "alpha":
+		res, err = agree.Alpha(d, lv)
+		title = fmt.Sprintf("Krippendorff's alpha (%s)", lv)
+	case "cohen":
+		res, err = agree.Cohen(d, wt)
+		title = "Cohen's kappa"
+		if wt != agree.Unweighted {
+			title = fmt.Sprintf("Cohen's weighted kappa (%s weights)", weights)
+		}
+	case "fleiss":
+		res, err = agree.Fleiss(d)
+		title = "Fleiss' kappa"
+	case "percent":
+		res, err = agree.Percent(d)
+		title = "Percent agreement"
+	}
+	if err != nil {
+		return fmt.Errorf("agree: %s: %w", name, err)
+	}
+	out := agreeDataJSON{Statistic: statistic, Units: res.Units, Coders: len(d.Coders), Values: res.Values,
+		UnitsRead: len(d.Values), CoderNames: d.Coders}
+	if statistic == "alpha" {
+		out.Level = lv.String()
+	}
+	if wt != agree.Unweighted {
+		out.Weights = strings.ToLower(weights)
+	}
+	undefined := "every value is the same, so there is no variation to agree on"
+	if math.IsNaN(res.Value) {
+		out.Undefined = undefined
+	} else {
+		v := res.Value
+		out.Value = &v
+	}
+	if asJSON {
+		return a.printJSON(out)
+	}
+	if out.Value == nil {
+		fmt.Fprintf(a.stdout, "%s is undefined: %s.\n", title, undefined)
+	} else if statistic == "percent" {
+		fmt.Fprintf(a.stdout, "%s = %.1f%%\n", title, 100*res.Value)
+	} else {
+		fmt.Fprintf(a.stdout, "%s = %.3f\n", title, res.Value)
+	}
+	which := "units coded by two or more coders"
+	if statistic == "cohen" {
+		which = "units both coders coded"
+	}
+	fmt.Fprintf(a.stdout, "%d %s (of %d read), %s, %d coders: %s\n", res.Units, which,
+		len(d.Values), plural(res.Values, "value", "values"), len(d.Coders), strings.Join(d.Coders, ", "))
+	return nil
+}
+
+// agreeReport prints a project's agreement as a table.
+func (a *app) agreeReport(r *agree.Report, listDis bool) {
+	unit := map[agree.Unit]string{agree.Char: "character", agree.Segment: "coded segment", agree.Document: "document"}[r.Unit]
+	fmt.Fprintf(a.stdout, "Agreement of %s, by %s", joinAnd(r.Coders), unit)
+	if r.Unit == agree.Segment {
+		fmt.Fprintf(a.stdout, " (matching at %.0f%% overlap)", 100*r.Overlap)
+	}
+	var names []string
+	for _, d := range r.Documents {
+		names = append(names, docLabel(d))
+	}
+	fmt.Fprintf(a.stdout, ", on %s: %s\n", plural(len(r.Documents), "document", "documents"), strings.Join(names, ", "))
+	if len(r.LeftOut) > 0 {
+		var left []string
+		for _, d := range r.LeftOut {
+			left = append(left, fmt.Sprintf("%s (only %s)", docLabel(d), joinAnd(d.Coders)))
+		}
+		fmt.Fprintf(a.stdout, "Left out, not coded by everyone: %s\n", strings.Join(left, ", "))
+	}
+	fmt.Fprintln(a.stdout)
+	tw := tabwriter.NewWriter(a.stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
+	undefined := false
+	width := len("overall")
+	for _, c := range r.Codes {
+		width = max(width, ansi.StringWidth(c.Code))
+	}
+	// The table is right-aligned for the numbers; names padded to one
+	// width read left-aligned.
+	pad := func(s string) string { return s + strings.Repeat(" ", width-ansi.StringWidth(s)) }
+	fmt.Fprintf(tw, "%s\tUNITS\tPERCENT\tCOHEN κ\tFLEISS κ\tALPHA\t%s\t\n", pad("CODE"), strings.ToUpper(strings.Join(r.Coders, "\t")))
+	row := func(name string, st agree.Stats, counts []string) {
+		cells := []string{pad(name), fmt.Sprint(st.Units), pct(st.Percent), num(st.Cohen), num(st.Fleiss), num(st.Alpha)}
+		for _, c := range cells[2:] {
+			undefined = undefined || c == "n/a"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t\n", strings.Join(cells, "\t"), strings.Join(counts, "\t"))
+	}
+	for _, c := range r.Codes {
+		var counts []string
+		for _, coder := range r.Coders {
+			counts = append(counts, fmt.Sprint(c.Codings[coder]))
+		}
+		row(c.Code, c.Stats, counts)
+	}
+	row("overall", r.Overall, nil)
+	tw.Flush()
+	fmt.Fprintf(a.stdout, "\nThe coders' columns count their codings of each code in the compared documents.\n")
+	if undefined {
+		fmt.Fprintf(a.stdout, "n/a: undefined; Cohen's kappa needs exactly two coders, and kappa and alpha are 0/0 for a code nobody used.\n")
+	}
+	if len(r.Disagreements) == 0 {
+		fmt.Fprintln(a.stdout, "No disagreements.")
+		return
+	}
+	if !listDis {
+		fmt.Fprintf(a.stdout, "%s; 'qcode agree --disagreements' lists them.\n", plural(len(r.Disagreements), "disagreement", "disagreements"))
+		return
+	}
+	fmt.Fprintf(a.stdout, "\n%s:\n", plural(len(r.Disagreements), "disagreement", "disagreements"))
+	for _, d := range r.Disagreements {
+		fmt.Fprintf(a.stdout, "\n%s %d:%d  %s  coded by %s, not by %s\n", d.Document, d.Start, d.End, d.Code, joinAnd(d.Coded), joinAnd(d.Missing))
+		if t := oneLine(d.Text, 200); t != "" {
+			fmt.Fprintf(a.stdout, "  “%s”\n", t)
+		}
+	}
+}
+
+func docLabel(d agree.Doc) string {
+	if d.Version > 1 {
+		return fmt.Sprintf("%s@%d", d.Name, d.Version)
+	}
+	return d.Name
+}
+
+func pct(x float64) string {
+	if math.IsNaN(x) {
+		return "n/a"
+	}
+	return fmt.Sprintf("%.1f%%", 100*x)
+}
+
+func num(x float64) string {
+	if math.IsNaN(x) {
+		return "n/a"
+	}
+	if math.Abs(x) < 0.0005 {
+		x = 0 // no "-0.000"
+	}
+	return fmt.Sprintf("%.3f", x)
+}
+
+// joinAnd joins names as "a, b and c".
+func joinAnd(names []string) string {
+	switch len(names) {
+	case 0:
+		return "nobody"
+	case 1:
+		return names[0]
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
+}
