@@ -237,7 +237,7 @@ func Compute(ctx context.Context, s *coding.Store, opt Options) (*Report, error)
 	if err != nil {
 		return nil, fmt.Errorf("agreement: %w", err)
 	}
-	all, err := s.Codings(ctx, coding.CodingFilter{})
+	all, err := s.AllCodings(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("agreement: %w", err)
 	}
@@ -307,15 +307,34 @@ func Compute(ctx context.Context, s *coding.Store, opt Options) (*Report, error)
 		wanted[c.ID] = true
 	}
 
-	// Group the compared codings by code and document, in document order.
+	// The compared codings in document order, grouped by code and
+	// document.
+	compared := make([]int, 0, len(all))
+	for i, c := range all {
+		_, ok := coderIdx[c.Coder]
+		_, in := docIdx[c.DocID]
+		if ok && in && wanted[c.CodeID] {
+			compared = append(compared, i)
+		}
+	}
+	sort.Slice(compared, func(i, j int) bool {
+		a, b := &all[compared[i]], &all[compared[j]]
+		if a.DocID != b.DocID {
+			return docIdx[a.DocID] < docIdx[b.DocID]
+		}
+		if a.Start != b.Start {
+			return a.Start < b.Start
+		}
+		if a.End != b.End {
+			return a.End < b.End
+		}
+		return a.ID < b.ID
+	})
 	groups := map[int64][]*group{}
 	last := map[int64]*group{}
-	for _, c := range all {
-		ci, ok := coderIdx[c.Coder]
-		di, in := docIdx[c.DocID]
-		if !ok || !in || !wanted[c.CodeID] {
-			continue
-		}
+	for _, i := range compared {
+		c := all[i]
+		di := docIdx[c.DocID]
 		g := last[c.CodeID]
 		if g == nil || g.doc != di {
 			g = &group{doc: di}
@@ -323,14 +342,14 @@ func Compute(ctx context.Context, s *coding.Store, opt Options) (*Report, error)
 			last[c.CodeID] = g
 		}
 		g.codings = append(g.codings, c)
-		g.coder = append(g.coder, ci)
+		g.coder = append(g.coder, coderIdx[c.Coder])
 	}
 
 	overall := patterns{}
 	used := false
+	var dis []*found
 	for _, code := range report {
 		gs := groups[code.ID]
-		sort.SliceStable(gs, func(i, j int) bool { return gs[i].doc < gs[j].doc })
 		cs := CodeStats{CodeID: code.ID, Code: code.Path, Codings: map[string]int{}}
 		for _, c := range coders {
 			cs.Codings[c] = 0
@@ -346,23 +365,25 @@ func Compute(ctx context.Context, s *coding.Store, opt Options) (*Report, error)
 			if len(gs) > 0 && gs[0].doc == di {
 				g, gs = gs[0], gs[1:]
 			}
-			var dis []found
+			var here []found
 			switch opt.Unit {
 			case Char:
-				dis = chars(p, d, g, full)
+				here = chars(p, d, g, full)
 			case Segment:
-				dis = segments(p, g, full, opt.Overlap)
+				here = segments(p, g, full, opt.Overlap)
 			case Document:
-				dis = document(p, g, full)
+				here = document(p, g, full)
 			}
-			for i := range dis {
-				dis[i].DocID, dis[i].Document = d.ID, d.Name
-				dis[i].Code, dis[i].CodeID = code.Path, code.ID
-				dis[i].Coded = names(coders, dis[i].mask)
-				dis[i].Missing = names(coders, full&^dis[i].mask)
+			for i := range here {
+				f := &here[i]
+				f.doc = di
+				f.DocID, f.Document = d.ID, d.Name
+				f.Code, f.CodeID = code.Path, code.ID
+				f.Coded = names(coders, f.mask)
+				f.Missing = names(coders, full&^f.mask)
 			}
-			for i := range dis {
-				r.Disagreements = append(r.Disagreements, dis[i].Disagreement)
+			for i := range here {
+				dis = append(dis, &here[i])
 			}
 		}
 		cs.Stats = p.stats(m)
@@ -378,10 +399,12 @@ func Compute(ctx context.Context, s *coding.Store, opt Options) (*Report, error)
 		nan := math.NaN()
 		r.Overall = Stats{Percent: nan, Cohen: nan, Fleiss: nan, Alpha: nan}
 	}
-	sort.SliceStable(r.Disagreements, func(i, j int) bool {
-		a, b := r.Disagreements[i], r.Disagreements[j]
-		if a.DocID != b.DocID {
-			return docIdx[a.DocID] < docIdx[b.DocID]
+	// Each code's disagreements are in document order already; this
+	// interleaves the codes.
+	sort.Slice(dis, func(i, j int) bool {
+		a, b := dis[i], dis[j]
+		if a.doc != b.doc {
+			return a.doc < b.doc
 		}
 		if a.Start != b.Start {
 			return a.Start < b.Start
@@ -389,8 +412,15 @@ func Compute(ctx context.Context, s *coding.Store, opt Options) (*Report, error)
 		if a.End != b.End {
 			return a.End < b.End
 		}
-		return a.Code < b.Code
+		if a.Code != b.Code {
+			return a.Code < b.Code
+		}
+		return a.mask < b.mask
 	})
+	r.Disagreements = make([]Disagreement, len(dis))
+	for i, f := range dis {
+		r.Disagreements[i] = f.Disagreement
+	}
 	if opt.Text {
 		if err := fillText(ctx, s, r.Disagreements); err != nil {
 			return nil, err
@@ -472,6 +502,7 @@ func names(coders []string, mask uint64) []string {
 type found struct {
 	Disagreement
 	mask uint64
+	doc  int // index into Report.Documents
 }
 
 // overlapping returns the codings of g that overlap [start, end).
