@@ -260,14 +260,23 @@ func (a *app) agreeReport(r *agree.Report, listDis bool) {
 		}
 		fmt.Fprintf(tw, "%s\t%s\t\n", strings.Join(cells, "\t"), strings.Join(counts, "\t"))
 	}
-	for _, c := range r.Codes {
-		var counts []string
-		for _, coder := range r.Coders {
-			counts = append(counts, fmt.Sprint(c.Codings[coder]))
+	totals := make([]int, len(r.Coders))
+	counts := func(n []int) []string {
+		var out []string
+		for _, x := range n {
+			out = append(out, fmt.Sprint(x))
 		}
-		row(c.Code, c.Stats, counts)
+		return out
 	}
-	row("overall", r.Overall, nil)
+	for _, c := range r.Codes {
+		n := make([]int, len(r.Coders))
+		for i, coder := range r.Coders {
+			n[i] = c.Codings[coder]
+			totals[i] += n[i]
+		}
+		row(c.Code, c.Stats, counts(n))
+	}
+	row("overall", r.Overall, counts(totals))
 	tw.Flush()
 	fmt.Fprintf(a.stdout, "\nThe coders' columns count their codings of each code in the compared documents.\n")
 	if undefined {
