@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
 	"math"
 	"os"
 	"path/filepath"
@@ -11,22 +10,12 @@ import (
 	"testing"
 )
 
-// updateAgree rewrites the agree goldens with -update. The flag may be
-// defined already (x/exp/golden defines one in packages that import it).
-var updateAgree = func() func() bool {
-	f := flag.Lookup("update")
-	if f == nil {
-		flag.Bool("update", false, "rewrite the golden files in testdata/")
-		f = flag.Lookup("update")
-	}
-	return func() bool { return f.Value.String() == "true" }
-}()
-
-// golden compares got with testdata/NAME, or rewrites it with -update.
-func golden(t *testing.T, name, got string) {
+// agreeGolden compares got with testdata/NAME, or rewrites it with -update
+// (the flag is quotes_test.go's).
+func agreeGolden(t *testing.T, name, got string) {
 	t.Helper()
 	path := filepath.Join("testdata", name)
-	if updateAgree() {
+	if *update {
 		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
 			t.Fatal(err)
 		}
@@ -242,7 +231,7 @@ func TestAgreeProject(t *testing.T) {
 	if a, b := mustQC(t, dir, "agree", "--json"), mustQC(t, dir, "agree", "--json"); a != b {
 		t.Error("two runs of agree --json differ")
 	}
-	golden(t, "agree/report.golden", mustQC(t, dir, "agree", "--disagreements"))
+	agreeGolden(t, "agree/report.golden", mustQC(t, dir, "agree", "--disagreements"))
 
 	// Segment and document units on the same codings: 0:100 and 50:150
 	// overlap by 50/150 of their union, two segments each one coder's;
