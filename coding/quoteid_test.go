@@ -161,3 +161,22 @@ func TestFindQuoteAndFilters(t *testing.T) {
 		t.Errorf("Quotes(--doc R99) = %v, want ErrNotFound", err)
 	}
 }
+
+// FuzzParseQuoteID checks that whatever ParseQuoteID accepts is a
+// canonical id that parses to itself, and that every QuoteID parses.
+func FuzzParseQuoteID(f *testing.F) {
+	for _, s := range []string{"Q-SWDMWB7B", "q-oi1l0000", "Q-", "Q-ЖЖЖЖЖЖЖЖ", "R01", "Q-SWDMWB7BX"} {
+		f.Add(s, 3, 9)
+	}
+	f.Fuzz(func(t *testing.T, s string, start, end int) {
+		if id, ok := ParseQuoteID(s); ok {
+			if again, ok2 := ParseQuoteID(id); !ok2 || again != id || len(id) != 2+QuoteIDLen {
+				t.Fatalf("ParseQuoteID(%q) = %q, which parses to %q, %v", s, id, again, ok2)
+			}
+		}
+		id := QuoteID(s, start, end)
+		if got, ok := ParseQuoteID(id); !ok || got != id {
+			t.Fatalf("QuoteID(%q, %d, %d) = %q does not parse: %q, %v", s, start, end, id, got, ok)
+		}
+	})
+}
