@@ -123,7 +123,9 @@ func FuzzDOCX(f *testing.F) {
 			rc.Close()
 			if zf.Name == "word/document.xml" && utf8.ValidString(text) {
 				for _, p := range paragraphs(text) {
-					if !strings.ContainsFunc(p, func(r rune) bool { return r < ' ' || r == utf8.RuneError || r >= 0xd800 && r < 0xe000 || r == 0xfffe || r == 0xffff }) &&
+					if !strings.ContainsFunc(p, func(r rune) bool {
+						return r < ' ' || r == utf8.RuneError || r >= 0xd800 && r < 0xe000 || r == 0xfffe || r == 0xffff
+					}) &&
 						!strings.Contains(chars.String(), p) {
 						t.Fatalf("document.xml lacks paragraph %q", p)
 					}
