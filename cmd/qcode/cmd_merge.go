@@ -16,9 +16,11 @@ import (
 
 // mergeJSON is the stable shape of 'qcode merge --json'.
 type mergeJSON struct {
-	From    string              `json:"from"`
-	DryRun  bool                `json:"dry_run"`
-	Backup  string              `json:"backup,omitempty"`
+	From   string `json:"from"`
+	DryRun bool   `json:"dry_run"`
+	Backup string `json:"backup,omitempty"`
+	// Notes say what a .qdpx held that could not come over as it was.
+	Notes   []string            `json:"notes,omitempty"`
 	Summary coding.MergeSummary `json:"summary"`
 }
 
@@ -54,7 +56,7 @@ action: 'qcode undo' takes all of it back. The other project is only read.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return a.withStoreUpdating(func(s *coding.Store) error {
 				from := args[0]
-				snap, err := a.readOther(s, from)
+				snap, notes, err := a.readOther(s, from)
 				if err != nil {
 					return err
 				}
@@ -66,7 +68,12 @@ action: 'qcode undo' takes all of it back. The other project is only read.`,
 				if err != nil {
 					return err
 				}
-				out := mergeJSON{From: from, DryRun: dry}
+				out := mergeJSON{From: from, DryRun: dry, Notes: notes}
+				if !asJSON {
+					for _, n := range notes {
+						fmt.Fprintf(a.stderr, "note: %s\n", n)
+					}
+				}
 				if !dry && sum.Added() {
 					if out.Backup, err = s.Backup(a.ctx); err != nil {
 						return fmt.Errorf("merge %s: %w", from, err)
@@ -96,30 +103,30 @@ action: 'qcode undo' takes all of it back. The other project is only read.`,
 
 // readOther reads the project to merge: a project folder, read-only, or
 // a REFI-QDA file.
-func (a *app) readOther(s *coding.Store, from string) (*coding.Snapshot, error) {
+func (a *app) readOther(s *coding.Store, from string) (*coding.Snapshot, []string, error) {
 	st, err := os.Stat(from)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
-			return nil, fmt.Errorf("merge %s: no such file or folder", from)
+			return nil, nil, fmt.Errorf("merge %s: no such file or folder", from)
 		}
-		return nil, fmt.Errorf("merge %s: %w", from, err)
+		return nil, nil, fmt.Errorf("merge %s: %w", from, err)
 	}
 	switch {
 	case st.IsDir():
 		if same(filepath.Join(from, coding.DBFile), filepath.Join(s.Dir(), coding.DBFile)) {
-			return nil, fmt.Errorf("merge %s: that is this project itself; give another copy", from)
+			return nil, nil, fmt.Errorf("merge %s: that is this project itself; give another copy", from)
 		}
 		snap, err := coding.ReadSnapshot(a.ctx, from)
 		if err != nil {
-			return nil, fmt.Errorf("merge: %w", err)
+			return nil, nil, fmt.Errorf("merge: %w", err)
 		}
-		return snap, nil
+		return snap, nil, nil
 	case strings.EqualFold(filepath.Ext(from), ".qdpx"):
 		return a.readQDPX(from)
 	case filepath.Base(from) == coding.DBFile:
-		return nil, fmt.Errorf("merge %s: give the project folder (%s), not its database", from, filepath.Dir(from))
+		return nil, nil, fmt.Errorf("merge %s: give the project folder (%s), not its database", from, filepath.Dir(from))
 	}
-	return nil, fmt.Errorf("merge %s: neither a project folder (NAME.qcode) nor a REFI-QDA project (.qdpx)", from)
+	return nil, nil, fmt.Errorf("merge %s: neither a project folder (NAME.qcode) nor a REFI-QDA project (.qdpx)", from)
 }
 
 // same reports whether two paths name the same existing file.

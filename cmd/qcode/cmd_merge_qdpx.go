@@ -4,9 +4,30 @@ import (
 	"fmt"
 
 	"github.com/qcode-dev/qcode/coding"
+	"github.com/qcode-dev/qcode/coding/refiqda"
 )
 
-// readQDPX reads a REFI-QDA project for merging.
-func (a *app) readQDPX(path string) (*coding.Snapshot, error) {
-	return nil, fmt.Errorf("merge %s: reading .qdpx projects is not in this build yet", path)
+// readQDPX reads a REFI-QDA project for merging, with one sentence for
+// each thing it could not take over as it was.
+func (a *app) readQDPX(path string) (*coding.Snapshot, []string, error) {
+	snap, rep, err := refiqda.ReadProject(path)
+	if err != nil {
+		return nil, nil, fmt.Errorf("merge: %w", err)
+	}
+	var notes []string
+	for _, k := range rep.SkippedByKind() {
+		notes = append(notes, fmt.Sprintf("skipped %s: qcode codes text only", plural(k.Count, k.Kind+" source", k.Kind+" sources")))
+	}
+	for _, c := range rep.Converted {
+		notes = append(notes, fmt.Sprintf("%s: positions read as %s", c.Source, c.Reading))
+	}
+	for _, m := range rep.Mismatches {
+		notes = append(notes, fmt.Sprintf("%s: selection %d:%d does not hold %q; its %s left out",
+			m.Source, m.Start, m.End, oneLine(m.Name, 40), plural(m.Codings, "coding", "codings")))
+	}
+	notes = append(notes, rep.Warnings...)
+	if snap.Name == "" {
+		snap.Name = path
+	}
+	return snap, notes, nil
 }

@@ -1,11 +1,16 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"database/sql"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/qcode-dev/qcode/coding"
+	"github.com/qcode-dev/qcode/coding/refiqda"
 )
 
 type mergeOut struct {
@@ -177,5 +182,68 @@ func TestMergeCommandErrors(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(mine, "backups")); err == nil {
 		t.Error("a refused merge left a backup")
+	}
+}
+
+// TestMergeQDPX merges a REFI-QDA export of a coder's copy, then a
+// sample from another program into an empty project, twice.
+func TestMergeQDPX(t *testing.T) {
+	t.Parallel()
+	team := buildDemo(t)
+	mine := filepath.Join(t.TempDir(), "mine.qcode")
+	theirs := filepath.Join(t.TempDir(), "theirs.qcode")
+	copyTree(t, team, mine)
+	copyTree(t, team, theirs)
+	if _, stderr, err := qcAs(t, theirs, "tamar", "tag", "R02", "Housing", "--turn", "2", "--create"); err != nil {
+		t.Fatalf("tag in theirs: %v\n%s", err, stderr)
+	}
+	snap, err := coding.ReadSnapshot(context.Background(), theirs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	qdpx := filepath.Join(t.TempDir(), "theirs.qdpx")
+	var buf bytes.Buffer
+	if err := refiqda.WriteProject(&buf, snap, refiqda.ProjectOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(qdpx, buf.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	var out mergeOut
+	qcJSON(t, mine, &out, "merge", qdpx, "--json")
+	s := out.Summary
+	if s.Documents != 0 || s.MatchedDocuments != 7 || s.Codings != 1 || s.SkippedCodings != 65 || s.Coders != 1 || s.Codes != 1 {
+		t.Errorf("merge theirs.qdpx = %+v; want the 7 documents matched, tamar, Housing and her coding added, 65 already here", s)
+	}
+	if out.Backup == "" {
+		t.Error("merging a .qdpx took no backup")
+	}
+	var again mergeOut
+	qcJSON(t, mine, &again, "merge", qdpx, "--json")
+	if a := again.Summary; a.Codings+a.Coders+a.Codes+a.Documents+a.Memos != 0 {
+		t.Errorf("second merge of theirs.qdpx = %+v; want nothing added", a)
+	}
+
+	// A sample from another program merges into an empty project; a
+	// second merge adds nothing.
+	// (The qc sample's counts are in its SOURCES.md: 2 documents, 262
+	// codes, 205 codings, 1 coder.)
+	sample := "/work/shared/refi-qda/samples/qc1.3.2_demo.qdpx"
+	if _, err := os.Stat(sample); err != nil {
+		t.Skipf("no REFI-QDA sample here: %v", err)
+	}
+	empty := newProject(t)
+	var first, second mergeOut
+	qcJSON(t, empty, &first, "merge", sample, "--json")
+	if f := first.Summary; f.Documents != 2 || f.Codes != 262 || f.Codings != 205 || f.Coders != 1 {
+		t.Fatalf("merge of %s into an empty project = %+v; want 2 documents, 262 codes, 205 codings, 1 coder", sample, f)
+	}
+	if got := len(docs(t, empty)); got != first.Summary.Documents {
+		t.Errorf("docs after merging the sample = %d, want the %d the summary reports", got, first.Summary.Documents)
+	}
+	qcJSON(t, empty, &second, "merge", sample, "--json")
+	if s := second.Summary; s.Documents+s.Codings+s.Codes+s.Coders+s.Memos != 0 || s.SkippedCodings != first.Summary.Codings {
+		t.Errorf("second merge of the sample = %+v; want nothing added and %d codings already here", s, first.Summary.Codings)
 	}
 }
