@@ -280,8 +280,8 @@ func mergeCodes(ctx context.Context, tx *sql.Tx, codes []SnapshotCode, coderID i
 }
 
 // mergeOrder checks codes (unique GUIDs, known parents, no cycles) and
-// returns their indexes with every parent before its children, otherwise
-// in the order given.
+// returns their indexes in the order given, except that a parent comes
+// before its children.
 func mergeOrder(codes []SnapshotCode) ([]int, error) {
 	at := make(map[string]int, len(codes))
 	for i, c := range codes {
@@ -293,8 +293,7 @@ func mergeOrder(codes []SnapshotCode) ([]int, error) {
 		}
 		at[c.GUID] = i
 	}
-	depth := make([]int, len(codes))
-	for i, c := range codes {
+	for _, c := range codes {
 		d := 0
 		for up := c.ParentGUID; up != ""; up = codes[at[up]].ParentGUID {
 			if _, ok := at[up]; !ok {
@@ -304,16 +303,24 @@ func mergeOrder(codes []SnapshotCode) ([]int, error) {
 				return nil, fmt.Errorf("%w: code %q is its own ancestor", ErrInvalid, c.Name)
 			}
 		}
-		depth[i] = d
 	}
-	// A stable counting sort by depth keeps the given order otherwise.
-	var order []int
-	for d := 0; len(order) < len(codes); d++ {
-		for i := range codes {
-			if depth[i] == d {
-				order = append(order, i)
-			}
+	// Each code in the given order, after any of its ancestors not yet
+	// placed.
+	order := make([]int, 0, len(codes))
+	placed := make([]bool, len(codes))
+	var place func(i int)
+	place = func(i int) {
+		if placed[i] {
+			return
 		}
+		if p := codes[i].ParentGUID; p != "" {
+			place(at[p])
+		}
+		placed[i] = true
+		order = append(order, i)
+	}
+	for i := range codes {
+		place(i)
 	}
 	return order, nil
 }

@@ -69,7 +69,7 @@ func TestMergeCodebook(t *testing.T) {
 	want := CodebookChanges{
 		Added:  []string{"Donations", "Donations/Volunteering"},
 		ByGUID: []string{"Identity", "Relatives"},
-		ByPath: []string{"Fear", "Identity/Language"},
+		ByPath: []string{"Identity/Language", "Fear"},
 		Filled: []CodebookFill{
 			{Path: "Identity/Language", Field: "description", Value: "Learning Georgian"},
 			{Path: "Identity/Language", Field: "colour", Value: "#ABCDEF"},

@@ -94,7 +94,7 @@ Filters, as in 'qcode search': --doc, --speaker, --attr KEY=VALUE, and
 					return err
 				}
 				if err := writeFileAtomic(f.output, buf.Bytes()); err != nil {
-					return err
+					return fmt.Errorf("quotes: %w", err)
 				}
 				fmt.Fprintf(a.stdout, "Wrote %s to %s.\n", plural(countIDs(qs), "quote", "quotes"), f.output)
 				return nil
@@ -227,7 +227,7 @@ func countIDs(qs []coding.Quote) int {
 func writeFileAtomic(path string, data []byte) error {
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
 	if err != nil {
-		return fmt.Errorf("quotes: write %s: %w", path, err)
+		return fmt.Errorf("write %s: %w", path, err)
 	}
 	_, err = tmp.Write(data)
 	if cerr := tmp.Close(); err == nil {
@@ -238,7 +238,7 @@ func writeFileAtomic(path string, data []byte) error {
 	}
 	if err != nil {
 		os.Remove(tmp.Name())
-		return fmt.Errorf("quotes: write %s: %w", path, err)
+		return fmt.Errorf("write %s: %w", path, err)
 	}
 	return nil
 }

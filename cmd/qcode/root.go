@@ -88,6 +88,7 @@ Start with 'qcode demo' to try a ready-made project.`,
 		a.codesCmd(), a.codeCmd(), a.tagCmd(), a.untagCmd(), a.memoCmd(),
 		a.undoCmd(), a.redoCmd(), a.historyCmd(), a.quotesCmd(), a.demoCmd(), a.configCmd(),
 		a.searchCmd(), a.autocodeCmd(), a.reindexCmd(), a.exportCmd(), a.codersCmd(), a.mergeCmd(), a.agreeCmd(),
+		a.importCodebookCmd(),
 	)
 	return root
 }
