@@ -171,8 +171,15 @@ type Table struct {
 	Kind string `json:"kind"`
 	// Measure says what the cells hold (see the constants).
 	Measure string `json:"measure"`
-	// Cols is what the columns are: "documents", "attr:KEY" or "codes".
-	ColKind   string      `json:"col_kind"`
+	// ColKind is what the columns are: "documents", "attr:KEY" or
+	// "codes".
+	ColKind string `json:"col_kind"`
+	// Within is a Cooc's unit: overlap, sentence or turn.
+	Within string `json:"within,omitempty"`
+	// Coder is the coder whose codings count, or "" for everyone.
+	Coder string `json:"coder,omitempty"`
+	// Subcodes reports that a Matrix row counts its code's descendants.
+	Subcodes  bool        `json:"subcodes,omitempty"`
 	Rows      []string    `json:"rows"`
 	Cols      []string    `json:"cols"`
 	Cells     [][]float64 `json:"cells"`
@@ -308,7 +315,7 @@ func (s *Store) Matrix(ctx context.Context, opt MatrixOptions) (*Table, error) {
 			}
 		}
 		t = c.matrix(rows, opt.Subcodes, cols, colOf, opt.Measure)
-		t.ColKind = ColsDocuments
+		t.ColKind, t.Coder, t.Subcodes = ColsDocuments, opt.Coder, opt.Subcodes
 		if byAttr {
 			t.ColKind = ColsAttrPrefix + key
 		}
@@ -357,6 +364,7 @@ func (s *Store) Cooc(ctx context.Context, opt CoocOptions) (*Table, error) {
 				t.Measure = MeasureJaccard
 			}
 		}
+		t.Within, t.Coder = opt.Within, opt.Coder
 		return nil
 	})
 	if err != nil {
@@ -741,7 +749,8 @@ func (c *corpus) stats(words [][]Span) []CodeStats {
 }
 
 // attrColumns makes one column per value of the attribute key (sorted as
-// numbers when the attribute is numeric), plus NoValue for documents
+// numbers when the attribute is numeric, else alphabetically regardless
+// of case), plus NoValue for documents
 // without it, and returns each document's column.
 func (c *corpus) attrColumns(key string) ([]string, []int, error) {
 	vals := make([]string, len(c.docs))
@@ -786,6 +795,9 @@ func (c *corpus) attrColumns(key string) ([]string, []int, error) {
 			if a != b {
 				return a < b
 			}
+		}
+		if a, b := strings.ToLower(distinct[i]), strings.ToLower(distinct[j]); a != b {
+			return a < b
 		}
 		return distinct[i] < distinct[j]
 	})

@@ -89,6 +89,7 @@ Start with 'qcode demo' to try a ready-made project.`,
 		a.undoCmd(), a.redoCmd(), a.historyCmd(), a.quotesCmd(), a.demoCmd(), a.configCmd(),
 		a.searchCmd(), a.autocodeCmd(), a.reindexCmd(), a.exportCmd(), a.codersCmd(), a.mergeCmd(), a.agreeCmd(),
 		a.importCodebookCmd(),
+		a.statsCmd(), a.matrixCmd(), a.coocCmd(),
 	)
 	return root
 }
