@@ -90,7 +90,7 @@ func TestAnalysisGoldens(t *testing.T) {
 		}
 	}
 	// One coder's codings.
-	out, errOut, err := qcAs(t, dir, "nino", "matrix", "--cols", "attr:wave")
+	out, errOut, err := qcAs(t, dir, "", "--coder", "nino", "matrix", "--cols", "attr:wave")
 	if err != nil {
 		t.Fatalf("matrix --coder nino: %v\n%s", err, errOut)
 	}
@@ -224,11 +224,21 @@ func TestAnalysisByHand(t *testing.T) {
 	if m.Total != 65 {
 		t.Errorf("matrix total = %v, want the demo's 65 codings", m.Total)
 	}
+	// $QCODE_CODER says who codes, not whose codings count: no filter.
+	out, _, err := qcAs(t, dir, "nino", "matrix", "--json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	decodeOne(t, out, &m, nil)
+	if m.Total != 65 {
+		t.Errorf("matrix with QCODE_CODER=nino: total = %v, want all 65 codings", m.Total)
+	}
 
 	// In R03 nino coded "She said, Olga Nikolaevna, ... more than your
 	// job." as Political persecution and pavel coded the same sentence as
 	// Fear of repression: the only overlap of the two codes.
 	var c tableJSON
+	var errOut string
 	decodeOne(t, everyone(t, dir, "cooc", "--json"), &c, nil)
 	if got := c.cell(t, "Fear of repression", "Reasons for leaving/Political persecution"); got != 1 {
 		t.Errorf("cooc overlap Fear × Persecution = %v, want 1", got)
@@ -236,7 +246,7 @@ func TestAnalysisByHand(t *testing.T) {
 	if got := c.cell(t, "Fear of repression", "Fear of repression"); got != 9 {
 		t.Errorf("cooc overlap diagonal Fear = %v, want its 9 codings", got)
 	}
-	out, errOut, err := qcAs(t, dir, "nino", "cooc", "--json")
+	out, errOut, err = qcAs(t, dir, "", "--coder", "nino", "cooc", "--json")
 	if err != nil {
 		t.Fatalf("cooc --coder nino: %v\n%s", err, errOut)
 	}
@@ -278,7 +288,7 @@ func TestAnalysisErrors(t *testing.T) {
 		}
 	}
 	// An unknown coder is named, with those the project has.
-	_, _, err := qcAs(t, dir, "zoe", "stats")
+	_, _, err := qcAs(t, dir, "", "--coder", "zoe", "stats")
 	if err == nil || !strings.Contains(err.Error(), "zoe") || !strings.Contains(err.Error(), "nino, pavel") {
 		t.Errorf("stats --coder zoe = %v, want an error naming zoe and the coders", err)
 	}
