@@ -1,7 +1,6 @@
 package main
 
 import (
-	"flag"
 	"math"
 	"os"
 	"path/filepath"
@@ -13,10 +12,8 @@ import (
 
 func cellWidth(s string) int { return ansi.StringWidth(s) }
 
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden/")
-
 // checkGolden compares got with testdata/golden/name, or writes it there
-// under -update.
+// under -update (the flag of quotes_test.go).
 func checkGolden(t *testing.T, name, got string) {
 	t.Helper()
 	path := filepath.Join("testdata", "golden", name)
