@@ -276,3 +276,25 @@ func TestAgreeProjectErrors(t *testing.T) {
 		t.Errorf("one coder: %q", msg)
 	}
 }
+
+// TestAgreeVersions: codings on an earlier version of a document count
+// too, and the report names that version as NAME@VERSION.
+func TestAgreeVersions(t *testing.T) {
+	dir := agreeProject(t)
+	src := t.TempDir()
+	mustQC(t, dir, "import", writeFile(t, src, "R01.txt", strings.Replace(thousandChars, "They", "Then", 1)))
+	mustQC(t, dir, "tag", "R01", "Donations", "--span", "0:10")
+	if _, errOut, err := qcAs(t, dir, "boris", "tag", "R01", "Donations", "--span", "5:10"); err != nil {
+		t.Fatal(errOut)
+	}
+	out := mustQC(t, dir, "agree", "--disagreements")
+	for _, want := range []string{
+		"on 2 documents: R01@1, R01\n",
+		"\nR01@1 0:50  Fear of repression  coded by ana, not by boris\n",
+		"\nR01 0:5  Donations  coded by ana, not by boris\n  “Then”\n",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("agree output lacks %q:\n%s", want, out)
+		}
+	}
+}

@@ -31,8 +31,9 @@ percent agreement, Cohen's kappa (exactly two coders), Fleiss' kappa and
 Krippendorff's alpha (nominal). Kappa and alpha correct for the agreement
 chance alone would give: 1 is perfect, 0 is no better than chance.
 
-The documents compared are those in which every compared coder has coded
-something; the others are named as left out. --unit says what one unit of
+--coders chooses whom to compare (the global --coder does not filter
+here). The documents compared are those in which every compared coder has
+coded something; the others are named as left out. --unit says what one unit of
 the comparison is:
 
   char      every character of every compared document, coded with the
@@ -290,17 +291,23 @@ func (a *app) agreeReport(r *agree.Report, listDis bool) {
 		fmt.Fprintf(a.stdout, "%s; 'qcode agree --disagreements' lists them.\n", plural(len(r.Disagreements), "disagreement", "disagreements"))
 		return
 	}
+	label := map[int64]string{}
+	for _, d := range r.Documents {
+		label[d.ID] = docLabel(d)
+	}
 	fmt.Fprintf(a.stdout, "\n%s:\n", plural(len(r.Disagreements), "disagreement", "disagreements"))
 	for _, d := range r.Disagreements {
-		fmt.Fprintf(a.stdout, "\n%s %d:%d  %s  coded by %s, not by %s\n", d.Document, d.Start, d.End, d.Code, joinAnd(d.Coded), joinAnd(d.Missing))
+		fmt.Fprintf(a.stdout, "\n%s %d:%d  %s  coded by %s, not by %s\n", label[d.DocID], d.Start, d.End, d.Code, joinAnd(d.Coded), joinAnd(d.Missing))
 		if t := oneLine(d.Text, 200); t != "" {
 			fmt.Fprintf(a.stdout, "  “%s”\n", t)
 		}
 	}
 }
 
+// docLabel names a document as commands take it: NAME, or NAME@VERSION
+// for an earlier version.
 func docLabel(d agree.Doc) string {
-	if d.Version > 1 {
+	if !d.Latest {
 		return fmt.Sprintf("%s@%d", d.Name, d.Version)
 	}
 	return d.Name

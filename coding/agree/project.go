@@ -111,11 +111,13 @@ type CodeStats struct {
 
 // Doc is a document and the coders who coded something in it.
 type Doc struct {
-	ID      int64    `json:"id"`
-	Name    string   `json:"name"`
-	Version int      `json:"version"`
-	Length  int      `json:"length"`
-	Coders  []string `json:"coders"`
+	ID      int64  `json:"id"`
+	Name    string `json:"name"`
+	Version int    `json:"version"`
+	// Latest says this is the document's latest version.
+	Latest bool     `json:"latest"`
+	Length int      `json:"length"`
+	Coders []string `json:"coders"`
 }
 
 // Disagreement is a place where the compared coders did not all code the
@@ -274,7 +276,7 @@ func Compute(ctx context.Context, s *coding.Store, opt Options) (*Report, error)
 		if mask == 0 {
 			continue
 		}
-		doc := Doc{ID: d.ID, Name: d.Name, Version: d.Version, Length: d.Length, Coders: names(coders, mask)}
+		doc := Doc{ID: d.ID, Name: d.Name, Version: d.Version, Latest: d.Latest, Length: d.Length, Coders: names(coders, mask)}
 		if mask == full {
 			docIdx[d.ID] = len(r.Documents)
 			r.Documents = append(r.Documents, doc)

@@ -280,6 +280,14 @@ func TestSegment(t *testing.T) {
 	}
 	r = compute(t, s, Options{Unit: Segment, Overlap: 0.5})
 	checkStats(t, "Fear at 0.5", codeStats(t, r, "Fear"), Stats{Units: 4, Percent: 0.5, Cohen: -1.0 / 3, Fleiss: -1.0 / 3, Alpha: -1.0 / 6})
+	// A code nobody used has no segments at all: every statistic is
+	// undefined over zero units.
+	if _, _, err := s.AddCode(context.Background(), coding.NewCode{Path: "Unused"}); err != nil {
+		t.Fatal(err)
+	}
+	r = compute(t, s, Options{Unit: Segment, Codes: []string{"Unused", "Fear"}})
+	checkStats(t, "Unused", codeStats(t, r, "Unused"), Stats{Percent: math.NaN(), Cohen: math.NaN(), Fleiss: math.NaN(), Alpha: math.NaN()})
+	checkStats(t, "overall", r.Overall, Stats{Units: 5, Percent: 0.2, Cohen: -2.0 / 3, Fleiss: -2.0 / 3, Alpha: -0.5})
 	if _, err := Compute(context.Background(), s, Options{Unit: Segment, Overlap: 1.5}); !errors.Is(err, ErrInvalid) {
 		t.Errorf("overlap 1.5: error %v, want ErrInvalid", err)
 	}
