@@ -160,10 +160,11 @@ func TestCohen1960(t *testing.T) {
 		{12, 2, 16},
 		{3, 15, 2},
 	}
-	// Cohen's (1960) worked example of 200 cases: p_o = .70, p_c = .41,
-	// κ = .29/.59 = .49. Diagonal 88, 40, 12; margins 120, 60, 20 and
-	// 100, 60, 40 (again our reconstruction of the cells from p_o and
-	// p_c: .6·.5 + .3·.3 + .1·.2 = .41).
+	// The example of 200 cases with p_o = .70, p_c = .41, κ = .29/.59 =
+	// .49 that textbooks reproduce as Cohen's (1960); we checked Table 1
+	// above against the paper's text, but not this one. Diagonal 88, 40,
+	// 12; margins 120, 60, 20 and 100, 60, 40 (again our reconstruction
+	// of the cells from p_o and p_c: .6·.5 + .3·.3 + .1·.2 = .41).
 	table2 := [][]int{
 		{88, 14, 18},
 		{10, 40, 10},
