@@ -264,6 +264,11 @@ func (a *Analysis) tableTab() int {
 
 func (a *Analysis) clamp() {
 	r, c := a.dims()
+	if r == 0 && a.busy {
+		// The table is still being computed: keep the moves typed
+		// meanwhile, and clamp them when it arrives.
+		return
+	}
 	a.row = min(max(a.row, 0), max(r-1, 0))
 	a.col = min(max(a.col, 0), max(c-1, 0))
 	a.scroll()
@@ -381,6 +386,7 @@ func (a *Analysis) setTab(t int) tea.Cmd {
 		return nil
 	}
 	a.tab, a.row, a.col, a.top, a.left = t, 0, 0, 0, 0
+	a.busy = true // its query follows
 	return func() tea.Msg { return analysisAskMsg{} }
 }
 

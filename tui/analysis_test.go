@@ -225,3 +225,21 @@ func TestFlowAnalysis(t *testing.T) {
 		t.Fatal("the quote is not selected in the transcript")
 	}
 }
+
+// TestAnalysisKeysWhileComputing keeps the moves typed before a table
+// arrives.
+func TestAnalysisKeysWhileComputing(t *testing.T) {
+	d := newDriver(t, demoStore(t, "ann"), 120, 40)
+	d.keys("A")
+	// Switch tables without running the query: its answer comes later.
+	nm, cmd := d.m.Update(keyMsg("3"))
+	d.m = nm.(Model)
+	for _, k := range []string{"j", "j", "l"} {
+		nm, _ = d.m.Update(keyMsg(k))
+		d.m = nm.(Model)
+	}
+	d.run(cmd)
+	if a := d.m.analysis; a.tab != tabCooc || a.row != 2 || a.col != 1 {
+		t.Fatalf("after 3 j j l typed while computing: tab %d at %d,%d, want co-occurrence at 2,1", a.tab, a.row, a.col)
+	}
+}

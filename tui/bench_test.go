@@ -96,6 +96,19 @@ func collect(cmd tea.Cmd) []tea.Msg {
 	return []tea.Msg{msg}
 }
 
+// settle runs cmd and feeds its messages back until none are left.
+func settle(tm tea.Model, cmd tea.Cmd) tea.Model {
+	for _, msg := range collect(cmd) {
+		if msg == nil {
+			continue
+		}
+		var next tea.Cmd
+		tm, next = tm.Update(msg)
+		tm = settle(tm, next)
+	}
+	return tm
+}
+
 // p95 reports the 95th percentile of the samples as a metric.
 func p95(b *testing.B, d []time.Duration) {
 	if len(d) == 0 {
@@ -245,4 +258,37 @@ func BenchmarkDemoFirstFrame(b *testing.B) {
 		samples = append(samples, time.Since(t0))
 	}
 	p95(b, samples)
+}
+
+// BenchmarkAnalysisKeystroke measures one keystroke on the analysis
+// screen through Update and View, on each table: the tables are computed
+// once when opened, so a keystroke only draws what is on screen, however
+// long the transcripts.
+func BenchmarkAnalysisKeystroke(b *testing.B) {
+	for _, lines := range []int{200, 20000} {
+		s := benchStore(b, lines)
+		for _, tab := range []string{"1", "2", "3"} {
+			b.Run(fmt.Sprintf("lines=%d/tab=%s", lines, tab), func(b *testing.B) {
+				var tm tea.Model = benchModel(b, s, 120, 40)
+				for _, k := range []string{"A", tab} {
+					var cmd tea.Cmd
+					tm, cmd = tm.Update(runes(k))
+					tm = settle(tm, cmd)
+				}
+				if mm := tm.(Model); !mm.analysis.Visible() || mm.analysis.busy {
+					b.Fatal("the analysis did not open")
+				}
+				keys := []tea.KeyMsg{runes("j"), runes("l"), runes("j"), runes("k"), runes("h"), runes("k")}
+				samples := make([]time.Duration, 0, b.N)
+				b.ResetTimer()
+				for i := 0; i < b.N; i++ {
+					t0 := time.Now()
+					tm, _ = tm.Update(keys[i%len(keys)])
+					tm.View()
+					samples = append(samples, time.Since(t0))
+				}
+				p95(b, samples)
+			})
+		}
+	}
 }

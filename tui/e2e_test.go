@@ -128,6 +128,24 @@ func TestEndToEndTmux(t *testing.T) {
 	if g, ok := gutterAt(tt.screen("again"), "Okay. So, I'm thirty"); !ok || g != 'e' {
 		t.Fatalf("the stripe beside the coded line is %q, want e2e's letter e:\n%s", g, tt.screen("again"))
 	}
+	// The analysis screen: the new code has its bar; the matrix's first
+	// cell lists its quotes; the disagreements step on.
+	tt.send("again", "A")
+	tt.waitFor("again", "[1 Frequencies]")
+	tt.waitFor("again", "E2E code")
+	tt.send("again", "2")
+	tt.waitFor("again", "R07")
+	tt.waitFor("again", "Σ")
+	tt.send("again", "Enter")
+	tt.waitFor("again", "Quotes · Contact with those who stayed × R01")
+	tt.send("again", "Escape")
+	tt.waitFor("again", "[2 Codes × documents]")
+	tt.send("again", "Escape", "D")
+	tt.waitFor("again", "Disagreements · unit char · e2e, nino, pavel")
+	tt.waitFor("again", "coded by")
+	tt.send("again", "n")
+	tt.waitFor("again", "2 of ")
+	tt.send("again", "Escape")
 	tt.send("again", "C-c")
 	tt.waitFor("again", "QCODE-EXIT=0")
 }
