@@ -30,7 +30,10 @@ type MergeOptions struct {
 	// whose text differs as the next version of that document, with its
 	// codings and memos. Off by default: such a document is reported as a
 	// conflict and left out with its codings, because they point into a
-	// text this project does not have and the team should decide.
+	// text this project does not have and the team should decide. A
+	// document that is the next version of one the two projects share
+	// (its earlier version in the snapshot is this project's latest) is
+	// added as the next version here either way.
 	NewVersions bool
 }
 
@@ -91,8 +94,9 @@ func (m MergeSummary) Added() bool {
 //
 //   - documents are matched by their text (SHA-256 of the stored text),
 //     never by name; a new text is added with its turns and attributes
-//     and written to sources/; a text whose name is taken by a different
-//     text here is a conflict (see MergeOptions.NewVersions);
+//     and written to sources/; a later version of a document both share
+//     becomes the next version here; a text whose name is taken by a
+//     different text here is a conflict (see MergeOptions.NewVersions);
 //   - coders are matched by name;
 //   - codes by GUID, then by path, as import-codebook does;
 //   - codings are added unless the same document, code, coder and span is
@@ -448,10 +452,14 @@ func (m *merger) mergeDocuments(ctx context.Context, tx *sql.Tx) error {
 	}
 	m.docs = map[string]int64{}
 	m.leftOut = map[string]int{}
+	// lineage maps a snapshot document name to the document here its
+	// latest version so far became.
+	lineage := map[string]int64{}
 	for _, d := range m.snap.Documents {
 		sha := textHash(d.Text)
 		if id, ok := bySHA[sha]; ok {
 			m.docs[d.GUID] = id
+			lineage[d.Name] = id
 			m.sum.MatchedDocuments++
 			if err := m.mergeAttributes(ctx, tx, id, d); err != nil {
 				return err
@@ -459,15 +467,21 @@ func (m *merger) mergeDocuments(ctx context.Context, tx *sql.Tx) error {
 			continue
 		}
 		version := 1
-		if prev, ok := latest[d.Name]; ok {
+		prev, taken := latest[d.Name]
+		if taken {
 			version = prev.version + 1
-			if !prev.merged {
-				if !m.opt.NewVersions {
-					m.conflict(ConflictDocument, d.Name, "its text differs from this project's %s (version %d); not merged, with its %s (merge with new versions to add it as version %d)",
-						d.Name, prev.version, plural(codingsOf[d.GUID], "coding", "codings"), version)
-					m.leftOut[d.GUID] = codingsOf[d.GUID]
-					continue
-				}
+			// The snapshot's earlier version of this name is our latest:
+			// the text is the next version in the same line, as when a
+			// coder re-imported a corrected transcript in their copy.
+			follows := lineage[d.Name] != 0 && lineage[d.Name] == prev.id
+			switch {
+			case prev.merged || follows:
+			case !m.opt.NewVersions:
+				m.conflict(ConflictDocument, d.Name, "its text differs from this project's %s (version %d); not merged, with its %s (merge with new versions to add it as version %d)",
+					d.Name, prev.version, plural(codingsOf[d.GUID], "coding", "codings"), version)
+				m.leftOut[d.GUID] = codingsOf[d.GUID]
+				continue
+			default:
 				m.conflict(ConflictDocument, d.Name, "its text differs from this project's %s (version %d); added as version %d",
 					d.Name, prev.version, version)
 			}
@@ -476,12 +490,13 @@ func (m *merger) mergeDocuments(ctx context.Context, tx *sql.Tx) error {
 		if err != nil {
 			return fmt.Errorf("document %s: %w", d.Name, err)
 		}
-		if version > 1 && !latest[d.Name].merged {
+		if taken && !prev.merged {
 			m.sum.Versions++
 		} else {
 			m.sum.Documents++
 		}
 		m.docs[d.GUID] = id
+		lineage[d.Name] = id
 		bySHA[sha] = id
 		latest[d.Name] = localDoc{id: id, version: version, sha: sha, merged: true}
 	}

@@ -541,3 +541,37 @@ func TestReadSnapshot(t *testing.T) {
 		}
 	}
 }
+
+// TestMergeFollowingVersion: a coder re-imports a corrected transcript in
+// their copy (version 2 of a document both copies share); the merge adds
+// it as version 2 here too, with its codings, and no conflict.
+func TestMergeFollowingVersion(t *testing.T) {
+	ctx := context.Background()
+	team, err := coding.Create(ctx, filepath.Join(t.TempDir(), "team.qcode"), coding.Options{Coder: "nino"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := team.Import(ctx, coding.ImportFile{Path: "R09.txt", Data: []byte("Interviewer: When?\nRespondent: In Septmber.\n")}); err != nil {
+		t.Fatal(err)
+	}
+	src := team.Dir()
+	team.Close()
+	a := openAs(t, copyDir(t, src, "anna"), "nino")
+	b := openAs(t, copyDir(t, src, "boris"), "tamar")
+	if _, err := b.Import(ctx, coding.ImportFile{Path: "R09.txt", Data: []byte("Interviewer: When?\nRespondent: In September.\n")}); err != nil {
+		t.Fatal(err)
+	}
+	tag(t, b, "R09", "Timing", "In September.", "")
+
+	sum, _, err := a.Merge(ctx, snapshot(t, b), coding.MergeOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Versions != 1 || sum.Documents != 0 || sum.MatchedDocuments != 1 || sum.Codings != 1 || len(conflictsOf(sum, coding.ConflictDocument)) != 0 {
+		t.Errorf("Merge = %+v; want version 2 of R09 added with its coding, no conflict", sum)
+	}
+	d, err := a.Document(ctx, "R09", true)
+	if err != nil || d.Version != 2 || !strings.Contains(d.Text, "September") || d.Codings != 1 {
+		t.Errorf("R09 after merge = version %d, %d codings, %v; want version 2 with tamar's coding", d.Version, d.Codings, err)
+	}
+}
