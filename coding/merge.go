@@ -179,6 +179,9 @@ func checkSnapshot(snap *Snapshot) (map[string]int, error) {
 		if strings.TrimSpace(d.Text) == "" {
 			return nil, fmt.Errorf("%w: %s: text is empty", ErrInvalid, what)
 		}
+		if strings.ContainsRune(d.Text, '\r') || strings.HasPrefix(d.Text, "\uFEFF") {
+			return nil, fmt.Errorf("%w: %s: text is not in stored form (CR line endings or a BOM)", ErrInvalid, what)
+		}
 		if !norm.NFC.IsNormalString(d.Text) {
 			return nil, fmt.Errorf("%w: %s: text is not in Unicode NFC form", ErrInvalid, what)
 		}
@@ -508,7 +511,7 @@ func (m *merger) mergeDocuments(ctx context.Context, tx *sql.Tx) error {
 func (m *merger) insertDocument(ctx context.Context, tx *sql.Tx, d SnapshotDocument, version int, sha string) (int64, error) {
 	source := ""
 	if !m.opt.DryRun {
-		f, err := m.s.writeSource(d.Name, ".txt", version, []byte(d.Text))
+		f, err := m.s.writeSource(sourceName(d.Name), ".txt", version, []byte(d.Text))
 		if err != nil {
 			return 0, err
 		}
@@ -570,6 +573,28 @@ func (m *merger) insertDocument(ctx context.Context, tx *sql.Tx, d SnapshotDocum
 		m.sum.Attributes++
 	}
 	return id, nil
+}
+
+// sourceName makes a document's name safe as a file name in sources/: a
+// merged project's names may hold anything, path separators included.
+func sourceName(name string) string {
+	var b strings.Builder
+	for _, r := range name {
+		switch {
+		case r == '/' || r == '\\' || r == ':' || r < ' ' || r == 0x7f:
+			b.WriteRune('_')
+		default:
+			b.WriteRune(r)
+		}
+		if b.Len() > 120 {
+			break
+		}
+	}
+	out := strings.TrimLeft(strings.TrimSpace(b.String()), ".")
+	if out == "" {
+		return "document"
+	}
+	return out
 }
 
 // deriveTurns finds the turns of a text that came without them by reading
