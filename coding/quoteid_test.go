@@ -157,6 +157,20 @@ func TestFindQuoteAndFilters(t *testing.T) {
 			t.Errorf("Quotes(--attr %q) = %v, want ErrInvalid", bad, err)
 		}
 	}
+	// A new version of R07: its codings stay on version 1, which --doc
+	// R07 still covers; R07@2 has none.
+	changed := strings.Replace(interview, "And your mother?", "And your mother, then?", 1)
+	if _, err := s.Import(ctx, ImportFile{Path: "R07.txt", Data: []byte(changed)}); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		doc  string
+		want int
+	}{{"R07", 4}, {"r07", 4}, {"R07@1", 4}, {"R07@2", 0}} {
+		if got := count(QuoteOptions{Docs: []string{tt.doc}}); got != tt.want {
+			t.Errorf("Quotes with --doc %s = %d, want %d", tt.doc, got, tt.want)
+		}
+	}
 	if _, err := s.Quotes(ctx, []string{"Fear"}, QuoteOptions{Docs: []string{"R99"}}); !errors.Is(err, ErrNotFound) {
 		t.Errorf("Quotes(--doc R99) = %v, want ErrNotFound", err)
 	}

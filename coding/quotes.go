@@ -59,8 +59,9 @@ type QuoteOptions struct {
 	// Table.CodingIDs); with no codes named, these codings are the
 	// quotes.
 	CodingIDs []int64
-	// Docs keeps quotes from these documents (names as Document takes
-	// them; any of them).
+	// Docs keeps quotes from these documents (any of them), named as
+	// Document takes them; a bare name means every version of it,
+	// NAME@VERSION or an id just that one.
 	Docs []string
 	// Speaker keeps quotes from this speaker's turns (case does not
 	// matter).
@@ -128,6 +129,31 @@ func (s *Store) Quotes(ctx context.Context, codeRefs []string, opt QuoteOptions)
 					return err
 				}
 				docIDs[id] = true
+				// A bare name takes in the earlier versions too: their
+				// codings stay where they were when the file changed.
+				var name string
+				if err := q.QueryRowContext(ctx, "SELECT name FROM documents WHERE id = ?", id).Scan(&name); err != nil {
+					return err
+				}
+				if !strings.EqualFold(strings.TrimSpace(ref), name) {
+					continue
+				}
+				rows, err := q.QueryContext(ctx, "SELECT id FROM documents WHERE name = ?", name)
+				if err != nil {
+					return err
+				}
+				for rows.Next() {
+					var v int64
+					if err := rows.Scan(&v); err != nil {
+						rows.Close()
+						return err
+					}
+					docIDs[v] = true
+				}
+				rows.Close()
+				if err := rows.Err(); err != nil {
+					return err
+				}
 			}
 		}
 		codes, err := loadCodebook(ctx, q, false)

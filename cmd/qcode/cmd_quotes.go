@@ -110,7 +110,7 @@ Filters, as in 'qcode search': --doc, --speaker, --attr KEY=VALUE, and
 	fl.IntVar(&f.maxWords, "max-words", 0, "shorten each quote to its first N words, ending in … (0: whole quotes)")
 	fl.BoolVar(&f.group, "group", false, "a heading per code with its description (default: on when the quotes have several codes; --group=false for one list)")
 	fl.BoolVar(&f.noSub, "no-subcodes", false, "leave out codings of sub-codes")
-	fl.StringArrayVar(&f.docs, "doc", nil, "only quotes from this document (repeatable: any of them)")
+	fl.StringArrayVar(&f.docs, "doc", nil, "only quotes from this document, all its versions (NAME@V: one; repeatable: any of them)")
 	fl.StringVar(&f.speaker, "speaker", "", "only quotes from this speaker's turns")
 	fl.StringArrayVar(&f.attrs, "attr", nil, "only documents with attribute KEY=VALUE (repeatable: all of them)")
 	fl.StringVar(&f.onlyCoder, "only-coder", "", "only this coder's codings (same as --coder)")
