@@ -26,18 +26,43 @@ const crockford = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 // lower case without braces, as REFI-QDA producers differ in both, so
 // the id survives an export and an import on another machine.
 func QuoteID(docGUID string, start, end int) string {
-	g := strings.ToLower(strings.Trim(strings.TrimSpace(docGUID), "{}"))
-	sum := sha256.Sum256([]byte(g + ":" + strconv.Itoa(start) + ":" + strconv.Itoa(end)))
-	var v uint64
-	for _, b := range sum[:5] {
-		v = v<<8 | uint64(b)
-	}
+	v := quoteBits(quoteKey(docGUID), start, end, nil)
 	out := make([]byte, QuoteIDLen)
 	for i := QuoteIDLen - 1; i >= 0; i-- {
 		out[i] = crockford[v&31]
 		v >>= 5
 	}
 	return "Q-" + string(out)
+}
+
+// quoteKey is the hashed prefix for a document: its GUID, normalised,
+// and a colon.
+func quoteKey(docGUID string) []byte {
+	return []byte(strings.ToLower(strings.Trim(strings.TrimSpace(docGUID), "{}")) + ":")
+}
+
+// quoteBits returns the 40 bits of a quote id for key (see quoteKey) and
+// the span; buf is scratch space, reused to save allocations in a scan.
+func quoteBits(key []byte, start, end int, buf []byte) uint64 {
+	buf = append(buf[:0], key...)
+	buf = strconv.AppendInt(buf, int64(start), 10)
+	buf = append(buf, ':')
+	buf = strconv.AppendInt(buf, int64(end), 10)
+	sum := sha256.Sum256(buf)
+	var v uint64
+	for _, b := range sum[:5] {
+		v = v<<8 | uint64(b)
+	}
+	return v
+}
+
+// idBits decodes the 40 bits of a canonical quote id.
+func idBits(id string) uint64 {
+	var v uint64
+	for i := 2; i < len(id); i++ {
+		v = v<<5 | uint64(strings.IndexByte(crockford, id[i]))
+	}
+	return v
 }
 
 // ParseQuoteID reads a quote id as a person may have copied it: in any
@@ -109,26 +134,73 @@ func (s *Store) FindQuote(ctx context.Context, id, cite string) (QuotePlace, err
 	var hits []hit
 	var p QuotePlace
 	err := s.read(ctx, func(q querier) error {
-		rows, err := q.QueryContext(ctx, `SELECT DISTINCT d.id, d.guid, d.name, d.version, g.start, g.end
-			FROM codings g JOIN documents d ON d.id = g.doc_id ORDER BY d.name, d.version, g.start, g.end`)
+		// The store keeps no id column: hash every coded span. Codings
+		// are read bare and documents once, so the cost is the hashing
+		// and one table scan.
+		type docRow struct {
+			key     []byte
+			name    string
+			version int
+		}
+		docs := map[int64]docRow{}
+		rows, err := q.QueryContext(ctx, "SELECT id, guid, name, version FROM documents")
 		if err != nil {
 			return err
 		}
 		for rows.Next() {
-			var h hit
+			var id int64
+			var d docRow
 			var guid string
-			if err := rows.Scan(&h.doc, &guid, &h.name, &h.version, &h.start, &h.end); err != nil {
+			if err := rows.Scan(&id, &guid, &d.name, &d.version); err != nil {
 				rows.Close()
 				return err
 			}
-			if QuoteID(guid, h.start, h.end) == want {
-				hits = append(hits, h)
+			d.key = quoteKey(guid)
+			docs[id] = d
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		rows, err = q.QueryContext(ctx, "SELECT doc_id, start, end FROM codings")
+		if err != nil {
+			return err
+		}
+		seen := map[hit]bool{}
+		bits := idBits(want)
+		buf := make([]byte, 0, 128)
+		for rows.Next() {
+			var h hit
+			if err := rows.Scan(&h.doc, &h.start, &h.end); err != nil {
+				rows.Close()
+				return err
+			}
+			d := docs[h.doc]
+			if quoteBits(d.key, h.start, h.end, buf) == bits {
+				h.name, h.version = d.name, d.version
+				if !seen[h] {
+					seen[h] = true
+					hits = append(hits, h)
+				}
 			}
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
 			return err
 		}
+		sort.Slice(hits, func(i, j int) bool {
+			a, b := hits[i], hits[j]
+			if a.name != b.name {
+				return a.name < b.name
+			}
+			if a.version != b.version {
+				return a.version < b.version
+			}
+			if a.start != b.start {
+				return a.start < b.start
+			}
+			return a.end < b.end
+		})
 		switch {
 		case len(hits) == 0:
 			return fmt.Errorf("quote %s: %w: no coded passage in this project has this id (ids come from 'qcode quotes'; was the passage uncoded, or is this another project?)", want, ErrNotFound)

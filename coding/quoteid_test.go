@@ -3,8 +3,12 @@ package coding
 import (
 	"context"
 	"errors"
+	"fmt"
+	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/qcode-dev/qcode/transcripts/synth"
 )
 
 func TestQuoteID(t *testing.T) {
@@ -193,4 +197,45 @@ func FuzzParseQuoteID(f *testing.F) {
 			t.Fatalf("QuoteID(%q, %d, %d) = %q does not parse: %q, %v", s, start, end, id, got, ok)
 		}
 	})
+}
+
+// BenchmarkFindQuote looks up a quote id in a project of 100,000 coded
+// spans across 100 generated transcripts: every span is hashed, as the
+// store keeps no id column.
+func BenchmarkFindQuote(b *testing.B) {
+	ctx := context.Background()
+	s, err := Create(ctx, filepath.Join(b.TempDir(), "find.qcode"), Options{Coder: "bench"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	files := synth.Generate(synth.Options{Docs: 100, Words: 500_000, Seed: 3})
+	for _, f := range files {
+		if _, err := s.Import(ctx, ImportFile{Path: f.Name, Data: f.Data}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	for n := 0; n < 100_000; n += 1000 {
+		spans := make([]Span, 1000)
+		for j := range spans {
+			st := j * 20
+			spans[j] = Span{st, st + 15}
+		}
+		doc := fmt.Sprintf("T%04d", 1+n/1000)
+		if _, _, err := s.Tag(ctx, TagRequest{Doc: doc, Code: "Theme", Spans: spans, Create: true}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	d, err := s.Document(ctx, "T0100", false)
+	if err != nil {
+		b.Fatal(err)
+	}
+	id := QuoteID(d.GUID, 999*20, 999*20+15)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		p, err := s.FindQuote(ctx, id, "")
+		if err != nil || p.Start != 999*20 {
+			b.Fatalf("FindQuote(%s) = %+v, %v", id, p.Start, err)
+		}
+	}
 }
