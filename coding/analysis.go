@@ -628,7 +628,7 @@ func (c *corpus) eachText(ctx context.Context, q querier, fn func(doc int, text 
 // counted for a document's word count: runs of letters and digits, with
 // an apostrophe or hyphen inside a word joining it.
 func WordSpans(s string) []Span {
-	var spans []Span
+	spans := make([]Span, 0, len(s)/8+1)
 	in := false
 	start, last, pos := 0, 0, 0
 	for _, r := range s {
@@ -1163,50 +1163,43 @@ func (c *corpus) allTurns(ctx context.Context, q querier) ([][]Turn, error) {
 // disjoint; the text between turns is split the same way). Spans hold no
 // leading or trailing white space, and white space alone is no sentence.
 func SentenceSpans(text string, turns []Turn) []Span {
-	runes := []rune(text)
-	var out []Span
-	split := func(lo, hi int) {
-		start := -1
-		for i := lo; i < hi; i++ {
-			r := runes[i]
-			if unicode.IsSpace(r) {
-				if r == '\n' && start >= 0 {
-					out = append(out, Span{start, trimEnd(runes, start, i)})
-					start = -1
-				}
-				continue
-			}
-			if start < 0 {
-				start = i
-			}
-			if isSentenceEnd(r) && (i+1 >= hi || unicode.IsSpace(runes[i+1])) {
-				out = append(out, Span{start, i + 1})
-				start = -1
-			}
-		}
-		if start >= 0 {
-			out = append(out, Span{start, trimEnd(runes, start, hi)})
-		}
-	}
-	pos := 0
+	// One pass over the text without decoding it into runes: a sentence
+	// closes at a turn's start or end, at a line break, at white space
+	// after a sentence end, and at the end of the text.
+	cuts := make([]int, 0, 2*len(turns))
 	for _, t := range turns {
-		s, e := max(t.Start, pos), min(t.End, len(runes))
-		if s > e {
-			continue
+		cuts = append(cuts, t.Start, t.End)
+	}
+	slices.Sort(cuts)
+	out := make([]Span, 0, len(text)/64+1)
+	start, last := -1, 0 // the open sentence's start, and the end of its last non-space
+	flush := func() {
+		if start >= 0 {
+			out = append(out, Span{start, last})
+			start = -1
 		}
-		split(pos, s)
-		split(s, e)
-		pos = e
 	}
-	split(pos, len(runes))
+	k, pos, prevEnd := 0, 0, false
+	for _, r := range text {
+		for k < len(cuts) && cuts[k] <= pos {
+			flush()
+			k++
+		}
+		switch {
+		case r == '\n' || unicode.IsSpace(r) && prevEnd:
+			flush()
+		case unicode.IsSpace(r):
+		default:
+			if start < 0 {
+				start = pos
+			}
+			last = pos + 1
+		}
+		prevEnd = isSentenceEnd(r)
+		pos++
+	}
+	flush()
 	return out
-}
-
-func trimEnd(runes []rune, start, end int) int {
-	for end > start && unicode.IsSpace(runes[end-1]) {
-		end--
-	}
-	return end
 }
 
 // coocUnits counts the units (sentences or turns) both codes touch, or
