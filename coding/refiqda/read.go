@@ -526,10 +526,12 @@ func docName(s string) string {
 	s = cleanName(s)
 	s = strings.NewReplacer("/", "-", "\\", "-").Replace(s)
 	s = strings.TrimLeft(s, ". ")
-	if r := []rune(s); len(r) > 100 {
-		s = strings.TrimSpace(string(r[:100]))
+	// File names are at most 255 bytes; leave room for ".v12-3.txt".
+	for len(s) > 200 {
+		_, size := utf8.DecodeLastRuneInString(s)
+		s = s[:len(s)-size]
 	}
-	return s
+	return strings.TrimSpace(s)
 }
 
 func (rd *reader) readSource(src *xTextSource, index int, names map[string]bool) error {

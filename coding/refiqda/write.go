@@ -38,7 +38,9 @@ var minZipTime = time.Date(1980, 1, 1, 0, 0, 0, 0, time.UTC)
 // holding project.qde, valid against Project.xsd, and each document's
 // stored text as sources/<GUID>.txt (UTF-8, LF, no BOM).
 //
-// Coders become Users, codes the CodeBook, each coding a
+// Coders who coded, wrote a memo or imported a document become Users
+// (the others, such as whoever imported the project, are left out), codes
+// the CodeBook, each coding a
 // PlainTextSelection (code points, end exclusive, the selected text as
 // its name, at most 200 code points) with one Coding, memos Notes
 // attached by NoteRef to the project, document, code or coding they are
@@ -119,7 +121,8 @@ func stamp(t time.Time) string {
 type builder struct {
 	snap   *coding.Snapshot
 	latest time.Time
-	users  map[string]string // coder name -> user GUID
+	guids  map[string]string // coder name -> GUID in the store
+	users  map[string]string // coder name -> user GUID, for those the file names
 	memos  map[string][]NoteRef
 }
 
@@ -140,13 +143,16 @@ func (b *builder) user(name string) string {
 	if g, ok := b.users[name]; ok {
 		return g
 	}
-	g := deriveGUID("user", name)
+	g, ok := b.guids[name]
+	if !ok {
+		g = deriveGUID("user", name)
+	}
 	b.users[name] = g
 	return g
 }
 
 func buildProject(snap *coding.Snapshot, opt ProjectOptions) (*xProject, *zipFiles, error) {
-	b := &builder{snap: snap, users: map[string]string{}, memos: map[string][]NoteRef{}}
+	b := &builder{snap: snap, guids: map[string]string{}, users: map[string]string{}, memos: map[string][]NoteRef{}}
 	b.seen(snap.CreatedAt)
 	p := &xProject{
 		Xmlns:            ProjectNamespace,
@@ -158,7 +164,7 @@ func buildProject(snap *coding.Snapshot, opt ProjectOptions) (*xProject, *zipFil
 		p.Name = "qcode project"
 	}
 	for _, c := range snap.Coders {
-		b.users[c.Name] = exportGUID("user", c.GUID)
+		b.guids[c.Name] = exportGUID("user", c.GUID)
 	}
 
 	// Notes first: they say which elements carry a NoteRef.
