@@ -16,6 +16,6 @@ project for NVivo, ATLAS.ti, MAXQDA or QualCoder (REFI-QDA).
 The same project always gives byte-identical files.`,
 		Args: cobra.NoArgs,
 	}
-	cmd.AddCommand(a.exportCodebookCmd())
+	cmd.AddCommand(a.exportCodebookCmd(), a.exportProjectCmd())
 	return cmd
 }

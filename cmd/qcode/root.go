@@ -85,6 +85,7 @@ Start with 'qcode demo' to try a ready-made project.`,
 	root.PersistentFlags().StringVar(&a.coder, "coder", "", "who is coding (default: $QCODE_CODER, else your login name); in listings, searches and analyses: only this coder's codings")
 	root.AddCommand(
 		a.initCmd(), a.importCmd(), a.docsCmd(), a.showCmd(), a.attrCmd(),
+		a.importProjectCmd(),
 		a.codesCmd(), a.codeCmd(), a.tagCmd(), a.untagCmd(), a.memoCmd(),
 		a.undoCmd(), a.redoCmd(), a.historyCmd(), a.quotesCmd(), a.demoCmd(), a.configCmd(),
 		a.searchCmd(), a.autocodeCmd(), a.reindexCmd(), a.exportCmd(), a.codersCmd(), a.mergeCmd(), a.agreeCmd(),
