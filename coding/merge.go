@@ -262,6 +262,7 @@ type merger struct {
 
 	sum     MergeSummary
 	written []string // files written to sources/
+	insTurn *sql.Stmt
 
 	acting  int64
 	coders  map[string]int64 // name -> id
@@ -278,6 +279,11 @@ func (m *merger) run(ctx context.Context, tx *sql.Tx) error {
 		return err
 	}
 	steps := []func(context.Context, *sql.Tx) error{m.mergeCoders, m.mergeCodebook, m.mergeDocuments, m.mergeCodings, m.mergeMemos}
+	defer func() {
+		if m.insTurn != nil {
+			m.insTurn.Close()
+		}
+	}()
 	for _, step := range steps {
 		if err := step(ctx, tx); err != nil {
 			return err
@@ -547,6 +553,12 @@ func (m *merger) insertDocument(ctx context.Context, tx *sql.Tx, d SnapshotDocum
 	if len(turns) == 0 {
 		turns = deriveTurns(d.Name, d.Text)
 	}
+	if m.insTurn == nil {
+		if m.insTurn, err = tx.PrepareContext(ctx,
+			"INSERT INTO turns (doc_id, n, speaker, start, body, end, time_ms, end_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"); err != nil {
+			return 0, err
+		}
+	}
 	for i, t := range turns {
 		var tm, em any
 		if t.Time != nil {
@@ -555,9 +567,7 @@ func (m *merger) insertDocument(ctx context.Context, tx *sql.Tx, d SnapshotDocum
 		if t.EndTime != nil {
 			em = t.EndTime.Milliseconds()
 		}
-		if _, err := tx.ExecContext(ctx,
-			"INSERT INTO turns (doc_id, n, speaker, start, body, end, time_ms, end_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-			id, i+1, t.Speaker, t.Start, t.Body, t.End, tm, em); err != nil {
+		if _, err := m.insTurn.ExecContext(ctx, id, i+1, t.Speaker, t.Start, t.Body, t.End, tm, em); err != nil {
 			return 0, err
 		}
 	}
@@ -661,17 +671,34 @@ func (m *merger) mergeAttributes(ctx context.Context, tx *sql.Tx, docID int64, d
 
 // mergeCodings adds the codings the project lacks.
 func (m *merger) mergeCodings(ctx context.Context, tx *sql.Tx) error {
+	// What is here already, read in one pass: a merge of a copy is mostly
+	// codings the project has.
+	type key struct {
+		doc, code, coder int64
+		start, end       int
+	}
+	have := map[key]int64{}
+	guids := map[string]bool{}
+	err := each(ctx, tx, "SELECT id, guid, doc_id, code_id, coder_id, start, end FROM codings", func(r *sql.Rows) error {
+		var id int64
+		var g string
+		var k key
+		if err := r.Scan(&id, &g, &k.doc, &k.code, &k.coder, &k.start, &k.end); err != nil {
+			return err
+		}
+		have[k] = id
+		guids[g] = true
+		return nil
+	})
+	if err != nil {
+		return err
+	}
 	ins, err := tx.PrepareContext(ctx, `INSERT INTO codings (guid, doc_id, code_id, start, end, coder_id, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (doc_id, code_id, coder_id, start, end) DO NOTHING`)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`)
 	if err != nil {
 		return err
 	}
 	defer ins.Close()
-	find, err := tx.PrepareContext(ctx, `SELECT id FROM codings WHERE doc_id = ? AND code_id = ? AND coder_id = ? AND start = ? AND end = ?`)
-	if err != nil {
-		return err
-	}
-	defer find.Close()
 	m.codings = map[string]int64{}
 	now := m.s.stamp()
 	for _, c := range m.snap.Codings {
@@ -680,28 +707,27 @@ func (m *merger) mergeCodings(ctx context.Context, tx *sql.Tx) error {
 			m.sum.LeftOutCodings++
 			continue
 		}
-		code, coder := m.codes[c.CodeGUID], m.coder(c.Coder)
-		guid := c.GUID
-		if guid == "" || taken(ctx, tx, "codings", guid) {
-			guid = newGUID()
-		}
-		res, err := ins.ExecContext(ctx, guid, doc, code, c.Start, c.End, coder, stampOr(c.CreatedAt, now))
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n == 1 {
-			m.sum.Codings++
+		k := key{doc, m.codes[c.CodeGUID], m.coder(c.Coder), c.Start, c.End}
+		if id, ok := have[k]; ok {
+			m.sum.SkippedCodings++
 			if c.GUID != "" {
-				m.codings[c.GUID], _ = res.LastInsertId()
+				m.codings[c.GUID] = id
 			}
 			continue
 		}
-		m.sum.SkippedCodings++
+		guid := c.GUID
+		if guid == "" || guids[guid] {
+			guid = newGUID()
+		}
+		res, err := ins.ExecContext(ctx, guid, k.doc, k.code, k.start, k.end, k.coder, stampOr(c.CreatedAt, now))
+		if err != nil {
+			return err
+		}
+		id, _ := res.LastInsertId()
+		have[k] = id
+		guids[guid] = true
+		m.sum.Codings++
 		if c.GUID != "" {
-			var id int64
-			if err := find.QueryRowContext(ctx, doc, code, coder, c.Start, c.End).Scan(&id); err != nil {
-				return err
-			}
 			m.codings[c.GUID] = id
 		}
 	}
