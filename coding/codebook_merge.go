@@ -50,8 +50,12 @@ type CodebookConflict struct {
 
 // Summary is a one-line account of the changes.
 func (c CodebookChanges) Summary() string {
-	return fmt.Sprintf("%d added, %d matched by GUID, %d matched by path, %d filled, %d conflicts",
-		len(c.Added), len(c.ByGUID), len(c.ByPath), len(c.Filled), len(c.Conflicts))
+	conflicts := "conflicts"
+	if len(c.Conflicts) == 1 {
+		conflicts = "conflict"
+	}
+	return fmt.Sprintf("%d added, %d matched by GUID, %d matched by path, %d filled, %d %s",
+		len(c.Added), len(c.ByGUID), len(c.ByPath), len(c.Filled), len(c.Conflicts), conflicts)
 }
 
 // MergeCodebook merges codes (another codebook, parents before children)
