@@ -35,7 +35,7 @@ func (a *app) exportCodebookCmd() *cobra.Command {
         codes it has seen).
   md    the appendix a paper needs: each code with its description, how
         many codings, documents and participants it has, and up to N
-        example quotes with their attribution (--examples N; the
+        example quotes with their attribution and quote id (--examples N; the
         attribution follows the project's template, 'qcode config cite').
   csv   one row per code: path, GUID, colour, description, counts.
   json  the same as csv, with the example quotes.
@@ -173,6 +173,8 @@ func snapshotCodes(codes []coding.Code) []coding.SnapshotCode {
 
 // codebookExample is an example quote of a code.
 type codebookExample struct {
+	// ID is the quote id, which 'qcode show' finds.
+	ID          string `json:"id"`
 	Text        string `json:"text"`
 	Attribution string `json:"attribution"`
 	Document    string `json:"document"`
@@ -213,7 +215,7 @@ func (a *app) codeExamples(s *coding.Store, c coding.Code, n int) ([]codebookExa
 		if !q.Latest {
 			doc = fmt.Sprintf("%s@%d", q.Document, q.Version)
 		}
-		out[i] = codebookExample{Text: shorten(q.Text, exampleWords), Attribution: q.Attribution, Document: doc, Line: q.Line}
+		out[i] = codebookExample{ID: q.ID, Text: shorten(q.Text, exampleWords), Attribution: q.Attribution, Document: doc, Line: q.Line}
 	}
 	return out, nil
 }
@@ -256,7 +258,7 @@ func codebookMarkdown(w io.Writer, project string, stats []codebookStat, ex map[
 
 // cite is an example's attribution and where it is.
 func (e codebookExample) cite() string {
-	where := fmt.Sprintf("%s, line %d", e.Document, e.Line)
+	where := fmt.Sprintf("%s, line %d; %s", e.Document, e.Line, e.ID)
 	if e.Attribution == "" {
 		return where
 	}

@@ -61,13 +61,22 @@ func storeSnapshot(t *testing.T, dir string) *coding.Snapshot {
 	return snap
 }
 
-var guidPattern = regexp.MustCompile(`[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`)
+var guidPattern = regexp.MustCompile(`[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|Q-[0-9A-Z]{8}`)
 
 // scrubGUIDs replaces the GUIDs, which the demo draws at random, by
-// 00000000-0000-4000-8000-00000000000N in order of first appearance.
+// 00000000-0000-4000-8000-00000000000N in order of first appearance, and
+// the quote ids derived from them by Q-0000000N.
 func scrubGUIDs(s string) string {
 	seen := map[string]string{}
 	return guidPattern.ReplaceAllStringFunc(s, func(g string) string {
+		if strings.HasPrefix(g, "Q-") {
+			r, ok := seen[g]
+			if !ok {
+				r = fmt.Sprintf("Q-%08d", len(seen)+1)
+				seen[g] = r
+			}
+			return r
+		}
 		r, ok := seen[g]
 		if !ok {
 			r = fmt.Sprintf("00000000-0000-4000-8000-%012d", len(seen)+1)
@@ -154,8 +163,8 @@ func TestExportCodebookCounts(t *testing.T) {
 		Codes []struct {
 			Path     string `json:"path"`
 			Examples []struct {
-				Text, Attribution, Document string
-				Line                        int
+				ID, Text, Attribution, Document string
+				Line                            int
 			} `json:"examples"`
 		} `json:"codes"`
 	}
@@ -165,8 +174,8 @@ func TestExportCodebookCounts(t *testing.T) {
 			t.Errorf("%s: %d examples, want at most 3", c.Path, len(c.Examples))
 		}
 		for _, e := range c.Examples {
-			if e.Text == "" || e.Document == "" || e.Line == 0 || e.Attribution == "" {
-				t.Errorf("%s: example %+v lacks its text, document, line or attribution", c.Path, e)
+			if e.Text == "" || e.Document == "" || e.Line == 0 || e.Attribution == "" || !strings.HasPrefix(e.ID, "Q-") {
+				t.Errorf("%s: example %+v lacks its text, document, line, attribution or quote id", c.Path, e)
 			}
 			if len(strings.Fields(e.Text)) > exampleWords+1 {
 				t.Errorf("%s: example of %d words, want at most %d and an ellipsis", c.Path, len(strings.Fields(e.Text)), exampleWords)
@@ -211,6 +220,14 @@ func TestImportCodebookRoundTrip(t *testing.T) {
 
 	other := filepath.Join(t.TempDir(), "other.qcode")
 	mustQC(t, "", "init", other)
+	// An empty codebook has no .qdc (the standard wants a code), but an
+	// appendix.
+	if msg, _, _ := wantErr(t, other, "export", "codebook", "--format", "qdc"); !strings.Contains(msg, "the codebook is empty") {
+		t.Errorf("export codebook of no codes: %q, want it to say the codebook is empty", msg)
+	}
+	if out := mustQC(t, other, "export", "codebook", "--format", "csv"); out != "path,name,guid,color,description,codings,documents,participants\n" {
+		t.Errorf("csv of no codes = %q, want the header only", out)
+	}
 	before := storeSnapshot(t, other)
 	out := mustQC(t, other, "import-codebook", qdc, "--dry-run")
 	if !strings.Contains(out, "Dry run") || !strings.Contains(out, "19 added, 0 matched by GUID, 0 matched by path, 0 filled, 0 conflicts") {
