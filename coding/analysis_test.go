@@ -549,3 +549,40 @@ func abs(x int) int {
 	}
 	return x
 }
+
+// Codings that meet end to start share no character: they do not
+// overlap, and each touches only its own sentence, though they share
+// the turn.
+func TestCoocAdjacent(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s := newProject(t, "anna")
+	importText(t, s, "A.txt", analysisDocs[0].text)
+	text := mustText(t, s, "A")
+	// X is "I was afraid. " with its space, ending where Y, "We left
+	// in March.", and its sentence begin.
+	y := MatchSpans(text, "We left in March.")[0]
+	x := Span{MatchSpans(text, "I was afraid.")[0].Start, y.Start}
+	for code, sp := range map[string]Span{"X": x, "Y": y} {
+		if _, _, err := s.Tag(ctx, TagRequest{Doc: "A", Code: code, Spans: []Span{sp}, Create: true}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, tt := range []struct {
+		within  string
+		jaccard bool
+		want    float64
+	}{
+		{WithinOverlap, false, 0}, {WithinOverlap, true, 0},
+		{WithinSentence, false, 0}, {WithinSentence, true, 0},
+		{WithinTurn, false, 1}, {WithinTurn, true, 1},
+	} {
+		c, err := s.Cooc(ctx, CoocOptions{Within: tt.within, Jaccard: tt.jaccard})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.Cells[0][1] != tt.want || c.Cells[1][0] != tt.want {
+			t.Errorf("Cooc(%s, jaccard %v) X × Y = %v, want %v", tt.within, tt.jaccard, c.Cells[0][1], tt.want)
+		}
+	}
+}
