@@ -207,7 +207,7 @@ func (t *Table) CodingIDs(row, col int) []int64 {
 		return nil
 	}
 	if row >= 0 && col >= 0 {
-		return t.ids[row][col]
+		return slices.Clone(t.ids[row][col])
 	}
 	var parts [][]int64
 	for i := range t.Rows {
