@@ -101,7 +101,7 @@ func (m MergeSummary) Added() bool {
 //   - codes by GUID, then by path, as import-codebook does;
 //   - codings are added unless the same document, code, coder and span is
 //     already coded, so merging twice changes nothing;
-//   - memos are matched by GUID;
+//   - memos are matched by GUID, or by the same text on the same target;
 //   - attributes missing here are added; a different value is a conflict
 //     and this project's value stays.
 //
@@ -113,15 +113,14 @@ func (s *Store) Merge(ctx context.Context, snap *Snapshot, opt MergeOptions) (Me
 	if snap == nil {
 		return MergeSummary{}, Op{}, fmt.Errorf("merge: %w: no project given", ErrInvalid)
 	}
-	texts, err := checkSnapshot(snap)
-	if err != nil {
+	if err := checkSnapshot(snap); err != nil {
 		return MergeSummary{}, Op{}, fmt.Errorf("merge %s: %w", snap.Name, err)
 	}
 	label := opt.Label
 	if label == "" {
 		label = "merge " + snap.Name
 	}
-	m := &merger{s: s, snap: snap, opt: opt, texts: texts}
+	m := &merger{s: s, snap: snap, opt: opt}
 	if opt.DryRun {
 		tx, err := s.db.BeginTx(ctx, nil)
 		if err != nil {
@@ -157,55 +156,54 @@ func plural(n int, one, many string) string {
 	return fmt.Sprintf("%d %s", n, many)
 }
 
-// checkSnapshot refuses a snapshot whose references do not resolve or
-// whose spans fall outside their texts, and returns each document's
-// length in code points by GUID.
-func checkSnapshot(snap *Snapshot) (map[string]int, error) {
+// checkSnapshot refuses a snapshot whose references do not resolve, whose
+// texts are not stored texts, or whose spans fall outside their texts.
+func checkSnapshot(snap *Snapshot) error {
 	lengths := make(map[string]int, len(snap.Documents))
 	for i, d := range snap.Documents {
 		what := fmt.Sprintf("document %q", d.Name)
 		if strings.TrimSpace(d.Name) == "" {
-			return nil, fmt.Errorf("%w: document %d has no name", ErrInvalid, i+1)
+			return fmt.Errorf("%w: document %d has no name", ErrInvalid, i+1)
 		}
 		if d.GUID == "" {
-			return nil, fmt.Errorf("%w: %s has no GUID", ErrInvalid, what)
+			return fmt.Errorf("%w: %s has no GUID", ErrInvalid, what)
 		}
 		if _, dup := lengths[d.GUID]; dup {
-			return nil, fmt.Errorf("%w: %s: GUID %s is used twice", ErrInvalid, what, d.GUID)
+			return fmt.Errorf("%w: %s: GUID %s is used twice", ErrInvalid, what, d.GUID)
 		}
 		if !utf8.ValidString(d.Text) {
-			return nil, fmt.Errorf("%w: %s: text is not valid UTF-8", ErrInvalid, what)
+			return fmt.Errorf("%w: %s: text is not valid UTF-8", ErrInvalid, what)
 		}
 		if strings.TrimSpace(d.Text) == "" {
-			return nil, fmt.Errorf("%w: %s: text is empty", ErrInvalid, what)
+			return fmt.Errorf("%w: %s: text is empty", ErrInvalid, what)
 		}
 		if strings.ContainsRune(d.Text, '\r') || strings.HasPrefix(d.Text, "\uFEFF") {
-			return nil, fmt.Errorf("%w: %s: text is not in stored form (CR line endings or a BOM)", ErrInvalid, what)
+			return fmt.Errorf("%w: %s: text is not in stored form (CR line endings or a BOM)", ErrInvalid, what)
 		}
 		if !norm.NFC.IsNormalString(d.Text) {
-			return nil, fmt.Errorf("%w: %s: text is not in Unicode NFC form", ErrInvalid, what)
+			return fmt.Errorf("%w: %s: text is not in Unicode NFC form", ErrInvalid, what)
 		}
 		if d.TextSHA256 != "" && !strings.EqualFold(d.TextSHA256, textHash(d.Text)) {
-			return nil, fmt.Errorf("%w: %s: text does not match its SHA-256 (damaged?)", ErrInvalid, what)
+			return fmt.Errorf("%w: %s: text does not match its SHA-256 (damaged?)", ErrInvalid, what)
 		}
 		n := utf8.RuneCountInString(d.Text)
 		lengths[d.GUID] = n
 		for j, t := range d.Turns {
 			if t.Start < 0 || t.Start > t.Body || t.Body > t.End || t.End > n {
-				return nil, fmt.Errorf("%w: %s: turn %d (%d:%d) lies outside the text (0:%d)", ErrInvalid, what, j+1, t.Start, t.End, n)
+				return fmt.Errorf("%w: %s: turn %d (%d:%d) lies outside the text (0:%d)", ErrInvalid, what, j+1, t.Start, t.End, n)
 			}
 		}
 	}
 	codes := make(map[string]bool, len(snap.Codes))
 	for _, c := range snap.Codes {
 		if c.GUID == "" {
-			return nil, fmt.Errorf("%w: code %q has no GUID", ErrInvalid, c.Name)
+			return fmt.Errorf("%w: code %q has no GUID", ErrInvalid, c.Name)
 		}
 		codes[c.GUID] = true
 	}
 	for _, c := range snap.Codes {
 		if c.ParentGUID != "" && !codes[c.ParentGUID] {
-			return nil, fmt.Errorf("%w: code %q: its parent %s is missing", ErrInvalid, c.Name, c.ParentGUID)
+			return fmt.Errorf("%w: code %q: its parent %s is missing", ErrInvalid, c.Name, c.ParentGUID)
 		}
 	}
 	codings := make(map[string]bool, len(snap.Codings))
@@ -213,13 +211,13 @@ func checkSnapshot(snap *Snapshot) (map[string]int, error) {
 		n, ok := lengths[c.DocGUID]
 		switch {
 		case !ok:
-			return nil, fmt.Errorf("%w: coding %s names a document (%s) the project lacks", ErrInvalid, c.GUID, c.DocGUID)
+			return fmt.Errorf("%w: coding %s names a document (%s) the project lacks", ErrInvalid, c.GUID, c.DocGUID)
 		case !codes[c.CodeGUID]:
-			return nil, fmt.Errorf("%w: coding %s names a code (%s) the project lacks", ErrInvalid, c.GUID, c.CodeGUID)
+			return fmt.Errorf("%w: coding %s names a code (%s) the project lacks", ErrInvalid, c.GUID, c.CodeGUID)
 		case c.Start < 0 || c.End <= c.Start || c.End > n:
-			return nil, fmt.Errorf("%w: coding %s: span %d:%d lies outside its document (0:%d)", ErrInvalid, c.GUID, c.Start, c.End, n)
+			return fmt.Errorf("%w: coding %s: span %d:%d lies outside its document (0:%d)", ErrInvalid, c.GUID, c.Start, c.End, n)
 		case strings.TrimSpace(c.Coder) == "":
-			return nil, fmt.Errorf("%w: coding %s has no coder", ErrInvalid, c.GUID)
+			return fmt.Errorf("%w: coding %s has no coder", ErrInvalid, c.GUID)
 		}
 		if c.GUID != "" {
 			codings[c.GUID] = true
@@ -236,16 +234,16 @@ func checkSnapshot(snap *Snapshot) (map[string]int, error) {
 		case TargetCoding:
 			ok = codings[m.TargetGUID]
 		default:
-			return nil, fmt.Errorf("%w: memo %s: unknown target %q", ErrInvalid, m.GUID, m.Target)
+			return fmt.Errorf("%w: memo %s: unknown target %q", ErrInvalid, m.GUID, m.Target)
 		}
 		if !ok {
-			return nil, fmt.Errorf("%w: memo %s is on a %s (%s) the project lacks", ErrInvalid, m.GUID, m.Target, m.TargetGUID)
+			return fmt.Errorf("%w: memo %s is on a %s (%s) the project lacks", ErrInvalid, m.GUID, m.Target, m.TargetGUID)
 		}
 		if m.GUID == "" {
-			return nil, fmt.Errorf("%w: a memo on %s %s has no GUID", ErrInvalid, m.Target, m.TargetGUID)
+			return fmt.Errorf("%w: a memo on %s %s has no GUID", ErrInvalid, m.Target, m.TargetGUID)
 		}
 	}
-	return lengths, nil
+	return nil
 }
 
 func textHash(text string) string {
@@ -255,10 +253,9 @@ func textHash(text string) string {
 
 // merger holds one merge's state: what the snapshot's GUIDs became here.
 type merger struct {
-	s     *Store
-	snap  *Snapshot
-	opt   MergeOptions
-	texts map[string]int // document GUID -> length
+	s    *Store
+	snap *Snapshot
+	opt  MergeOptions
 
 	sum     MergeSummary
 	written []string // files written to sources/
