@@ -41,9 +41,10 @@ REFI-QDA project exported by another program (.qdpx) into this project:
   attributes  added where this project has none; a different value is a
               conflict and this project's value stays
 
-A document whose name is taken here by a different text is a conflict: it
-is left out with its codings, unless --new-versions adds it as the next
-version of that document. A code renamed differently on the two sides is a
+A later version of a document both projects share (a transcript the other
+coder re-imported) comes in as its next version. A document whose name is
+taken here by an unrelated text is a conflict: it is left out with its
+codings, unless --new-versions adds it as the next version of that document. A code renamed differently on the two sides is a
 conflict too; this project's name stays. The summary lists every conflict.
 
 Before merging, qcode writes a backup of the project database to
