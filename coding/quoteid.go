@@ -65,12 +65,20 @@ func idBits(id string) uint64 {
 	return v
 }
 
-// ParseQuoteID reads a quote id as a person may have copied it: in any
-// case, with O read as 0 and I or L as 1. The "Q-" prefix is required: it
+// idCleaner undoes what word processors do to an id copied out of a
+// paper: typographic and non-breaking hyphens become "-", soft hyphens
+// and zero-width characters go.
+var idCleaner = strings.NewReplacer(
+	"\u2010", "-", "\u2011", "-", "\u2012", "-", "\u2013", "-", "\u2212", "-",
+	"\u00ad", "", "\u200b", "", "\u2060", "", "\ufeff", "")
+
+// ParseQuoteID reads a quote id as a person may have copied it from a
+// paper: in any case, with any kind of hyphen, O read as 0 and I or L
+// as 1. The "Q-" prefix is required: it
 // is what tells a quote id from a document name. ok is false when s is
 // not a quote id.
 func ParseQuoteID(s string) (id string, ok bool) {
-	s = strings.ToUpper(strings.TrimSpace(s))
+	s = strings.ToUpper(strings.TrimSpace(idCleaner.Replace(s)))
 	rest, found := strings.CutPrefix(s, "Q-")
 	if !found || len(rest) != QuoteIDLen {
 		return "", false

@@ -43,11 +43,14 @@ func TestParseQuoteID(t *testing.T) {
 		{"Q-SWDMWB7B", "Q-SWDMWB7B", true},
 		{" q-swdmwb7b ", "Q-SWDMWB7B", true},
 		{"Q-2XK9JQ5N", "Q-2XK9JQ5N", true},
-		{"Q-OI1L0000", "Q-01110000", true}, // O as 0, I and L as 1
-		{"SWDMWB7B", "", false},            // no prefix: a document name
-		{"Q-SWDMWB7", "", false},           // too short
-		{"Q-SWDMWB7BB", "", false},         // too long
-		{"Q-SWDMWB7U", "", false},          // U is not in the alphabet
+		{"Q-OI1L0000", "Q-01110000", true},            // O as 0, I and L as 1
+		{"Q\u2011SWDMWB7B", "Q-SWDMWB7B", true},       // a non-breaking hyphen, from Word
+		{"Q\u2010SWDM\u00adWB7B", "Q-SWDMWB7B", true}, // a typographic hyphen and a soft hyphen
+		{"Q–SWDMWB7B\u200b", "Q-SWDMWB7B", true},      // an en dash and a zero-width space
+		{"SWDMWB7B", "", false},                       // no prefix: a document name
+		{"Q-SWDMWB7", "", false},                      // too short
+		{"Q-SWDMWB7BB", "", false},                    // too long
+		{"Q-SWDMWB7U", "", false},                     // U is not in the alphabet
 		{"Q-ЖWDMWB7B", "", false},
 		{"R01", "", false},
 	}

@@ -224,8 +224,10 @@ func TestQuoteIDRoundTrip(t *testing.T) {
 
 	// The plain view: the place, the attribution, the passage marked in
 	// its turn, and the codes.
+	// The id as copied from a Word document: lower case, and with the
+	// non-breaking hyphen the .docx writes.
 	q := qs[0]
-	out := mustQC(t, dir, "show", strings.ToLower(q.ID))
+	out := mustQC(t, dir, "show", strings.Replace(strings.ToLower(q.ID), "-", "\u2011", 1))
 	for _, want := range []string{
 		fmt.Sprintf("%s  %s, line %d", q.ID, q.Document, q.Line),
 		"(" + q.Attribution + ")",

@@ -117,6 +117,20 @@ func docxDocument(qs []coding.Quote, opt Options) string {
 				}
 				b.WriteString(`</w:rPr>`)
 			}
+			if r.noBreak {
+				// A quote id must not break at its hyphen.
+				parts := strings.Split(r.text, "-")
+				for i, p := range parts {
+					if i > 0 {
+						b.WriteString(`<w:noBreakHyphen/>`)
+					}
+					if p != "" {
+						b.WriteString(`<w:t xml:space="preserve">` + xmlText(p) + `</w:t>`)
+					}
+				}
+				b.WriteString(`</w:r>`)
+				continue
+			}
 			b.WriteString(`<w:t xml:space="preserve">` + xmlText(r.text) + `</w:t></w:r>`)
 		}
 		b.WriteString(`</w:p>`)
@@ -150,7 +164,8 @@ func docxDocument(qs []coding.Quote, opt Options) string {
 				}
 				para("Quote", runs...)
 			}
-			para("Attribution", run{text: "— " + cite(e, s)})
+			before, after, _ := strings.Cut("— "+cite(e, s), e.ID)
+			para("Attribution", run{text: before}, run{text: e.ID, noBreak: true}, run{text: after})
 		}
 	}
 	// A4 with 2.5 cm margins.
@@ -163,6 +178,8 @@ func docxDocument(qs []coding.Quote, opt Options) string {
 type run struct {
 	text   string
 	italic bool
+	// noBreak writes the text's hyphens as non-breaking ones.
+	noBreak bool
 }
 
 // xmlText escapes s for XML character data; characters XML cannot hold

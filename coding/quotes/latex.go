@@ -53,7 +53,9 @@ func LaTeX(w io.Writer, qs []coding.Quote, opt Options) error {
 				paras[len(paras)-1] += " [" + LaTeXEscape(contextAfter(e.After)) + "]"
 			}
 			bw.WriteString(strings.Join(paras, "\n\n") + "\n")
-			bw.WriteString("\\par{\\raggedleft\\small ---~" + LaTeXEscape(cite(e, s)) + "\\par}\n")
+			// \mbox keeps a quote id from breaking at its hyphen.
+			line := strings.Replace(LaTeXEscape(cite(e, s)), e.ID, "\\mbox{"+e.ID+"}", 1)
+			bw.WriteString("\\par{\\raggedleft\\small ---~" + line + "\\par}\n")
 			bw.WriteString("\\end{quote}\n")
 		}
 	}
