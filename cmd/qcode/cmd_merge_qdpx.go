@@ -16,7 +16,14 @@ func (a *app) readQDPX(path string) (*coding.Snapshot, []string, error) {
 	}
 	var notes []string
 	for _, k := range rep.SkippedByKind() {
-		notes = append(notes, fmt.Sprintf("skipped %s: qcode codes text only", plural(k.Count, k.Kind+" source", k.Kind+" sources")))
+		if k.Kind != "text" {
+			notes = append(notes, fmt.Sprintf("skipped %s: qcode codes text only", plural(k.Count, k.Kind+" source", k.Kind+" sources")))
+		}
+	}
+	for _, s := range rep.Skipped {
+		if s.Kind == "text" { // empty, missing or unreadable: say why
+			notes = append(notes, fmt.Sprintf("skipped text source %s: %s", s.Name, s.Reason))
+		}
 	}
 	for _, c := range rep.Converted {
 		notes = append(notes, fmt.Sprintf("%s: positions read as %s", c.Source, c.Reading))

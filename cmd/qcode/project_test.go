@@ -96,6 +96,19 @@ func TestImportProjectReport(t *testing.T) {
 	if kinds["PDF"] != 1 || kinds["audio"] != 1 || kinds["picture"] != 1 || kinds["text"] != 1 || len(kinds) != 4 {
 		t.Errorf("skipped by kind = %v", sum.Skipped)
 	}
+
+	// merge reads a .qdpx the same way, and says why a text was skipped.
+	into := filepath.Join(tmp, "into.qcode")
+	mustQC(t, "", "init", into)
+	out, errOut, err := qc(t, into, "merge", filepath.Join(refiTestdata, "tolerant.qdpx"))
+	if err != nil {
+		t.Fatalf("merge tolerant.qdpx: %v\n%s", err, errOut)
+	}
+	for _, want := range []string{"skipped 1 PDF source", "skipped text source Missing: its text file internal://gone.txt is missing from the archive", "Interview B: positions read as UTF-16 code units"} {
+		if !strings.Contains(out+errOut, want) {
+			t.Errorf("merge of a .qdpx printed:\n%s%s\nwant it to contain %q", out, errOut, want)
+		}
+	}
 }
 
 // TestImportProjectErrors: bad archives and taken folders fail with the

@@ -213,7 +213,9 @@ func (rd *reader) convert(p *xProject) (*coding.Snapshot, error) {
 
 	rd.readUsers()
 	if p.CodeBook != nil {
-		rd.readCodes(p.CodeBook.Codes.Codes, "", "", 0)
+		if err := rd.readCodes(p.CodeBook.Codes.Codes); err != nil {
+			return nil, err
+		}
 	}
 	for _, ref := range p.NoteRefs {
 		rd.attachNote(ref.Target, coding.TargetProject, "")
@@ -305,95 +307,47 @@ func (rd *reader) pickCoder(refs ...string) string {
 	return rd.coder("unknown", "")
 }
 
-// readCodes walks the code tree, parents before children.
-func (rd *reader) readCodes(codes []Code, parent, parentPath string, depth int) {
-	siblings := map[string]bool{}
-	for i, c := range codes {
-		name := cleanName(c.Name)
-		if name == "" {
-			name = "unnamed"
-			rd.warnf("a code without a name (line %d) became %q", c.Line, name)
-		}
-		if strings.Contains(name, "/") {
-			fixed := strings.ReplaceAll(name, "/", "∕")
-			rd.warnf("code %q: '/' separates parent and child in qcode; renamed %q", name, fixed)
-			name = fixed
-		}
-		base := name
-		for n := 2; siblings[strings.ToLower(name)]; n++ {
-			name = fmt.Sprintf("%s (%d)", base, n)
-		}
-		if name != base {
-			rd.warnf("code %q appears twice under the same parent; the second is %q", base, name)
-		}
-		siblings[strings.ToLower(name)] = true
-		p := name
-		if parentPath != "" {
-			p = parentPath + "/" + name
-		}
-		g := normGUID(c.GUID)
-		if g == "" || rd.codes[g] {
-			why := "no valid GUID"
-			if g != "" {
-				why = "a GUID used twice"
-			}
-			g = deriveGUID("code", p, strconv.Itoa(i))
-			rd.warnf("code %s has %s (%q); codings referring to it by that GUID go to the first", p, why, c.GUID)
-		}
-		rd.codes[g] = true
-		rd.codePath[g] = p
-		color, ok := importColor(c.Color)
-		if !ok {
-			rd.warnf("code %s: colour %q is not #RRGGBB; left out", p, c.Color)
-		}
-		rd.snap.Codes = append(rd.snap.Codes, coding.SnapshotCode{
-			GUID: g, ParentGUID: parent, Name: name, Color: color,
-			Description: strings.TrimSpace(norm.NFC.String(c.Description)), CreatedAt: rd.projAt,
-		})
-		for _, ref := range c.NoteRefs {
-			rd.attachNote(ref.TargetGUID, coding.TargetCode, g)
-		}
-		if depth < maxXMLDepth {
-			rd.readCodes(c.Codes, g, p, depth+1)
+// readCodes reads the codebook as import-codebook does (SnapshotCodes:
+// the same names, GUIDs and colours from a .qdc and a .qdpx), and
+// attaches the codes' notes.
+func (rd *reader) readCodes(tree []Code) error {
+	codes, warns, err := SnapshotCodes(tree, "project.qde")
+	if err != nil {
+		return fmt.Errorf("%w: %v", ErrHostile, err)
+	}
+	for _, w := range warns {
+		if w.Kind != "guid-case" { // upper-case GUIDs are standard
+			rd.warnf("%s", w.String())
 		}
 	}
-}
-
-// importColor reads a colour leniently: #RGB, #RRGGBB, rgb(r, g, b).
-// "" is fine (no colour); ok is false for a colour that had to be dropped.
-func importColor(c string) (string, bool) {
-	c = strings.TrimSpace(c)
-	if c == "" {
-		return "", true
-	}
-	hex := func(s string) bool {
-		for _, r := range s {
-			if !strings.ContainsRune("0123456789abcdefABCDEF", r) {
-				return false
-			}
-		}
-		return true
-	}
-	switch {
-	case len(c) == 7 && c[0] == '#' && hex(c[1:]):
-		return strings.ToUpper(c), true
-	case len(c) == 4 && c[0] == '#' && hex(c[1:]):
-		return strings.ToUpper(string([]byte{'#', c[1], c[1], c[2], c[2], c[3], c[3]})), true
-	case strings.HasPrefix(strings.ToLower(c), "rgb(") && strings.HasSuffix(c, ")"):
-		parts := strings.Split(c[4:len(c)-1], ",")
-		if len(parts) == 3 {
-			var v [3]int
-			for i, s := range parts {
-				n, err := strconv.Atoi(strings.TrimSpace(s))
-				if err != nil || n < 0 || n > 255 {
-					return "", false
+	// SnapshotCodes lists the codes in the tree's pre-order.
+	i := 0
+	var walk func([]Code)
+	walk = func(cs []Code) {
+		for _, c := range cs {
+			if i < len(codes) {
+				for _, ref := range c.NoteRefs {
+					rd.attachNote(ref.TargetGUID, coding.TargetCode, codes[i].GUID)
 				}
-				v[i] = n
 			}
-			return fmt.Sprintf("#%02X%02X%02X", v[0], v[1], v[2]), true
+			i++
+			walk(c.Codes)
 		}
 	}
-	return "", false
+	walk(tree)
+	for i := range codes {
+		c := &codes[i]
+		c.Description = strings.TrimSpace(norm.NFC.String(c.Description))
+		c.CreatedAt = rd.projAt
+		p := c.Name
+		if c.ParentGUID != "" {
+			p = rd.codePath[c.ParentGUID] + "/" + p
+		}
+		rd.codes[c.GUID] = true
+		rd.codePath[c.GUID] = p
+	}
+	rd.snap.Codes = codes
+	return nil
 }
 
 // attachNote records that note g is on target (the first reference wins).

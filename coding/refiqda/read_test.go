@@ -277,7 +277,7 @@ func TestReadTolerant(t *testing.T) {
 	for _, c := range snap.Codes {
 		codes = append(codes, c.Name+" "+c.Color+" "+c.Description)
 	}
-	wantCodes := []string{"Reasons #4E79A7 Why they left", "War∕Mobilization #AABBCC ", "Fear  ", "fear (2)  "}
+	wantCodes := []string{"Reasons #4E79A7 Why they left", "War - Mobilization #AABBCC ", "Fear  ", "fear (2)  "}
 	if !reflect.DeepEqual(codes, wantCodes) {
 		t.Errorf("codes = %q; want %q", codes, wantCodes)
 	}
@@ -285,7 +285,7 @@ func TestReadTolerant(t *testing.T) {
 		t.Errorf("code GUIDs and hierarchy: %+v", snap.Codes[:2])
 	}
 	want := []string{
-		"Interview A | Reasons/War∕Mobilization | Boris | 0:4 | Café",
+		"Interview A | Reasons/War - Mobilization | Boris | 0:4 | Café",
 		"Interview A | Reasons/fear (2) | Boris | 0:4 | Café",
 		"Interview A | Reasons | Boris | 0:24 | Café society. Next line.",
 		"Interview A | Reasons/Fear | VK | 5:12 | society",
@@ -351,9 +351,10 @@ func TestReadTolerant(t *testing.T) {
 	}
 	warnings := strings.Join(rep.Warnings, "\n")
 	for _, w := range []string{
-		`code Reasons/Fear: colour "#FF112233" is not #RRGGBB; left out`,
-		`code "War/Mobilization": '/' separates parent and child in qcode; renamed "War∕Mobilization"`,
-		`code "fear" appears twice under the same parent; the second is "fear (2)"`,
+		`project.qde:1: code "Reasons/Fear": colour "#FF112233" is not a colour; left without one`,
+		`code "Reasons/War - Mobilization": name "War/Mobilization" read as "War - Mobilization"`,
+		`code "Reasons/fear (2)": name "fear" read as "fear (2)": a sibling has the same name`,
+		`code "Reasons": isCodable="false" (a folder that cannot be applied): imported as an ordinary code`,
 		"two sources are called Interview A; the second is Interview A (2)",
 		"1 links not imported",
 		"1 sets not imported",

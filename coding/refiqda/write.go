@@ -256,46 +256,34 @@ func noteName(text string) string {
 	return line
 }
 
-// codes builds the code tree, children in the snapshot's order.
+// codes builds the code tree as export codebook does (TreeCodes), with
+// the codes' memos attached.
 func (b *builder) codes() []Code {
-	children := map[string][]coding.SnapshotCode{}
+	tree := TreeCodes(b.snap.Codes)
+	notes := map[string][]NoteRef{}
 	for _, c := range b.snap.Codes {
-		children[c.ParentGUID] = append(children[c.ParentGUID], c)
-	}
-	var build func(parent string, depth int) []Code
-	build = func(parent string, depth int) []Code {
-		var out []Code
-		for _, c := range children[parent] {
-			x := Code{
-				GUID:        exportGUID("code", c.GUID),
-				Name:        xmlSafe(c.Name),
-				IsCodable:   "true",
-				Color:       exportColor(c.Color),
-				Description: xmlSafe(c.Description),
-				NoteRefs:    b.memos[coding.TargetCode+"\x00"+c.GUID],
-			}
-			if depth < 1000 {
-				x.Codes = build(c.GUID, depth+1)
-			}
-			out = append(out, x)
+		if refs := b.memos[coding.TargetCode+"\x00"+c.GUID]; len(refs) > 0 {
+			notes[codeGUID(c.GUID)] = refs
 		}
-		return out
 	}
-	return build("", 0)
+	var attach func([]Code)
+	attach = func(cs []Code) {
+		for i := range cs {
+			cs[i].NoteRefs = notes[cs[i].GUID]
+			attach(cs[i].Codes)
+		}
+	}
+	attach(tree)
+	return tree
 }
 
-// exportColor returns a #RRGGBB colour as written, or "" for anything
-// else (the schema accepts nothing else).
-func exportColor(c string) string {
-	if len(c) != 7 || c[0] != '#' {
-		return ""
+// codeGUID is a code's GUID as TreeCodes writes it.
+func codeGUID(g string) string {
+	n, ok, _ := NormalizeGUID(g)
+	if !ok {
+		return derivedGUID(g)
 	}
-	for _, r := range c[1:] {
-		if !strings.ContainsRune("0123456789abcdefABCDEF", r) {
-			return ""
-		}
-	}
-	return strings.ToUpper(c)
+	return n
 }
 
 // variable is an attribute key as a REFI-QDA variable.
@@ -520,7 +508,7 @@ func (b *builder) sources(byKey map[string]variable, files *zipFiles) ([]xTextSo
 					GUID:             cg,
 					CreatingUser:     user,
 					CreationDateTime: stamp(c.CreatedAt),
-					CodeRef:          xRef{Target: exportGUID("code", c.CodeGUID)},
+					CodeRef:          xRef{Target: codeGUID(c.CodeGUID)},
 					NoteRefs:         toXRefs(b.memos[coding.TargetCoding+"\x00"+c.GUID]),
 				}},
 			}
