@@ -408,11 +408,24 @@ func codeConflictText(c CodebookConflict) string {
 // mergeCodebook matches the snapshot's codes (by GUID, then by path, as
 // import-codebook does) and adds the new ones.
 func (m *merger) mergeCodebook(ctx context.Context, tx *sql.Tx) error {
+	var last int64
+	if err := tx.QueryRowContext(ctx, "SELECT coalesce(max(id), 0) FROM codes").Scan(&last); err != nil {
+		return err
+	}
 	codes, ch, err := mergeCodes(ctx, tx, m.snap.Codes, m.acting)
 	if err != nil {
 		return err
 	}
 	m.codes = codes
+	// mergeCodes credits new codes to the coder merging; a code the
+	// snapshot says someone else made stays theirs.
+	for _, c := range m.snap.Codes {
+		if id := codes[c.GUID]; id > last && c.CreatedBy != "" && m.coder(c.CreatedBy) != m.acting {
+			if _, err := tx.ExecContext(ctx, "UPDATE codes SET created_by = ? WHERE id = ?", m.coder(c.CreatedBy), id); err != nil {
+				return err
+			}
+		}
+	}
 	m.sum.Codes = len(ch.Added)
 	m.sum.FilledCodes = len(ch.Filled)
 	m.sum.Codebook = ch

@@ -244,6 +244,11 @@ func TestMergeUndo(t *testing.T) {
 		t.Errorf("sources/%s = %q, %v; want the text", r08.Source, src, err)
 	}
 	merged := snapshot(t, a)
+	for _, c := range merged.Codes {
+		if c.Name == "Upper Lars" && c.CreatedBy != "tamar" {
+			t.Errorf("merged code Upper Lars created by %q, want tamar as in the other project", c.CreatedBy)
+		}
+	}
 
 	if _, err := a.Undo(ctx); err != nil {
 		t.Fatalf("Undo: %v", err)
