@@ -85,9 +85,10 @@ const (
 	// value of the attribute.
 	ColsAttrPrefix = "attr:"
 
-	MeasureCodings   = "codings"
-	MeasureDocuments = "documents"
-	MeasurePercent   = "percent"
+	MeasureCodings      = "codings"
+	MeasureDocuments    = "documents"
+	MeasureParticipants = "participants"
+	MeasurePercent      = "percent"
 
 	WithinOverlap  = "overlap"
 	WithinSentence = "sentence"
@@ -110,7 +111,8 @@ type MatrixOptions struct {
 	// "attr:KEY" (one column per value of the attribute KEY, plus a
 	// column "(none)" for documents without it).
 	Cols string
-	// Measure is "codings" (default), "documents" or "percent".
+	// Measure is "codings" (default), "documents", "participants" or
+	// "percent".
 	Measure string
 	// Coder keeps one coder's codings.
 	Coder string
@@ -142,11 +144,15 @@ type CoocOptions struct {
 //   - codings: the number of the code's codings in the column's documents;
 //   - documents: the number of the column's documents with at least one
 //     coding of the code;
+//   - participants: the number of distinct participants (see
+//     ParticipantKey) among those documents;
 //   - percent: that number as a percentage of the column's documents
 //     (all of them, coded or not): 100 × documents with the code /
 //     documents in the column.
 //
-// Its totals count each coding and each document once: a row total is
+// Its totals count each coding, document and participant once (a
+// participant interviewed in two columns counts once in the row total,
+// which is then less than the row's sum): a row total is
 // the value over all documents (for percent, the share of all documents
 // analysed); a column total is over the codings or documents of any of
 // the rows (for percent, the share of the column's documents with any of
@@ -286,9 +292,9 @@ func (s *Store) Matrix(ctx context.Context, opt MatrixOptions) (*Table, error) {
 		return nil, fmt.Errorf("matrix: %w: columns %q: want documents or attr:KEY (for example attr:wave)", ErrInvalid, opt.Cols)
 	}
 	switch opt.Measure {
-	case MeasureCodings, MeasureDocuments, MeasurePercent:
+	case MeasureCodings, MeasureDocuments, MeasureParticipants, MeasurePercent:
 	default:
-		return nil, fmt.Errorf("matrix: %w: measure %q: want codings, documents or percent", ErrInvalid, opt.Measure)
+		return nil, fmt.Errorf("matrix: %w: measure %q: want codings, documents, participants or percent", ErrInvalid, opt.Measure)
 	}
 	var t *Table
 	err := s.read(ctx, func(q querier) error {
@@ -881,6 +887,19 @@ func (c *corpus) matrix(rows []int, subcodes bool, cols []string, colOf []int, m
 	colDocs := make([]float64, ncol)
 	anyLast := -1
 	var allCodings, allDocs float64
+	// Participants counted so far: for a cell, a row, a column, overall.
+	parts := newGrid(nr, ncol)
+	rowParts := make([]float64, nr)
+	colParts := make([]float64, ncol)
+	var allParts float64
+	seen := map[[3]int]bool{}
+	first := func(k [3]int) bool {
+		if seen[k] {
+			return false
+		}
+		seen[k] = true
+		return true
+	}
 	for _, g := range c.codings {
 		rs := rowOf[g.code]
 		if len(rs) == 0 {
@@ -893,6 +912,13 @@ func (c *corpus) matrix(rows []int, subcodes bool, cols []string, colOf []int, m
 			if lastDoc[r] != g.doc {
 				lastDoc[r] = g.doc
 				docs[r][col]++
+				p := c.docs[g.doc].participant
+				if first([3]int{r, col, p}) {
+					parts[r][col]++
+				}
+				if first([3]int{r, -1, p}) {
+					rowParts[r]++
+				}
 			}
 		}
 		colCodings[col]++
@@ -901,6 +927,13 @@ func (c *corpus) matrix(rows []int, subcodes bool, cols []string, colOf []int, m
 			anyLast = g.doc
 			colDocs[col]++
 			allDocs++
+			p := c.docs[g.doc].participant
+			if first([3]int{-1, col, p}) {
+				colParts[col]++
+			}
+			if first([3]int{-1, -1, p}) {
+				allParts++
+			}
 		}
 	}
 	for r := range nr {
@@ -913,6 +946,8 @@ func (c *corpus) matrix(rows []int, subcodes bool, cols []string, colOf []int, m
 				t.Cells[r][j] = codings[r][j]
 			case MeasureDocuments:
 				t.Cells[r][j] = docs[r][j]
+			case MeasureParticipants:
+				t.Cells[r][j] = parts[r][j]
 			case MeasurePercent:
 				t.Cells[r][j] = percent(docs[r][j], float64(docsIn[j]))
 			}
@@ -923,6 +958,8 @@ func (c *corpus) matrix(rows []int, subcodes bool, cols []string, colOf []int, m
 			t.RowTotals[r] = rowCodings
 		case MeasureDocuments:
 			t.RowTotals[r] = rowDocs
+		case MeasureParticipants:
+			t.RowTotals[r] = rowParts[r]
 		case MeasurePercent:
 			t.RowTotals[r] = percent(rowDocs, float64(len(c.docs)))
 		}
@@ -933,6 +970,8 @@ func (c *corpus) matrix(rows []int, subcodes bool, cols []string, colOf []int, m
 			t.ColTotals[j] = colCodings[j]
 		case MeasureDocuments:
 			t.ColTotals[j] = colDocs[j]
+		case MeasureParticipants:
+			t.ColTotals[j] = colParts[j]
 		case MeasurePercent:
 			t.ColTotals[j] = percent(colDocs[j], float64(docsIn[j]))
 		}
@@ -942,6 +981,8 @@ func (c *corpus) matrix(rows []int, subcodes bool, cols []string, colOf []int, m
 		t.Total = allCodings
 	case MeasureDocuments:
 		t.Total = allDocs
+	case MeasureParticipants:
+		t.Total = allParts
 	case MeasurePercent:
 		t.Total = percent(allDocs, float64(len(c.docs)))
 	}

@@ -217,6 +217,15 @@ func TestMatrix(t *testing.T) {
 	checkTable(t, "documents × wave", m, allRows, cols,
 		[][]float64{{1, 2, 0}, {0, 0, 0}, {0, 2, 0}, {1, 0, 0}, {0, 0, 0}},
 		[]float64{3, 0, 2, 1, 0}, []float64{1, 2, 0}, 3)
+	// Participants: P1 gave interviews A (February) and B (September),
+	// so Fear's row total is P1 and C, 2, not the row's sum, 3.
+	m, err = s.Matrix(ctx, MatrixOptions{Cols: "attr:wave", Measure: MeasureParticipants})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkTable(t, "participants × wave", m, allRows, cols,
+		[][]float64{{1, 2, 0}, {0, 0, 0}, {0, 2, 0}, {1, 0, 0}, {0, 0, 0}},
+		[]float64{2, 0, 2, 1, 0}, []float64{1, 2, 0}, 2)
 	m, err = s.Matrix(ctx, MatrixOptions{Cols: "attr:wave", Measure: MeasurePercent})
 	if err != nil {
 		t.Fatal(err)
@@ -388,7 +397,7 @@ func TestAnalysisErrors(t *testing.T) {
 		{"empty attribute key", func() error { _, err := s.Matrix(ctx, MatrixOptions{Cols: "attr:"}); return err },
 			[]string{`"attr:"`}, ErrInvalid},
 		{"bad measure", func() error { _, err := s.Matrix(ctx, MatrixOptions{Measure: "words"}); return err },
-			[]string{`"words"`, "codings, documents or percent"}, ErrInvalid},
+			[]string{`"words"`, "codings, documents, participants or percent"}, ErrInvalid},
 		{"bad within", func() error { _, err := s.Cooc(ctx, CoocOptions{Within: "paragraph"}); return err },
 			[]string{`"paragraph"`, "overlap, sentence or turn"}, ErrInvalid},
 		{"unknown coder", func() error { _, err := s.Stats(ctx, StatsOptions{Coder: "zoe"}); return err },

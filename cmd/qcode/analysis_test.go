@@ -72,6 +72,7 @@ func TestAnalysisGoldens(t *testing.T) {
 		{"matrix-gender-documents.md", []string{"matrix", "--cols", "attr:gender", "--measure", "documents", "--subcodes", "--format", "md"}},
 		{"matrix-occupation-width60.txt", []string{"matrix", "--cols", "attr:occupation", "--width", "60",
 			"--code", "Reasons for leaving/Political persecution", "--code", "Fear of repression", "--code", "Hope"}},
+		{"matrix-wave-participants.txt", []string{"matrix", "--cols", "attr:wave", "--measure", "participants"}},
 		{"matrix-wave.json", []string{"matrix", "--cols", "attr:wave", "--code", "Fear of repression", "--json"}},
 		{"cooc-overlap.txt", []string{"cooc"}},
 		{"cooc-sentence-jaccard.txt", []string{"cooc", "--within", "sentence", "--jaccard"}},
@@ -262,7 +263,7 @@ func TestAnalysisErrors(t *testing.T) {
 	}{
 		{[]string{"matrix", "--cols", "attr:religion"}, []string{`"religion"`, "no document has it", "wave"}},
 		{[]string{"matrix", "--cols", "people"}, []string{`"people"`, "documents or attr:KEY"}},
-		{[]string{"matrix", "--measure", "words"}, []string{`"words"`, "codings, documents or percent"}},
+		{[]string{"matrix", "--measure", "words"}, []string{`"words"`, "codings, documents, participants or percent"}},
 		{[]string{"matrix", "--rows", "documents"}, []string{"--rows", "codes"}},
 		{[]string{"matrix", "--code", "Nostalgia"}, []string{`"Nostalgia"`, "qcode codes"}},
 		{[]string{"cooc", "--within", "paragraph"}, []string{`"paragraph"`, "overlap, sentence or turn"}},

@@ -178,14 +178,17 @@ attribute (columns), with row and column totals.
 
 --measure codings       the number of codings (default)
 --measure documents     the number of documents with at least one coding
+--measure participants  the number of participants (the 'participant'
+                        attribute; else each document is one) in those
+                        documents
 --measure percent       the share of the column's documents, coded or not,
                         with at least one coding: 100 × documents with the
                         code / documents in the column
 
-Totals count each coding and each document once: a row total is over all
-the documents (for percent: the share of all documents), a column total
-over the codings of any row (for percent: the share of the column's
-documents with any of the rows' codes).
+Totals count each coding, document and participant once: a row total
+is over all the documents (for percent: the share of all documents), a
+column total over the codings of any row (for percent: the share of the
+column's documents with any of the rows' codes).
 
 Rows are the whole codebook, or the codes given with --code, in that
 order. Each row counts its code's own codings; --subcodes adds those of
@@ -217,7 +220,7 @@ its sub-codes. With --coder NAME only that coder's codings count.`,
 	o.register(cmd)
 	cmd.Flags().StringVar(&rowsKind, "rows", "codes", "what the rows are: codes")
 	cmd.Flags().StringVar(&opt.Cols, "cols", "documents", "documents, or attr:KEY for one column per value of an attribute")
-	cmd.Flags().StringVar(&opt.Measure, "measure", "codings", "codings, documents or percent")
+	cmd.Flags().StringVar(&opt.Measure, "measure", "codings", "codings, documents, participants or percent")
 	cmd.Flags().StringArrayVar(&opt.Codes, "code", nil, "a code to make a row of (repeat for several; default: every code)")
 	cmd.Flags().BoolVar(&opt.Subcodes, "subcodes", false, "count each row's sub-codes with it")
 	return cmd
@@ -369,6 +372,8 @@ func tableNote(t *coding.Table) string {
 		return "Cells: codings of the code" + coder + "; totals count each coding once."
 	case coding.MeasureDocuments:
 		return "Cells: documents with the code" + coder + "; totals count each document once."
+	case coding.MeasureParticipants:
+		return "Cells: participants with the code" + coder + "; totals count each participant once."
 	case coding.MeasurePercent:
 		return "Cells: % of the column's documents with the code" + coder + "; totals: % of all documents."
 	case coding.MeasurePairs:
