@@ -371,3 +371,30 @@ func TestQuotesBadInput(t *testing.T) {
 		t.Errorf("failed exports changed the project's history: %d ops, want %d", len(after), len(before))
 	}
 }
+
+// TestQuoteIDsSurviveExchange: a project exported to REFI-QDA and
+// imported on another machine gives every quote the same id, so a paper
+// written from one copy is traced back in the other.
+func TestQuoteIDsSurviveExchange(t *testing.T) {
+	t.Parallel()
+	dir := demoDir(t)
+	file := filepath.Join(t.TempDir(), "demo.qdpx")
+	mustQC(t, dir, "export", "project", "-o", file)
+	other := filepath.Join(t.TempDir(), "other.qcode")
+	mustQC(t, "", "import-project", file, other)
+	ids := func(dir string) []string {
+		var out []string
+		for _, q := range quotes(t, dir, "Fear of repression", "Donations") {
+			out = append(out, q.ID+" "+q.Document+" "+q.Text)
+		}
+		sort.Strings(out)
+		return out
+	}
+	before, after := ids(dir), ids(other)
+	if len(before) == 0 || !slices.Equal(before, after) {
+		t.Errorf("quote ids after export and import:\n%q\nwant\n%q", after, before)
+	}
+	if out := mustQC(t, other, "show", strings.Fields(before[0])[0]); !strings.Contains(out, "Codes: ") {
+		t.Errorf("show %s in the imported project printed %q", strings.Fields(before[0])[0], out)
+	}
+}
