@@ -243,3 +243,26 @@ func TestAnalysisKeysWhileComputing(t *testing.T) {
 		t.Fatalf("after 3 j j l typed while computing: tab %d at %d,%d, want co-occurrence at 2,1", a.tab, a.row, a.col)
 	}
 }
+
+// TestAnalysisEmptyProject shows every table of a project with no codes
+// and no documents without failing.
+func TestAnalysisEmptyProject(t *testing.T) {
+	s, err := coding.Create(context.Background(), t.TempDir()+"/empty.qcode", coding.Options{Coder: "ann"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	d := newDriver(t, s, 80, 24)
+	for _, step := range []struct{ key, want string }{
+		{"A", "no codes yet"},
+		{"2", "nothing to show"},
+		{"3", "nothing to show"},
+	} {
+		d.keys(step.key, "j", "l", "enter")
+		if d.m.retrieve.Visible() {
+			t.Fatalf("enter on an empty table opened quotes")
+		}
+		d.wantView(step.want)
+		checkFrame(t, d.view(), 80, 24)
+	}
+}

@@ -261,6 +261,12 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.search.Close()
 		m.focusPane(paneReader)
 		cmd = m.openDoc(docRef(msg.docID), msg.start, coding.Span{Start: msg.start, End: msg.end})
+		if msg.allCoders && m.coderView != "" {
+			m.coderView = ""
+			m.reader.SetCoderView("", m.letters)
+			m.reader.SetFocusCode(m.reader.focusCode, m.focusCodings)
+			cmd = tea.Batch(cmd, m.refresh())
+		}
 	case jumpQuoteMsg:
 		m.retrieve.Close()
 		m.fromAnalysis = false

@@ -135,7 +135,7 @@ func (d *Disagree) Update(msg tea.Msg) (*Disagree, tea.Cmd) {
 	case key.Matches(km, k.Jump):
 		if g, ok := d.Current(); ok {
 			d.Close()
-			return d, func() tea.Msg { return jumpMsg{docID: g.DocID, start: g.Start, end: g.End} }
+			return d, func() tea.Msg { return jumpMsg{docID: g.DocID, start: g.Start, end: g.End, allCoders: true} }
 		}
 	}
 	return d, nil

@@ -60,6 +60,15 @@ func TestDisagreements(t *testing.T) {
 	if sp, ok := d.m.reader.Selection(); !ok || sp.Start != last.Start || sp.End != last.End {
 		t.Fatalf("selection %v, want %d:%d", sp, last.Start, last.End)
 	}
+	// From one coder's view, the jump shows every coder's codings again.
+	d.keys("C")
+	if d.m.coderView != "nino" {
+		t.Fatalf("C: view %q, want nino", d.m.coderView)
+	}
+	d.keys("D", "enter")
+	if d.m.coderView != "" || d.count("Fear of repression") != 9 {
+		t.Fatalf("after a disagreement's jump: view %q, want every coder's", d.m.coderView)
+	}
 	// D opens where it was; U changes the unit.
 	d.keys("D")
 	if d.m.disagree.i != len(rep.Disagreements)-1 {

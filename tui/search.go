@@ -20,6 +20,9 @@ const debounce = 200 * time.Millisecond
 type jumpMsg struct {
 	docID      int64
 	start, end int
+	// allCoders shows every coder's codings there (a disagreement is
+	// about them all).
+	allCoders bool
 }
 
 // codeHitsMsg asks to code the marked hits.
