@@ -140,7 +140,11 @@ func TestEndToEndTmux(t *testing.T) {
 	tt.waitFor("again", "Quotes · Contact with those who stayed × R01")
 	tt.send("again", "Escape")
 	tt.waitFor("again", "[2 Codes × documents]")
-	tt.send("again", "Escape", "D")
+	// An escape followed at once by a key reads as alt+key: wait for
+	// the transcript before the next key.
+	tt.send("again", "Escape")
+	tt.waitFor("again", "e e2e · n nino · p pavel")
+	tt.send("again", "D")
 	tt.waitFor("again", "Disagreements · unit char · e2e, nino, pavel")
 	tt.waitFor("again", "coded by")
 	tt.send("again", "n")
