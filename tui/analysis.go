@@ -27,7 +27,7 @@ var tabNames = [tabCount]string{"Frequencies", "Codes × documents", "Co-occurre
 // freqMeasures are what the frequency bars count, in the order m cycles.
 var freqMeasures = []string{"codings", "documents", "participants", "words"}
 
-var matrixMeasures = []string{coding.MeasureCodings, coding.MeasureDocuments, coding.MeasurePercent}
+var matrixMeasures = []string{coding.MeasureCodings, coding.MeasureDocuments, coding.MeasureParticipants, coding.MeasurePercent}
 
 var coocWithin = []string{coding.WithinOverlap, coding.WithinSentence, coding.WithinTurn}
 

@@ -127,6 +127,16 @@ func TestAnalysisMatrixCell(t *testing.T) {
 		t.Fatalf("the row total lists %d quotes, want 9", len(d.m.retrieve.shown))
 	}
 	d.keys("esc")
+	// m cycles the measure: documents, participants, percent. In the
+	// demo each participant has one document, so Fear of repression is
+	// in 5 documents of 7 (71.4%).
+	d.moveTo("Fear of repression", "R07")
+	d.keys("l")
+	for _, want := range []string{"documents: 5", "participants: 5", "percent: 71.4"} {
+		d.keys("m")
+		d.wantView("Fear of repression × all · " + want)
+	}
+	d.keys("m")
 	// c makes the columns an attribute's values.
 	d.keys("c")
 	if d.m.analysis.table.ColKind != "attr:age" {
