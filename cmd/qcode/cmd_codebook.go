@@ -42,6 +42,7 @@ func (a *app) exportCodebookCmd() *cobra.Command {
 
 Participants are told apart by the 'participant' attribute of the
 documents; a document without one counts as a participant of its own.
+With --coder NAME the counts and examples are of NAME's codings only.
 The format defaults to the extension of -o, else md. The same project
 always gives the same bytes.`,
 		Example: `  qcode export codebook -o codebook.qdc
@@ -98,7 +99,11 @@ func (a *app) writeCodebook(w io.Writer, s *coding.Store, format string, example
 		}
 		return refiqda.WriteCodebook(w, snapshotCodes(codes), "qcode")
 	}
-	stats, err := a.codebookStats(s)
+	coder, err := a.coderFilter(s)
+	if err != nil {
+		return err
+	}
+	stats, err := a.codebookStats(s, coder)
 	if err != nil {
 		return err
 	}
@@ -111,7 +116,7 @@ func (a *app) writeCodebook(w io.Writer, s *coding.Store, format string, example
 			if c.Codings == 0 {
 				continue
 			}
-			if ex[c.ID], err = a.codeExamples(s, c.Code, examples); err != nil {
+			if ex[c.ID], err = a.codeExamples(s, c.Code, examples, coder); err != nil {
 				return err
 			}
 		}
@@ -134,13 +139,14 @@ type codebookStat struct {
 }
 
 // codebookStats is the codebook in tree order with each code's own
-// codings, documents and participants (as 'qcode stats' counts them).
-func (a *app) codebookStats(s *coding.Store) ([]codebookStat, error) {
+// codings, documents and participants (as 'qcode stats' counts them),
+// of one coder's codings when coder is set.
+func (a *app) codebookStats(s *coding.Store, coder string) ([]codebookStat, error) {
 	codes, err := s.CodeTree(a.ctx)
 	if err != nil {
 		return nil, err
 	}
-	stats, err := s.Stats(a.ctx, coding.StatsOptions{})
+	stats, err := s.Stats(a.ctx, coding.StatsOptions{Coder: coder})
 	if err != nil {
 		return nil, err
 	}
@@ -181,10 +187,11 @@ type codebookExample struct {
 	Line        int    `json:"line"`
 }
 
-// codeExamples picks up to n of the code's own quotes, first one from
+// codeExamples picks up to n of the code's own quotes (of one coder's
+// codings when coder is set), first one from
 // each document in document order, then further ones in that order.
-func (a *app) codeExamples(s *coding.Store, c coding.Code, n int) ([]codebookExample, error) {
-	quotes, err := s.Quotes(a.ctx, []string{c.Path}, coding.QuoteOptions{NoSubcodes: true})
+func (a *app) codeExamples(s *coding.Store, c coding.Code, n int, coder string) ([]codebookExample, error) {
+	quotes, err := s.Quotes(a.ctx, []string{c.Path}, coding.QuoteOptions{NoSubcodes: true, Coder: coder})
 	if err != nil {
 		return nil, err
 	}

@@ -159,6 +159,29 @@ func TestExportCodebookCounts(t *testing.T) {
 		}
 	}
 
+	// One coder's codings only (pavel's, counted in the same files).
+	rows, err = csv.NewReader(strings.NewReader(mustQC(t, dir, "--coder", "pavel", "export", "codebook", "--format", "csv"))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	counts = map[string][3]string{}
+	for _, r := range rows[1:] {
+		counts[r[0]] = [3]string{r[5], r[6], r[7]}
+	}
+	for path, want := range map[string][3]string{
+		"Fear of repression":               {"6", "5", "5"},
+		"Reasons for leaving/Mobilization": {"2", "2", "2"},
+		"Donations":                        {"4", "4", "4"},
+		"Trust":                            {"0", "0", "0"},
+	} {
+		if counts[path] != want {
+			t.Errorf("--coder pavel: %s: codings, documents, participants = %v, want %v", path, counts[path], want)
+		}
+	}
+	if msg, _, _ := wantErr(t, dir, "--coder", "nobody", "export", "codebook"); !strings.Contains(msg, "no such coder") {
+		t.Errorf("export codebook --coder nobody: %q, want it to say there is no such coder", msg)
+	}
+
 	var js struct {
 		Codes []struct {
 			Path     string `json:"path"`
