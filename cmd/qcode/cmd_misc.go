@@ -92,7 +92,8 @@ func (a *app) memoCmd() *cobra.Command {
 		Use:   "memo",
 		Short: "Memos on the project, a document, a code or a coding",
 		Long: `Memos hold analytic notes. Without a subcommand, memo lists them: all of
-them, or those on the target given with --doc, --code or --coding.`,
+them, or those on the target given with --doc, --code or --coding; with
+--coder NAME, only those NAME wrote.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return a.withStore(func(s *coding.Store) error {
@@ -103,6 +104,19 @@ them, or those on the target given with --doc, --code or --coding.`,
 				memos, err := s.Memos(a.ctx, t, ref)
 				if err != nil {
 					return err
+				}
+				coder, err := a.coderFilter(s)
+				if err != nil {
+					return err
+				}
+				if coder != "" {
+					mine := []coding.Memo{}
+					for _, m := range memos {
+						if m.Coder == coder {
+							mine = append(mine, m)
+						}
+					}
+					memos = mine
 				}
 				if asJSON {
 					return a.printJSON(map[string]any{"memos": memos})

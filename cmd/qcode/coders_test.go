@@ -147,8 +147,20 @@ func TestCoderFilter(t *testing.T) {
 		}
 	}
 
+	// memo: the demo's memos on codings are 4 by nino and 5 by pavel,
+	// and nino wrote the project memo.
+	for coder, want := range map[string]int{"nino": 5, "pavel": 5} {
+		var ms struct {
+			Memos []memoJSON `json:"memos"`
+		}
+		qcJSON(t, dir, &ms, "--coder", coder, "memo", "--json")
+		if len(ms.Memos) != want {
+			t.Errorf("memo --coder %s = %d memos, want %d", coder, len(ms.Memos), want)
+		}
+	}
+
 	// A name that is not a coder is an error naming the coders.
-	for _, args := range [][]string{{"codes"}, {"docs"}, {"show", "R01"}, {"history"}, {"search", "x"}} {
+	for _, args := range [][]string{{"codes"}, {"docs"}, {"show", "R01"}, {"history"}, {"search", "x"}, {"memo"}} {
 		msg, _, _ := wantErr(t, dir, append([]string{"--coder", "nobody"}, args...)...)
 		if !strings.Contains(msg, "nobody") || !strings.Contains(msg, "nino, pavel") {
 			t.Errorf("run(--coder nobody %s) = %q, want the coders listed", args[0], msg)
