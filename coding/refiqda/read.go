@@ -25,17 +25,17 @@ import (
 // standard asks importers to say what they dropped; so does qcode.
 type Report struct {
 	// Origin is the program that wrote the file, as it says.
-	Origin string
+	Origin string `json:"origin"`
 	// Skipped lists the sources not imported, in file order.
-	Skipped []Skipped
+	Skipped []Skipped `json:"skipped"`
 	// Mismatches lists the selections whose span does not hold the text
 	// their name gives; their codings are not imported.
-	Mismatches []Mismatch
+	Mismatches []Mismatch `json:"mismatches"`
 	// Converted lists the sources whose positions were not counted in
 	// code points, and how they were read.
-	Converted []Converted
+	Converted []Converted `json:"converted"`
 	// Warnings are the other changes and losses, one sentence each.
-	Warnings []string
+	Warnings []string `json:"warnings"`
 }
 
 // Skipped is a source that was not imported.
