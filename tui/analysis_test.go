@@ -276,3 +276,24 @@ func TestAnalysisEmptyProject(t *testing.T) {
 		checkFrame(t, d.view(), 80, 24)
 	}
 }
+
+// TestAnalysisFollowsCoderView counts only the coder the workbench shows.
+func TestAnalysisFollowsCoderView(t *testing.T) {
+	d := newDriver(t, demoStore(t, "ann"), 120, 40)
+	d.keys("C", "A") // nino
+	d.wantView("bars: codings · coder nino")
+	d.moveTo("Fear of repression", "")
+	// Hand-counted in coding/demo/codings_*.yaml: nino coded it 3 times.
+	if got := d.m.analysis.freqValue(d.m.analysis.stats[d.m.analysis.row]); got != 3 {
+		t.Fatalf("nino's Fear of repression = %d codings, want 3", got)
+	}
+	d.keys("enter")
+	if len(d.m.retrieve.shown) != 3 {
+		t.Fatalf("nino's bar lists %d quotes, want 3", len(d.m.retrieve.shown))
+	}
+	for _, q := range d.m.retrieve.shown {
+		if q.Coder != "nino" {
+			t.Fatalf("nino's bar lists a quote coded by %s", q.Coder)
+		}
+	}
+}
