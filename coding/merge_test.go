@@ -580,3 +580,25 @@ func TestMergeFollowingVersion(t *testing.T) {
 		t.Errorf("R09 after merge = version %d, %d codings, %v; want version 2 with tamar's coding", d.Version, d.Codings, err)
 	}
 }
+
+// TestMergeUndoAfterOthersWork: once another coder has coded a document
+// the merge brought in, undoing the merge is refused and changes nothing.
+func TestMergeUndoAfterOthersWork(t *testing.T) {
+	ctx := context.Background()
+	a := buildDemo(t, "anna", "nino")
+	b := buildDemo(t, "boris", "tamar")
+	if _, err := b.Import(ctx, coding.ImportFile{Path: "R08.txt", Data: []byte("Interviewer: Why?\nRespondent: Because of the war.\n")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := a.Merge(ctx, snapshot(t, b), coding.MergeOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	tag(t, a.WithCoder("pavel"), "R08", "Moral protest", "Because of the war.", "")
+	before := snapshot(t, a)
+	if _, err := a.Undo(ctx); !errors.Is(err, coding.ErrConflict) {
+		t.Fatalf("Undo of the merge after pavel coded R08 = %v, want ErrConflict", err)
+	}
+	if !reflect.DeepEqual(snapshot(t, a), before) {
+		t.Error("a refused undo changed the project")
+	}
+}
