@@ -136,8 +136,11 @@ func newSourceText(raw string) *sourceText {
 }
 
 // readings lists the ways of counting that give different positions for
-// this text, def first.
+// this text, def first (reduced to what differs for this text: UTF-16
+// only with characters beyond the BMP, CRLF only with CRLFs).
 func (st *sourceText) readings(def reading) []reading {
+	def.utf16 = def.utf16 && st.hasAstral
+	def.crlfOne = def.crlfOne && st.hasCRLF
 	out := []reading{def}
 	for _, u := range []bool{false, true} {
 		for _, c := range []bool{false, true} {

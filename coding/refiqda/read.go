@@ -280,7 +280,7 @@ func (rd *reader) readUsers() {
 	}
 }
 
-// coder returns the coder name for a user reference, or "" when it names
+// userName returns the coder name for a user reference, or "" when it names
 // no user of the file (QualCoder writes such references).
 func (rd *reader) userName(ref string) string {
 	return rd.users[normGUID(ref)]
