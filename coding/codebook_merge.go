@@ -147,13 +147,21 @@ func mergeCodes(ctx context.Context, tx *sql.Tx, codes []SnapshotCode, coderID i
 		byID[c.ID] = n
 		byGUID[guidKey(c.GUID)] = n
 	}
-	sibling := func(parent int64, name string) *node {
-		for _, c := range ours {
-			if c.ParentID == parent && strings.EqualFold(c.Name, name) {
-				return byID[c.ID]
-			}
+	// bySibling finds a code by its parent and its name without case; the
+	// first in tree order wins.
+	type sibKey struct {
+		parent int64
+		name   string
+	}
+	bySibling := map[sibKey]*node{}
+	for _, c := range ours {
+		k := sibKey{c.ParentID, strings.ToLower(c.Name)}
+		if bySibling[k] == nil {
+			bySibling[k] = byID[c.ID]
 		}
-		return nil
+	}
+	sibling := func(parent int64, name string) *node {
+		return bySibling[sibKey{parent, strings.ToLower(name)}]
 	}
 	pathOf := func(id int64) string {
 		if id == 0 {
@@ -239,7 +247,7 @@ func mergeCodes(ctx context.Context, tx *sql.Tx, codes []SnapshotCode, coderID i
 			n = &node{id: id, parent: parent, guid: guid, name: name, path: path, color: color, description: c.Description}
 			byID[id] = n
 			byGUID[guid] = n
-			ours = append(ours, Code{ID: id, ParentID: parent, Name: name, GUID: guid, Path: path})
+			bySibling[sibKey{parent, strings.ToLower(name)}] = n
 			claimed[id] = c.GUID
 			ids[c.GUID] = id
 			ch.Added = append(ch.Added, path)

@@ -283,3 +283,24 @@ func TestMergeCodebookTwoClaims(t *testing.T) {
 		t.Errorf("MergeCodebook changes:\n got %+v\nwant %+v", ch, want)
 	}
 }
+
+// TestMergeCodebookCyrillic matches Cyrillic names without case, which
+// SQLite's NOCASE alone would not.
+func TestMergeCodebookCyrillic(t *testing.T) {
+	ctx := context.Background()
+	s := newProject(t, "anna")
+	if _, _, err := s.AddCode(ctx, NewCode{Path: "Страх/Обыски"}); err != nil {
+		t.Fatal(err)
+	}
+	ch, _, err := s.MergeCodebook(ctx, []SnapshotCode{
+		{GUID: "00000010-0000-4000-8000-000000000001", Name: "СТРАХ"},
+		{GUID: "00000010-0000-4000-8000-000000000002", ParentGUID: "00000010-0000-4000-8000-000000000001", Name: "обыски"},
+		{GUID: "00000010-0000-4000-8000-000000000003", ParentGUID: "00000010-0000-4000-8000-000000000001", Name: "Аресты"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(ch.ByPath, []string{"Страх", "Страх/Обыски"}) || !reflect.DeepEqual(ch.Added, []string{"Страх/Аресты"}) {
+		t.Errorf("merge: matched by path %v, added %v; want Страх and Страх/Обыски matched, Страх/Аресты added", ch.ByPath, ch.Added)
+	}
+}
