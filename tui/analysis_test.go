@@ -297,3 +297,21 @@ func TestAnalysisFollowsCoderView(t *testing.T) {
 		}
 	}
 }
+
+// TestAnalysisHelp lists the screen's keys and not the panes', which do
+// nothing there, and fits 80×24.
+func TestAnalysisHelp(t *testing.T) {
+	d := newDriver(t, demoStore(t, "ann"), 80, 24)
+	d.keys("A", "?")
+	d.wantView("Keys · analysis")
+	d.wantView("enter quotes of the cell")
+	d.wantView("press any key to close")
+	if v := d.view(); strings.Contains(v, "next pane") || strings.Contains(v, "u undo") {
+		t.Fatalf("the analysis help lists the panes' keys:\n%s", v)
+	}
+	checkFrame(t, d.view(), 80, 24)
+	d.keys("x")
+	if !d.m.analysis.Visible() || d.m.help {
+		t.Fatal("a key did not close the help back to the analysis")
+	}
+}

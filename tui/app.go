@@ -1103,6 +1103,10 @@ func (m Model) shortHelp() []key.Binding {
 
 func (m Model) fullHelp() [][]key.Binding {
 	local := m.activeKeys().FullHelp()
+	if m.retrieve.Visible() || m.analysis.Visible() || m.disagree.Visible() {
+		// These views have the keyboard: the panes' keys do nothing.
+		return append(local, []key.Binding{m.keys.Help, m.keys.ForceQuit})
+	}
 	return append(local, m.globalHelp())
 }
 
