@@ -28,6 +28,7 @@ type ImportResult struct {
 // be an empty folder. The project is named after dir, like 'qcode init';
 // it keeps the file's creation time.
 func ImportProject(ctx context.Context, file, dir string, opt coding.Options) (ImportResult, error) {
+	dir = filepath.Clean(dir) // "study.qcode/" names study.qcode, not a folder in it
 	res := ImportResult{Dir: dir}
 	fail := func(err error) (ImportResult, error) {
 		return res, fmt.Errorf("import-project %s: %w", file, err)

@@ -178,13 +178,16 @@ func TestImportProjectRefuses(t *testing.T) {
 		t.Error("the folder's file was touched")
 	}
 
-	// An empty folder is fine.
+	// An empty folder is fine, named with a trailing slash too.
 	empty := filepath.Join(parent, "empty.qcode")
 	if err := os.Mkdir(empty, 0o700); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := ImportProject(ctx, good, empty, importer); err != nil {
+	if _, err := ImportProject(ctx, good, empty+"/", importer); err != nil {
 		t.Fatalf("import into an empty folder: %v", err)
+	}
+	if st, err := os.Stat(filepath.Join(empty, coding.DBFile)); err != nil || st.Mode().Perm() != 0o600 {
+		t.Errorf("project database: %v; want a private file in %s", err, empty)
 	}
 	if st, err := os.Stat(empty); err != nil || st.Mode().Perm() != 0o700 {
 		t.Errorf("project folder: %v, %v; want private", st.Mode(), err)
