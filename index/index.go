@@ -30,7 +30,7 @@ import (
 
 // MappingVersion changes whenever the mapping or the passage rules change;
 // an index of another version is rebuilt.
-const MappingVersion = 2
+const MappingVersion = 3
 
 // Dir is the index folder inside a project folder.
 const Dir = "index"
@@ -251,6 +251,10 @@ func buildMapping() mapping.IndexMapping {
 	p.AddFieldMappingsAt("speaker", keyword(false))
 	p.AddFieldMappingsAt("code", keyword(false))
 	p.AddFieldMappingsAt("coder", keyword(false))
+	// code_coder pairs a code with who coded it ("ID/coder"), so that a
+	// code filter and a coder filter together mean that coder's codings
+	// of the code.
+	p.AddFieldMappingsAt("code_coder", keyword(false))
 	p.AddFieldMappingsAt("attr", keyword(false))
 	p.AddFieldMappingsAt("lang", keyword(false))
 	p.AddFieldMappingsAt("coded", keyword(false))
@@ -432,11 +436,13 @@ func (ix *Index) addDoc(ctx context.Context, batch *bleve.Batch, d coding.DocSta
 	e := docEntry{Passages: make([]string, 0, len(passages))}
 	docID := strconv.FormatInt(d.ID, 10)
 	for _, p := range passages {
-		var codes, coders []string
+		var codes, coders, pairs []string
 		for _, c := range codings {
 			if c.Start < p.End && c.End > p.Start {
-				codes = appendOnce(codes, strconv.FormatInt(c.CodeID, 10))
+				code := strconv.FormatInt(c.CodeID, 10)
+				codes = appendOnce(codes, code)
 				coders = appendOnce(coders, c.Coder)
+				pairs = appendOnce(pairs, code+"/"+c.Coder)
 			}
 		}
 		coded := "no"
@@ -445,18 +451,19 @@ func (ix *Index) addDoc(ctx context.Context, batch *bleve.Batch, d coding.DocSta
 		}
 		id := passageID(d.ID, p.Start)
 		fields := map[string]interface{}{
-			"_type":   "passage",
-			"text":    p.Text,
-			"raw":     p.Text,
-			"doc":     doc.Name,
-			"doc_id":  docID,
-			"speaker": p.Speaker,
-			"code":    codes,
-			"coder":   coders,
-			"attr":    attrs,
-			"lang":    doc.Lang,
-			"coded":   coded,
-			"order":   orderKey(doc.Name, p.Start),
+			"_type":      "passage",
+			"text":       p.Text,
+			"raw":        p.Text,
+			"doc":        doc.Name,
+			"doc_id":     docID,
+			"speaker":    p.Speaker,
+			"code":       codes,
+			"coder":      coders,
+			"code_coder": pairs,
+			"attr":       attrs,
+			"lang":       doc.Lang,
+			"coded":      coded,
+			"order":      orderKey(doc.Name, p.Start),
 		}
 		if err := batch.Index(id, fields); err != nil {
 			return 0, fmt.Errorf("index %s: %w", d.Name, err)

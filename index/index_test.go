@@ -427,3 +427,70 @@ func TestConcurrentOpens(t *testing.T) {
 		t.Errorf("the index was built %d times, want once", built)
 	}
 }
+
+// TestCoderNarrowsCodeFilters checks that a coder with a code filter means
+// that coder's codings of the code, not any passage with the code that the
+// coder coded with something else. In the demo, pavel coded Donations four
+// times and nino never did.
+func TestCoderNarrowsCodeFilters(t *testing.T) {
+	ctx := context.Background()
+	s := demoProject(t)
+	ix := openIndex(t, s)
+	donations, err := s.Code(ctx, "Donations")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// coded reports whether coder coded the hit's passage with Donations.
+	coded := func(h Hit, coder string) bool {
+		cs, err := s.Codings(ctx, coding.CodingFilter{DocID: h.DocID, CodeIDs: []int64{donations.ID}, Coder: coder})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range cs {
+			if c.Start < h.End && c.End > h.Start {
+				return true
+			}
+		}
+		return false
+	}
+	if r := find(t, ix, Query{Coder: "nino", Codes: []string{"Donations"}}); r.Total != 0 {
+		t.Errorf("--coder nino --code Donations found %d passages; nino never coded Donations", r.Total)
+	}
+	pavel := find(t, ix, Query{Coder: "pavel", Codes: []string{"Donations"}})
+	if pavel.Total == 0 {
+		t.Fatal("--coder pavel --code Donations found nothing")
+	}
+	for _, h := range pavel.Hits {
+		if !coded(h, "pavel") {
+			t.Errorf("hit %s %d:%d has no Donations coding by pavel", h.Document, h.Start, h.End)
+		}
+	}
+	notNino := find(t, ix, Query{Coder: "nino", NotCodes: []string{"Donations"}})
+	for _, h := range notNino.Hits {
+		if coded(h, "nino") {
+			t.Errorf("--coder nino --not-code Donations kept %s %d", h.Document, h.Start)
+		}
+	}
+	unc := find(t, ix, Query{Coder: "nino", Uncoded: true})
+	if unc.Total == 0 {
+		t.Fatal("--coder nino --uncoded found nothing")
+	}
+	codedByPavelOnly := 0
+	for _, h := range unc.Hits {
+		cs, err := s.Codings(ctx, coding.CodingFilter{DocID: h.DocID, Coder: "nino"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range cs {
+			if c.Start < h.End && c.End > h.Start {
+				t.Errorf("--coder nino --uncoded kept %s %d, which nino coded", h.Document, h.Start)
+			}
+		}
+		if len(h.Codes) > 0 {
+			codedByPavelOnly++
+		}
+	}
+	if codedByPavelOnly == 0 {
+		t.Error("--coder nino --uncoded should keep passages only pavel coded")
+	}
+}

@@ -36,7 +36,12 @@ type Query struct {
 	Codes, NotCodes []string
 	// Uncoded keeps passages with no coding at all.
 	Uncoded bool
-	// Speaker, Docs, Attrs ("key=value") and Coder filter further.
+	// Coder narrows the code filters to that coder's codings: with Codes,
+	// passages the coder coded with them; with NotCodes, passages the
+	// coder did not code with them; with Uncoded, passages the coder has
+	// not coded; alone, passages the coder coded.
+	//
+	// Speaker, Docs and Attrs ("key=value") filter further.
 	Speaker string
 	Docs    []string
 	Attrs   []string
@@ -208,7 +213,11 @@ func (ix *Index) buildQuery(ctx context.Context, q Query) (query.Query, error) {
 				return nil, err
 			}
 			for _, id := range coding.Subtree(codes, c) {
-				any = append(any, term("code", strconv.FormatInt(id, 10)))
+				if q.Coder != "" {
+					any = append(any, term("code_coder", strconv.FormatInt(id, 10)+"/"+q.Coder))
+				} else {
+					any = append(any, term("code", strconv.FormatInt(id, 10)))
+				}
 			}
 		}
 		return bleve.NewDisjunctionQuery(any...), nil
@@ -220,14 +229,17 @@ func (ix *Index) buildQuery(ctx context.Context, q Query) (query.Query, error) {
 		}
 		must = append(must, d)
 	}
-	if q.Uncoded {
+	var mustNot []query.Query
+	switch {
+	case q.Uncoded && q.Coder != "":
+		mustNot = append(mustNot, term("coder", q.Coder))
+	case q.Uncoded:
 		must = append(must, term("coded", "no"))
+	case q.Coder != "" && len(q.Codes) == 0:
+		must = append(must, term("coder", q.Coder))
 	}
 	if q.Speaker != "" {
 		must = append(must, term("speaker", q.Speaker))
-	}
-	if q.Coder != "" {
-		must = append(must, term("coder", q.Coder))
 	}
 	if len(q.Docs) > 0 {
 		var any []query.Query
@@ -257,7 +269,10 @@ func (ix *Index) buildQuery(ctx context.Context, q Query) (query.Query, error) {
 		if err != nil {
 			return nil, err
 		}
-		b.AddMustNot(d)
+		mustNot = append(mustNot, d)
+	}
+	if len(mustNot) > 0 {
+		b.AddMustNot(mustNot...)
 	}
 	return b, nil
 }
