@@ -63,6 +63,9 @@ type Options struct {
 	// BusyTimeout is how long to wait for another process's write
 	// before failing with ErrBusy; default 5 s.
 	BusyTimeout time.Duration
+	// Name names a new project (Create only); default the folder's name
+	// without its .qcode extension.
+	Name string
 }
 
 // Create makes a new, empty project folder at dir (which must not exist or
@@ -96,7 +99,10 @@ func Create(ctx context.Context, dir string, opt Options) (*Store, error) {
 		os.RemoveAll(dir)
 		return nil, err
 	}
-	name := strings.TrimSuffix(filepath.Base(dir), Ext)
+	name := strings.TrimSpace(opt.Name)
+	if name == "" {
+		name = strings.TrimSuffix(filepath.Base(dir), Ext)
+	}
 	_, err = s.db.ExecContext(ctx,
 		`INSERT INTO project (id, guid, name, created_at) VALUES (1, ?, ?, ?)`,
 		newGUID(), name, s.stamp())

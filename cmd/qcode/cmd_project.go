@@ -98,7 +98,8 @@ func (a *app) importProjectCmd() *cobra.Command {
 		Short: "Create a project from another QDA program's REFI-QDA export (.qdpx)",
 		Long: `Import-project creates a new project folder DIR from a REFI-QDA project
 (.qdpx) exported by NVivo, ATLAS.ti, MAXQDA, QualCoder, qcode or another
-program. DIR must not exist or be empty; the project is named after it.
+program. DIR must not exist or be empty; the project keeps the name the file
+gives it (else it is named after DIR).
 
 What comes over: every text source (its text stored as qcode stores
 transcripts: UTF-8, LF line endings, NFC), the codes with their hierarchy,

@@ -25,8 +25,9 @@ type ImportResult struct {
 // folder next to dir, merges the snapshot into it as one action, and only
 // then renames it to dir. On any failure the temporary folder is removed,
 // so there is either a whole new project or none. dir must not exist or
-// be an empty folder. The project is named after dir, like 'qcode init';
-// it keeps the file's creation time.
+// be an empty folder. The project keeps the file's name and creation
+// time, so that exporting it again gives the same project element; a file
+// without a name gives the project dir's name, as 'qcode init' does.
 func ImportProject(ctx context.Context, file, dir string, opt coding.Options) (ImportResult, error) {
 	dir = filepath.Clean(dir) // "study.qcode/" names study.qcode, not a folder in it
 	res := ImportResult{Dir: dir}
@@ -55,10 +56,9 @@ func ImportProject(ctx context.Context, file, dir string, opt coding.Options) (I
 			os.RemoveAll(tmp)
 		}
 	}()
-	// The project folder inside the temporary one has dir's name, so
-	// that the project is named after it.
 	staged := filepath.Join(tmp, filepath.Base(dir))
 	create := opt
+	create.Name = snap.Name
 	if !snap.CreatedAt.IsZero() {
 		at := snap.CreatedAt
 		create.Now = func() time.Time { return at }

@@ -20,8 +20,14 @@ var importer = coding.Options{Coder: "importer"}
 // project's snapshot.
 func importInto(t *testing.T, file, parent string) (*coding.Snapshot, ImportResult) {
 	t.Helper()
+	return importAs(t, file, filepath.Join(parent, "study.qcode"))
+}
+
+// importAs imports file into the project folder dir and returns the
+// project's snapshot.
+func importAs(t *testing.T, file, dir string) (*coding.Snapshot, ImportResult) {
+	t.Helper()
 	ctx := context.Background()
-	dir := filepath.Join(parent, "study.qcode")
 	res, err := ImportProject(ctx, file, dir, importer)
 	if err != nil {
 		t.Fatalf("ImportProject(%s): %v", file, err)
@@ -36,6 +42,7 @@ func importInto(t *testing.T, file, parent string) (*coding.Snapshot, ImportResu
 		t.Fatal(err)
 	}
 	checkSnapshot(t, snap)
+	parent := filepath.Dir(dir)
 	if entries, _ := os.ReadDir(parent); len(entries) != 1 {
 		t.Errorf("%s holds %d entries after the import; want the project alone", parent, len(entries))
 	}
@@ -79,8 +86,8 @@ func TestImportProjectSamples(t *testing.T) {
 		t.Errorf("nvivo project: %d documents, %d codes, %d coders, %d skipped; want 0, 262, 3, 2",
 			len(snap.Documents), len(snap.Codes), len(snap.Coders), len(res.Report.Skipped))
 	}
-	if !snap.CreatedAt.Equal(parseTime("2024-09-15T15:36:45Z")) || snap.Name != "study" {
-		t.Errorf("project %q created %v; want study, the file's 2024-09-15T15:36:45Z", snap.Name, snap.CreatedAt)
+	if !snap.CreatedAt.Equal(parseTime("2024-09-15T15:36:45Z")) || snap.Name != "qc project" {
+		t.Errorf("project %q created %v; want the file's name and time, qc project, 2024-09-15T15:36:45Z", snap.Name, snap.CreatedAt)
 	}
 }
 
@@ -107,7 +114,9 @@ func TestImportRoundTrip(t *testing.T) {
 			if err := os.WriteFile(exported, first, 0o600); err != nil {
 				t.Fatal(err)
 			}
-			snap2, res := importInto(t, exported, t.TempDir())
+			// Under another folder name: the project keeps the file's
+			// name, so the exports still agree.
+			snap2, res := importAs(t, exported, filepath.Join(t.TempDir(), "other.qcode"))
 			if len(res.Report.Mismatches)+len(res.Report.Skipped)+len(res.Report.Warnings) != 0 || len(res.Merge.Conflicts) != 0 {
 				t.Errorf("importing our export reported %+v, conflicts %v", res.Report, res.Merge.Conflicts)
 			}
