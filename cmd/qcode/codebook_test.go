@@ -19,7 +19,7 @@ import (
 )
 
 // refiShared holds the REFI-QDA schemas and sample exports.
-const refiShared = "/work/shared/refi-qda"
+var refiShared = filepath.Join(sharedDir(), "refi-qda")
 
 // xmllintCodebook validates a .qdc file against Codebook.xsd, or skips
 // saying why it cannot.

@@ -229,7 +229,7 @@ func TestMergeQDPX(t *testing.T) {
 	// second merge adds nothing.
 	// (The qc sample's counts are in its SOURCES.md: 2 documents, 262
 	// codes, 205 codings, 1 coder.)
-	sample := "/work/shared/refi-qda/samples/qc1.3.2_demo.qdpx"
+	sample := filepath.Join(sharedDir(), "refi-qda", "samples", "qc1.3.2_demo.qdpx")
 	if _, err := os.Stat(sample); err != nil {
 		t.Skipf("no REFI-QDA sample here: %v", err)
 	}

@@ -20,7 +20,7 @@ import (
 )
 
 // shared is the folder of the REFI-QDA schemas and samples.
-const shared = "/work/shared/refi-qda"
+var shared = filepath.Join(sharedDir(), "refi-qda")
 
 // validate checks a written codebook against Codebook.xsd with xmllint,
 // or skips saying why it cannot.

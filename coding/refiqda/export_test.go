@@ -20,7 +20,7 @@ import (
 	"github.com/qcode-dev/qcode/coding/demo"
 )
 
-const projectXSD = "/work/shared/refi-qda/Project.xsd"
+var projectXSD = filepath.Join(sharedDir(), "refi-qda", "Project.xsd")
 
 // export writes snap and returns the .qdpx.
 func export(t *testing.T, snap *coding.Snapshot) []byte {

@@ -12,7 +12,7 @@ import (
 	"github.com/qcode-dev/qcode/coding"
 )
 
-const samples = "/work/shared/refi-qda/samples"
+var samples = filepath.Join(sharedDir(), "refi-qda", "samples")
 
 // sample returns the path of a shared sample, skipping the test when the
 // samples are not on this machine.
