@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -297,4 +298,67 @@ func TestAgreeVersions(t *testing.T) {
 			t.Errorf("agree output lacks %q:\n%s", want, out)
 		}
 	}
+}
+
+// TestAgreeThreeCoders: ana codes 0:200 of R01's 1,000 characters with
+// Fear of repression, boris 100:300, chen 0:100 (the example of
+// coding/agree's TestPairwise): the pairs' kappas are 0.375, 8/13 =
+// 0.615 and −2/13 = −0.154, Light's kappa their mean 29/104 = 0.279.
+// Hope is chen's alone: ana and boris's kappa on it is undefined and
+// left out of Light's mean, which is 0.
+func TestAgreeThreeCoders(t *testing.T) {
+	dir := newProject(t)
+	mustQC(t, dir, "import", writeFile(t, t.TempDir(), "R01.txt", thousandChars))
+	mustQC(t, dir, "code", "add", "Fear of repression")
+	mustQC(t, dir, "code", "add", "Hope")
+	for _, c := range []struct{ coder, code, span string }{
+		{"ana", "Fear of repression", "0:200"},
+		{"boris", "Fear of repression", "100:300"},
+		{"chen", "Fear of repression", "0:100"},
+		{"chen", "Hope", "500:600"},
+	} {
+		if _, errOut, err := qcAs(t, dir, c.coder, "tag", "R01", c.code, "--span", c.span); err != nil {
+			t.Fatal(errOut)
+		}
+	}
+	var r struct {
+		Codes []struct {
+			Code  string `json:"code"`
+			Stats struct {
+				Cohen *float64 `json:"cohen_kappa"`
+				Light *float64 `json:"light_kappa"`
+				Pairs []struct {
+					Coders []string `json:"coders"`
+					Cohen  *float64 `json:"cohen_kappa"`
+				} `json:"pairs"`
+			} `json:"stats"`
+		} `json:"codes"`
+	}
+	qcJSON(t, dir, &r, "agree", "--json")
+	round := func(x *float64) string {
+		if x == nil {
+			return "null"
+		}
+		return fmt.Sprintf("%.3f", *x)
+	}
+	for i, want := range []struct{ code, cohen, light, pairs string }{
+		{"Fear of repression", "null", "0.279", "ana-boris 0.375, ana-chen 0.615, boris-chen -0.154"},
+		{"Hope", "null", "0.000", "ana-boris null, ana-chen 0.000, boris-chen 0.000"},
+	} {
+		c := r.Codes[i]
+		var pairs []string
+		for _, p := range c.Stats.Pairs {
+			pairs = append(pairs, strings.Join(p.Coders, "-")+" "+round(p.Cohen))
+		}
+		if c.Code != want.code || round(c.Stats.Cohen) != want.cohen || round(c.Stats.Light) != want.light || strings.Join(pairs, ", ") != want.pairs {
+			t.Errorf("code %d: %s cohen %s light %s pairs %s; want %+v", i, c.Code, round(c.Stats.Cohen), round(c.Stats.Light), pairs, want)
+		}
+	}
+	out := mustQC(t, dir, "agree")
+	for _, want := range []string{"COHEN κ (LIGHT)", "Light's kappa: the mean of Cohen's kappa over each pair"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("agree output lacks %q:\n%s", want, out)
+		}
+	}
+	agreeGolden(t, "agree/three.golden", out)
 }

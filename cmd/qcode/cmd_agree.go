@@ -27,9 +27,12 @@ func (a *app) agreeCmd() *cobra.Command {
 		Short: "Measure how far coders agree, per code and overall, and list where they differ",
 		Long: `Agree compares the codings of two or more coders who coded the same
 documents independently, per code and overall, with four statistics:
-percent agreement, Cohen's kappa (exactly two coders), Fleiss' kappa and
-Krippendorff's alpha (nominal). Kappa and alpha correct for the agreement
-chance alone would give: 1 is perfect, 0 is no better than chance.
+percent agreement, Cohen's kappa, Fleiss' kappa and Krippendorff's alpha
+(nominal). Kappa and alpha correct for the agreement chance alone would
+give: 1 is perfect, 0 is no better than chance. Cohen's kappa is for two
+coders: with three or more, the Cohen column shows Light's kappa, the mean
+of Cohen's kappa over every pair of coders, and a table under it gives
+each pair's kappa (--json gives them per code too).
 
 --coders chooses whom to compare (the global --coder does not filter
 here). The documents compared are those in which every compared coder has
@@ -253,9 +256,20 @@ func (a *app) agreeReport(r *agree.Report, listDis bool) {
 	// The table is right-aligned for the numbers; names padded to one
 	// width read left-aligned.
 	pad := func(s string) string { return s + strings.Repeat(" ", width-ansi.StringWidth(s)) }
-	fmt.Fprintf(tw, "%s\tUNITS\tPERCENT\tCOHEN κ\tFLEISS κ\tALPHA\t%s\t\n", pad("CODE"), strings.ToUpper(strings.Join(r.Coders, "\t")))
+	// With three or more coders the Cohen column holds Light's kappa,
+	// the mean of the pairs' Cohen's kappas.
+	light := len(r.Coders) > 2
+	cohenHead := "COHEN κ"
+	if light {
+		cohenHead = "COHEN κ (LIGHT)"
+	}
+	fmt.Fprintf(tw, "%s\tUNITS\tPERCENT\t%s\tFLEISS κ\tALPHA\t%s\t\n", pad("CODE"), cohenHead, strings.ToUpper(strings.Join(r.Coders, "\t")))
 	row := func(name string, st agree.Stats, counts []string) {
-		cells := []string{pad(name), fmt.Sprint(st.Units), pct(st.Percent), num(st.Cohen), num(st.Fleiss), num(st.Alpha)}
+		cohen := st.Cohen
+		if light {
+			cohen = st.Light
+		}
+		cells := []string{pad(name), fmt.Sprint(st.Units), pct(st.Percent), num(cohen), num(st.Fleiss), num(st.Alpha)}
 		for _, c := range cells[2:] {
 			undefined = undefined || c == "n/a"
 		}
@@ -280,8 +294,18 @@ func (a *app) agreeReport(r *agree.Report, listDis bool) {
 	row("overall", r.Overall, counts(totals))
 	tw.Flush()
 	fmt.Fprintf(a.stdout, "\nThe coders' columns count their codings of each code in the compared documents.\n")
+	if light {
+		fmt.Fprintf(a.stdout, "COHEN κ (LIGHT) is Light's kappa: the mean of Cohen's kappa over each pair of coders, leaving out pairs whose kappa is undefined.\n")
+	}
 	if undefined {
-		fmt.Fprintf(a.stdout, "n/a: undefined; Cohen's kappa needs exactly two coders, and kappa and alpha are 0/0 for a code nobody used.\n")
+		if light {
+			fmt.Fprintf(a.stdout, "n/a: undefined; kappa and alpha are 0/0 for a code nobody used.\n")
+		} else {
+			fmt.Fprintf(a.stdout, "n/a: undefined; Cohen's kappa needs exactly two coders, and kappa and alpha are 0/0 for a code nobody used.\n")
+		}
+	}
+	if light {
+		a.agreePairs(r)
 	}
 	if len(r.Disagreements) == 0 {
 		fmt.Fprintln(a.stdout, "No disagreements.")
@@ -302,6 +326,37 @@ func (a *app) agreeReport(r *agree.Report, listDis bool) {
 			fmt.Fprintf(a.stdout, "  “%s”\n", t)
 		}
 	}
+}
+
+// agreePairs prints the overall Cohen's kappa of each pair of coders as
+// a coder × coder table.
+func (a *app) agreePairs(r *agree.Report) {
+	kappa := map[[2]string]float64{}
+	for _, p := range r.Overall.Pairs {
+		kappa[p.Coders] = p.Cohen
+		kappa[[2]string{p.Coders[1], p.Coders[0]}] = p.Cohen
+	}
+	fmt.Fprintf(a.stdout, "\nCohen's kappa of each pair of coders, overall:\n\n")
+	tw := tabwriter.NewWriter(a.stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
+	width := 0
+	for _, c := range r.Coders {
+		width = max(width, ansi.StringWidth(c))
+	}
+	pad := func(s string) string { return s + strings.Repeat(" ", width-ansi.StringWidth(s)) }
+	fmt.Fprintf(tw, "%s\t%s\t\n", pad(""), strings.ToUpper(strings.Join(r.Coders, "\t")))
+	for _, row := range r.Coders {
+		cells := []string{pad(row)}
+		for _, col := range r.Coders {
+			if row == col {
+				cells = append(cells, "—")
+				continue
+			}
+			cells = append(cells, num(kappa[[2]string{row, col}]))
+		}
+		fmt.Fprintf(tw, "%s\t\n", strings.Join(cells, "\t"))
+	}
+	tw.Flush()
+	fmt.Fprintln(a.stdout)
 }
 
 // docLabel names a document as commands take it: NAME, or NAME@VERSION

@@ -68,6 +68,14 @@ type Options struct {
 // NaN (null in JSON) when it is undefined: Cohen's kappa unless there are
 // exactly two coders, and the kappas and alpha when no coder used the
 // code (no variation: chance agreement is total, the statistic 0/0).
+//
+// With any number of coders, Pairs holds Cohen's kappa of every pair on
+// the same units, and Light is Light's kappa, their mean (R. J. Light
+// (1971), "Measures of response agreement for qualitative data: some
+// generalizations and alternatives", Psychological Bulletin 76(5)). A
+// pair whose kappa is undefined (neither of the two used the code, or
+// both coded every unit) is left out of the mean; Light is NaN when every
+// pair's kappa is undefined. With two coders Light equals Cohen.
 type Stats struct {
 	// Units counts the units: characters, segments or documents.
 	Units int
@@ -80,15 +88,46 @@ type Stats struct {
 	Fleiss float64
 	// Alpha is Krippendorff's alpha, nominal.
 	Alpha float64
+	// Light is Light's kappa, the mean of the pairs' Cohen's kappas.
+	Light float64
+	// Pairs holds Cohen's kappa of each pair of coders, in the order of
+	// Report.Coders: (1,2), (1,3), ..., (2,3), ...
+	Pairs []Pair
+}
+
+// Pair is the agreement of two of the compared coders on the same units
+// as the Stats that hold it.
+type Pair struct {
+	// Coders names the two, in the order of Report.Coders.
+	Coders [2]string
+	// Percent is the share of units the two coded alike.
+	Percent float64
+	// Cohen is their Cohen's kappa; NaN when undefined.
+	Cohen float64
+}
+
+// MarshalJSON writes an undefined kappa as null.
+func (p Pair) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		Coders  [2]string `json:"coders"`
+		Percent *float64  `json:"percent"`
+		Cohen   *float64  `json:"cohen_kappa"`
+	}{p.Coders, finite(p.Percent), finite(p.Cohen)})
+}
+
+// finite returns a pointer to x, or nil when x is NaN or infinite.
+func finite(x float64) *float64 {
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		return nil
+	}
+	return &x
 }
 
 // MarshalJSON writes undefined statistics as null.
 func (s Stats) MarshalJSON() ([]byte, error) {
-	num := func(x float64) *float64 {
-		if math.IsNaN(x) || math.IsInf(x, 0) {
-			return nil
-		}
-		return &x
+	pairs := s.Pairs
+	if pairs == nil {
+		pairs = []Pair{}
 	}
 	return json.Marshal(struct {
 		Units   int      `json:"units"`
@@ -96,7 +135,9 @@ func (s Stats) MarshalJSON() ([]byte, error) {
 		Cohen   *float64 `json:"cohen_kappa"`
 		Fleiss  *float64 `json:"fleiss_kappa"`
 		Alpha   *float64 `json:"krippendorff_alpha"`
-	}{s.Units, num(s.Percent), num(s.Cohen), num(s.Fleiss), num(s.Alpha)})
+		Light   *float64 `json:"light_kappa"`
+		Pairs   []Pair   `json:"pairs"`
+	}{s.Units, finite(s.Percent), finite(s.Cohen), finite(s.Fleiss), finite(s.Alpha), finite(s.Light), pairs})
 }
 
 // CodeStats is the agreement on one code.
@@ -174,8 +215,10 @@ func (p patterns) add(q patterns) {
 	}
 }
 
-// stats computes the statistics on binary units counted by pattern.
-func (p patterns) stats(m int) Stats {
+// stats computes the statistics on binary units counted by pattern, for
+// the coders named in order.
+func (p patterns) stats(coders []string) Stats {
+	m := len(coders)
 	keys := make([]uint64, 0, len(p))
 	for k, w := range p {
 		if w > 0 {
@@ -193,7 +236,7 @@ func (p patterns) stats(m int) Stats {
 		t.weight = append(t.weight, p[k])
 	}
 	nan := math.NaN()
-	st := Stats{Percent: nan, Cohen: nan, Fleiss: nan, Alpha: nan}
+	st := Stats{Percent: nan, Cohen: nan, Fleiss: nan, Alpha: nan, Light: nan}
 	if r, err := t.percent(); err == nil {
 		st.Units = r.Units
 		st.Percent = r.Value
@@ -209,7 +252,57 @@ func (p patterns) stats(m int) Stats {
 	if r, err := t.alpha(Nominal); err == nil {
 		st.Alpha = r.Value
 	}
+	st.Pairs, st.Light = p.pairs(coders)
 	return st
+}
+
+// pairs computes Cohen's kappa of each pair of coders on the units
+// counted by pattern, and Light's kappa, the mean of the defined ones.
+func (p patterns) pairs(coders []string) ([]Pair, float64) {
+	m := len(coders)
+	var out []Pair
+	sum, n := 0.0, 0
+	for i := 0; i < m; i++ {
+		for j := i + 1; j < m; j++ {
+			// The pair's own 2×2 table: each pattern counts toward the
+			// cell of the two coders' bits.
+			var cell [2][2]float64
+			for k, w := range p {
+				cell[k>>i&1][k>>j&1] += w
+			}
+			pr := Pair{Coders: [2]string{coders[i], coders[j]}, Percent: math.NaN(), Cohen: math.NaN()}
+			if r, err := pairTable(cell).percent(); err == nil {
+				pr.Percent = r.Value
+			}
+			if r, err := pairTable(cell).cohen(Unweighted); err == nil {
+				pr.Cohen = r.Value
+			}
+			if !math.IsNaN(pr.Cohen) {
+				sum += pr.Cohen
+				n++
+			}
+			out = append(out, pr)
+		}
+	}
+	if n == 0 {
+		return out, math.NaN()
+	}
+	return out, sum / float64(n)
+}
+
+// pairTable turns a 2×2 table of two coders' binary values into
+// reliability data, a weighted unit per non-empty cell.
+func pairTable(cell [2][2]float64) *table {
+	t := &table{m: 2, labels: []string{"0", "1"}, nums: []float64{0, 1}, numeric: true}
+	for a := 0; a < 2; a++ {
+		for b := 0; b < 2; b++ {
+			if cell[a][b] > 0 {
+				t.units = append(t.units, []int{a, b})
+				t.weight = append(t.weight, cell[a][b])
+			}
+		}
+	}
+	return t
 }
 
 // group is the codings of one code in one compared document.
@@ -388,7 +481,7 @@ func Compute(ctx context.Context, s *coding.Store, opt Options) (*Report, error)
 				dis = append(dis, &here[i])
 			}
 		}
-		cs.Stats = p.stats(m)
+		cs.Stats = p.stats(coders)
 		if p[0] != sum(p) {
 			overall.add(p)
 			used = true
@@ -396,10 +489,9 @@ func Compute(ctx context.Context, s *coding.Store, opt Options) (*Report, error)
 		r.Codes = append(r.Codes, cs)
 	}
 	if used {
-		r.Overall = overall.stats(m)
+		r.Overall = overall.stats(coders)
 	} else {
-		nan := math.NaN()
-		r.Overall = Stats{Percent: nan, Cohen: nan, Fleiss: nan, Alpha: nan}
+		r.Overall = patterns{}.stats(coders)
 	}
 	// Each code's disagreements are in document order already; this
 	// interleaves the codes.

@@ -320,3 +320,80 @@ func TestDocument(t *testing.T) {
 		t.Errorf("disagreement %+v, want R02 10:60 with ana's two codings, boris missing", d)
 	}
 }
+
+// checkPairs checks Light's kappa and each pair's kappa, in order.
+func checkPairs(t *testing.T, what string, got Stats, light float64, want map[string]float64) {
+	t.Helper()
+	if !same(got.Light, light) {
+		t.Errorf("%s: Light's kappa %v, want %v", what, got.Light, light)
+	}
+	var order []string
+	for _, p := range got.Pairs {
+		name := p.Coders[0] + "-" + p.Coders[1]
+		order = append(order, name)
+		w, ok := want[name]
+		if !ok || !same(p.Cohen, w) {
+			t.Errorf("%s: pair %s kappa %v, want %v", what, name, p.Cohen, w)
+		}
+	}
+	if strings.Join(order, " ") != "ana-boris ana-chen boris-chen" {
+		t.Errorf("%s: pairs in order %v, want ana-boris ana-chen boris-chen", what, order)
+	}
+}
+
+// TestPairwise: three coders on R01 (1,000 characters). Fear: ana codes
+// 0:200, boris 100:300, chen 0:100. Characters: 0:100 ana and chen,
+// 100:200 ana and boris, 200:300 boris alone, 300:1000 nobody.
+//
+//	ana–boris: both 100, ana only 100, boris only 100, neither 700;
+//	  p_o = 0.8, p_e = 0.2·0.2 + 0.8·0.8 = 0.68, κ = 0.12/0.32 = 0.375
+//	ana–chen: both 100, ana only 100, neither 800; p_o = 0.9,
+//	  p_e = 0.2·0.1 + 0.8·0.9 = 0.74, κ = 0.16/0.26 = 8/13
+//	boris–chen: boris only 200, chen only 100, neither 700; p_o = 0.7,
+//	  p_e = 0.2·0.1 + 0.8·0.9 = 0.74, κ = −0.04/0.26 = −2/13
+//	Light = (3/8 + 8/13 − 2/13)/3 = (39 + 48)/104/3 = 29/104
+//
+// Hope: only chen codes it, 500:600. ana and boris coded nothing of it:
+// their kappa is 0/0, undefined, and left out of Light's mean. A pair of
+// chen with one of them has p_o = 0.9 and p_e = 1·0.9 = 0.9: κ = 0 (a
+// coder who coded nothing agrees with chen no better than chance), so
+// Light = (0 + 0)/2 = 0.
+//
+// Overall pools both codes' 2,000 units: ana–boris both 100, one alone
+// 100 each, neither 1,700: p_o = 0.9, p_e = 0.1·0.1 + 0.9·0.9 = 0.82,
+// κ = 0.08/0.18 = 4/9; ana–chen the same counts, 4/9; boris–chen both 0,
+// boris alone 200, chen alone 200, neither 1,600: p_o = 0.8, κ =
+// −0.02/0.18 = −1/9. Light = (4 + 4 − 1)/9/3 = 7/27.
+func TestPairwise(t *testing.T) {
+	s := newProject(t)
+	importDoc(t, s, "R01", thousand)
+	tag(t, s, "ana", "R01", "Fear", "0:200")
+	tag(t, s, "boris", "R01", "Fear", "100:300")
+	tag(t, s, "chen", "R01", "Fear", "0:100")
+	tag(t, s, "chen", "R01", "Hope", "500:600")
+	if _, _, err := s.AddCode(context.Background(), coding.NewCode{Path: "Unused"}); err != nil {
+		t.Fatal(err)
+	}
+	r := compute(t, s, Options{})
+	nan := math.NaN()
+	fear := codeStats(t, r, "Fear")
+	checkPairs(t, "Fear", fear, 29.0/104, map[string]float64{"ana-boris": 0.375, "ana-chen": 8.0 / 13, "boris-chen": -2.0 / 13})
+	if !same(fear.Pairs[0].Percent, 0.8) || !same(fear.Pairs[1].Percent, 0.9) || !same(fear.Pairs[2].Percent, 0.7) {
+		t.Errorf("Fear pairs' percent agreement %+v, want 0.8, 0.9, 0.7", fear.Pairs)
+	}
+	// Cohen's own kappa stays undefined for three coders.
+	if !math.IsNaN(fear.Cohen) {
+		t.Errorf("Fear: Cohen %v, want NaN with three coders", fear.Cohen)
+	}
+	checkPairs(t, "Hope", codeStats(t, r, "Hope"), 0, map[string]float64{"ana-boris": nan, "ana-chen": 0, "boris-chen": 0})
+	// Nobody used it: every pair undefined, and so Light's mean.
+	checkPairs(t, "Unused", codeStats(t, r, "Unused"), nan, map[string]float64{"ana-boris": nan, "ana-chen": nan, "boris-chen": nan})
+	checkPairs(t, "overall", r.Overall, 7.0/27, map[string]float64{"ana-boris": 4.0 / 9, "ana-chen": 4.0 / 9, "boris-chen": -1.0 / 9})
+
+	// Two coders: one pair, and Light's kappa is Cohen's.
+	r = compute(t, s, Options{Coders: []string{"ana", "boris"}, Codes: []string{"Fear"}})
+	st := codeStats(t, r, "Fear")
+	if len(st.Pairs) != 1 || !same(st.Pairs[0].Cohen, 0.375) || !same(st.Cohen, 0.375) || !same(st.Light, 0.375) {
+		t.Errorf("two coders: %+v, want one pair, Cohen = Light = 0.375", st)
+	}
+}
