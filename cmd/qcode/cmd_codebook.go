@@ -64,6 +64,9 @@ always gives the same bytes.`,
 			if examples < 0 {
 				return fmt.Errorf("export codebook: --examples %d: want 0 or more", examples)
 			}
+			if err := a.checkOutput(out); err != nil {
+				return fmt.Errorf("export codebook: %w", err)
+			}
 			return a.withStore(func(s *coding.Store) error {
 				var buf bytes.Buffer
 				if err := a.writeCodebook(&buf, s, format, examples); err != nil {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -39,6 +38,9 @@ kept in git next to the paper.`,
 			if out == "" {
 				return fmt.Errorf("export project: say where to write it: -o FILE.qdpx")
 			}
+			if err := a.checkOutput(out); err != nil {
+				return fmt.Errorf("export project: %w", err)
+			}
 			return a.withStore(func(s *coding.Store) error {
 				snap, err := s.Snapshot(a.ctx)
 				if err != nil {
@@ -49,7 +51,7 @@ kept in git next to the paper.`,
 					return fmt.Errorf("export project: %w", err)
 				}
 				if err := writeFileAtomic(out, buf.Bytes()); err != nil {
-					return fmt.Errorf("export project: write %s: %w", out, errors.Unwrap(err))
+					return fmt.Errorf("export project: %w", err)
 				}
 				sum := exportSummary{File: out, Bytes: buf.Len(), Documents: len(snap.Documents),
 					Codes: len(snap.Codes), Codings: len(snap.Codings), Memos: len(snap.Memos)}

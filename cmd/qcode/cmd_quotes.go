@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 
@@ -146,13 +144,8 @@ func (a *app) checkQuotesFlags(cmd *cobra.Command, f *quotesFlags) error {
 	if f.format == "docx" && f.output == "" && isTerminal(a.stdout) {
 		return errors.New("quotes: a .docx is not for a terminal: give -o FILE.docx, or redirect the output")
 	}
-	if f.output != "" {
-		if st, err := os.Stat(f.output); err == nil && st.IsDir() {
-			return fmt.Errorf("quotes: -o %s is a folder; give a file name", f.output)
-		}
-		if st, err := os.Stat(filepath.Dir(f.output)); err != nil || !st.IsDir() {
-			return fmt.Errorf("quotes: -o %s: folder %s does not exist", f.output, filepath.Dir(f.output))
-		}
+	if err := a.checkOutput(f.output); err != nil {
+		return fmt.Errorf("quotes: %w", err)
 	}
 	return nil
 }
@@ -220,27 +213,6 @@ func countIDs(qs []coding.Quote) int {
 		ids[q.ID] = true
 	}
 	return len(ids)
-}
-
-// writeFileAtomic writes data to path through a private temporary file
-// in the same folder, so a failure leaves no half-written file behind.
-func writeFileAtomic(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	_, err = tmp.Write(data)
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), path)
-	}
-	if err != nil {
-		os.Remove(tmp.Name())
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return nil
 }
 
 // quotesMarkdown writes quotes as 'qcode quotes' does by default, for the
