@@ -72,6 +72,21 @@ type CodeStats struct {
 	ByCoder []CoderCounts `json:"by_coder"`
 }
 
+// TotalStats are the counts of all codes together: every coding of any
+// code once, and each document, participant and word coded with any code
+// once, however many codes it has.
+type TotalStats struct {
+	Counts
+	// ByCoder has one entry per coder with codings, by name.
+	ByCoder []CoderTotal `json:"by_coder"`
+}
+
+// CoderTotal is one coder's counts of all codes together.
+type CoderTotal struct {
+	Coder string `json:"coder"`
+	Counts
+}
+
 // StatsOptions filter Stats.
 type StatsOptions struct {
 	// Coder keeps one coder's codings.
@@ -259,7 +274,15 @@ func (s *Store) CellQuotes(ctx context.Context, t *Table, row, col int, opt Quot
 // codings, documents, participants and words coded, on its own and with
 // its sub-codes, overall and by coder. A code nobody used has zeros.
 func (s *Store) Stats(ctx context.Context, opt StatsOptions) ([]CodeStats, error) {
+	out, _, err := s.StatsWithTotal(ctx, opt)
+	return out, err
+}
+
+// StatsWithTotal is Stats with the counts of all codes together, from
+// the same snapshot of the project.
+func (s *Store) StatsWithTotal(ctx context.Context, opt StatsOptions) ([]CodeStats, TotalStats, error) {
 	var out []CodeStats
+	var total TotalStats
 	err := s.read(ctx, func(q querier) error {
 		c, err := loadCorpus(ctx, q, opt.Coder)
 		if err != nil {
@@ -269,13 +292,13 @@ func (s *Store) Stats(ctx context.Context, opt StatsOptions) ([]CodeStats, error
 		if err != nil {
 			return err
 		}
-		out = c.stats(words)
+		out, total = c.stats(words)
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("stats: %w", err)
+		return nil, TotalStats{}, fmt.Errorf("stats: %w", err)
 	}
-	return out, nil
+	return out, total, nil
 }
 
 // Matrix counts codes against documents or attribute values (see Table).
@@ -679,8 +702,10 @@ type statKey struct {
 	sub         bool
 }
 
-func (c *corpus) stats(words [][]Span) []CodeStats {
+func (c *corpus) stats(words [][]Span) ([]CodeStats, TotalStats) {
 	nc := len(c.coders)
+	// Code index len(c.codes) stands for all codes together.
+	all := len(c.codes)
 	keyOf := func(k statKey) int {
 		s := 0
 		if k.sub {
@@ -693,7 +718,7 @@ func (c *corpus) stats(words [][]Span) []CodeStats {
 	}
 	var entries []entry
 	for _, g := range c.codings {
-		for _, k := range []statKey{{g.code, -1, false}, {g.code, g.coder, false}} {
+		for _, k := range []statKey{{g.code, -1, false}, {g.code, g.coder, false}, {all, -1, false}, {all, g.coder, false}} {
 			entries = append(entries, entry{keyOf(k), g.doc, g.start, g.end})
 		}
 		for a := g.code; a >= 0; a = c.parent[a] {
@@ -751,7 +776,13 @@ func (c *corpus) stats(words [][]Span) []CodeStats {
 		}
 		out[i] = st
 	}
-	return out
+	total := TotalStats{Counts: counts[keyOf(statKey{all, -1, false})], ByCoder: []CoderTotal{}}
+	for k, name := range c.coders {
+		if ct := counts[keyOf(statKey{all, k, false})]; ct.Codings > 0 {
+			total.ByCoder = append(total.ByCoder, CoderTotal{Coder: name, Counts: ct})
+		}
+	}
+	return out, total
 }
 
 // attrColumns makes one column per value of the attribute key (sorted as

@@ -132,6 +132,41 @@ func TestStats(t *testing.T) {
 	}
 }
 
+// TestStatsTotal: all codes together count each coding, document,
+// participant and word once.
+//
+//	codings 1–7: 7; documents A, B, C: 3; participants P1 (A, B) and C: 2
+//	words: A, codings 1, 2, 3 together "They came for us. I was afraid.
+//	  We left": 9; B "I am still afraid of the border." 7 + "My brother
+//	  got the summons." 5; C "The summons came in September." 5 + "I was
+//	  afraid and left." 5; 9 + 12 + 10 = 31
+//	anna: 1, 3, 4, 5 in A, B (P1); words A "They came for us. I was
+//	  afraid." 7 + B 12 = 19
+//	boris: 2, 6, 7 in A (P1), C; words A "was afraid. We left" 4 + C 10
+func TestStatsTotal(t *testing.T) {
+	t.Parallel()
+	s := analysisProject(t)
+	ctx := context.Background()
+	st, total, err := s.StatsWithTotal(ctx, StatsOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := TotalStats{Counts: Counts{7, 3, 2, 31}, ByCoder: []CoderTotal{{"anna", Counts{4, 2, 1, 19}}, {"boris", Counts{3, 2, 2, 14}}}}
+	if !reflect.DeepEqual(total, want) {
+		t.Errorf("total = %+v, want %+v", total, want)
+	}
+	// The per-code lines are Stats' own.
+	plain, err := s.Stats(ctx, StatsOptions{})
+	if err != nil || !reflect.DeepEqual(st, plain) {
+		t.Errorf("StatsWithTotal codes differ from Stats: %+v, %v", st, err)
+	}
+	// One coder: the total is that coder's.
+	_, total, err = s.StatsWithTotal(ctx, StatsOptions{Coder: "boris"})
+	if want := (TotalStats{Counts: Counts{3, 2, 2, 14}, ByCoder: []CoderTotal{{"boris", Counts{3, 2, 2, 14}}}}); err != nil || !reflect.DeepEqual(total, want) {
+		t.Errorf("total for boris = %+v, %v; want %+v", total, err, want)
+	}
+}
+
 // The own codings in Stats are those 'qcode codes' counts.
 func TestStatsMatchesCodes(t *testing.T) {
 	t.Parallel()

@@ -67,6 +67,7 @@ func TestAnalysisGoldens(t *testing.T) {
 		{"stats.txt", []string{"stats"}},
 		{"stats-subcodes.csv", []string{"stats", "--subcodes", "--format", "csv"}},
 		{"stats.json", []string{"stats", "--json"}},
+		{"stats.md", []string{"stats", "--format", "md"}},
 		{"matrix-documents.txt", []string{"matrix", "--rows", "codes", "--cols", "documents"}},
 		{"matrix-wave-percent.txt", []string{"matrix", "--cols", "attr:wave", "--measure", "percent"}},
 		{"matrix-gender-documents.md", []string{"matrix", "--cols", "attr:gender", "--measure", "documents", "--subcodes", "--format", "md"}},
@@ -186,6 +187,46 @@ func TestAnalysisByHand(t *testing.T) {
 	} {
 		if got, ok := stats[key]; !ok || got != want {
 			t.Errorf("stats: %s = %d (present %v), want %d", key, got, ok, want)
+		}
+	}
+
+	// All codes together. The coders: nino has 18 codings in
+	// codings_en.yaml and 15 in codings_ru.yaml, pavel 18 and 14; both
+	// coded in all seven interviews, each its own participant. Words: the
+	// codes' own words add up to 1,150 (45 + 121 + 89 + 61 + 30 + 95 +
+	// 173 + 46 + 35 + 80 + 51 + 76 + 115 + 37 + 58 + 25 + 13), and seven
+	// sentences are coded with two codes (the seven off-diagonal pairs of
+	// 'qcode cooc'), whose words count once: R01 "For me it's not only
+	// practical, ..." 19, R02 "I can't really put on LinkedIn ..." 14,
+	// R03 "She said, Olga Nikolaevna, ..." 26, R04 "One festival in
+	// Europe ..." 16, R05 "Я стараюсь говорить тише, ..." 16, R06 "Так
+	// что я сижу через VPN ..." 23 and "Одному из них, Денису, ..." 12:
+	// 1,150 − 126 = 1,024.
+	var total struct {
+		Total struct {
+			Codings      int `json:"codings"`
+			Documents    int `json:"documents"`
+			Participants int `json:"participants"`
+			Words        int `json:"words"`
+			ByCoder      []struct {
+				Coder     string `json:"coder"`
+				Codings   int    `json:"codings"`
+				Documents int    `json:"documents"`
+			} `json:"by_coder"`
+		} `json:"total"`
+	}
+	decodeOne(t, everyone(t, dir, "stats", "--json"), &total, nil)
+	tt := total.Total
+	if tt.Codings != 65 || tt.Documents != 7 || tt.Participants != 7 || tt.Words != 1024 || len(tt.ByCoder) != 2 ||
+		tt.ByCoder[0].Coder != "nino" || tt.ByCoder[0].Codings != 33 || tt.ByCoder[0].Documents != 7 ||
+		tt.ByCoder[1].Coder != "pavel" || tt.ByCoder[1].Codings != 32 || tt.ByCoder[1].Documents != 7 {
+		t.Errorf("stats total = %+v, want 65 codings, 7 documents, 7 participants, 1,024 words; nino 33, pavel 32 in 7 documents", tt)
+	}
+	// With --subcodes the line is the same: every coding counts once.
+	for _, args := range [][]string{{"stats", "--format", "csv"}, {"stats", "--subcodes", "--format", "csv"}} {
+		out := everyone(t, dir, args...)
+		if !strings.HasSuffix(out, "\nall codes,65,7,7,1024,33,32\n") {
+			t.Errorf("%v ends %q, want the all codes line 65,7,7,1024,33,32", args, out[max(0, len(out)-80):])
 		}
 	}
 
@@ -310,8 +351,8 @@ func TestAnalysisEmptyProject(t *testing.T) {
 	if len(tb.Rows) != 1 || tb.Cells[0][0] != 0 {
 		t.Errorf("cooc --json with one unused code = %+v, want one row of zeros", tb)
 	}
-	if out := everyone(t, dir, "stats", "--format", "csv"); out != "code,codings,documents,participants,words\nHope,0,0,0,0\n" {
-		t.Errorf("stats --format csv = %q, want a header and a row of zeros", out)
+	if out := everyone(t, dir, "stats", "--format", "csv"); out != "code,codings,documents,participants,words\nHope,0,0,0,0\nall codes,0,0,0,0\n" {
+		t.Errorf("stats --format csv = %q, want a header, a row of zeros and the all codes line of zeros", out)
 	}
 }
 

@@ -74,6 +74,10 @@ word once, however many codings overlap it. Counts are of the code's own
 codings, as in 'qcode codes'; --subcodes counts a code's sub-codes with
 it. --json prints both, and each coder's counts in full.
 
+The last line, all codes, counts every coding once, and each document,
+participant and word coded with any code once, however many codes it
+has (in --json: "total").
+
 With --coder NAME only that coder's codings count.`,
 		Example: `  qcode stats
   qcode stats --subcodes --format csv > stats.csv
@@ -88,7 +92,7 @@ With --coder NAME only that coder's codings count.`,
 				if err != nil {
 					return err
 				}
-				st, err := s.Stats(a.ctx, coding.StatsOptions{Coder: coder})
+				st, total, err := s.StatsWithTotal(a.ctx, coding.StatsOptions{Coder: coder})
 				if err != nil {
 					return err
 				}
@@ -96,13 +100,13 @@ With --coder NAME only that coder's codings count.`,
 					if st == nil {
 						st = []coding.CodeStats{}
 					}
-					return a.printJSON(map[string]any{"coder": coder, "codes": st})
+					return a.printJSON(map[string]any{"coder": coder, "codes": st, "total": total})
 				}
 				if len(st) == 0 && o.format == "table" {
 					fmt.Fprintln(a.stdout, "The codebook is empty: add a code with 'qcode code add NAME'.")
 					return nil
 				}
-				return a.printGrid(statsGrid(st, subcodes, o.format == "table"), o)
+				return a.printGrid(statsGrid(st, total, subcodes, o.format == "table"), o)
 			})
 		},
 	}
@@ -111,8 +115,9 @@ With --coder NAME only that coder's codings count.`,
 	return cmd
 }
 
-// statsGrid lays out Stats: the counts, then the codings of each coder.
-func statsGrid(st []coding.CodeStats, subcodes, tree bool) grid {
+// statsGrid lays out Stats: the counts, then the codings of each coder,
+// and last the line of all codes together.
+func statsGrid(st []coding.CodeStats, total coding.TotalStats, subcodes, tree bool) grid {
 	var coders []string
 	seen := map[string]bool{}
 	for _, c := range st {
@@ -151,12 +156,27 @@ func statsGrid(st []coding.CodeStats, subcodes, tree bool) grid {
 		g.labels = append(g.labels, rowLabel(c.Code, tree))
 		g.cells = append(g.cells, row)
 	}
+	row := []string{strconv.Itoa(total.Codings), strconv.Itoa(total.Documents), strconv.Itoa(total.Participants), strconv.Itoa(total.Words)}
+	by := map[string]int{}
+	for _, cc := range total.ByCoder {
+		by[cc.Coder] = cc.Codings
+	}
+	for _, name := range coders {
+		row = append(row, strconv.Itoa(by[name]))
+	}
+	g.labels = append(g.labels, "all codes")
+	if tree {
+		g.labels[len(g.labels)-1] = "ALL CODES"
+	}
+	g.cells = append(g.cells, row)
+	g.footer = true
 	if tree {
 		g.note = "Own codings of each code"
 		if subcodes {
 			g.note = "Codings of each code with its sub-codes"
 		}
-		g.note += "; words coded count each word once; a participant is a 'participant' attribute value, else a document."
+		g.note += "; words coded count each word once; a participant is a 'participant' attribute value, else a document.\n" +
+			"ALL CODES counts every coding once, and each document, participant and word coded with any code once."
 	}
 	return g
 }
