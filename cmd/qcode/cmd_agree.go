@@ -32,7 +32,8 @@ percent agreement, Cohen's kappa, Fleiss' kappa and Krippendorff's alpha
 give: 1 is perfect, 0 is no better than chance. Cohen's kappa is for two
 coders: with three or more, the Cohen column shows Light's kappa, the mean
 of Cohen's kappa over every pair of coders, and a table under it gives
-each pair's kappa (--json gives them per code too).
+each pair's kappa (--json gives them per code too), on the documents and
+units of the whole comparison.
 
 --coders chooses whom to compare (the global --coder does not filter
 here). The documents compared are those in which every compared coder has

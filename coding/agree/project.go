@@ -96,7 +96,10 @@ type Stats struct {
 }
 
 // Pair is the agreement of two of the compared coders on the same units
-// as the Stats that hold it.
+// as the Stats that hold it: those of the whole comparison, so it can
+// differ from comparing the two alone (a document a third coder did not
+// code is left out; at the Segment unit, a segment only a third coder
+// coded is one the two agree in not coding).
 type Pair struct {
 	// Coders names the two, in the order of Report.Coders.
 	Coders [2]string

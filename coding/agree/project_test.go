@@ -397,3 +397,28 @@ func TestPairwise(t *testing.T) {
 		t.Errorf("two coders: %+v, want one pair, Cohen = Light = 0.375", st)
 	}
 }
+
+// TestPairwiseSegment: the pairs are compared on the units of the whole
+// team. At the segment unit, ana and boris code 0:100 of Fear, chen
+// 500:600: two segments, (1,1,0) and (0,0,1). The segment only chen
+// coded is one neither ana nor boris coded, an agreement of the two:
+//
+//	ana–boris: (1,1) and (0,0): p_o = 1, p_e = 0.5·0.5 + 0.5·0.5 = 0.5, κ = 1
+//	ana–chen and boris–chen: (1,0) and (0,1): p_o = 0, p_e = 0.5, κ = −1
+//	Light = (1 − 1 − 1)/3 = −1/3
+//
+// Compared alone, ana and boris have one segment, both coded: no
+// variation, kappa undefined.
+func TestPairwiseSegment(t *testing.T) {
+	s := newProject(t)
+	importDoc(t, s, "R01", thousand)
+	tag(t, s, "ana", "R01", "Fear", "0:100")
+	tag(t, s, "boris", "R01", "Fear", "0:100")
+	tag(t, s, "chen", "R01", "Fear", "500:600")
+	r := compute(t, s, Options{Unit: Segment})
+	checkPairs(t, "Fear by segment", codeStats(t, r, "Fear"), -1.0/3, map[string]float64{"ana-boris": 1, "ana-chen": -1, "boris-chen": -1})
+	r = compute(t, s, Options{Unit: Segment, Coders: []string{"ana", "boris"}})
+	if st := codeStats(t, r, "Fear"); st.Units != 1 || !math.IsNaN(st.Cohen) || !math.IsNaN(st.Light) {
+		t.Errorf("ana and boris alone: %+v, want one segment and kappa undefined", st)
+	}
+}
