@@ -9,6 +9,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // palette gives new codes a distinct colour when none is chosen.
@@ -27,10 +29,22 @@ func NormalizeColor(c string) (string, error) {
 	return strings.ToUpper(c), nil
 }
 
+// IsHiddenControl reports whether a code name must not hold r: a control
+// character, which a terminal acts on rather than shows, or a
+// bidirectional embedding, override or isolate, which reverses the text
+// shown around it.
+func IsHiddenControl(r rune) bool {
+	return unicode.IsControl(r) || r >= 0x202A && r <= 0x202E || r >= 0x2066 && r <= 0x2069
+}
+
 func checkCodeName(name string) (string, error) {
 	name = strings.Join(strings.Fields(name), " ")
 	if name == "" {
 		return "", fmt.Errorf("%w: empty code name", ErrInvalid)
+	}
+	if i := strings.IndexFunc(name, IsHiddenControl); i >= 0 {
+		r, _ := utf8.DecodeRuneInString(name[i:])
+		return "", fmt.Errorf("%w: code name %q holds the invisible control character %U; type the name without it", ErrInvalid, name, r)
 	}
 	if strings.Contains(name, "/") {
 		return "", fmt.Errorf("%w: code name %q: '/' separates a parent from a child", ErrInvalid, name)

@@ -346,6 +346,48 @@ func TestImportCodebookDeviations(t *testing.T) {
 	}
 }
 
+// TestImportCodebookControlNames imports a codebook whose code names
+// hold characters a terminal acts on or that reverse the text around
+// them: they are removed, with a warning for each code, so the names
+// show in 'qcode codes' as they read.
+func TestImportCodebookControlNames(t *testing.T) {
+	t.Parallel()
+	dir := newProject(t)
+	qdc := `<?xml version="1.0" encoding="UTF-8"?>
+<CodeBook xmlns="urn:QDA-XML:codebook:1.0">
+  <Codes>
+    <Code guid="C0000000-0000-4000-8000-000000000001" name="Fear` + "\u009b" + `2J of repression" isCodable="true">
+      <Code guid="C0000000-0000-4000-8000-000000000002" name="` + "\u202e" + `tsetorp" isCodable="true"/>
+    </Code>
+    <Code guid="C0000000-0000-4000-8000-000000000003" name="` + "\u2067" + `עבודה` + "\u2069" + ` abroad" isCodable="true"/>
+  </Codes>
+</CodeBook>
+`
+	path := filepath.Join(t.TempDir(), "team.qdc")
+	if err := os.WriteFile(path, []byte(qdc), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out := mustQC(t, dir, "import-codebook", path)
+	for _, want := range []string{
+		"3 added",
+		path + `:4: code "Fear2J of repression": name "Fear\u009b2J of repression" read as "Fear2J of repression": control characters (U+009B) removed`,
+		path + `:5: code "Fear2J of repression/tsetorp": name "\u202etsetorp" read as "tsetorp": control characters (U+202E) removed`,
+		path + `:7: code "עבודה abroad": name "\u2067עבודה\u2069 abroad" read as "עבודה abroad": control characters (U+2067 U+2069) removed`,
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("import-codebook output lacks %q:\n%s", want, out)
+		}
+	}
+	var got []string
+	for _, c := range codes(t, dir) {
+		got = append(got, c.Path)
+	}
+	want := []string{"Fear2J of repression", "Fear2J of repression/tsetorp", "עבודה abroad"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("codes after import = %q, want %q", got, want)
+	}
+}
+
 // TestImportCodebookSamples imports the codebooks of the two real sample
 // exports: qc's, then NVivo's round trip of it, which kept the GUIDs.
 func TestImportCodebookSamples(t *testing.T) {

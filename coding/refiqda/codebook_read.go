@@ -8,6 +8,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/qcode-dev/qcode/coding"
 )
@@ -249,12 +250,23 @@ func SnapshotCodes(tree []Code, file string) ([]coding.SnapshotCode, []Warning, 
 	walk = func(codes []Code, parentGUID, prefix string) error {
 		siblings := map[string]bool{}
 		for _, c := range codes {
-			name := strings.Join(strings.Fields(c.Name), " ")
+			var notes []string
+			var hidden []string
+			visible := strings.Map(func(r rune) rune {
+				if coding.IsHiddenControl(r) && !unicode.IsSpace(r) {
+					hidden = append(hidden, fmt.Sprintf("%U", r))
+					return -1
+				}
+				return r
+			}, c.Name)
+			if len(hidden) > 0 {
+				notes = append(notes, "control characters ("+strings.Join(hidden, " ")+") removed")
+			}
+			name := strings.Join(strings.Fields(visible), " ")
 			if name == "" {
 				return fmt.Errorf("%s:%d: %w: a code (GUID %q) has no name", file, c.Line, ErrMalformed, c.GUID)
 			}
-			var notes []string
-			if name != c.Name {
+			if name != visible {
 				notes = append(notes, "spaces tidied")
 			}
 			if strings.Contains(name, "/") {
