@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/qcode-dev/qcode/coding"
 )
@@ -72,6 +73,9 @@ func ReadCodebook(r io.Reader, name string) ([]coding.SnapshotCode, []Warning, e
 	}
 	if len(data) > MaxCodebookSize {
 		return nil, nil, fmt.Errorf("%s: %w: a codebook over %d MiB is refused", name, ErrTooLarge, MaxCodebookSize>>20)
+	}
+	if err := notXML(data); err != nil {
+		return nil, nil, fmt.Errorf("%s: %w: %v", name, ErrMalformed, err)
 	}
 	var warns []Warning
 	if bytes.HasPrefix(data, []byte("\xEF\xBB\xBF")) {
@@ -230,6 +234,33 @@ func rootSpace(t xml.StartElement) string {
 		}
 	}
 	return ""
+}
+
+// notXML says why data cannot be a UTF-8 XML file, in words for the
+// person who chose the file: empty, a zip archive (a .qdpx), binary, in
+// UTF-16 or another encoding. It returns nil for anything else.
+func notXML(data []byte) error {
+	switch {
+	case len(bytes.TrimSpace(data)) == 0:
+		return errors.New("the file is empty")
+	case bytes.HasPrefix(data, []byte("PK\x03\x04")):
+		return errors.New("a zip archive, not XML: a .qdpx holds a whole project; 'qcode import-project' or 'qcode merge' reads it")
+	case bytes.HasPrefix(data, []byte("\xFF\xFE")) || bytes.HasPrefix(data, []byte("\xFE\xFF")):
+		return errors.New("UTF-16 text; save the codebook as UTF-8")
+	case bytes.IndexByte(data, 0) >= 0:
+		return errors.New("a binary file, not XML")
+	case !utf8.Valid(data):
+		bad := 0
+		for bad < len(data) {
+			r, size := utf8.DecodeRune(data[bad:])
+			if r == utf8.RuneError && size <= 1 {
+				break
+			}
+			bad += size
+		}
+		return fmt.Errorf("not UTF-8 text (line %d, byte %d); save the codebook as UTF-8", 1+bytes.Count(data[:bad], []byte("\n")), bad)
+	}
+	return nil
 }
 
 // SnapshotCodes turns a REFI-QDA code tree, as read from file, into the

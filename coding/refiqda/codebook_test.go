@@ -401,8 +401,11 @@ func TestReadCodebookRefuses(t *testing.T) {
 		{"not-codebook.qdc", `not-codebook.qdc: not a valid REFI-QDA codebook: the root element is <html>, not <CodeBook>`, ErrMalformed},
 		{"no-codes.qdc", `no-codes.qdc: not a valid REFI-QDA codebook: <CodeBook> has no <Codes>`, ErrMalformed},
 		{"foreign-namespace.qdc", `foreign-namespace.qdc: not a valid REFI-QDA codebook: <CodeBook> is in namespace "http://example.org/other", not a REFI-QDA one`, ErrMalformed},
-		{"latin1.qdc", `latin1.qdc: not a valid REFI-QDA codebook: xml: encoding "ISO-8859-1" declared but Decoder.CharsetReader is nil`, ErrMalformed},
-		{"empty.qdc", `empty.qdc: not a valid REFI-QDA codebook: no XML element`, ErrMalformed},
+		{"latin1.qdc", `latin1.qdc: not a valid REFI-QDA codebook: not UTF-8 text (line 2, byte 153); save the codebook as UTF-8`, ErrMalformed},
+		{"utf16.qdc", `utf16.qdc: not a valid REFI-QDA codebook: UTF-16 text; save the codebook as UTF-8`, ErrMalformed},
+		{"empty.qdc", `empty.qdc: not a valid REFI-QDA codebook: the file is empty`, ErrMalformed},
+		{"photo.qdc", `photo.qdc: not a valid REFI-QDA codebook: a binary file, not XML`, ErrMalformed},
+		{"../atlas.qdpx", `../atlas.qdpx: not a valid REFI-QDA codebook: a zip archive, not XML: a .qdpx holds a whole project; 'qcode import-project' or 'qcode merge' reads it`, ErrMalformed},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
@@ -485,6 +488,9 @@ func FuzzReadCodebook(f *testing.F) {
 			seen[c.GUID] = true
 			if c.Name == "" || strings.Contains(c.Name, "/") || c.Name != strings.Join(strings.Fields(c.Name), " ") {
 				t.Fatalf("name %q cannot be a qcode code name", c.Name)
+			}
+			if strings.ContainsFunc(c.Name, coding.IsHiddenControl) {
+				t.Fatalf("name %q holds a control character", c.Name)
 			}
 			key := c.ParentGUID + "/" + strings.ToLower(c.Name)
 			if names[key] {
