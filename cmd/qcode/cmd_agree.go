@@ -166,6 +166,9 @@ func (a *app) agreeData(path, statistic, levelName, weights string, levelSet, as
 			return fmt.Errorf("agree: %w", err)
 		}
 		defer file.Close()
+		if st, err := file.Stat(); err == nil && st.IsDir() {
+			return fmt.Errorf("agree: %s: a folder, not a CSV file", path)
+		}
 		in, name = file, path
 	}
 	d, err := agree.ReadCSV(name, in, numeric)

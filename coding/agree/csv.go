@@ -44,6 +44,9 @@ func ReadCSV(name string, r io.Reader, numeric bool) (Data, error) {
 	if len(bytes.TrimSpace(data)) == 0 {
 		return Data{}, fmt.Errorf("%s: %w: the file is empty; want a header row of coder names, then a row per unit", name, ErrInvalid)
 	}
+	if bytes.HasPrefix(bytes.TrimSpace(data), []byte("<")) {
+		return Data{}, fmt.Errorf("%s: %w: XML or HTML, not CSV; want a header row of coder names, then a row per unit", name, ErrInvalid)
+	}
 	cr := csv.NewReader(bytes.NewReader(data))
 	cr.FieldsPerRecord = -1
 	var d Data
@@ -55,7 +58,7 @@ func ReadCSV(name string, r io.Reader, numeric bool) (Data, error) {
 		if err != nil {
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
-				return Data{}, fmt.Errorf("%s: line %d: %w: %v", name, pe.Line, ErrInvalid, pe.Err)
+				return Data{}, fmt.Errorf("%s: line %d: %w: %s", name, pe.StartLine, ErrInvalid, csvReason(pe.Err))
 			}
 			return Data{}, fmt.Errorf("%s: %w", name, err)
 		}
@@ -108,4 +111,16 @@ func header(rec []string) error {
 		seen[c] = true
 	}
 	return nil
+}
+
+// csvReason says what a CSV reader's error means, in a spreadsheet
+// user's words.
+func csvReason(err error) string {
+	switch {
+	case errors.Is(err, csv.ErrBareQuote):
+		return `a " inside a value that does not start with one; put the value in double quotes and write each " inside it twice`
+	case errors.Is(err, csv.ErrQuote):
+		return `a value opened with " is not closed, or has text after its closing "`
+	}
+	return err.Error()
 }
