@@ -124,6 +124,8 @@ func (a *app) readOther(s *coding.Store, from string) (*coding.Snapshot, []strin
 		return snap, nil, nil
 	case strings.EqualFold(filepath.Ext(from), ".qdpx"):
 		return a.readQDPX(from)
+	case strings.EqualFold(filepath.Ext(from), ".qdc") || strings.EqualFold(filepath.Ext(from), ".qde"):
+		return nil, nil, fmt.Errorf("merge %s: a codebook file, not a project (a .qcode folder or a .qdpx): 'qcode import-codebook %s' merges its codes", from, from)
 	case filepath.Base(from) == coding.DBFile:
 		return nil, nil, fmt.Errorf("merge %s: give the project folder (%s), not its database", from, filepath.Dir(from))
 	}

@@ -166,6 +166,9 @@ func TestMergeCommandErrors(t *testing.T) {
 		{"newer", newer, []string{"newer.qcode", "newer qcode", "99"}},
 		{"a text file", txt, []string{"notes.txt", "neither a project folder"}},
 		{"the database file", filepath.Join(mine, "project.db"), []string{"give the project folder"}},
+		{"a codebook", filepath.Join(refiTestdata, "demo.qdc"), []string{"demo.qdc", "a codebook", "qcode import-codebook"}},
+		{"an empty .qdpx", writeFile(t, t.TempDir(), "empty.qdpx", ""), []string{"empty.qdpx", "the file is empty"}},
+		{"a .qdpx that is a codebook", writeFile(t, t.TempDir(), "team.qdpx", "<?xml version=\"1.0\"?>\n<CodeBook/>\n"), []string{"team.qdpx", "an XML file, not a zip archive"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			msg, _, _ := wantErr(t, mine, "merge", tc.arg)

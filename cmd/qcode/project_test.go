@@ -121,6 +121,8 @@ func TestImportProjectErrors(t *testing.T) {
 		{"hostile/doctype.qdpx", "XML with a DOCTYPE or ENTITY declaration is refused"},
 		{"hostile/not-zip.qdpx", "not a zip archive"},
 		{"hostile/no-qde.qdpx", "no project.qde in the archive"},
+		{"bad/empty.qdc", "the file is empty"},
+		{"demo.qdc", "an XML file, not a zip archive: a codebook (.qdc) goes to 'qcode import-codebook'"},
 	} {
 		file := filepath.Join(refiTestdata, tc.file)
 		msg, _, _ := wantErr(t, "", "import-project", file, target)

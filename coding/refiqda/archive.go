@@ -82,8 +82,17 @@ func safeEntryName(n string) bool {
 }
 
 func openArchive(name string, r io.ReaderAt, size int64, warn func(string, ...any)) (*archive, error) {
+	if size == 0 {
+		return nil, fmt.Errorf("%w: the file is empty", ErrHostile)
+	}
 	zr, err := zip.NewReader(r, size)
 	if err != nil {
+		head := make([]byte, min(size, 512))
+		n, _ := r.ReadAt(head, 0)
+		head = bytes.TrimLeft(bytes.TrimPrefix(head[:n], []byte("\xEF\xBB\xBF")), " \t\r\n")
+		if bytes.HasPrefix(head, []byte("<")) {
+			return nil, fmt.Errorf("%w: an XML file, not a zip archive: a codebook (.qdc) goes to 'qcode import-codebook'", ErrHostile)
+		}
 		return nil, fmt.Errorf("%w: not a zip archive (%v)", ErrHostile, err)
 	}
 	if len(zr.File) > maxEntries {
