@@ -1,9 +1,11 @@
 package refiqda
 
 import (
+	"bytes"
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -139,6 +141,39 @@ func TestHostileNames(t *testing.T) {
 		if strings.ContainsAny(d.Name, `/\`) || strings.HasPrefix(d.Name, ".") {
 			t.Errorf("document name %q could name a path", d.Name)
 		}
+	}
+}
+
+// TestHostileControlNames reads a project whose names hold characters a
+// terminal acts on (U+009B starts an escape sequence) or that reverse the
+// text around them (U+202E): the names come without them, as they read.
+func TestHostileControlNames(t *testing.T) {
+	body := `<Users><User guid="b7000000-0000-4000-8000-000000000001" name="ev` + "\u009b" + `il` + "\u202e" + `"/></Users>` +
+		`<CodeBook><Codes><Code guid="c0de0000-0000-4000-8000-000000000001" name="Co` + "\u2066" + `de" isCodable="true"/></Codes></CodeBook>` +
+		`<Sources><TextSource guid="0c000000-0000-4000-8000-000000000001" name="Doc` + "\u009b" + `31m A` + "\u202e" + `" plainTextPath="internal://ok.txt">` +
+		`<PlainTextSelection guid="5e100000-0000-4000-8000-000000000001" startPosition="0" endPosition="4">` +
+		`<Coding guid="c0d10000-0000-4000-8000-000000000001" creatingUser="b7000000-0000-4000-8000-000000000001"><CodeRef targetGUID="c0de0000-0000-4000-8000-000000000001"/></Coding>` +
+		`</PlainTextSelection></TextSource></Sources>`
+	data := makeZip(t, entry{"project.qde", strings.Replace(qde("test", body), `name="fixture"`, `name="fix`+"\u202e"+`ture"`, 1)},
+		entry{"sources/ok.txt", "A fine text.\n"})
+	snap, _, err := readProject("control.qdpx", bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	names = append(names, snap.Name)
+	for _, c := range snap.Coders {
+		names = append(names, c.Name)
+	}
+	for _, c := range snap.Codes {
+		names = append(names, c.Name)
+	}
+	for _, d := range snap.Documents {
+		names = append(names, d.Name)
+	}
+	want := []string{"fixture", "evil", "Code", "Doc31m A"}
+	if !slices.Equal(names, want) {
+		t.Errorf("names read = %q, want %q", names, want)
 	}
 }
 

@@ -188,9 +188,16 @@ func parseTime(s string) time.Time {
 }
 
 // cleanName makes a name from a file fit for qcode: NFC, white space
-// collapsed.
+// collapsed, without the control characters and bidirectional overrides
+// a code name may not hold.
 func cleanName(s string) string {
-	return strings.Join(strings.Fields(norm.NFC.String(xmlSafe(s))), " ")
+	s = strings.Map(func(r rune) rune {
+		if coding.IsHiddenControl(r) {
+			return -1
+		}
+		return r
+	}, strings.Join(strings.Fields(xmlSafe(s)), " "))
+	return strings.Join(strings.Fields(norm.NFC.String(s)), " ")
 }
 
 func (rd *reader) convert(p *xProject) (*coding.Snapshot, error) {
