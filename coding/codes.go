@@ -37,6 +37,16 @@ func IsHiddenControl(r rune) bool {
 	return unicode.IsControl(r) || r >= 0x202A && r <= 0x202E || r >= 0x2066 && r <= 0x2069
 }
 
+// checkCoderName refuses a coder's name that holds a hidden control
+// character (see IsHiddenControl): listed, it would act on the terminal.
+func checkCoderName(name string) error {
+	if i := strings.IndexFunc(name, IsHiddenControl); i >= 0 {
+		r, _ := utf8.DecodeRuneInString(name[i:])
+		return fmt.Errorf("%w: coder name %q holds the invisible control character %U", ErrInvalid, name, r)
+	}
+	return nil
+}
+
 func checkCodeName(name string) (string, error) {
 	name = strings.Join(strings.Fields(name), " ")
 	if name == "" {

@@ -350,6 +350,9 @@ func (m *merger) mergeCoders(ctx context.Context, tx *sql.Tx) error {
 		if !errors.Is(err, sql.ErrNoRows) {
 			return err
 		}
+		if err := checkCoderName(name); err != nil {
+			return err
+		}
 		c := named[name]
 		guid := c.guid
 		if guid == "" || taken(ctx, tx, "coders", guid) {

@@ -359,6 +359,9 @@ func (s *Store) coderID(ctx context.Context, q querier, name string) (int64, err
 	if !errors.Is(err, sql.ErrNoRows) {
 		return 0, err
 	}
+	if err := checkCoderName(name); err != nil {
+		return 0, err
+	}
 	res, err := q.ExecContext(ctx, "INSERT INTO coders (guid, name, created_at) VALUES (?, ?, ?)",
 		newGUID(), name, s.stamp())
 	if err != nil {

@@ -68,6 +68,7 @@ func TestErrors(t *testing.T) {
 		{"code name with a terminal escape", []string{"code", "add", "Fear\x1b[31m red"}, []string{"U+001B", "control character"}},
 		{"code name with a bidi override", []string{"code", "rename", "Language learning", "\u202egninrael"}, []string{"U+202E", "control character"}},
 		{"code name with a C1 control", []string{"code", "add", "Parent/Child\u009b"}, []string{"U+009B", "control character"}},
+		{"coder name with a terminal escape", []string{"--coder", "ana\x1b[2J", "tag", "R01", "Fear of repression", "--span", "0:5"}, []string{"U+001B", "control character"}},
 		{"code name with a slash", []string{"code", "rename", "Language learning", "Georgian/Russian"}, []string{"'/'"}},
 		{"nothing to redo", []string{"redo"}, []string{"nothing to redo"}},
 		{"import a missing file", []string{"import", filepath.Join(dir, "missing.txt")}, []string{"missing.txt"}},

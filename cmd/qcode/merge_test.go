@@ -153,6 +153,16 @@ func TestMergeCommandErrors(t *testing.T) {
 		t.Fatal(err)
 	}
 	db.Close()
+	// A copy whose coder's name would clear the screen when listed.
+	escape := filepath.Join(t.TempDir(), "escape.qcode")
+	copyTree(t, mine, escape)
+	if db, err = sql.Open("sqlite", filepath.Join(escape, "project.db")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec("UPDATE coders SET name = 'pa' || char(27) || '[2Jvel' WHERE name = 'pavel'"); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
 
 	for _, tc := range []struct {
 		name, arg string
@@ -166,6 +176,7 @@ func TestMergeCommandErrors(t *testing.T) {
 		{"newer", newer, []string{"newer.qcode", "newer qcode", "99"}},
 		{"a text file", txt, []string{"notes.txt", "neither a project folder"}},
 		{"the database file", filepath.Join(mine, "project.db"), []string{"give the project folder"}},
+		{"a coder named with a terminal escape", escape, []string{`"pa\x1b[2Jvel"`, "U+001B", "control character"}},
 		{"a codebook", filepath.Join(refiTestdata, "demo.qdc"), []string{"demo.qdc", "a codebook", "qcode import-codebook"}},
 		{"an empty .qdpx", writeFile(t, t.TempDir(), "empty.qdpx", ""), []string{"empty.qdpx", "the file is empty"}},
 		{"a .qdpx that is a codebook", writeFile(t, t.TempDir(), "team.qdpx", "<?xml version=\"1.0\"?>\n<CodeBook/>\n"), []string{"team.qdpx", "an XML file, not a zip archive"}},
