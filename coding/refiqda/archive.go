@@ -232,6 +232,12 @@ func (g *guard) Token() (xml.Token, error) {
 	return tok, nil
 }
 
+// asUTF8 is the XML decoders' CharsetReader. REFI-QDA files are UTF-8;
+// one that declares another encoding is read as UTF-8 all the same,
+// which is right for the ASCII text some exporters label so, and a byte
+// that is not UTF-8 is then an error.
+func asUTF8(label string, r io.Reader) (io.Reader, error) { return r, nil }
+
 // decodeProject parses project XML from r.
 func decodeProject(r io.Reader) (*xProject, error) {
 	br := bufio.NewReader(r)
@@ -240,6 +246,7 @@ func decodeProject(r io.Reader) (*xProject, error) {
 	}
 	raw := xml.NewDecoder(br)
 	raw.Strict = true
+	raw.CharsetReader = asUTF8
 	d := xml.NewTokenDecoder(&guard{d: raw})
 	var p xProject
 	if err := d.Decode(&p); err != nil {

@@ -97,7 +97,7 @@ func ReadCodebook(r io.Reader, name string) ([]coding.SnapshotCode, []Warning, e
 			return nil, nil, fmt.Errorf("%s: %w: <CodeBook> has no <Codes>", name, ErrMalformed)
 		}
 		var cb CodeBook
-		if err := xml.Unmarshal(data, &cb); err != nil {
+		if err := unmarshal(data, &cb); err != nil {
 			return nil, nil, fmt.Errorf("%s: %w: %v", name, ErrMalformed, err)
 		}
 		tree, sets = cb.Codes.Codes, cb.Sets
@@ -109,7 +109,7 @@ func ReadCodebook(r io.Reader, name string) ([]coding.SnapshotCode, []Warning, e
 		var p struct {
 			CodeBook ProjectCodeBook `xml:"CodeBook"`
 		}
-		if err := xml.Unmarshal(data, &p); err != nil {
+		if err := unmarshal(data, &p); err != nil {
 			return nil, nil, fmt.Errorf("%s: %w: %v", name, ErrMalformed, err)
 		}
 		tree = p.CodeBook.Codes.Codes
@@ -160,6 +160,13 @@ type scanned struct {
 	line map[string]int
 }
 
+// unmarshal is xml.Unmarshal reading any declared encoding as UTF-8.
+func unmarshal(data []byte, v any) error {
+	d := xml.NewDecoder(bytes.NewReader(data))
+	d.CharsetReader = asUTF8
+	return d.Decode(v)
+}
+
 // prescan checks that data is well-formed XML without directives (so no
 // DOCTYPE and no entities) and not nested deeper than maxDepth, before
 // anything is decoded.
@@ -167,6 +174,7 @@ func prescan(data []byte) (scanned, error) {
 	s := scanned{has: map[string]bool{}, line: map[string]int{}}
 	d := xml.NewDecoder(bytes.NewReader(data))
 	d.Strict = true
+	d.CharsetReader = asUTF8
 	var path []string
 	roots := 0
 	for {

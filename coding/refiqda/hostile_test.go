@@ -188,3 +188,27 @@ func TestReadProjectFolder(t *testing.T) {
 		t.Errorf("ReadProject(missing) error = %v; want not exist", err)
 	}
 }
+
+// TestDeclaredEncoding reads a codebook and a project that declare
+// windows-1252 but hold only ASCII, as some exporters write: the text is
+// the same in UTF-8, so both read. A byte that is not UTF-8 is refused.
+func TestDeclaredEncoding(t *testing.T) {
+	const decl = `<?xml version="1.0" encoding="windows-1252"?>` + "\n"
+	codebook := decl + `<CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes><Code guid="a1000000-0000-4000-8000-000000000001" name="Fear" isCodable="true"/></Codes></CodeBook>`
+	codes, _, err := ReadCodebook(strings.NewReader(codebook), "cp1252.qdc")
+	if err != nil || len(codes) != 1 || codes[0].Name != "Fear" {
+		t.Errorf("ReadCodebook(cp1252.qdc) = %+v, %v; want the code Fear", codes, err)
+	}
+	project := strings.Replace(minimal, `<?xml version="1.0" encoding="UTF-8"?>`+"\n", decl, 1)
+	project = strings.Replace(project, "%s", "", 1)
+	data := makeZip(t, entry{"project.qde", project}, entry{"sources/ok.txt", "A fine text.\n"})
+	snap, _, err := readProject("cp1252.qdpx", bytes.NewReader(data), int64(len(data)))
+	if err != nil || len(snap.Documents) != 1 {
+		t.Errorf("readProject(cp1252.qdpx) = %v; want its document", err)
+	}
+	latin := strings.Replace(project, `name="ok"`, "name=\"caf\xe9\"", 1)
+	data = makeZip(t, entry{"project.qde", latin}, entry{"sources/ok.txt", "A fine text.\n"})
+	if _, _, err := readProject("latin.qdpx", bytes.NewReader(data), int64(len(data))); err == nil || !strings.Contains(err.Error(), "UTF-8") {
+		t.Errorf("readProject(latin.qdpx) = %v; want an error saying it is not UTF-8", err)
+	}
+}
