@@ -354,6 +354,10 @@ warning for each. A file qcode cannot read changes nothing.
 			if err != nil {
 				return fmt.Errorf("import codebook: %w", err)
 			}
+			if st, err := f.Stat(); err == nil && st.IsDir() {
+				f.Close()
+				return fmt.Errorf("import codebook: %s: a folder, not a codebook file (.qdc)", path)
+			}
 			codes, warns, err := refiqda.ReadCodebook(f, path)
 			f.Close()
 			if err != nil {

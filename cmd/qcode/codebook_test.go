@@ -442,6 +442,17 @@ func TestImportCodebookRefuses(t *testing.T) {
 			t.Errorf("import-codebook %s: error %q does not name the file", file, msg)
 		}
 	}
+	// Files of the wrong kind are named for what they are.
+	for _, tc := range []struct{ file, want string }{
+		{t.TempDir(), "a folder, not a codebook file"},
+		{testdata(t, "bad", "bomb.docx"), "a zip archive (a .qdpx project, a Word file...), not XML"},
+		{filepath.Join(refiTestdata, "atlas.qdpx"), "'qcode import-project' or 'qcode merge' reads a .qdpx"},
+	} {
+		msg, _, _ := wantErr(t, dir, "import-codebook", tc.file)
+		if !strings.Contains(msg, tc.file) || !strings.Contains(msg, tc.want) {
+			t.Errorf("import-codebook %s: error %q; want the file and %q", tc.file, msg, tc.want)
+		}
+	}
 	if after := storeSnapshot(t, dir); !reflect.DeepEqual(before, after) {
 		t.Errorf("refused imports changed the project")
 	}

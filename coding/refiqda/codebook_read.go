@@ -252,7 +252,7 @@ func notXML(data []byte) error {
 	case len(bytes.TrimSpace(data)) == 0:
 		return errors.New("the file is empty")
 	case bytes.HasPrefix(data, []byte("PK\x03\x04")):
-		return errors.New("a zip archive, not XML: a .qdpx holds a whole project; 'qcode import-project' or 'qcode merge' reads it")
+		return errors.New("a zip archive (a .qdpx project, a Word file...), not XML; 'qcode import-project' or 'qcode merge' reads a .qdpx")
 	case bytes.HasPrefix(data, []byte("\xFF\xFE")) || bytes.HasPrefix(data, []byte("\xFE\xFF")):
 		return errors.New("UTF-16 text; save the codebook as UTF-8")
 	case bytes.IndexByte(data, 0) >= 0:

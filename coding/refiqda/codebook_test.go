@@ -405,7 +405,7 @@ func TestReadCodebookRefuses(t *testing.T) {
 		{"utf16.qdc", `utf16.qdc: not a valid REFI-QDA codebook: UTF-16 text; save the codebook as UTF-8`, ErrMalformed},
 		{"empty.qdc", `empty.qdc: not a valid REFI-QDA codebook: the file is empty`, ErrMalformed},
 		{"photo.qdc", `photo.qdc: not a valid REFI-QDA codebook: a binary file, not XML`, ErrMalformed},
-		{"../atlas.qdpx", `../atlas.qdpx: not a valid REFI-QDA codebook: a zip archive, not XML: a .qdpx holds a whole project; 'qcode import-project' or 'qcode merge' reads it`, ErrMalformed},
+		{"../atlas.qdpx", `../atlas.qdpx: not a valid REFI-QDA codebook: a zip archive (a .qdpx project, a Word file...), not XML; 'qcode import-project' or 'qcode merge' reads a .qdpx`, ErrMalformed},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
