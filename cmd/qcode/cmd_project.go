@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
@@ -50,7 +51,16 @@ kept in git next to the paper.`,
 				if err := refiqda.WriteProject(&buf, snap, refiqda.ProjectOptions{}); err != nil {
 					return fmt.Errorf("export project: %w", err)
 				}
-				if err := writeFileAtomic(out, buf.Bytes()); err != nil {
+				report := a.stdout
+				if out == "-" {
+					if isTerminal(a.stdout) {
+						return fmt.Errorf("export project: a .qdpx is not for a terminal: give -o FILE.qdpx, or redirect the output")
+					}
+					if _, err := a.stdout.Write(buf.Bytes()); err != nil {
+						return fmt.Errorf("export project: %w", err)
+					}
+					report = a.stderr
+				} else if err := writeFileAtomic(out, buf.Bytes()); err != nil {
 					return fmt.Errorf("export project: %w", err)
 				}
 				sum := exportSummary{File: out, Bytes: buf.Len(), Documents: len(snap.Documents),
@@ -66,9 +76,11 @@ kept in git next to the paper.`,
 				}
 				sum.Variables, sum.Cases = len(keys), len(cases)
 				if asJSON {
-					return a.printJSON(sum)
+					enc := json.NewEncoder(report)
+					enc.SetIndent("", "  ")
+					return enc.Encode(sum)
 				}
-				fmt.Fprintf(a.stdout, "Wrote %s: %s, %s, %s, %s, %s, %s.\n", out,
+				fmt.Fprintf(report, "Wrote %s: %s, %s, %s, %s, %s, %s.\n", out,
 					plural(sum.Documents, "document", "documents"), plural(sum.Codes, "code", "codes"),
 					plural(sum.Codings, "coding", "codings"), plural(sum.Cases, "case", "cases"),
 					plural(sum.Variables, "variable", "variables"), plural(sum.Memos, "memo", "memos"))
@@ -76,7 +88,7 @@ kept in git next to the paper.`,
 			})
 		},
 	}
-	cmd.Flags().StringVarP(&out, "output", "o", "", "the .qdpx file to write")
+	cmd.Flags().StringVarP(&out, "output", "o", "", "the .qdpx file to write ('-': standard output, the summary then goes to standard error)")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the summary as JSON")
 	return cmd
 }

@@ -63,6 +63,9 @@ Filters, as in 'qcode search': --doc, --speaker, --attr KEY=VALUE, and
 			if cmd.Flags().Changed("json") {
 				f.format = "json"
 			}
+			if f.output == "-" {
+				f.output = ""
+			}
 			if err := a.checkQuotesFlags(cmd, &f); err != nil {
 				return err
 			}
@@ -102,7 +105,7 @@ Filters, as in 'qcode search': --doc, --speaker, --attr KEY=VALUE, and
 	fl := cmd.Flags()
 	fl.StringVar(&f.format, "format", "md", "md, latex, docx, csv or json")
 	fl.Bool("json", false, "same as --format json")
-	fl.StringVarP(&f.output, "output", "o", "", "write to FILE instead of standard output (needed for docx on a terminal)")
+	fl.StringVarP(&f.output, "output", "o", "", "write to FILE instead of standard output ('-': standard output; needed for docx on a terminal)")
 	fl.StringVar(&f.cite, "cite", "", "attribution template, e.g. '{gender}, {age}, {occupation}' (default: the project's, see 'qcode config cite')")
 	fl.IntVar(&f.context, "context", 0, "also give N sentences before and after each quote, from the same turn")
 	fl.IntVar(&f.maxWords, "max-words", 0, "shorten each quote to its first N words, ending in … (0: whole quotes)")

@@ -98,3 +98,30 @@ func TestOutputThroughLink(t *testing.T) {
 		})
 	}
 }
+
+// TestOutputDash takes -o - as standard output, as export codebook and
+// most tools do, not as a file called "-".
+func TestOutputDash(t *testing.T) {
+	// Not parallel: a wrong answer writes "-" in the working directory.
+	dir := seededProject(t)
+	t.Cleanup(func() { os.Remove("-") })
+	for _, w := range writers {
+		t.Run(strings.Join(w, " "), func(t *testing.T) {
+			out, stderr, err := qc(t, dir, append(slices.Clone(w), "-o", "-")...)
+			if err != nil {
+				t.Fatalf("run(%q -o -) = %v, stderr %q", w, err, stderr)
+			}
+			if _, err := os.Stat("-"); err == nil {
+				os.Remove("-")
+				t.Errorf("run(%q -o -) wrote a file called \"-\"", w)
+			}
+			want := "PK\x03\x04" // a .qdpx has no stdout of its own
+			if w[0] != "export" || w[1] != "project" {
+				want = mustQC(t, dir, w...)
+			}
+			if !strings.HasPrefix(out, want) {
+				t.Errorf("run(%q -o -) wrote %.60q to stdout; want %.60q", w, out, want)
+			}
+		})
+	}
+}
