@@ -157,7 +157,7 @@ func open(ctx context.Context, dir string, opt Options, target int) (*Store, err
 	}
 	if err := s.migrate(ctx, target); err != nil {
 		db.Close()
-		return nil, fmt.Errorf("open %s: %w", dir, err)
+		return nil, fmt.Errorf("open %s: %w", dir, mapErr(err))
 	}
 	return s, nil
 }
@@ -290,6 +290,8 @@ func mapErr(err error) error {
 			return ErrBusy
 		case sqlite3.SQLITE_CONSTRAINT:
 			return fmt.Errorf("%w: %v", ErrConflict, err)
+		case sqlite3.SQLITE_READONLY:
+			return ErrReadOnly
 		case sqlite3.SQLITE_NOTADB:
 			return fmt.Errorf("%w: %s is not a SQLite database", ErrNotProject, DBFile)
 		}

@@ -2,6 +2,7 @@ package coding
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"os"
 	"path/filepath"
@@ -290,4 +291,21 @@ func TestWriteV2Fixture(t *testing.T) {
 	s.Close()
 	os.Remove(filepath.Join(dir, DBFile+"-wal"))
 	os.Remove(filepath.Join(dir, DBFile+"-shm"))
+}
+
+// TestReadOnlyError checks what a write to a project qcode may not write
+// says: that the project is read-only, not SQLite's code.
+func TestReadOnlyError(t *testing.T) {
+	s := newProject(t, "anna")
+	path := filepath.Join(s.Dir(), DBFile)
+	db, err := sql.Open("sqlite", "file:"+path+"?mode=ro")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	_, err = db.Exec("UPDATE project SET name = 'x'")
+	err = mapErr(err)
+	if !errors.Is(err, ErrReadOnly) || strings.Contains(err.Error(), "(8)") {
+		t.Errorf("a write to a read-only project = %v, want ErrReadOnly without SQLite's code", err)
+	}
 }
