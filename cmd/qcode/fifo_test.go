@@ -68,3 +68,45 @@ func TestImportFIFO(t *testing.T) {
 		})
 	}
 }
+
+// TestQDPXFIFO gives merge and import-project a named pipe called .qdpx.
+// A .qdpx is read out of order, which a pipe cannot do: both must refuse
+// it at once, not wait for a writer (which even Ctrl-C cannot end).
+func TestQDPXFIFO(t *testing.T) {
+	t.Parallel()
+	dir := newProject(t)
+	for _, args := range [][]string{{"merge"}, {"import-project"}} {
+		t.Run(args[0], func(t *testing.T) {
+			t.Parallel()
+			in := t.TempDir()
+			fifo := filepath.Join(in, "team.qdpx")
+			if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+				t.Skipf("mkfifo: %v", err)
+			}
+			args = append(args, fifo)
+			if args[0] == "import-project" {
+				args = append(args, filepath.Join(in, "new.qcode"))
+			}
+			done := make(chan error, 1)
+			go func() {
+				_, _, err := qc(t, dir, args...)
+				done <- err
+			}()
+			var err error
+			select {
+			case err = <-done:
+			case <-time.After(3 * time.Second):
+				t.Errorf("run(%q) still waits after 3 s: it blocks opening the named pipe", args)
+				w, oerr := os.OpenFile(fifo, os.O_WRONLY, 0)
+				if oerr != nil {
+					t.Fatalf("opening the pipe to release the command: %v", oerr)
+				}
+				w.Close()
+				err = <-done
+			}
+			if err == nil || !strings.Contains(err.Error(), fifo) || !strings.Contains(err.Error(), "not a regular file") {
+				t.Errorf("run(%q) = %v; want the pipe's path and \"not a regular file\"", args, err)
+			}
+		})
+	}
+}

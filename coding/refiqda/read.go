@@ -105,6 +105,11 @@ func (r Report) SkippedByKind() []KindCount {
 // An error (wrapping ErrHostile for unsafe or malformed archives) means
 // nothing could be imported.
 func ReadProject(name string) (*coding.Snapshot, Report, error) {
+	// A .qdpx is read out of order, which a named pipe or a device cannot
+	// do, and opening a pipe would wait for a writer.
+	if st, err := os.Stat(name); err == nil && !st.IsDir() && !st.Mode().IsRegular() {
+		return nil, Report{}, fmt.Errorf("read %s: %w: not a regular file (a named pipe or a device); give the .qdpx file itself", name, ErrHostile)
+	}
 	f, err := os.Open(name)
 	if err != nil {
 		return nil, Report{}, fmt.Errorf("read %s: %w", name, err)
