@@ -157,8 +157,11 @@ func statsLine(s agree.Stats, coders int) string {
 	if !math.IsNaN(s.Percent) {
 		line = fmt.Sprintf("agreement %.1f%%", 100*s.Percent)
 	}
-	if coders == 2 {
+	switch {
+	case coders == 2:
 		line += " · Cohen's κ " + stat(s.Cohen)
+	case coders > 2:
+		line += " · Light's κ " + stat(s.Light)
 	}
 	return line + " · Fleiss' κ " + stat(s.Fleiss) + " · α " + stat(s.Alpha)
 }

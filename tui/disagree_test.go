@@ -35,6 +35,7 @@ func TestDisagreements(t *testing.T) {
 		t.Fatalf("first disagreement = %+v", g)
 	}
 	d.wantView("1 of " + itoa(len(rep.Disagreements)))
+	d.wantView("overall agreement 99.7% · Cohen's κ " + stat(rep.Overall.Cohen))
 	d.wantView("coded by nino · not by pavel")
 	d.wantView("“One of the officers told my colleague")
 	d.wantView("did not code these characters")
@@ -79,6 +80,30 @@ func TestDisagreements(t *testing.T) {
 		t.Fatalf("U: unit %s at %d, want segment at 0", d.m.disagree.report.Unit, d.m.disagree.i)
 	}
 	d.wantView("unit segment")
+}
+
+// TestDisagreementsThreeCoders shows Light's kappa, the mean of the pairs'
+// Cohen's kappas, where Cohen's own needs exactly two coders.
+func TestDisagreementsThreeCoders(t *testing.T) {
+	s := demoStore(t, "ann")
+	ctx := context.Background()
+	if _, _, err := s.Tag(ctx, coding.TagRequest{Doc: "R01", Code: "Fear of repression",
+		Spans: []coding.Span{{Start: 1630, End: 1943}}}); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := agree.Compute(ctx, s, agree.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Coders) != 3 || stat(rep.Overall.Light) == "n/a" {
+		t.Fatalf("coders %v, Light's κ %v; want three coders and a value", rep.Coders, rep.Overall.Light)
+	}
+	d := newDriver(t, s, 120, 40)
+	d.keys("D")
+	d.wantView("Light's κ " + stat(rep.Overall.Light) + " · Fleiss' κ")
+	if strings.Contains(d.view(), "Cohen's κ") {
+		t.Errorf("three coders, yet the view shows Cohen's κ:\n%s", d.view())
+	}
 }
 
 // TestDisagreementsOneCoder says why there is nothing to compare.
