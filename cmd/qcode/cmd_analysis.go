@@ -218,22 +218,12 @@ its sub-codes. With --coder NAME only that coder's codings count.`,
   qcode matrix --cols attr:gender --format csv > by-gender.csv`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := o.check(); err != nil {
-				return err
-			}
 			if rowsKind != "codes" {
 				return fmt.Errorf("--rows %q: rows can only be codes", rowsKind)
 			}
-			return a.withStore(func(s *coding.Store) error {
-				var err error
-				if opt.Coder, err = a.coderFilter(s); err != nil {
-					return err
-				}
-				t, err := s.Matrix(a.ctx, opt)
-				if err != nil {
-					return err
-				}
-				return a.printTable(t, o, len(opt.Codes) == 0)
+			return a.showTable(o, len(opt.Codes) == 0, func(s *coding.Store, coder string) (*coding.Table, error) {
+				opt.Coder = coder
+				return s.Matrix(a.ctx, opt)
 			})
 		},
 	}
@@ -277,19 +267,9 @@ Rows and columns are numbered; the numbers head the columns. With
   qcode cooc --within turn --code "Fear of repression" --code "Identity loss" --format md`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := o.check(); err != nil {
-				return err
-			}
-			return a.withStore(func(s *coding.Store) error {
-				var err error
-				if opt.Coder, err = a.coderFilter(s); err != nil {
-					return err
-				}
-				t, err := s.Cooc(a.ctx, opt)
-				if err != nil {
-					return err
-				}
-				return a.printTable(t, o, len(opt.Codes) == 0)
+			return a.showTable(o, len(opt.Codes) == 0, func(s *coding.Store, coder string) (*coding.Table, error) {
+				opt.Coder = coder
+				return s.Cooc(a.ctx, opt)
 			})
 		},
 	}
@@ -598,4 +578,24 @@ func abbreviate(heads []string, ws []int) []string {
 		out[j] = ansi.Truncate(h, left, "") + "…" + ansi.TruncateLeft(h, sw-right, "")
 	}
 	return out
+}
+
+// showTable checks the output options, runs query with the command's coder
+// filter and prints the table it returns; tree says the rows are the
+// whole codebook in tree order (see printTable).
+func (a *app) showTable(o tableOpts, tree bool, query func(s *coding.Store, coder string) (*coding.Table, error)) error {
+	if err := o.check(); err != nil {
+		return err
+	}
+	return a.withStore(func(s *coding.Store) error {
+		coder, err := a.coderFilter(s)
+		if err != nil {
+			return err
+		}
+		t, err := query(s, coder)
+		if err != nil {
+			return err
+		}
+		return a.printTable(t, o, tree)
+	})
 }
