@@ -38,7 +38,7 @@ var docxCore = map[string]string{
 // "subject", "description", "keywords", "created" and "language" (which
 // also sets Document.Lang); each custom property gives an attribute named
 // after it.
-func parseDocx(data []byte) (*Document, error) {
+func parseDocx(data []byte, opt Options) (*Document, error) {
 	zr, err := openArchive(data, ".docx")
 	if err != nil {
 		return nil, err
@@ -76,7 +76,7 @@ func parseDocx(data []byte) (*Document, error) {
 	}
 	doc.Attributes = meta.attrs
 	setLangFromAttrs(doc, "language")
-	if doc.Turns, err = detectTurns(text, eachLine); err != nil {
+	if doc.Turns, err = detectTurns(text, eachLine, opt); err != nil {
 		return nil, err
 	}
 	return doc, nil

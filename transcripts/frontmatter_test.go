@@ -2,6 +2,7 @@ package transcripts
 
 import (
 	"errors"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -133,7 +134,7 @@ func TestFrontMatterSpansAfterIt(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []Turn{{Speaker: "И", Start: 0, Body: 3, End: 5}}
-	if !slices.Equal(doc.Turns, want) {
+	if !reflect.DeepEqual(doc.Turns, want) {
 		t.Errorf("Parse().Turns = %+v, want %+v", doc.Turns, want)
 	}
 }

@@ -40,7 +40,7 @@ var odtMeta = map[xml.Name]string{
 // "title", "author", "subject", "description", "keywords", "created" and
 // "language" (which also sets Document.Lang); each meta:user-defined field
 // gives an attribute named after it.
-func parseODT(data []byte) (*Document, error) {
+func parseODT(data []byte, opt Options) (*Document, error) {
 	zr, err := openArchive(data, ".odt")
 	if err != nil {
 		return nil, err
@@ -84,7 +84,7 @@ func parseODT(data []byte) (*Document, error) {
 	}
 	doc.Attributes = meta.attrs
 	setLangFromAttrs(doc, "language")
-	if doc.Turns, err = detectTurns(text, eachLine); err != nil {
+	if doc.Turns, err = detectTurns(text, eachLine, opt); err != nil {
 		return nil, err
 	}
 	return doc, nil

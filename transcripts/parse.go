@@ -61,7 +61,7 @@ func errorf(kind error, format string, args ...any) error {
 // readers maps a lower-case file extension to its reader and format name.
 var readers = map[string]struct {
 	format string
-	read   func(data []byte) (*Document, error)
+	read   func(data []byte, opt Options) (*Document, error)
 }{
 	".txt":      {"txt", parsePlain},
 	".md":       {"md", parsePlain},
@@ -88,6 +88,12 @@ func Supported(name string) bool {
 // Parse does not guess the language: Document.Lang is set only when the
 // file's metadata names it (see DetectLanguage).
 func Parse(name string, data []byte) (*Document, error) {
+	return ParseWith(name, data, Options{})
+}
+
+// ParseWith is Parse with options: a forced encoding, or speaker labels
+// given instead of detected.
+func ParseWith(name string, data []byte, opt Options) (*Document, error) {
 	ext := strings.ToLower(filepath.Ext(name))
 	r, ok := readers[ext]
 	if !ok {
@@ -99,7 +105,7 @@ func Parse(name string, data []byte) (*Document, error) {
 	if len(data) > MaxInputSize {
 		return nil, errorf(ErrTooLarge, "file is larger than %d MiB (%d bytes)", MaxInputSize>>20, len(data))
 	}
-	doc, err := r.read(data)
+	doc, err := r.read(data, opt)
 	if err != nil {
 		return nil, err
 	}
@@ -109,7 +115,7 @@ func Parse(name string, data []byte) (*Document, error) {
 
 // parsePlain reads .txt and .md: decoded text, optional front matter, and
 // turns found by their labels.
-func parsePlain(data []byte) (*Document, error) {
+func parsePlain(data []byte, opt Options) (*Document, error) {
 	text, err := decodeText(data)
 	if err != nil {
 		return nil, err
@@ -120,8 +126,21 @@ func parsePlain(data []byte) (*Document, error) {
 		return nil, err
 	}
 	doc.Text = text
-	if doc.Turns, err = detectTurns(text, paragraphs); err != nil {
+	if doc.Turns, err = detectTurns(text, paragraphs, opt); err != nil {
 		return nil, err
 	}
 	return doc, nil
+}
+
+// DetectTurns derives the speaker turns of a stored text (see
+// Document.Text) again, as the reader of format ("txt", "md", "docx",
+// "odt", "vtt", "srt") would, with opt's speakers or pattern if given.
+// The text is not changed, so positions stay valid.
+func DetectTurns(text, format string, opt Options) ([]Turn, error) {
+	mode := paragraphs
+	switch format {
+	case "docx", "odt", "vtt", "srt":
+		mode = eachLine
+	}
+	return detectTurns(text, mode, opt)
 }

@@ -48,7 +48,7 @@ func (r *lineReader) unread() { r.back = true }
 // parseVTT reads WebVTT subtitles. The file must start with a WEBVTT line;
 // NOTE, STYLE and REGION blocks are skipped, cue identifiers are optional
 // and cue settings after the end time are ignored.
-func parseVTT(data []byte) (*Document, error) {
+func parseVTT(data []byte, opt Options) (*Document, error) {
 	text, err := decodeText(data)
 	if err != nil {
 		return nil, err
@@ -76,7 +76,7 @@ func parseVTT(data []byte) (*Document, error) {
 
 // parseSRT reads SubRip subtitles: blocks of a cue number, a timing line
 // (00:00:01,000 --> 00:00:04,000) and text.
-func parseSRT(data []byte) (*Document, error) {
+func parseSRT(data []byte, opt Options) (*Document, error) {
 	text, err := decodeText(data)
 	if err != nil {
 		return nil, err

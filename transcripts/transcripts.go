@@ -8,7 +8,10 @@
 // Document.Text, end exclusive, as everywhere in qcode.
 package transcripts
 
-import "time"
+import (
+	"regexp"
+	"time"
+)
 
 // Document is one parsed transcript.
 type Document struct {
@@ -26,6 +29,46 @@ type Document struct {
 	// Lang is the language named in the file's metadata ("lang" or
 	// "language"), or "" when the file does not say.
 	Lang string
+	// Encoding is the character encoding the text was read in: "utf-8",
+	// "utf-16le", "utf-16be", "windows-1251", "koi8-r", "windows-1252" or
+	// "iso-8859-1". Empty for formats that carry their own (.docx, .odt).
+	Encoding string `json:",omitempty"`
+	// Speakers are the speaker names the file declares in its metadata
+	// (a "speakers:" list in front matter), in the order written.
+	Speakers []string `json:",omitempty"`
+	// Warnings are what the reader noticed and settled without refusing
+	// the file, each one sentence for a person to read: front matter it
+	// skipped, a guessed encoding, and what speaker detection found doubtful
+	// (no label, one speaker holding nearly all the words, a label seen
+	// once).
+	Warnings []string `json:",omitempty"`
+}
+
+// Options change how a file is read. The zero value detects everything.
+type Options struct {
+	// Encoding forces the character encoding of a text format (.txt, .md,
+	// .vtt, .srt): "utf-8", "windows-1251" (or "cp1251"), "koi8-r",
+	// "windows-1252" (or "cp1252"), "iso-8859-1" (or "latin1"). Empty
+	// detects it.
+	Encoding string `json:",omitempty"`
+	// Speakers, when not empty, are the only speaker labels: a line that
+	// starts with one of them (with an optional timestamp before it and
+	// a colon or the end of the line after it) starts that speaker's
+	// turn; detection is not used.
+	Speakers []string `json:",omitempty"`
+	// SpeakerPattern, when set, replaces detection: a line on which it
+	// matches at the start, with a non-empty named group "speaker",
+	// starts that speaker's turn, and the speech starts after the match.
+	SpeakerPattern *regexp.Regexp
+}
+
+// Anchor is a time written at a position of the text: a subtitle cue's
+// start, or a timestamp inside a turn.
+type Anchor struct {
+	// Pos is the code point at which the time applies.
+	Pos int
+	// Time is the time given there.
+	Time time.Duration
 }
 
 // Turn is one speaker's contribution: a span of Document.Text.
@@ -46,6 +89,10 @@ type Turn struct {
 	EndTime time.Duration
 	// HasTime reports whether Time was given.
 	HasTime bool
+	// Anchors are the times written inside the turn after its start, in
+	// order (each further cue of a subtitle turn, for one): a passage's
+	// time is that of the last anchor at or before it, else Time.
+	Anchors []Anchor `json:",omitempty"`
 }
 
 // Attribute is one metadata entry. Value is the scalar rendered as text;

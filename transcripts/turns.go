@@ -66,7 +66,7 @@ type label struct {
 // It reads the text twice, line by line, storing nothing per line: first
 // to count the labels (a generic name counts only if it recurs), then to
 // build the turns.
-func detectTurns(text string, mode lineMode) ([]Turn, error) {
+func detectTurns(text string, mode lineMode, opt Options) ([]Turn, error) {
 	var counts map[string]int
 	known, named, timed := 0, 0, 0 // known labels; generic ones; generic ones with a time
 	for pos := 0; pos < len(text); {

@@ -2,6 +2,7 @@ package transcripts
 
 import (
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -275,7 +276,7 @@ func TestTurnsPlainText(t *testing.T) {
 
 func TestTurnsEachLine(t *testing.T) {
 	// docx and odt paragraphs are lines: without labels each is a turn.
-	turns, err := detectTurns("One.\nTwo.\n00:05 Three.", eachLine)
+	turns, err := detectTurns("One.\nTwo.\n00:05 Three.", eachLine, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -320,7 +321,7 @@ func TestSpansInCodePoints(t *testing.T) {
 			if doc.Text != tt.text {
 				t.Errorf("Parse(%q).Text = %q, want %q", tt.in, doc.Text, tt.text)
 			}
-			if !slices.Equal(doc.Turns, tt.want) {
+			if !reflect.DeepEqual(doc.Turns, tt.want) {
 				t.Errorf("Parse(%q).Turns = %+v, want %+v", tt.in, doc.Turns, tt.want)
 			}
 		})
