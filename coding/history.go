@@ -25,13 +25,19 @@ var tracked = map[string][]string{
 		"text", "text_sha256", "length", "words", "imported_at", "imported_by"},
 	"turns":  {"doc_id", "n", "speaker", "start", "body", "end", "time_ms", "end_ms"},
 	"coders": {"id", "guid", "name", "created_at"},
+	// schema/0004_speakers.sql
+	"cases":           {"id", "guid", "name", "created_at"},
+	"case_attributes": {"id", "case_id", "key", "type", "value", "position"},
+	"speakers":        {"id", "doc_id", "name", "role", "case_id"},
+	"anchors":         {"doc_id", "pos", "time_ms"},
 }
 
 // trackedKey names the key columns of tracked tables whose rows are not
 // named by an id column; the history's row_id then holds the first of
 // them and the recorded JSON holds them all.
 var trackedKey = map[string][]string{
-	"turns": {"doc_id", "n"},
+	"turns":   {"doc_id", "n"},
+	"anchors": {"doc_id", "pos"},
 }
 
 // rowKey returns the WHERE clause and its arguments that name the row a
