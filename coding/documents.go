@@ -28,6 +28,17 @@ type ImportFile struct {
 	Lang string
 	// Attributes override those found in the file.
 	Attributes []Attribute
+	// Parse is how the file is read: a forced encoding, or speaker
+	// labels given instead of detected.
+	Parse transcripts.Options
+	// Origin is the file's absolute path, when it came from a file: a
+	// document of the same name from another path becomes a document of
+	// its own (named after its folder), not a new version, unless
+	// NewVersion is set.
+	Origin string
+	// NewVersion makes the file the next version of the document of its
+	// name even when it came from another path.
+	NewVersion bool
 }
 
 // Import outcomes.
@@ -41,6 +52,15 @@ const (
 type ImportResult struct {
 	Status   string   `json:"status"`
 	Document Document `json:"document"`
+	// Speakers are the document's speakers with their turns and words,
+	// in order of first appearance.
+	Speakers []Speaker `json:"speakers"`
+	// Warnings are what the reader noticed (a guessed encoding, skipped
+	// front matter, doubtful speaker detection), one sentence each.
+	Warnings []string `json:"warnings,omitempty"`
+	// Renamed is set when a document of the file's name came from another
+	// path, so this one was named after its folder.
+	Renamed bool `json:"renamed,omitempty"`
 }
 
 // Import parses f and adds it to the project in one transaction, copying
@@ -67,14 +87,19 @@ func (s *Store) Import(ctx context.Context, f ImportFile) (ImportResult, error) 
 		return ImportResult{}, fmt.Errorf("import %s: %w", f.Path, mapErr(err))
 	}
 
-	doc, err := transcripts.Parse(base, f.Data)
+	doc, err := transcripts.ParseWith(base, f.Data, f.Parse)
 	if err != nil {
 		return ImportResult{}, fmt.Errorf("import %s: %w", f.Path, err)
 	}
+	seedSpeakers(doc, f.Parse)
 	ext := filepath.Ext(base)
 	name := strings.TrimSpace(strings.TrimSuffix(base, ext))
 	if name == "" {
 		return ImportResult{}, fmt.Errorf("import %s: %w: file name gives no document name", f.Path, ErrInvalid)
+	}
+	origin := ""
+	if f.Origin != "" {
+		origin = filepath.Clean(f.Origin)
 	}
 	lang := strings.ToLower(f.Lang)
 	if lang == "" {
@@ -92,6 +117,13 @@ func (s *Store) Import(ctx context.Context, f ImportFile) (ImportResult, error) 
 	var res ImportResult
 	var written string
 	err = s.tx(ctx, func(tx *sql.Tx) error {
+		if !f.NewVersion && origin != "" {
+			n, renamed, err := nameForOrigin(ctx, tx, name, origin)
+			if err != nil {
+				return err
+			}
+			name, res.Renamed = n, renamed
+		}
 		var version int
 		var prev sql.NullInt64
 		if err := tx.QueryRowContext(ctx,
@@ -125,6 +157,14 @@ func (s *Store) Import(ctx context.Context, f ImportFile) (ImportResult, error) 
 		if err := insertTurns(ctx, tx, id, doc.Turns); err != nil {
 			return err
 		}
+		if err := insertAnchors(ctx, tx, id, doc.Turns); err != nil {
+			return err
+		}
+		if origin != "" {
+			if _, err := tx.ExecContext(ctx, "INSERT INTO document_origins (doc_id, path) VALUES (?, ?)", id, origin); err != nil {
+				return err
+			}
+		}
 		attrs := make([]Attribute, 0, len(doc.Attributes))
 		for _, a := range doc.Attributes {
 			attrs = append(attrs, Attribute{Key: a.Key, Value: a.Value, Type: InferType(a.Value)})
@@ -144,9 +184,25 @@ func (s *Store) Import(ctx context.Context, f ImportFile) (ImportResult, error) 
 				return err
 			}
 		}
-		res.Document, err = s.documentByID(ctx, tx, id)
+		if res.Document, err = s.documentByID(ctx, tx, id); err != nil {
+			return err
+		}
+		if err := insertSpeakers(ctx, tx, id, doc.Text, doc.Turns, doc.Speakers, attrs); err != nil {
+			return err
+		}
+		if prev.Valid {
+			// A new version keeps what the user said of its speakers.
+			if _, err := tx.ExecContext(ctx, `UPDATE speakers SET
+				role = (SELECT p.role FROM speakers p WHERE p.doc_id = ?1 AND p.name = speakers.name),
+				case_id = (SELECT p.case_id FROM speakers p WHERE p.doc_id = ?1 AND p.name = speakers.name)
+				WHERE doc_id = ?2 AND name IN (SELECT name FROM speakers WHERE doc_id = ?1)`, prev.Int64, id); err != nil {
+				return err
+			}
+		}
+		res.Speakers, err = speakersOf(ctx, tx, id)
 		return err
 	})
+	res.Warnings = doc.Warnings
 	if err != nil {
 		if written != "" {
 			os.Remove(filepath.Join(s.dir, SourcesDir, written))
@@ -208,6 +264,77 @@ func insertTurns(ctx context.Context, tx *sql.Tx, docID int64, turns []transcrip
 		}
 		if _, err := stmt.ExecContext(ctx, docID, i+1, t.Speaker, t.Start, t.Body, t.End, tm, em); err != nil {
 			return err
+		}
+	}
+	return nil
+}
+
+// nameForOrigin returns the name a document from path should have: name
+// itself, unless a document of that name came from another path, in
+// which case "name (folder)" after the file's folder (and a number after
+// that if it is taken too). A document imported before paths were kept
+// counts as the same file.
+func nameForOrigin(ctx context.Context, tx *sql.Tx, name, path string) (string, bool, error) {
+	folder := filepath.Base(filepath.Dir(path))
+	for i := 1; ; i++ {
+		cand := name
+		switch {
+		case i == 2:
+			cand = fmt.Sprintf("%s (%s)", name, folder)
+		case i > 2:
+			cand = fmt.Sprintf("%s (%s %d)", name, folder, i-1)
+		}
+		var other sql.NullString
+		err := tx.QueryRowContext(ctx, `SELECT o.path FROM documents d LEFT JOIN document_origins o ON o.doc_id = d.id
+			WHERE d.name = ? ORDER BY d.version DESC LIMIT 1`, cand).Scan(&other)
+		if errors.Is(err, sql.ErrNoRows) {
+			return cand, i > 1, nil
+		}
+		if err != nil {
+			return "", false, err
+		}
+		if !other.Valid || other.String == path {
+			return cand, i > 1, nil
+		}
+	}
+}
+
+// seedSpeakers uses the speakers a file declares in its metadata to find
+// its turns, when detection was not overridden and the declared names
+// label more of the text than detection found.
+func seedSpeakers(doc *transcripts.Document, opt transcripts.Options) {
+	if len(doc.Speakers) == 0 || len(opt.Speakers) > 0 || opt.SpeakerPattern != nil {
+		return
+	}
+	labelled := func(ts []transcripts.Turn) int {
+		n := 0
+		for _, t := range ts {
+			if t.Speaker != "" {
+				n++
+			}
+		}
+		return n
+	}
+	turns, err := transcripts.DetectTurns(doc.Text, doc.Format, transcripts.Options{Speakers: doc.Speakers})
+	if err == nil && labelled(turns) > labelled(doc.Turns) {
+		doc.Turns = turns
+	}
+}
+
+func insertAnchors(ctx context.Context, tx *sql.Tx, docID int64, turns []transcripts.Turn) error {
+	var stmt *sql.Stmt
+	for _, t := range turns {
+		for _, a := range t.Anchors {
+			if stmt == nil {
+				var err error
+				if stmt, err = tx.PrepareContext(ctx, "INSERT OR REPLACE INTO anchors (doc_id, pos, time_ms) VALUES (?, ?, ?)"); err != nil {
+					return err
+				}
+				defer stmt.Close()
+			}
+			if _, err := stmt.ExecContext(ctx, docID, a.Pos, a.Time.Milliseconds()); err != nil {
+				return err
+			}
 		}
 	}
 	return nil

@@ -134,8 +134,12 @@ func (s *Store) Memos(ctx context.Context, target, ref string) ([]Memo, error) {
 
 // Setting returns a project setting, or def when unset.
 func (s *Store) Setting(ctx context.Context, key, def string) (string, error) {
+	return settingOf(ctx, s.db, key, def)
+}
+
+func settingOf(ctx context.Context, q querier, key, def string) (string, error) {
 	var v string
-	err := s.db.QueryRowContext(ctx, "SELECT value FROM settings WHERE key = ?", key).Scan(&v)
+	err := q.QueryRowContext(ctx, "SELECT value FROM settings WHERE key = ?", key).Scan(&v)
 	if err == sql.ErrNoRows {
 		return def, nil
 	}

@@ -107,9 +107,11 @@ type QuotePlace struct {
 	End      int      `json:"end"`
 	Line     int      `json:"line"`
 	// Turn is the speaker turn that holds the quote, if any.
-	Turn        *Turn  `json:"turn,omitempty"`
-	Time        string `json:"time,omitempty"`
-	Text        string `json:"text"`
+	Turn *Turn  `json:"turn,omitempty"`
+	Time string `json:"time,omitempty"`
+	Text string `json:"text"`
+	// Speaker is who says the passage ("A and B" when it spans two).
+	Speaker     string `json:"speaker,omitempty"`
 	Attribution string `json:"attribution"`
 	// Codings are those on exactly this span, of any code and coder.
 	Codings []Coding `json:"codings"`
@@ -126,12 +128,6 @@ func (s *Store) FindQuote(ctx context.Context, id, cite string) (QuotePlace, err
 	want, ok := ParseQuoteID(id)
 	if !ok {
 		return QuotePlace{}, fmt.Errorf("%w: %q is not a quote id (Q- and %d letters or digits, as 'qcode quotes' prints)", ErrInvalid, id, QuoteIDLen)
-	}
-	if cite == "" {
-		var err error
-		if cite, err = s.Setting(ctx, "cite", DefaultCite); err != nil {
-			return QuotePlace{}, err
-		}
 	}
 	type hit struct {
 		doc        int64
@@ -233,12 +229,24 @@ func (s *Store) FindQuote(ctx context.Context, id, cite string) (QuotePlace, err
 		p.ID, p.Start, p.End = want, h.start, h.end
 		p.Text = Slice(p.Document.Text, h.start, h.end)
 		p.Line = LineOf(p.Document.Text, h.start)
-		p.Attribution = Cite(cite, p.Document.Attributes)
+		cite, citeInterviewer, err := citeTemplates(ctx, q, cite)
+		if err != nil {
+			return err
+		}
+		who, err := newAttributor(ctx, q, h.doc, cite, citeInterviewer, turns, p.Document.Attributes)
+		if err != nil {
+			return err
+		}
+		p.Speaker, p.Attribution = who.at(h.start, h.end)
+		anchors, err := anchorsOf(ctx, q, h.doc)
+		if err != nil {
+			return err
+		}
 		if t := TurnAt(turns, h.start); t != nil {
 			tc := *t
 			p.Turn = &tc
-			if t.Time != nil {
-				p.Time = FormatClock(*t.Time)
+			if tm, ok := TimeAt(t, anchors, h.start); ok {
+				p.Time = FormatClock(tm)
 			}
 		}
 		all, err := codingsOf(ctx, q, CodingFilter{DocID: h.doc, Overlapping: Span{h.start, h.end}})

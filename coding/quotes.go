@@ -103,13 +103,6 @@ func hasAttrs(attrs []Attribute, filters []attrFilter) bool {
 // Quotes returns every passage coded with the named codes (and their
 // sub-codes), in document order, with speaker, position and attribution.
 func (s *Store) Quotes(ctx context.Context, codeRefs []string, opt QuoteOptions) ([]Quote, error) {
-	cite := opt.Cite
-	if cite == "" {
-		var err error
-		if cite, err = s.Setting(ctx, "cite", DefaultCite); err != nil {
-			return nil, err
-		}
-	}
 	var attrs []attrFilter
 	for _, kv := range opt.Attrs {
 		k, v, err := ParseAttrFilter(kv)
@@ -120,6 +113,10 @@ func (s *Store) Quotes(ctx context.Context, codeRefs []string, opt QuoteOptions)
 	}
 	var quotes []Quote
 	err := s.read(ctx, func(q querier) error {
+		cite, citeInterviewer, err := citeTemplates(ctx, q, opt.Cite)
+		if err != nil {
+			return err
+		}
 		var docIDs map[int64]bool
 		if len(opt.Docs) > 0 {
 			docIDs = map[int64]bool{}
@@ -207,6 +204,8 @@ func (s *Store) Quotes(ctx context.Context, codeRefs []string, opt QuoteOptions)
 			latest  bool
 			turns   []Turn
 			attrs   []Attribute
+			anchors []timePoint
+			who     *attributor
 		}
 		docs := map[int64]*docInfo{}
 		for _, c := range codings {
@@ -226,6 +225,12 @@ func (s *Store) Quotes(ctx context.Context, codeRefs []string, opt QuoteOptions)
 				if d.attrs, err = attributesOf(ctx, q, c.DocID); err != nil {
 					return err
 				}
+				if d.anchors, err = anchorsOf(ctx, q, c.DocID); err != nil {
+					return err
+				}
+				if d.who, err = newAttributor(ctx, q, c.DocID, cite, citeInterviewer, d.turns, d.attrs); err != nil {
+					return err
+				}
 				docs[c.DocID] = d
 			}
 			if !hasAttrs(d.attrs, attrs) {
@@ -234,17 +239,17 @@ func (s *Store) Quotes(ctx context.Context, codeRefs []string, opt QuoteOptions)
 			qt := Quote{ID: QuoteID(d.guid, c.Start, c.End), CodingID: c.ID, Code: c.Code,
 				Document: c.Document, DocumentGUID: d.guid, Version: d.version, Latest: d.latest,
 				Start: c.Start, End: c.End, Coder: c.Coder, Memo: memos[c.ID], CodedAt: c.CreatedAt,
-				Text: Slice(d.text, c.Start, c.End), Line: LineOf(d.text, c.Start),
-				Attribution: Cite(cite, d.attrs)}
+				Text: Slice(d.text, c.Start, c.End), Line: LineOf(d.text, c.Start)}
+			qt.Speaker, qt.Attribution = d.who.at(c.Start, c.End)
 			lo, hi := 0, -1
 			if t := TurnAt(d.turns, c.Start); t != nil {
-				qt.Turn, qt.Speaker = t.N, t.Speaker
-				if t.Time != nil {
-					qt.Time = FormatClock(*t.Time)
+				qt.Turn = t.N
+				if tm, ok := TimeAt(t, d.anchors, c.Start); ok {
+					qt.Time = FormatClock(tm)
 				}
 				lo, hi = t.Body, t.End
 			}
-			if opt.Speaker != "" && !strings.EqualFold(strings.TrimSpace(qt.Speaker), strings.TrimSpace(opt.Speaker)) {
+			if opt.Speaker != "" && !saidBy(d.turns, c.Start, c.End, opt.Speaker) {
 				continue
 			}
 			if opt.Context > 0 {
@@ -264,6 +269,33 @@ func TurnAt(turns []Turn, pos int) *Turn {
 		return &turns[i]
 	}
 	return nil
+}
+
+// TimeAt returns the time of the passage starting at pos in turn t: the
+// last time anchor at or before pos within the turn (a subtitle cue's
+// start), else the turn's time.
+func TimeAt(t *Turn, anchors []timePoint, pos int) (time.Duration, bool) {
+	k := sort.Search(len(anchors), func(k int) bool { return anchors[k].pos > pos })
+	if k > 0 && anchors[k-1].pos >= t.Start && anchors[k-1].pos < t.End {
+		return anchors[k-1].t, true
+	}
+	if t.Time != nil {
+		return *t.Time, true
+	}
+	return 0, false
+}
+
+// saidBy reports whether any turn that [start, end) touches is the
+// speaker's (case does not matter).
+func saidBy(turns []Turn, start, end int, speaker string) bool {
+	speaker = strings.TrimSpace(speaker)
+	i := sort.Search(len(turns), func(i int) bool { return turns[i].End > start })
+	for ; i < len(turns) && turns[i].Start < max(end, start+1); i++ {
+		if strings.EqualFold(turns[i].Speaker, speaker) {
+			return true
+		}
+	}
+	return false
 }
 
 // FormatClock renders a duration as HH:MM:SS.
