@@ -1,6 +1,7 @@
 package transcripts
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -11,14 +12,20 @@ import (
 // cue is one subtitle cue as read from the file.
 type cue struct {
 	start, end time.Duration
-	raw        []byte // its text lines as written, joined with spaces
+	// text is its text lines as written, separated by LF (blank lines
+	// inside the cue included).
+	text string
+	// to is the offset in the file just after text, while text is a slice
+	// of the file; -1 once it is a copy.
+	to int
 }
 
 // lineReader hands out the lines of a text one at a time, with their
-// numbers, and can give the last one back.
+// numbers and offsets, and can give the last one back.
 type lineReader struct {
 	text string
 	pos  int    // offset of the next line; len(text)+1 at the end
+	off  int    // offset of the line last returned
 	n    int    // number of the line last returned (1-based)
 	line string // the line last returned
 	back bool   // next returns line again
@@ -32,6 +39,7 @@ func (r *lineReader) next() (string, bool) {
 	if r.pos > len(r.text) {
 		return "", false
 	}
+	r.off = r.pos
 	end := strings.IndexByte(r.text[r.pos:], '\n')
 	if end < 0 {
 		r.line, r.pos = r.text[r.pos:], len(r.text)+1
@@ -45,9 +53,11 @@ func (r *lineReader) next() (string, bool) {
 // unread makes next return the last line again.
 func (r *lineReader) unread() { r.back = true }
 
-// parseVTT reads WebVTT subtitles. The file must start with a WEBVTT line;
-// NOTE, STYLE and REGION blocks are skipped, cue identifiers are optional
-// and cue settings after the end time are ignored.
+// parseVTT reads WebVTT subtitles as Teams, Zoom, Otter and YouTube write
+// them. The file must start with a WEBVTT line; NOTE, STYLE and REGION
+// blocks are skipped, cue identifiers (numbers or text) are optional and
+// cue settings after the end time are ignored. See cueDocument for what
+// becomes of the cues.
 func parseVTT(data []byte, opt Options) (*Document, error) {
 	text, err := decodeText(data)
 	if err != nil {
@@ -75,7 +85,8 @@ func parseVTT(data []byte, opt Options) (*Document, error) {
 }
 
 // parseSRT reads SubRip subtitles: blocks of a cue number, a timing line
-// (00:00:01,000 --> 00:00:04,000) and text.
+// (00:00:01,000 --> 00:00:04,000) and text, as Whisper, Rev and most
+// subtitle editors write them. The cue numbers may be missing.
 func parseSRT(data []byte, opt Options) (*Document, error) {
 	text, err := decodeText(data)
 	if err != nil {
@@ -95,11 +106,13 @@ func hasKeyword(line, word string) bool {
 }
 
 // readCues reads blocks of lines separated by blank lines. A block is a
-// cue: an optional identifier line (the cue number in SRT), a timing line
-// and text lines; a line with "-->" inside a block starts another cue. A
-// block without a timing line continues the text of the previous cue (a
-// blank line inside a cue's text). A line meant as timing that does not
-// parse is an error naming its line number.
+// cue: an optional identifier line (the cue number in SRT, any text in
+// WebVTT), a timing line and text lines; a timing line inside a block
+// starts another cue. A block without a timing line continues the text of
+// the previous cue (a blank line inside a cue's text), unless a NOTE,
+// STYLE or REGION block came between them. A line meant as timing that
+// does not parse is an error naming its line number, and so is text where
+// a cue must start.
 func readCues(r *lineReader, vtt bool) ([]cue, error) {
 	var cues []cue
 	timing := func(line string, n int) error {
@@ -110,17 +123,28 @@ func readCues(r *lineReader, vtt bool) ([]cue, error) {
 		if len(cues) >= MaxTurns {
 			return errorf(ErrTooLarge, "more than %d subtitle cues", MaxTurns)
 		}
-		cues = append(cues, cue{start: start, end: end})
+		cues = append(cues, cue{start: start, end: end, to: -1})
 		return nil
 	}
-	addText := func(line string) {
+	addText := func(line string, off int) {
 		c := &cues[len(cues)-1]
-		if len(c.raw) > 0 {
-			c.raw = append(c.raw, ' ')
+		end := off + len(line)
+		switch {
+		case c.text == "":
+			c.text, c.to = line, end
+		case c.to >= 0 && c.to <= off && isBlank(r.text[c.to:off]):
+			// The lines of a cue are one slice of the file, blank lines
+			// and all: no copy.
+			c.text, c.to = r.text[c.to-len(c.text):end], end
+		default:
+			c.text, c.to = c.text+"\n"+line, -1
 		}
-		c.raw = append(c.raw, line...)
 	}
-	inBlock := false
+	expected := func(line string, n int) error {
+		return errorf(ErrMalformed, "line %d: expected a cue timing line such as 00:00:01.000 --> 00:00:04.000, found %q", n, clip(line))
+	}
+	inBlock := false   // the previous line was part of a cue
+	afterNote := false // a NOTE, STYLE or REGION block came after the last cue
 	for {
 		line, ok := r.next()
 		if !ok {
@@ -130,13 +154,13 @@ func readCues(r *lineReader, vtt bool) ([]cue, error) {
 			inBlock = false
 			continue
 		}
-		if inBlock { // after a timing line or continued text
-			if strings.Contains(line, "-->") {
+		if inBlock { // after a timing line or text
+			if isTimingInCue(line) {
 				if err := timing(line, r.n); err != nil {
 					return nil, err
 				}
 			} else {
-				addText(line)
+				addText(line, r.off)
 			}
 			continue
 		}
@@ -148,58 +172,76 @@ func readCues(r *lineReader, vtt bool) ([]cue, error) {
 					break
 				}
 			}
-			inBlock = false
+			inBlock, afterNote = false, true
 			continue
 		}
 		if strings.Contains(line, "-->") || looksLikeTiming(line) {
 			if err := timing(line, r.n); err != nil {
 				return nil, err
 			}
+			afterNote = false
 			continue
 		}
-		first, firstN := line, r.n
+		first, firstN, firstOff := line, r.n, r.off
 		second, ok := r.next()
-		switch {
-		case ok && strings.Contains(second, "-->"),
-			ok && isCueNumber(first) && looksLikeTiming(second):
-			// first is a cue identifier (or number)
+		if ok && (strings.Contains(second, "-->") || looksLikeTiming(second)) {
+			// first is a cue identifier: a number, or text such as
+			// Teams' "3f1c2a9e-1/14-0".
 			if err := timing(second, r.n); err != nil {
 				return nil, err
 			}
+			afterNote = false
 			continue
-		case len(cues) == 0:
-			return nil, errorf(ErrMalformed, "line %d: expected a cue timing line such as 00:00:01.000 --> 00:00:04.000, found %q", firstN, clip(first))
 		}
-		addText(first)
+		if len(cues) == 0 || afterNote {
+			return nil, expected(first, firstN)
+		}
+		addText(first, firstOff)
 		if ok {
 			r.unread()
 		}
 	}
 }
 
-// isCueNumber reports whether s (trimmed) is all digits.
-func isCueNumber(s string) bool {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if !isDigit(s[i]) {
-			return false
-		}
-	}
-	return true
-}
-
-// looksLikeTiming reports whether s, which has no "-->", still looks like
-// a timing line (a timestamp, then an arrow of sorts), to tell a mistyped
-// timing line from text.
+// looksLikeTiming reports whether s, a line where a cue may start, looks
+// like a timing line even without "-->": a digit and a colon at its start
+// and an arrow of sorts, to tell a mistyped timing line from text.
 func looksLikeTiming(s string) bool {
 	s = strings.TrimSpace(s)
 	if len(s) < 4 || !isDigit(s[0]) || !strings.Contains(s[:4], ":") {
 		return false
 	}
 	return strings.Contains(s, "->") || strings.Contains(s, "--") || strings.Contains(s, "—>") || strings.Contains(s, "–>")
+}
+
+// isTimingInCue reports whether line, which follows text or a timing
+// line in a block, is a timing line (starting another cue) rather than
+// text: "-->" after a leading digit, or a time, an arrow with a ">" and
+// another time ("00:00:02.000 -> 00:00:03.000", a mistyped one).
+func isTimingInCue(line string) bool {
+	s := strings.TrimLeft(line, " \t")
+	if s == "" || !isDigit(s[0]) {
+		return false
+	}
+	if strings.Contains(s, "-->") {
+		return true
+	}
+	_, n, ok := parseCueClock(s)
+	if !ok {
+		return false
+	}
+	s = strings.TrimLeft(s[n:], " \t")
+	arrow := false
+	for s != "" {
+		r, size := utf8.DecodeRuneInString(s)
+		if r != '-' && r != '=' && r != '>' && r != '–' && r != '—' {
+			break
+		}
+		arrow = arrow || r == '>'
+		s = s[size:]
+	}
+	s = strings.TrimLeft(s, " \t")
+	return arrow && s != "" && isDigit(s[0])
 }
 
 // clip shortens s for an error message.
@@ -211,10 +253,11 @@ func clip(s string) string {
 	return string(r[:57]) + "..."
 }
 
-// parseTiming reads "start --> end [settings]".
+// parseTiming reads "start --> end [settings]", each time as parseCueClock
+// reads it.
 func parseTiming(line string) (start, end time.Duration, ok bool) {
 	s := strings.TrimLeft(line, " \t")
-	start, n, ok := parseClock(s)
+	start, n, ok := parseCueClock(s)
 	if !ok {
 		return 0, 0, false
 	}
@@ -224,103 +267,350 @@ func parseTiming(line string) (start, end time.Duration, ok bool) {
 		return 0, 0, false
 	}
 	s = strings.TrimLeft(s, " \t")
-	end, n, ok = parseClock(s)
+	end, n, ok = parseCueClock(s)
 	if !ok || (n < len(s) && s[n] != ' ' && s[n] != '\t') {
 		return 0, 0, false
 	}
 	return start, end, true
 }
 
-// cueTurn is a turn being assembled from cues.
-type cueTurn struct {
-	speaker    string
-	parts      []string // the texts of its cues
-	start, end time.Duration
+// parseCueClock reads a cue time at the start of s: H:M:S or M:S, the first
+// group of 1–3 digits, the others of 1 or 2 digits below 60, then an
+// optional fraction of 1–9 digits after "." or ",". Leading zeros are
+// optional, as Teams writes "0:0:5.1". n is the length read; it fails when
+// a digit, ":", "." or "," follows.
+func parseCueClock(s string) (d time.Duration, n int, ok bool) {
+	var g [3]int
+	groups, i := 0, 0
+	for {
+		start, v := i, 0
+		for i < len(s) && isDigit(s[i]) && i-start < 3 {
+			v = v*10 + int(s[i]-'0')
+			i++
+		}
+		width := i - start
+		if width == 0 || (groups > 0 && (width > 2 || v >= 60)) {
+			return 0, 0, false
+		}
+		g[groups] = v
+		groups++
+		if groups == 3 || i >= len(s) || s[i] != ':' {
+			break
+		}
+		i++
+	}
+	switch groups {
+	case 2:
+		d = time.Duration(g[0])*time.Minute + time.Duration(g[1])*time.Second
+	case 3:
+		d = time.Duration(g[0])*time.Hour + time.Duration(g[1])*time.Minute + time.Duration(g[2])*time.Second
+	default:
+		return 0, 0, false
+	}
+	if i+1 < len(s) && (s[i] == '.' || s[i] == ',') && isDigit(s[i+1]) {
+		i++
+		scale := time.Second
+		for start := i; i < len(s) && isDigit(s[i]); i++ {
+			if i-start == 9 {
+				return 0, 0, false
+			}
+			scale /= 10
+			d += time.Duration(s[i]-'0') * scale
+		}
+	}
+	if i < len(s) && (isDigit(s[i]) || s[i] == ':' || s[i] == '.' || s[i] == ',') {
+		return 0, 0, false
+	}
+	return d, i, true
 }
 
+// cuePart is what one voice says in a cue: the whole cue, or a run of its
+// lines (a "- " dialogue line and the lines wrapped after it, or the lines
+// after a <v> tag naming another voice).
+type cuePart struct {
+	cue   int    // index of its cue
+	voice string // the <v> name; after resolution, the speaker
+	text  string // cleaned text, its lines joined with spaces
+	// name and rest are a leading "Name:" in text and the text after it.
+	name, rest string
+	// alone reports that name stands alone on the cue's first line.
+	alone bool
+}
+
+// maxCueParts bounds the parts of all cues, like MaxTurns the turns.
+const maxCueParts = MaxTurns
+
 // cueDocument renders cues as a Document: one line per turn, "Speaker: text"
-// (or just the text), consecutive cues of the same speaker merged into one
+// (or just the text), consecutive cues of one speaker merged into one
 // turn. Cues without a speaker are not merged: each keeps its own time.
+// A merged turn keeps each further cue's start as an Anchor where that
+// cue's text starts.
 //
-// A cue's speaker is the name of its first <v Name> (or <v.class Name>)
-// tag, else a leading [SPEAKER_00] (WhisperX), else a leading "Name:" as Zoom,
-// Teams or Otter write it. Such a name (up to 40 characters) counts only
-// when it leads at least two cues or is a known label, so that a lone
-// "Note:" stays text. Tags are stripped and the common entities decoded;
-// the lines of a cue are joined with a space.
+// A cue's speaker is the name of its <v Name> (or <v.class Name>) tag,
+// else a leading [SPEAKER_00] (WhisperX), else a leading "Name:" as Zoom,
+// Teams or Otter write it, or "Name (01:02):" as Rev does (the time is
+// dropped: the cue's is kept). Such a name counts only when it leads at
+// least two cues or is a known label, so that a lone "Note:" stays text;
+// a name alone on the first line of a cue ("MAN:", the speech below it)
+// also counts once when written in capitals. Lines starting with a
+// dialogue dash ("- ", "– ", "— ") are each another speaker's: the dash
+// is dropped and the line is a turn of its own, with the speaker of its
+// own <v> tag or leading name, else none.
+//
+// Tags (<i>, <c.x>, <v Name>, karaoke times) are stripped and the common
+// entities decoded; the lines of a part are joined with a space.
+//
+// It warns when no cue has a speaker, and when names that lead one cue
+// each were kept as text.
 func cueDocument(cues []cue) (*Document, error) {
-	type cleaned struct {
-		cue
-		speaker, text string // <v> speaker, or "" and the whole text
-		name, rest    string // a leading "Name:" candidate and the text after it
+	parts, err := cueParts(cues)
+	if err != nil {
+		return nil, err
 	}
-	cl := make([]cleaned, 0, len(cues))
 	var counts map[string]int
-	for _, c := range cues {
-		raw := string(c.raw)
-		speaker := voiceName(raw)
-		text := strings.TrimSpace(decodeEntities(stripTags(raw)))
-		x := cleaned{cue: c, speaker: speaker, text: text}
-		if speaker == "" {
-			x.name, x.rest = leadingName(text)
-			if x.name != "" && !isKnownLabel(x.name) {
-				if counts == nil {
-					counts = map[string]int{}
-				}
-				counts[x.name]++
+	for i := range parts {
+		p := &parts[i]
+		if p.voice != "" {
+			continue
+		}
+		p.name, p.rest = cueLabel(p.text)
+		if p.name != "" && !isKnownLabel(p.name) {
+			if counts == nil {
+				counts = map[string]int{}
+			}
+			counts[p.name]++
+		}
+	}
+	var once []string // names kept as text, for the warning
+	for i := range parts {
+		p := &parts[i]
+		speaker, text := p.voice, p.text
+		if p.name != "" {
+			if isKnownLabel(p.name) || counts[p.name] >= 2 || (p.alone && isCapitals(p.name)) {
+				speaker, text = p.name, p.rest
+			} else if len(once) < 4 {
+				once = append(once, p.name)
 			}
 		}
-		cl = append(cl, x)
+		p.voice = nfc(strings.TrimSpace(speaker))
+		p.text = nfc(text)
 	}
-	var turns []cueTurn
-	for _, x := range cl {
-		speaker, text := x.speaker, x.text
-		if x.name != "" && (isKnownLabel(x.name) || counts[x.name] >= 2) {
-			speaker, text = x.name, x.rest
-		}
-		speaker = nfc(strings.TrimSpace(speaker))
-		text = nfc(text)
-		if text == "" {
+
+	// A turn is a run of parts: the parts of one turn are consecutive.
+	type run struct{ first, last int }
+	var runs []run
+	size, labelled := 0, false
+	for i := range parts {
+		p := &parts[i]
+		if p.text == "" {
 			continue
 		}
-		if n := len(turns); n > 0 && speaker != "" && turns[n-1].speaker == speaker {
-			turns[n-1].parts = append(turns[n-1].parts, text)
-			turns[n-1].end = x.end
+		size += len(p.text) + 1
+		if n := len(runs); n > 0 && p.voice != "" && parts[runs[n-1].first].voice == p.voice {
+			runs[n-1].last = i
 			continue
 		}
-		turns = append(turns, cueTurn{speaker: speaker, parts: []string{text}, start: x.start, end: x.end})
+		if len(runs) >= MaxTurns {
+			return nil, errorf(ErrTooLarge, "more than %d speaker turns", MaxTurns)
+		}
+		runs = append(runs, run{i, i})
+		if p.voice != "" {
+			labelled = true
+			size += len(p.voice) + 2
+		}
 	}
-	if len(turns) == 0 {
+	if len(runs) == 0 {
 		return nil, errorf(ErrEmpty, "no transcript text (no subtitle cues with text)")
 	}
+
 	var b strings.Builder
-	doc := &Document{Turns: make([]Turn, 0, len(turns))}
+	b.Grow(size)
+	doc := &Document{Turns: make([]Turn, 0, len(runs))}
 	pos := 0
-	for _, t := range turns {
+	for _, rn := range runs {
 		if b.Len() > 0 {
 			b.WriteByte('\n')
 			pos++
 		}
-		turn := Turn{Speaker: t.speaker, Start: pos, Time: t.start, EndTime: t.end, HasTime: true}
-		if t.speaker != "" {
-			b.WriteString(t.speaker)
+		first := &parts[rn.first]
+		turn := Turn{Speaker: first.voice, Start: pos, HasTime: true,
+			Time: cues[first.cue].start, EndTime: cues[parts[rn.last].cue].end}
+		if turn.Speaker != "" {
+			b.WriteString(turn.Speaker)
 			b.WriteString(": ")
-			pos += utf8.RuneCountInString(t.speaker) + 2
+			pos += utf8.RuneCountInString(turn.Speaker) + 2
 		}
 		turn.Body = pos
-		for k, part := range t.parts {
-			if k > 0 {
+		lastCue := first.cue
+		for k := rn.first; k <= rn.last; k++ {
+			p := &parts[k]
+			if p.text == "" {
+				continue
+			}
+			if k > rn.first {
 				b.WriteByte(' ')
 				pos++
+				if p.cue != lastCue {
+					turn.Anchors = append(turn.Anchors, Anchor{Pos: pos, Time: cues[p.cue].start})
+					lastCue = p.cue
+				}
 			}
-			b.WriteString(part)
-			pos += utf8.RuneCountInString(part)
+			b.WriteString(p.text)
+			pos += utf8.RuneCountInString(p.text)
 		}
 		turn.End = pos
 		doc.Turns = append(doc.Turns, turn)
 	}
 	doc.Text = b.String()
+	if !labelled {
+		doc.Warnings = append(doc.Warnings, "No speaker labels found: each cue is a turn without a speaker.")
+	}
+	if len(once) > 0 {
+		doc.Warnings = append(doc.Warnings, onceWarning(once))
+	}
 	return doc, nil
+}
+
+// onceWarning says that names (up to three of them, a fourth meaning
+// more) were each seen before a colon in a single cue and kept as text.
+func onceWarning(names []string) string {
+	q := make([]string, 0, 3)
+	for _, n := range names[:min(len(names), 3)] {
+		q = append(q, strconv.Quote(n+":"))
+	}
+	if len(names) == 1 {
+		return fmt.Sprintf("%s leads only one cue, so it was kept as text, not taken as a speaker label.", q[0])
+	}
+	list := strings.Join(q, ", ")
+	if len(names) > 3 {
+		list += " and others"
+	}
+	return fmt.Sprintf("%s each lead only one cue, so they were kept as text, not taken as speaker labels.", list)
+}
+
+// isCapitals reports whether s has letters and none of them lower-case,
+// as captions for the hard of hearing write names ("MAN", "ANNA PETROVA").
+func isCapitals(s string) bool {
+	letters := false
+	for _, r := range s {
+		if unicode.IsLower(r) {
+			return false
+		}
+		letters = letters || unicode.IsLetter(r)
+	}
+	return letters
+}
+
+// cueParts splits each cue into the parts said by one voice, with their
+// text cleaned; lines left empty by cleaning are dropped, and so are
+// cues left without text.
+func cueParts(cues []cue) ([]cuePart, error) {
+	parts := make([]cuePart, 0, len(cues))
+	var buf []byte    // the open part's text once it has two lines
+	var single string // the open part's text while it has one line
+	lines := 0        // lines in the open part
+	flush := func() {
+		if lines == 0 {
+			return
+		}
+		p := &parts[len(parts)-1]
+		if lines == 1 {
+			p.text = single
+		} else {
+			p.text = string(buf)
+		}
+		lines = 0
+	}
+	for ci := range cues {
+		voice := ""       // the <v> name of the cue's lines without a dash
+		canAlone := false // the open part's first line may be a name alone
+		for rest := cues[ci].text; rest != ""; {
+			var line string
+			line, rest, _ = strings.Cut(rest, "\n")
+			if isBlank(line) {
+				continue
+			}
+			v := voiceName(line)
+			t, dash := cutDash(cleanCueLine(line))
+			if t == "" {
+				if v != "" && !dash {
+					voice = v
+				}
+				continue
+			}
+			if dash || lines == 0 || (v != "" && v != parts[len(parts)-1].voice) {
+				flush()
+				if len(parts) >= maxCueParts {
+					return nil, errorf(ErrTooLarge, "more than %d subtitle cues and dialogue lines", maxCueParts)
+				}
+				if !dash && v != "" {
+					voice = v
+				}
+				p := cuePart{cue: ci, voice: v}
+				if !dash {
+					p.voice = voice
+				}
+				canAlone = len(parts) == 0 || parts[len(parts)-1].cue != ci
+				canAlone = canAlone && !dash && p.voice == ""
+				parts = append(parts, p)
+				single, lines = t, 1
+				continue
+			}
+			if lines == 1 {
+				if canAlone {
+					if name, after := leadingName(single); name != "" && after == "" {
+						parts[len(parts)-1].alone = true
+					}
+				}
+				buf = append(buf[:0], single...)
+			}
+			buf = append(buf, ' ')
+			buf = append(buf, t...)
+			lines++
+		}
+		flush()
+	}
+	return parts, nil
+}
+
+// cleanCueLine strips the markup of a line of cue text, decodes its
+// entities and trims it.
+func cleanCueLine(line string) string {
+	return strings.TrimSpace(decodeEntities(stripTags(line)))
+}
+
+// cutDash removes a leading dialogue dash ("- ", "– " or "— ", or the dash
+// alone) from a cleaned line and reports whether there was one.
+func cutDash(t string) (string, bool) {
+	for _, d := range [...]string{"-", "–", "—"} {
+		if rest, ok := strings.CutPrefix(t, d); ok && (rest == "" || rest[0] == ' ' || rest[0] == '\t') {
+			return strings.TrimLeft(rest, " \t"), true
+		}
+	}
+	return t, false
+}
+
+// cueLabel finds a speaker written at the start of cleaned cue text, as
+// leadingName does, or as Rev writes it with a time: "Name (01:02):". It
+// returns the name and the text after the label, or "" and text.
+func cueLabel(text string) (name, rest string) {
+	if name, rest = leadingName(text); name != "" {
+		return name, rest
+	}
+	head := text[:min(len(text), 4*maxNameRunes)]
+	i := strings.Index(head, " (")
+	if i <= 0 {
+		return "", text
+	}
+	_, n, ok := parseCueClock(text[i+2:])
+	after, ok2 := strings.CutPrefix(text[i+2+n:], "):")
+	if !ok || !ok2 {
+		return "", text
+	}
+	if name, rest = leadingName(text[:i] + ":" + after); name == text[:i] {
+		return name, rest
+	}
+	return "", text
 }
 
 // voiceName returns the name in the first <v Name> or <v.class Name> tag
