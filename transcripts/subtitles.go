@@ -642,8 +642,8 @@ func voiceName(s string) string {
 }
 
 // stripTags removes markup from cue text: <...> tags (<i>, <c.x>, <v Name>,
-// timestamps) and SRT's {\...} positioning codes. A "<" without a closing
-// ">" is kept as text.
+// timestamps) and SRT's {\...} positioning codes. A "<" that starts no tag
+// (one followed by a blank, or without a closing ">") is kept as text.
 func stripTags(s string) string {
 	if strings.IndexByte(s, '<') < 0 && !strings.Contains(s, "{\\") {
 		return s
@@ -654,7 +654,7 @@ func stripTags(s string) string {
 	noGT, noBrace := false, false
 	for i := 0; i < len(s); {
 		switch {
-		case s[i] == '<' && !noGT:
+		case s[i] == '<' && !noGT && i+1 < len(s) && isTagStart(s[i+1]):
 			if end := strings.IndexByte(s[i:], '>'); end > 0 {
 				i += end + 1
 				continue
@@ -671,6 +671,13 @@ func stripTags(s string) string {
 		i++
 	}
 	return b.String()
+}
+
+// isTagStart reports whether c may follow the "<" of a tag: a letter
+// (<i>, <v Name>, <c.x>), "/" or a digit (<00:00:01.000>), so that
+// "a < b > c" stays text.
+func isTagStart(c byte) bool {
+	return ('a' <= c && c <= 'z') || ('A' <= c && c <= 'Z') || c == '/' || isDigit(c)
 }
 
 // namedEntities are the character references decoded in cue text.
