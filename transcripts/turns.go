@@ -1,6 +1,8 @@
 package transcripts
 
 import (
+	"regexp"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -17,105 +19,106 @@ const (
 	eachLine
 )
 
-// maxNameRunes is the longest speaker name accepted in a label.
-const maxNameRunes = 40
-
-// label is what parseLabel finds at the start of a line. Offsets are bytes
-// within the line.
-type label struct {
-	start     int // first non-blank byte: the timestamp or the label
-	afterTime int // after the leading timestamp and its blanks (start if none)
-	body      int // after the label's colon and blanks: where speech starts
-	speaker   string
-	time      time.Duration
-	hasTime   bool
-	known     bool // a label that counts even once (Q, Interviewer, SPEAKER_00...)
-	timeAlone bool // the line is a timestamp and nothing else
-}
-
 // detectTurns finds the speaker turns of text (NFC, LF line endings).
 //
-// A turn starts at a line that begins with an optional timestamp ([01:02:03],
-// (01:02), 01:02:03.500...) and a speaker label: Name followed by ":" and a
-// blank or the end of the line, **Name:** or **Name**: in Markdown bold,
-// [SPEAKER_00] as WhisperX writes it, "Name (01:02):" with the time after
-// the name, or a line holding only a name and a time ("Speaker 1  0:03", as
-// Otter exports, the speech on the next lines). Known labels (Q, A, I, R,
-// Interviewer, Respondent, their Russian forms, SPEAKER_nn) always count;
-// any other name (1–3 words, at most 40 characters, starting with an
-// upper-case letter, no sentence punctuation) counts only when it labels at
-// least two lines of the document, so that a lone "Note:" stays text, or
-// when it carries a timestamp and at least two such timestamped labels
-// occur (so that someone who speaks once in a timestamped transcript, as
-// Otter or Rev write them, still gets a turn).
+// A turn starts at a line that begins with a speaker label, as the grammar
+// of labels.go reads it: an optional timestamp, then "Name:", "**Name:**",
+// "[id]", "Name (01:02):", a name and a time alone on the line (Otter), or
+// a name alone on its line with the speech on the next. Which labels count
+// is decided over the whole document:
+//
+//   - known labels (Q, A, I, R, Interviewer, Respondent, Int., Moderator,
+//     their Russian forms, SPEAKER_nn) always count;
+//   - words that name a section, a header field or a sound (Note, Break,
+//     Date, Laughs, Примечание...: see nonSpeakerWords) never do;
+//   - any other name counts when it labels at least two lines, or when it
+//     carries a timestamp and at least two timestamped labels occur, or,
+//     used once, when the document is otherwise labelled and labels that
+//     recur have the same shape (bold, capitals, timestamp...), so that a
+//     servant's single line in a play counts and a lone "Note:" in a memo
+//     does not; a name in a script without case must recur;
+//   - a name alone on its line counts when at least two names recur alone
+//     on their lines, each followed by a line of speech;
+//   - in the first lines, before the first turn, a "Key: value" line whose
+//     key is used only once, or a known label followed by a name in a block
+//     of such lines ("Interviewer: M. Ivanova" next to "Date: ..."), is a
+//     header, not a turn.
 //
 // A turn runs to the last non-blank line before the next label, over blank
 // lines and unlabelled paragraphs. A line starting with a timestamp but no
-// label continues the current turn; when such a line holds only a timestamp
-// and the next line is a label without one, the turn starts at the
-// timestamp line and takes its time. Text before the first label belongs to
-// no turn.
+// label continues the current turn and gives it an Anchor; when such a
+// line holds only a timestamp and the next non-blank line is a label without
+// one, the turn starts at the timestamp line and takes its time. A turn
+// ending in an f4transkript stamp (#00:01:23-4#) gets it as EndTime, and
+// the next turn, without a time of its own, starts at it. Text before the
+// first label belongs to no turn.
 //
 // Without any label, every paragraph is a turn with an empty Speaker (in
 // eachLine mode every line), and a line starting with a timestamp starts a
 // turn too; such a turn has the timestamp's time and its Body after the
 // timestamp (Body == Start otherwise).
 //
+// opt.Speakers or opt.SpeakerPattern, when given, replace detection: only
+// their labels start turns.
+//
 // It fails only when the text has more than MaxTurns turns.
 //
 // It reads the text twice, line by line, storing nothing per line: first
-// to count the labels (a generic name counts only if it recurs), then to
-// build the turns.
+// to count the labels, then to build the turns.
 func detectTurns(text string, mode lineMode, opt Options) ([]Turn, error) {
-	var counts map[string]int
-	known, named, timed := 0, 0, 0 // known labels; generic ones; generic ones with a time
-	for pos := 0; pos < len(text); {
-		end := lineEnd(text, pos)
-		if l, ok := parseLabel(text[pos:end]); ok && l.speaker != "" {
-			if l.known {
-				known++
-			} else {
-				if counts == nil {
-					counts = make(map[string]int)
-				}
-				counts[l.speaker]++
-				named++
-				if l.hasTime {
-					timed++
-				}
-			}
-		}
-		pos = end + 1
-	}
-	accept := acceptance{counts: counts, timed: timed}
-	labelled := known > 0 || timed >= 2
-	for _, n := range counts {
-		labelled = labelled || n >= 2
-	}
-	var turns []Turn
-	ok := false
-	if labelled {
-		turns, ok = labelledTurns(text, accept, known+named)
+	return detectTurnsHinted(text, mode, opt, nil)
+}
+
+// labelHint is a label known from formatting rather than text: a bold run
+// at the start of a .docx or .odt paragraph.
+type labelHint struct {
+	line   int    // index of the line in the text, counting every line from 0
+	prefix string // the bold text the line starts with (after blanks)
+}
+
+// detectTurnsHinted is detectTurns with hints, in increasing line order.
+func detectTurnsHinted(text string, mode lineMode, opt Options, hints []labelHint) ([]Turn, error) {
+	d := detector{text: text, hints: hints}
+	if len(opt.Speakers) > 0 || opt.SpeakerPattern != nil {
+		d.given = newGivenLabels(opt)
 	} else {
-		turns, ok = paragraphTurns(text, mode)
+		d.count()
+		if !d.labelled {
+			turns, ok := paragraphTurns(text, mode)
+			if !ok {
+				return nil, tooManyTurns()
+			}
+			return turns, nil
+		}
 	}
+	turns, ok := d.turns()
 	if !ok {
 		return nil, tooManyTurns()
 	}
 	return turns, nil
 }
 
-// acceptance decides which labels mark turns, from the counts of the first
-// pass over the text.
-type acceptance struct {
-	counts map[string]int // lines labelled with each generic name
-	timed  int            // generic labels with a timestamp
+// labelCount is what the first pass learns about one generic label.
+type labelCount struct {
+	n      int    // lines it labels
+	alone  int    // of which lines that hold only the name
+	styles uint64 // the styles it is written in (bit label.style())
 }
 
-func (a acceptance) accepts(l *label) bool {
-	return l.speaker != "" && (l.known || a.counts[l.speaker] >= 2 || (l.hasTime && a.timed >= 2))
+// detector finds the turns of one text.
+type detector struct {
+	text  string
+	hints []labelHint
+	given *givenLabels // labels given by the user: no detection
+
+	counts   map[string]labelCount // generic labels
+	styles   uint64                // styles of labels that recur or are known
+	timed    int                   // generic labels with a timestamp
+	labelled bool                  // the document has speaker labels
+	alonesOn bool                  // names alone on their lines are labels
 }
 
+// tooManyTurns is the error for a text of more than MaxTurns turns.
 func tooManyTurns() error {
 	return errorf(ErrTooLarge, "more than %d speaker turns", MaxTurns)
 }
@@ -129,44 +132,320 @@ func lineEnd(text string, pos int) int {
 	return len(text)
 }
 
-// labelledTurns builds the turns that start at the accepted labels; at
-// most labels of them are expected. It reports false if there are more
-// than MaxTurns.
-func labelledTurns(text string, accept acceptance, labels int) ([]Turn, bool) {
-	turns := make([]Turn, 0, min(labels, MaxTurns))
+// parse reads the label of line k, text[pos:end], from a hint or the text.
+func (d *detector) parse(k, pos, end int, hint *int) (label, bool) {
+	line := d.text[pos:end]
+	for *hint < len(d.hints) && d.hints[*hint].line < k {
+		*hint++
+	}
+	if *hint < len(d.hints) && d.hints[*hint].line == k {
+		if l, ok := hintLabel(line, d.hints[*hint].prefix); ok {
+			return l, true
+		}
+	}
+	if d.given != nil {
+		return d.given.parse(line)
+	}
+	return parseLabel(line)
+}
+
+// hintLabel reads a label from a bold prefix of line: the prefix, less a
+// colon, must be a name; the speech follows it and its colon (inside or
+// after the bold run). A bold name alone on its line is a name alone.
+func hintLabel(line, prefix string) (l label, ok bool) {
+	i := skipBlanks(line, 0)
+	prefix = strings.TrimSpace(prefix)
+	if prefix == "" || !strings.HasPrefix(line[i:], prefix) {
+		return l, false
+	}
+	name := strings.TrimSpace(strings.TrimSuffix(prefix, ":"))
+	after := i + len(prefix)
+	if name != prefix {
+		// the colon is inside the bold run
+	} else if j := skipBlanks(line, after); j < len(line) && line[j] == ':' {
+		after = j + 1
+	}
+	n, info, ok := scanName(name)
+	if !ok || n != len(name) {
+		return l, false
+	}
+	l.start, l.afterTime = i, i
+	l.speaker, l.known, l.caps, l.caseless = name, isKnownLabel(name), info.caps, info.caseless
+	l.body = skipBlanks(line, after)
+	l.kind = kindRunBold
+	if l.body == len(line) && name == prefix {
+		l.kind = kindAlone
+	}
+	return l, true
+}
+
+// nextLine returns the index, start and end of the first non-blank line
+// after the line ending at end (line k), or ok false.
+func (d *detector) nextLine(k, end int) (int, int, int, bool) {
+	for pos := end + 1; pos < len(d.text); {
+		k++
+		e := lineEnd(d.text, pos)
+		if skipSpace(d.text, pos, e) < e {
+			return k, pos, e, true
+		}
+		pos = e + 1
+	}
+	return 0, 0, 0, false
+}
+
+// speechFollows reports whether the first non-blank line after line k
+// (ending at end) is speech: a line without a speaker label.
+func (d *detector) speechFollows(k, end int) bool {
+	nk, pos, e, ok := d.nextLine(k, end)
+	if !ok {
+		return false
+	}
+	h := 0
+	l, ok := d.parse(nk, pos, e, &h)
+	return !ok || l.speaker == ""
+}
+
+// count is the first pass: it counts the labels of the text and decides
+// whether it is labelled.
+func (d *detector) count() {
+	known, knownAlone := 0, 0
+	hint := 0
+	k := 0
+	for pos := 0; pos < len(d.text); k++ {
+		end := lineEnd(d.text, pos)
+		l, ok := d.parse(k, pos, end, &hint)
+		if ok && l.speaker != "" && !(l.kind == kindAlone && !d.speechFollows(k, end)) {
+			switch {
+			case l.known && l.kind == kindAlone:
+				knownAlone++
+				d.add(&l)
+			case l.known:
+				known++
+				d.styles |= 1 << l.style()
+			case isNonSpeakerWord(l.speaker):
+			default:
+				d.add(&l)
+				if l.hasTime && l.kind != kindAlone {
+					d.timed++
+				}
+			}
+		}
+		pos = end + 1
+	}
+	alone := 0 // names that recur alone on their lines
+	for name, c := range d.counts {
+		if c.alone >= 2 || (c.alone >= 1 && isKnownLabel(name)) {
+			alone++
+		}
+		if c.n-c.alone >= 2 {
+			d.labelled = true
+		}
+		if c.n >= 2 {
+			d.styles |= c.styles
+		}
+	}
+	d.alonesOn = alone >= 2
+	d.labelled = d.labelled || known > 0 || d.timed >= 2 || d.alonesOn
+}
+
+// add counts a generic (or alone) label.
+func (d *detector) add(l *label) {
+	if d.counts == nil {
+		d.counts = make(map[string]labelCount)
+	}
+	c := d.counts[l.speaker]
+	c.n++
+	if l.kind == kindAlone {
+		c.alone++
+	}
+	c.styles |= 1 << l.style()
+	d.counts[l.speaker] = c
+}
+
+// accepts reports whether a label found on line k (ending at end) starts a
+// turn, from the counts of the first pass.
+func (d *detector) accepts(l *label, k, end int) bool {
+	if l.speaker == "" {
+		return false
+	}
+	if d.given != nil {
+		return true
+	}
+	if l.kind == kindAlone {
+		c := d.counts[l.speaker]
+		return d.alonesOn && (c.alone >= 2 || l.known) && d.speechFollows(k, end)
+	}
+	if l.known {
+		return true
+	}
+	if isNonSpeakerWord(l.speaker) {
+		return false
+	}
+	c := d.counts[l.speaker]
+	switch {
+	case c.n-c.alone >= 2:
+		return true
+	case l.hasTime && d.timed >= 2:
+		return true
+	}
+	return c.n == 1 && !l.caseless && d.styles&(1<<l.style()) != 0
+}
+
+// maxHeaderLines is how far from the top of a document a header block may
+// reach.
+const maxHeaderLines = 40
+
+// isHeader reports whether an accepted label on line k, text[pos:end],
+// before the first turn, is a header line rather than a turn: a key used
+// once, or a known label with a name after it in a block of "Key: value"
+// lines. headerSeen says whether such a line came before.
+func (d *detector) isHeader(l *label, k, pos, end int, headerSeen bool) bool {
+	if d.given != nil || k >= maxHeaderLines || (l.kind != kindColon && l.kind != kindBold && l.kind != kindRunBold) {
+		return false
+	}
+	if !nameLike(d.text[pos+l.body : end]) {
+		return false
+	}
+	if !l.known {
+		return d.counts[l.speaker].n == 1
+	}
+	if headerSeen {
+		return true
+	}
+	nk, npos, nend, ok := d.nextLine(k, end)
+	if !ok {
+		return false
+	}
+	h := 0
+	nl, nok := d.parse(nk, npos, nend, &h)
+	if nok && nl.speaker != "" && (nl.known || d.counts[nl.speaker].n >= 2) && !isNonSpeakerWord(nl.speaker) {
+		return false
+	}
+	return looksLikeKeyValue(d.text[npos:nend])
+}
+
+// nameLike reports whether v, the rest of a header line, is a short value
+// such as a name rather than speech: at most six words, no question or
+// exclamation mark, not ending in sentence punctuation.
+func nameLike(v string) bool {
+	v = strings.TrimSpace(v)
+	if v == "" || len(v) > 80 || strings.ContainsAny(v, "?!…") {
+		return false
+	}
+	if strings.Count(v, " ") > 5 {
+		return false
+	}
+	last, _ := utf8.DecodeLastRuneInString(v)
+	return !strings.ContainsRune(".,;:", last) || endsInTitleOrInitial(v)
+}
+
+// looksLikeKeyValue reports whether line is "Key: value" with a short key:
+// a colon and a blank within its first 40 bytes.
+func looksLikeKeyValue(line string) bool {
+	line = strings.TrimSpace(line)
+	k := strings.IndexByte(line[:min(len(line), 40)], ':')
+	return k > 0 && (k+1 == len(line) || line[k+1] == ' ' || line[k+1] == '\t')
+}
+
+// turns is the second pass: it builds the turns that start at the accepted
+// labels. It reports false if there are more than MaxTurns.
+func (d *detector) turns() ([]Turn, bool) {
+	text := d.text
+	var turns []Turn
 	rc := runeCounter{s: text}
-	var cur Turn // the open turn; Start and Body in bytes until it is closed
+	var cur Turn      // the open turn; Start and Body in bytes until it is closed
+	var anchors []int // byte positions of the open turn's anchors
+	var times []time.Duration
 	open := false
+	var lastEnd time.Duration // the f4 stamp ending the previous turn
+	lastEndOK := false
 	closeAt := func(limit int) {
 		if !open {
 			return
 		}
 		end := trimSpaceLeft(text, cur.Start, limit)
 		body := min(skipSpace(text, cur.Body, end), end)
+		if dd, ok := trailingStamp(text[cur.Start:end]); ok {
+			cur.EndTime = dd
+			lastEnd, lastEndOK = dd, true
+		} else {
+			lastEndOK = false
+		}
 		cur.Start = rc.at(cur.Start)
 		cur.Body = rc.at(body)
+		if len(anchors) > 0 {
+			cur.Anchors = make([]Anchor, 0, len(anchors))
+			for i, a := range anchors {
+				if a >= body && a < end {
+					cur.Anchors = append(cur.Anchors, Anchor{Pos: rc.at(a), Time: times[i]})
+				}
+			}
+			if len(cur.Anchors) == 0 {
+				cur.Anchors = nil
+			}
+		}
 		cur.End = rc.at(end)
 		turns = append(turns, cur)
+		anchors, times = anchors[:0], times[:0]
+		open = false
 	}
-	var prev label // the label of the previous line, if it had one
-	prevOK, prevPos := false, 0
-	for pos := 0; pos < len(text); {
+	var pending label // a timestamp alone on the previous non-blank line
+	pendingOK, pendingPos := false, 0
+	inHeader, headerSeen := d.given == nil, false
+	hint := 0
+	k := 0
+	for pos := 0; pos < len(text); k++ {
 		end := lineEnd(text, pos)
-		l, ok := parseLabel(text[pos:end])
-		if ok && accept.accepts(&l) {
+		if skipSpace(text, pos, end) == end {
+			pos = end + 1
+			continue
+		}
+		l, ok := d.parse(k, pos, end, &hint)
+		acc := ok && d.accepts(&l, k, end)
+		if inHeader {
+			switch {
+			case k >= maxHeaderLines:
+				inHeader = false
+			case acc && d.isHeader(&l, k, pos, end, headerSeen):
+				acc, headerSeen = false, true
+			case acc:
+			case ok && l.speaker != "" && isNonSpeakerWord(l.speaker), looksLikeKeyValue(text[pos:end]):
+				headerSeen = true
+			}
+		}
+		if acc {
+			inHeader = false
 			start := pos + l.start
-			if !l.hasTime && prevOK && prev.timeAlone {
-				start, l.time, l.hasTime = prevPos+prev.start, prev.time, true
+			if pendingOK && !l.hasTime {
+				start, l.time, l.hasTime = pendingPos+pending.start, pending.time, true
+			} else if pendingOK && open {
+				anchors, times = append(anchors, pendingPos+pending.start), append(times, pending.time)
 			}
 			closeAt(start)
 			if len(turns) >= MaxTurns {
 				return nil, false
 			}
+			if !l.hasTime && lastEndOK {
+				l.time, l.hasTime = lastEnd, true
+			}
 			cur = Turn{Speaker: l.speaker, Start: start, Body: pos + l.body, Time: l.time, HasTime: l.hasTime}
 			open = true
+			pendingOK = false
+		} else {
+			if open && pendingOK {
+				anchors, times = append(anchors, pendingPos+pending.start), append(times, pending.time)
+			}
+			pendingOK = false
+			if ok && l.timeAlone {
+				pending, pendingOK, pendingPos = l, true, pos
+			} else if open && ok && l.hasTime && l.afterTime > l.start {
+				anchors, times = append(anchors, pos+l.start), append(times, l.time)
+			}
 		}
-		prev, prevOK, prevPos = l, ok, pos
 		pos = end + 1
+	}
+	if open && pendingOK {
+		anchors, times = append(anchors, pendingPos+pending.start), append(times, pending.time)
 	}
 	closeAt(len(text))
 	return turns, true
@@ -292,22 +571,36 @@ func skipBlanks(s string, i int) int {
 	return i
 }
 
-// parseLabel reads the optional timestamp and the speaker label at the start
-// of line. It reports false for a line with neither.
-func parseLabel(line string) (l label, ok bool) {
+// givenLabels are the speaker labels given in Options: names, or a pattern.
+type givenLabels struct {
+	names   []string // longest first
+	pattern *regexp.Regexp
+	speaker int // index of the pattern's "speaker" group
+	time    int // index of its "time" group, or -1
+}
+
+func newGivenLabels(opt Options) *givenLabels {
+	g := &givenLabels{pattern: opt.SpeakerPattern}
+	if g.pattern != nil {
+		g.speaker = g.pattern.SubexpIndex("speaker")
+		g.time = g.pattern.SubexpIndex("time")
+		return g
+	}
+	for _, n := range opt.Speakers {
+		if n = strings.TrimSpace(n); n != "" {
+			g.names = append(g.names, n)
+		}
+	}
+	slices.SortStableFunc(g.names, func(a, b string) int { return len(b) - len(a) })
+	return g
+}
+
+// parse reads a given label at the start of line: an optional timestamp,
+// then a given name (compared without regard to case) followed by a colon
+// and a blank, or by the end of the line; or a match of the pattern.
+func (g *givenLabels) parse(line string) (l label, ok bool) {
 	i := skipBlanks(line, 0)
 	if i == len(line) {
-		return l, false
-	}
-	// Most lines of speech start with something that cannot begin a
-	// timestamp or a label; reject them before any real work.
-	c := line[i]
-	if c >= utf8.RuneSelf {
-		r, _ := utf8.DecodeRuneInString(line[i:])
-		if !unicode.IsUpper(r) && !unicode.IsTitle(r) {
-			return l, false
-		}
-	} else if !(c == '[' || c == '(' || c == '*' || isDigit(c) || ('A' <= c && c <= 'Z')) {
 		return l, false
 	}
 	l.start = i
@@ -320,316 +613,89 @@ func parseLabel(line string) (l label, ok bool) {
 		}
 	}
 	l.afterTime = i
-	if speaker, body, d, hasTime, ok := parseSpeaker(line, i); ok {
-		l.speaker, l.body, l.known = speaker, body, isKnownLabel(speaker)
-		if hasTime && !l.hasTime {
-			l.time, l.hasTime = d, true
+	l.kind = kindGiven
+	if g.pattern != nil {
+		if g.speaker < 0 {
+			return l, l.hasTime
 		}
+		m := g.pattern.FindStringSubmatchIndex(line[i:])
+		if m == nil || m[0] != 0 || m[2*g.speaker] < 0 || m[2*g.speaker] == m[2*g.speaker+1] {
+			if l.hasTime {
+				l.body = i
+			}
+			return l, l.hasTime
+		}
+		l.speaker = line[i+m[2*g.speaker] : i+m[2*g.speaker+1]]
+		if g.time > 0 && m[2*g.time] >= 0 && !l.hasTime {
+			ts := line[i+m[2*g.time] : i+m[2*g.time+1]]
+			if d, n, ok := parseTimestamp(ts); ok && n == len(ts) {
+				l.time, l.hasTime = d, true
+			} else if d, n, ok := parseClockN(ts, 4); ok && n == len(ts) {
+				l.time, l.hasTime = d, true
+			}
+		}
+		l.body = skipBlanks(line, i+m[1])
+		return l, true
+	}
+	for _, name := range g.names {
+		n, ok := prefixFold(line[i:], name)
+		if !ok {
+			continue
+		}
+		j := i + n
+		if j+1 < len(line) && line[j] == ' ' && (line[j+1] == '(' || line[j+1] == '[') {
+			if d, m, ok := parseTimestamp(line[j+1:]); ok {
+				if !l.hasTime {
+					l.time, l.hasTime = d, true
+				}
+				j += 1 + m
+			}
+		}
+		switch {
+		case j < len(line) && line[j] == ':' && (j+1 == len(line) || line[j+1] == ' ' || line[j+1] == '\t' || strings.HasPrefix(line[j+1:], "\u00a0")):
+			j++
+		case skipBlanks(line, j) == len(line):
+		default:
+			continue
+		}
+		body := skipBlanks(line, j)
+		for strings.HasPrefix(line[body:], "\u00a0") {
+			body = skipBlanks(line, body+2)
+		}
+		l.speaker, l.body = name, body
 		return l, true
 	}
 	if l.hasTime {
 		l.body = i
 		return l, true
 	}
-	if speaker, d, ok := parseNameThenTime(line[i:]); ok {
-		l.speaker, l.body, l.known = speaker, len(line), isKnownLabel(speaker)
-		l.time, l.hasTime = d, true
-		return l, true
-	}
 	return l, false
 }
 
-// parseSpeaker reads a speaker label at line[i:]: "Name:", "**Name:**",
-// "**Name**:", "[SPEAKER_00]", "[Name]:" or "Name (01:02):", each followed
-// by a space, a tab, a no-break space or the end of the line. body is the
-// offset after the label and its blanks; d is a time written inside the
-// label.
-func parseSpeaker(line string, i int) (speaker string, body int, d time.Duration, hasTime, ok bool) {
-	rest := line[i:]
-	var name string
-	after := 0 // offset in rest just after the label, colon included
-	switch {
-	case strings.HasPrefix(rest, "**"):
-		inner := rest[2:]
-		end := strings.Index(inner[:min(len(inner), 4*maxNameRunes+8)], "**")
-		if end < 0 {
-			return
-		}
-		switch {
-		case strings.HasSuffix(inner[:end], ":"):
-			name, after = inner[:end-1], 2+end+2
-		case end+2 < len(inner) && inner[end+2] == ':':
-			name, after = inner[:end], 2+end+3
-		default:
-			return
-		}
-		if !isKnownLabel(name) && !isName(name) {
-			return
-		}
-	case strings.HasPrefix(rest, "["):
-		end := strings.IndexByte(rest[:min(len(rest), 4*maxNameRunes+2)], ']')
-		if end < 0 {
-			return
-		}
-		name, after = rest[1:end], end+1
-		colon := after < len(rest) && rest[after] == ':'
-		if colon {
-			after++
-		}
-		switch {
-		case isSpeakerID(name):
-		case colon && (isKnownLabel(name) || isName(name)):
-		default:
-			return
-		}
-	default:
-		j := scanName(rest)
-		name = strings.TrimRight(rest[:j], " ")
-		switch {
-		case j < len(rest) && rest[j] == ':':
-			after = j + 1
-		case j < len(rest) && j > len(name) && (rest[j] == '(' || rest[j] == '['):
-			td, n, tok := parseTimestamp(rest[j:])
-			if !tok || j+n >= len(rest) || rest[j+n] != ':' {
-				return
-			}
-			d, hasTime, after = td, true, j+n+1
-		default:
-			return
-		}
-		if !isKnownLabel(name) && !isName(name) {
-			return
-		}
-	}
-	if after < len(rest) && rest[after] != ' ' && rest[after] != '\t' && !strings.HasPrefix(rest[after:], "\u00a0") {
-		return "", 0, 0, false, false
-	}
-	return name, skipBlanks(line, i+after), d, hasTime, true
-}
-
-// parseNameThenTime reads a line that holds only a name and a time, as in
-// Otter's export ("Speaker 1  0:03").
-func parseNameThenTime(s string) (name string, d time.Duration, ok bool) {
-	s = strings.TrimRight(s, " \t")
-	if s == "" || !isDigit(s[len(s)-1]) {
-		return "", 0, false
-	}
-	k := strings.LastIndexAny(s, " \t")
-	if k < 0 {
-		return "", 0, false
-	}
-	d, n, ok := parseClock(s[k+1:])
-	if !ok || k+1+n != len(s) {
-		return "", 0, false
-	}
-	name = strings.TrimRight(s[:k], " \t")
-	if !isKnownLabel(name) && !isName(name) {
-		return "", 0, false
-	}
-	return name, d, true
-}
-
-// scanName returns the length of the run at the start of s of characters
-// that may form a speaker name (letters, digits, marks, - ' ’ _ and
-// spaces), stopping early once it is longer than any name can be: more
-// than maxNameRunes characters or more than three spaces (three words and
-// the space before a "(01:02)").
-func scanName(s string) int {
-	n, spaces := 0, 0
-	for i := 0; i < len(s); {
-		if n > maxNameRunes+1 {
-			return i
-		}
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if c == ' ' {
-				if spaces++; spaces > 3 {
-					return i
-				}
-			} else if !(('a' <= c && c <= 'z') || ('A' <= c && c <= 'Z') || isDigit(c) || c == '-' || c == '\'' || c == '_') {
-				return i
-			}
-			i++
-			n++
-			continue
+// prefixFold reports whether s starts with prefix, compared without regard
+// to case (simple folding, rune by rune), and the length of that start of s
+// in bytes.
+func prefixFold(s, prefix string) (int, bool) {
+	i := 0
+	for _, pr := range prefix {
+		if i >= len(s) {
+			return 0, false
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])
-		if !isNameRune(r) {
-			return i
+		if r != pr && !foldEq(r, pr) {
+			return 0, false
 		}
 		i += size
-		n++
 	}
-	return len(s)
+	return i, true
 }
 
-// isNameRune reports whether r may appear in a speaker name (besides the
-// space between words).
-func isNameRune(r rune) bool {
-	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r) || r == '-' || r == '\'' || r == '’' || r == '_'
-}
-
-// isName reports whether s is a generic speaker name: 1–3 words separated by
-// single spaces, at most maxNameRunes characters, starting with an
-// upper-case letter, made of letters, digits, marks and - ' ’ _.
-func isName(s string) bool {
-	if s == "" || len(s) > 4*maxNameRunes {
-		return false
-	}
-	first, _ := utf8.DecodeRuneInString(s)
-	if !unicode.IsUpper(first) && !unicode.IsTitle(first) {
-		return false
-	}
-	words, runes := 1, 0
-	prevSpace := false
-	for _, r := range s {
-		runes++
-		if r == ' ' {
-			if prevSpace {
-				return false
-			}
-			prevSpace = true
-			words++
-			continue
-		}
-		prevSpace = false
-		if !isNameRune(r) {
-			return false
-		}
-	}
-	return !prevSpace && words <= 3 && runes <= maxNameRunes
-}
-
-// knownWords are the labels that count as speakers even when they occur
-// once; compared without regard to case (though, like every label, they
-// must start with a capital: "INTERVIEWER:" counts, "interviewer:" does
-// not). Single letters are in isKnownLabel, compared exactly.
-var knownWords = []string{
-	"Interviewer", "Interviewee", "Respondent",
-	"Интервьюер", "Респондент", "Вопрос", "Ответ",
-}
-
-// isKnownLabel reports whether name is a label that always marks a turn.
-func isKnownLabel(name string) bool {
-	switch name {
-	case "Q", "A", "I", "R", "И", "Р":
-		return true
-	}
-	if isSpeakerID(name) {
-		return true
-	}
-	if len(name) < 5 || len(name) > 24 {
-		return false
-	}
-	for _, w := range knownWords {
-		if strings.EqualFold(name, w) {
+// foldEq reports whether a and b are equal under simple case folding.
+func foldEq(a, b rune) bool {
+	for f := unicode.SimpleFold(a); f != a; f = unicode.SimpleFold(f) {
+		if f == b {
 			return true
 		}
 	}
 	return false
-}
-
-// isSpeakerID reports whether s is a diarisation label: SPEAKER_ and digits.
-func isSpeakerID(s string) bool {
-	digits, ok := strings.CutPrefix(s, "SPEAKER_")
-	if !ok || digits == "" {
-		return false
-	}
-	for i := 0; i < len(digits); i++ {
-		if !isDigit(digits[i]) {
-			return false
-		}
-	}
-	return true
-}
-
-func isDigit(c byte) bool { return '0' <= c && c <= '9' }
-
-// parseTimestamp reads a timestamp at the start of s: [clock], (clock) or a
-// bare clock followed by a blank or the end of s. n is its length in bytes.
-func parseTimestamp(s string) (d time.Duration, n int, ok bool) {
-	if s == "" {
-		return 0, 0, false
-	}
-	switch s[0] {
-	case '[', '(':
-		closing := byte(']')
-		if s[0] == '(' {
-			closing = ')'
-		}
-		d, n, ok := parseClock(s[1:])
-		if !ok || 1+n >= len(s) || s[1+n] != closing {
-			return 0, 0, false
-		}
-		return d, n + 2, true
-	default:
-		d, n, ok := parseClock(s)
-		if !ok || (n < len(s) && s[n] != ' ' && s[n] != '\t') {
-			return 0, 0, false
-		}
-		return d, n, true
-	}
-}
-
-// parseClock reads H:MM:SS or M:SS (the first group 1–3 digits, the others
-// exactly 2, minutes and seconds below 60 where they are not the first
-// group) with an optional fraction of 1–9 digits after "." or ",", at the
-// start of s. It fails when a digit or ":" follows.
-func parseClock(s string) (d time.Duration, n int, ok bool) {
-	g := [3]int{}
-	groups := 0
-	i := 0
-	for groups < 3 {
-		start := i
-		v := 0
-		for i < len(s) && isDigit(s[i]) && i-start < 4 {
-			v = v*10 + int(s[i]-'0')
-			i++
-		}
-		width := i - start
-		if (groups == 0 && (width < 1 || width > 3)) || (groups > 0 && width != 2) {
-			return 0, 0, false
-		}
-		g[groups] = v
-		groups++
-		if groups == 3 || i >= len(s) || s[i] != ':' {
-			break
-		}
-		i++
-	}
-	if groups < 2 {
-		return 0, 0, false
-	}
-	var h, m, sec int
-	if groups == 3 {
-		h, m, sec = g[0], g[1], g[2]
-		if m >= 60 {
-			return 0, 0, false
-		}
-	} else {
-		m, sec = g[0], g[1]
-	}
-	if sec >= 60 {
-		return 0, 0, false
-	}
-	d = time.Duration(h)*time.Hour + time.Duration(m)*time.Minute + time.Duration(sec)*time.Second
-	if i+1 < len(s) && (s[i] == '.' || s[i] == ',') && isDigit(s[i+1]) {
-		i++
-		scale := time.Second
-		var frac time.Duration
-		start := i
-		for i < len(s) && isDigit(s[i]) {
-			if i-start >= 9 {
-				return 0, 0, false
-			}
-			scale /= 10
-			frac += time.Duration(s[i]-'0') * scale
-			i++
-		}
-		d += frac
-	}
-	if i < len(s) && (isDigit(s[i]) || s[i] == ':') {
-		return 0, 0, false
-	}
-	return d, i, true
 }

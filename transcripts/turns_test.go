@@ -135,12 +135,12 @@ func TestTurnsPlainText(t *testing.T) {
 			},
 		},
 		{
-			"not labels: punctuation, four words, lower case, no space after colon, long name",
-			"Q: Start.\nDr. Smith: a\nDr. Smith: b\nOne two three four: c\nOne two three four: d\nanna: e\nanna: f\nAnna:g\nAnna:h\n" +
+			"not labels: sentence punctuation, six words, lower case, no space after colon, long name",
+			"Q: Start.\nHello, Smith: a\nHello, Smith: b\nOne Two Three Four Five Six: c\nOne Two Three Four Five Six: d\nanna: e\nanna: f\nAnna:g\nAnna:h\n" +
 				strings.Repeat("X", 41) + ": i\n" + strings.Repeat("X", 41) + ": j\nhttp://example.org\n",
-			[]span{sp("Q", "Q: Start.\nDr. Smith: a\nDr. Smith: b\nOne two three four: c\nOne two three four: d\nanna: e\nanna: f\nAnna:g\nAnna:h\n"+
+			[]span{sp("Q", "Q: Start.\nHello, Smith: a\nHello, Smith: b\nOne Two Three Four Five Six: c\nOne Two Three Four Five Six: d\nanna: e\nanna: f\nAnna:g\nAnna:h\n"+
 				strings.Repeat("X", 41)+": i\n"+strings.Repeat("X", 41)+": j\nhttp://example.org",
-				"Start.\nDr. Smith: a\nDr. Smith: b\nOne two three four: c\nOne two three four: d\nanna: e\nanna: f\nAnna:g\nAnna:h\n"+
+				"Start.\nHello, Smith: a\nHello, Smith: b\nOne Two Three Four Five Six: c\nOne Two Three Four Five Six: d\nanna: e\nanna: f\nAnna:g\nAnna:h\n"+
 					strings.Repeat("X", 41)+": i\n"+strings.Repeat("X", 41)+": j\nhttp://example.org")},
 		},
 		{

@@ -1,0 +1,776 @@
+package transcripts
+
+import (
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+)
+
+// This file is the one rule for what a speaker label and a timestamp look
+// like at the start of a line of a transcript. detectTurns (turns.go)
+// decides, over the whole document, which of the labels found here start
+// turns; the subtitle reader uses the same name rule for the names that
+// lead cues.
+//
+// A line may start with (spaces and tabs first are ignored):
+//
+//	timestamp? label timestamp? speech
+//
+// where a timestamp is [clock], (clock), #clock-t# (f4/f5transkript; t is
+// tenths) or a bare clock followed by a blank, a clock is [-]D:HH:MM:SS,
+// H:MM:SS or M:SS with an optional fraction (see parseClockN), and a label
+// is one of
+//
+//	Name:               Anna K. Petrova:  Dr. Ko:  Е. В. Смирнова:  PLT:
+//	Name (qualifier):   Respondent 3 (mother):  Берег 2 (Соколов):
+//	Name (time):        Anna (01:02):  Anna [00:01:02]:
+//	**Name:**, **Name**:  Markdown bold
+//	[id] or [Name]:     [id1]  [P03]:  [SPEAKER_00]
+//	Name  time          a name and a time alone on the line (Otter)
+//	Name                a name alone on the line, the speech on the next
+//
+// A colon must be followed by a blank, a no-break space or the end of the
+// line. A Name is 1–5 words of at most maxNameRunes characters in all,
+// separated by single spaces: each word starts with a capital letter (or a
+// letter of a script without case), or is a number ("Speaker 2"), an
+// initial ("K.", "Е.В."), a title ("Dr.", "Mrs.", "Int.") or a particle
+// ("von", "de"); a word is made of letters, digits, marks and - ' ’ _.
+
+// labelKind is the written shape of a label.
+type labelKind uint8
+
+const (
+	kindNone     labelKind = iota
+	kindColon              // Name:
+	kindBold               // **Name:** or **Name**:
+	kindBracket            // [id] or [Name]:
+	kindNameTime           // Name  0:03, alone on the line
+	kindAlone              // Name alone on the line
+	kindRunBold            // a bold run at the start of a .docx/.odt paragraph
+	kindGiven              // a name given in Options.Speakers or SpeakerPattern
+)
+
+// shapeNames describe the kinds in warnings.
+var shapeNames = [...]string{
+	kindNone:     "",
+	kindColon:    "Name:",
+	kindBold:     "**Name:**",
+	kindBracket:  "[Name]",
+	kindNameTime: "Name and time on a line",
+	kindAlone:    "name alone on a line",
+	kindRunBold:  "bold name",
+	kindGiven:    "given name",
+}
+
+// maxNameRunes is the longest speaker name accepted in a label, qualifier
+// excluded.
+const maxNameRunes = 40
+
+// maxQualifierRunes is the longest parenthesised qualifier after a name.
+const maxQualifierRunes = 30
+
+// maxNameWords is the most words in a name.
+const maxNameWords = 5
+
+// label is what parseLabel finds at the start of a line. Offsets are bytes
+// within the line.
+type label struct {
+	start     int // first non-blank byte: the timestamp or the label
+	afterTime int // after the leading timestamp and its blanks (start if none)
+	body      int // after the label, its colon and blanks: where speech starts
+	speaker   string
+	time      time.Duration
+	hasTime   bool
+	known     bool // a label that counts even once (Q, Interviewer, SPEAKER_00...)
+	timeAlone bool // the line is a timestamp and nothing else
+	kind      labelKind
+	caps      bool // the name is written in capitals (two letters or more)
+	caseless  bool // the name is in a script without case: it must recur
+}
+
+// style is the label's shape as a small number (below 64): a label seen
+// once counts only if labels that recur have the same style.
+func (l *label) style() uint {
+	s := uint(l.kind) << 2
+	if l.hasTime {
+		s |= 2
+	}
+	if l.caps {
+		s |= 1
+	}
+	return s
+}
+
+// parseLabel reads the optional timestamp and the speaker label at the start
+// of line. It reports false for a line with neither; a line with only a
+// timestamp at its start has an empty speaker.
+func parseLabel(line string) (l label, ok bool) {
+	i := skipBlanks(line, 0)
+	if i == len(line) {
+		return l, false
+	}
+	// Most lines of speech start with something that cannot begin a
+	// timestamp or a label; reject them before any real work.
+	c := line[i]
+	if c >= utf8.RuneSelf {
+		r, _ := utf8.DecodeRuneInString(line[i:])
+		if !startsName(r) {
+			return l, false
+		}
+	} else if !(c == '[' || c == '(' || c == '*' || c == '#' || isDigit(c) || ('A' <= c && c <= 'Z')) {
+		return l, false
+	}
+	l.start = i
+	if d, n, ok := parseTimestamp(line[i:]); ok {
+		l.time, l.hasTime = d, true
+		i = skipBlanks(line, i+n)
+		if i == len(line) {
+			l.afterTime, l.body, l.timeAlone = i, i, true
+			return l, true
+		}
+	}
+	l.afterTime = i
+	if parseSpeaker(line, i, &l) {
+		return l, true
+	}
+	if l.hasTime {
+		l.body = i
+		return l, true
+	}
+	return l, false
+}
+
+// parseSpeaker reads a speaker label at line[i:] into l (speaker, body,
+// kind, known, caps, caseless, and a time written in or after the label
+// when l has none). It reports whether there is one.
+func parseSpeaker(line string, i int, l *label) bool {
+	rest := line[i:]
+	var name string
+	after := 0 // offset in rest just after the label, colon included
+	var info nameInfo
+	switch {
+	case strings.HasPrefix(rest, "**"):
+		inner := rest[2:]
+		end := strings.Index(inner[:min(len(inner), 4*(maxNameRunes+maxQualifierRunes)+8)], "**")
+		if end <= 0 {
+			return false
+		}
+		switch {
+		case strings.HasSuffix(inner[:end], ":"):
+			name, after = inner[:end-1], 2+end+2
+		case end+2 < len(inner) && inner[end+2] == ':':
+			name, after = inner[:end], 2+end+3
+		default:
+			return false
+		}
+		n, in, ok := scanName(name)
+		if !ok || n != len(name) {
+			return false
+		}
+		info, l.kind = in, kindBold
+	case strings.HasPrefix(rest, "["):
+		end := strings.IndexByte(rest[:min(len(rest), 4*maxNameRunes+2)], ']')
+		if end < 0 {
+			return false
+		}
+		name, after = rest[1:end], end+1
+		colon := after < len(rest) && rest[after] == ':'
+		if colon {
+			after++
+		}
+		n, in, ok := scanName(name)
+		switch {
+		case isBracketID(name):
+			info.caps = isSpeakerID(name)
+		case ok && n == len(name) && (colon || !strings.ContainsRune(name, '(')):
+			info = in
+		default:
+			return false
+		}
+		l.kind = kindBracket
+	default:
+		n, in, ok := scanName(rest)
+		if !ok {
+			return false
+		}
+		name, info = rest[:n], in
+		j := n
+		if j < len(rest) && rest[j] == ' ' && j+1 < len(rest) && (rest[j+1] == '(' || rest[j+1] == '[' || rest[j+1] == '#') {
+			// Anna (01:02): a time inside the label.
+			if d, m, ok := parseTimestamp(rest[j+1:]); ok && j+1+m < len(rest) && rest[j+1+m] == ':' {
+				if !l.hasTime {
+					l.time, l.hasTime = d, true
+				}
+				j += 1 + m
+			}
+		}
+		switch {
+		case j < len(rest) && rest[j] == ':':
+			after = j + 1
+			l.kind = kindColon
+		default:
+			k := skipBlanks(rest, j)
+			if k == len(rest) {
+				// A name alone on its line: the speech follows.
+				l.kind, after = kindAlone, k
+				break
+			}
+			if k == j {
+				return false
+			}
+			// Speaker 1  0:03: a name and a time alone on the line.
+			d, m, ok := parseTimestamp(rest[k:])
+			if !ok || skipBlanks(rest, k+m) != len(rest) || l.hasTime {
+				return false
+			}
+			l.time, l.hasTime = d, true
+			l.kind, after = kindNameTime, len(rest)
+		}
+	}
+	if after < len(rest) && rest[after] != ' ' && rest[after] != '\t' && !strings.HasPrefix(rest[after:], "\u00a0") {
+		return false
+	}
+	body := skipBlanks(line, i+after)
+	for strings.HasPrefix(line[body:], "\u00a0") {
+		body = skipBlanks(line, body+2)
+	}
+	// A timestamp right after the label: PLT: [00:01:02] text.
+	if body < len(line) && (line[body] == '[' || line[body] == '(' || line[body] == '#') {
+		if d, m, ok := parseTimestamp(line[body:]); ok {
+			if !l.hasTime {
+				l.time, l.hasTime = d, true
+			}
+			body = skipBlanks(line, body+m)
+		}
+	}
+	l.speaker, l.body = name, body
+	l.known = isKnownLabel(name)
+	l.caps, l.caseless = info.caps, info.caseless
+	return true
+}
+
+// nameInfo is what scanName learns about a name besides its length.
+type nameInfo struct {
+	caps     bool // every cased letter is a capital, and there are two or more
+	caseless bool // the first letter belongs to a script without case
+}
+
+// startsName reports whether r may begin a name: a capital letter or a
+// letter of a script without case.
+func startsName(r rune) bool {
+	return unicode.IsUpper(r) || unicode.IsTitle(r) || (unicode.IsLetter(r) && !unicode.IsLower(r))
+}
+
+// scanName reads a speaker name at the start of s (see the grammar at the
+// top of this file), with an optional parenthesised qualifier after it
+// ("Respondent 3 (mother)"). n is its length in bytes, without trailing
+// blanks. It reads at most a bounded prefix of s, so it costs O(1) per line.
+func scanName(s string) (n int, info nameInfo, ok bool) {
+	words, runes, upper, lower := 0, 0, 0, 0
+	i := 0
+	for {
+		start := i
+		wordRunes := 0
+		for i < len(s) && wordRunes <= maxNameRunes {
+			r, size := rune(s[i]), 1
+			if r >= utf8.RuneSelf {
+				r, size = utf8.DecodeRuneInString(s[i:])
+			}
+			if !isNameRune(r) && r != '.' {
+				break
+			}
+			if unicode.IsUpper(r) || unicode.IsTitle(r) {
+				upper++
+			} else if unicode.IsLower(r) {
+				lower++
+			}
+			i += size
+			wordRunes++
+		}
+		if i == start || !nameWord(s[start:i], words == 0, &info) {
+			return 0, nameInfo{}, false
+		}
+		words++
+		runes += wordRunes
+		if words > maxNameWords || runes+words-1 > maxNameRunes {
+			return 0, nameInfo{}, false
+		}
+		// Another word follows after a single space.
+		if i+1 < len(s) && s[i] == ' ' && s[i+1] != ' ' && s[i+1] != '(' && s[i+1] != '[' && s[i+1] != '#' {
+			r, _ := utf8.DecodeRuneInString(s[i+1:])
+			if isNameRune(r) {
+				i++
+				continue
+			}
+		}
+		break
+	}
+	last := s[:i]
+	if strings.HasSuffix(last, ".") && !endsInTitleOrInitial(last) {
+		return 0, nameInfo{}, false
+	}
+	if w := lastWord(last); isParticle(w) {
+		return 0, nameInfo{}, false
+	}
+	info.caps = upper >= 2 && lower == 0
+	// A qualifier: " (mother)", "(Соколов)".
+	if i+1 < len(s) && s[i] == ' ' && s[i+1] == '(' {
+		j := i + 2
+		q := 0
+		for j < len(s) && q <= maxQualifierRunes {
+			c := s[j]
+			if c == ')' {
+				break
+			}
+			if c == '(' || c == '[' || c == ']' || c == ':' || c == '\n' {
+				return i, info, true
+			}
+			_, size := utf8.DecodeRuneInString(s[j:])
+			j += size
+			q++
+		}
+		if j < len(s) && s[j] == ')' && q > 0 && q <= maxQualifierRunes && !isClockStart(s[i+2:j]) {
+			return j + 1, info, true
+		}
+	}
+	return i, info, true
+}
+
+// isClockStart reports whether s starts like a clock, so that "(01:02)"
+// is read as a time and not as a qualifier.
+func isClockStart(s string) bool {
+	if s != "" && s[0] == '-' {
+		s = s[1:]
+	}
+	_, _, ok := parseClockN(s, 4)
+	return ok
+}
+
+// lastWord returns the last space-separated word of s.
+func lastWord(s string) string {
+	if k := strings.LastIndexByte(s, ' '); k >= 0 {
+		return s[k+1:]
+	}
+	return s
+}
+
+// endsInTitleOrInitial reports whether the last word of s, which ends in a
+// period, is a title or initials.
+func endsInTitleOrInitial(s string) bool {
+	w := lastWord(s)
+	return isTitle(w) || isInitials(w)
+}
+
+// nameWord reports whether w is one word of a name; first says whether it
+// is the first word. It sets info.caseless for a first word in a script
+// without case.
+func nameWord(w string, first bool, info *nameInfo) bool {
+	r, _ := utf8.DecodeRuneInString(w)
+	last, _ := utf8.DecodeLastRuneInString(w)
+	if last == '-' || last == '\'' || last == '’' {
+		return false
+	}
+	if strings.ContainsRune(w, '.') {
+		if isTitle(w) {
+			return true
+		}
+		// Initials, possibly fused with the surname: "Е.", "Е.В.", "A.Smith".
+		k := initialsPrefix(w)
+		if k == 0 {
+			return false
+		}
+		if k == len(w) {
+			return true
+		}
+		rest := w[k:]
+		return !strings.ContainsRune(rest, '.') && nameWord(rest, first, info)
+	}
+	switch {
+	case unicode.IsUpper(r) || unicode.IsTitle(r):
+		return true
+	case unicode.IsLetter(r) && !unicode.IsLower(r):
+		if first {
+			info.caseless = true
+		}
+		return true
+	case isDigit(byte(r)) && r < utf8.RuneSelf:
+		if first {
+			return false
+		}
+		for i := 0; i < len(w); i++ {
+			if !isDigit(w[i]) && !('a' <= w[i] && w[i] <= 'z') && !('A' <= w[i] && w[i] <= 'Z') {
+				return false
+			}
+		}
+		return true
+	}
+	return !first && isParticle(w)
+}
+
+// initialsPrefix returns the length of the leading run of initials in w:
+// one capital letter and a period, repeated ("Е.В."), or 0.
+func initialsPrefix(w string) int {
+	i := 0
+	for i < len(w) {
+		r, size := utf8.DecodeRuneInString(w[i:])
+		if !(unicode.IsUpper(r) || unicode.IsTitle(r)) || i+size >= len(w) || w[i+size] != '.' {
+			break
+		}
+		i += size + 1
+	}
+	return i
+}
+
+// isInitials reports whether w is only initials ("K.", "Е.В.").
+func isInitials(w string) bool {
+	k := initialsPrefix(w)
+	return k > 0 && k == len(w)
+}
+
+// titles are the abbreviations with a period that may stand in a name.
+var titles = []string{
+	"Dr.", "Mr.", "Mrs.", "Ms.", "Mx.", "Prof.", "Rev.", "Fr.", "Sr.", "Jr.", "St.",
+	"Sgt.", "Capt.", "Cpt.", "Lt.", "Col.", "Gen.", "Cmdr.", "Hon.", "Mme.", "Mlle.",
+	"Int.", "Resp.", "Mod.", "Part.",
+	"Д-р.", "Др.", "Проф.", "Г-н.", "Г-жа.", "Инт.", "Респ.", "Мод.",
+}
+
+// isTitle reports whether w is one of titles, compared without regard to
+// case.
+func isTitle(w string) bool {
+	if len(w) < 3 || len(w) > 10 || w[len(w)-1] != '.' {
+		return false
+	}
+	for _, t := range titles {
+		if strings.EqualFold(w, t) {
+			return true
+		}
+	}
+	return false
+}
+
+// isParticle reports whether w is a lower-case particle of a surname.
+func isParticle(w string) bool {
+	switch w {
+	case "von", "van", "der", "den", "de", "del", "della", "di", "da", "du", "dos", "das",
+		"la", "le", "ten", "ter", "bin", "ibn", "al", "el", "y":
+		return true
+	}
+	return false
+}
+
+// isNameRune reports whether r may appear in a speaker name (besides the
+// space between words and the period of an initial or a title).
+func isNameRune(r rune) bool {
+	if r < utf8.RuneSelf {
+		c := byte(r)
+		return ('a' <= c && c <= 'z') || ('A' <= c && c <= 'Z') || isDigit(c) || c == '-' || c == '\'' || c == '_'
+	}
+	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r) || r == '’'
+}
+
+// isName reports whether s, all of it, is a speaker name by the grammar of
+// this file (qualifier included).
+func isName(s string) bool {
+	n, _, ok := scanName(s)
+	return ok && n == len(s)
+}
+
+// isBracketID reports whether s is an identifier written in brackets at
+// the start of a paragraph: letters, an optional "_", then digits ("id1",
+// "P03", "S2", "SPEAKER_00").
+func isBracketID(s string) bool {
+	if len(s) < 2 || len(s) > 20 {
+		return false
+	}
+	i := 0
+	for i < len(s) && (('a' <= s[i] && s[i] <= 'z') || ('A' <= s[i] && s[i] <= 'Z')) {
+		i++
+	}
+	if i == 0 {
+		return false
+	}
+	if i < len(s) && s[i] == '_' {
+		i++
+	}
+	if i == len(s) {
+		return false
+	}
+	for ; i < len(s); i++ {
+		if !isDigit(s[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// interviewerWords are the labels of an interviewer, compared without
+// regard to case; single letters are compared exactly.
+var interviewerWords = []string{
+	"Interviewer", "Int", "Int.", "Moderator", "Mod.", "Facilitator", "Question",
+	"Интервьюер", "Инт", "Инт.", "Модератор", "Мод.", "Вопрос", "Ведущий", "Ведущая",
+}
+
+// otherKnownWords are the other labels that count as speakers even when
+// they occur once.
+var otherKnownWords = []string{
+	"Interviewee", "Respondent", "Resp", "Resp.", "Answer", "Participant", "Narrator",
+	"Респондент", "Респ.", "Ответ", "Информант", "Рассказчик", "Рассказчица",
+}
+
+// IsInterviewerLabel reports whether name, a speaker label as written
+// ("Interviewer", "I", "Q", "Int.", "Moderator 2", "Интервьюер (Анна)",
+// "И", "В", "Вопрос"), names the interviewer's side of the conversation.
+func IsInterviewerLabel(name string) bool {
+	base := labelBase(strings.TrimSpace(name))
+	switch base {
+	case "I", "Q", "И", "В":
+		return true
+	}
+	return foldIn(base, interviewerWords)
+}
+
+// labelBase is name without a trailing qualifier and number:
+// "Interviewer 2 (Anna)" gives "Interviewer".
+func labelBase(name string) string {
+	if k := strings.Index(name, " ("); k > 0 {
+		name = name[:k]
+	}
+	if k := strings.LastIndexByte(name, ' '); k > 0 {
+		digits := true
+		for i := k + 1; i < len(name); i++ {
+			digits = digits && isDigit(name[i])
+		}
+		if digits {
+			name = name[:k]
+		}
+	}
+	return name
+}
+
+// foldIn reports whether s equals one of words without regard to case.
+func foldIn(s string, words []string) bool {
+	if len(s) < 2 || len(s) > 40 {
+		return false
+	}
+	for _, w := range words {
+		if strings.EqualFold(s, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// isKnownLabel reports whether name is a label that always marks a turn:
+// an interviewer's or respondent's label (Q, A, I, R, Interviewer,
+// Respondent, their Russian forms, numbered or qualified) or SPEAKER_nn.
+func isKnownLabel(name string) bool {
+	if isSpeakerID(name) {
+		return true
+	}
+	base := labelBase(name)
+	switch base {
+	case "Q", "A", "I", "R", "И", "Р", "В", "О":
+		return base == name
+	}
+	return IsInterviewerLabel(base) || foldIn(base, otherKnownWords)
+}
+
+// nonSpeakerWords are words that, before a colon, name a section, a
+// header field or a sound rather than a speaker; a label made of one of
+// them never starts a turn. Compared without regard to case.
+var nonSpeakerWords = []string{
+	// sections and notes
+	"Note", "Notes", "NB", "N.B.", "PS", "P.S.", "Break", "Pause", "Summary", "Comment", "Comments",
+	"Translation", "Context", "Update", "Example", "Remark", "Remarks", "Aside", "Correction",
+	"Description", "Observation", "Observations", "Memo", "Conclusion", "Background", "Abstract",
+	"Introduction", "Warning", "Reminder", "Edit", "Editor", "Addendum", "Appendix", "Chapter",
+	"Section", "Part", "Transcript", "Transcription", "Caption", "Footnote", "Source", "Sources",
+	"Then", "So", "Also", "However", "Meanwhile", "Yes", "No", "Okay", "OK", "Well", "Right",
+	"Sure", "Thanks", "Hello", "Hi", "End", "Continued", "Tags", "Keywords", "Themes", "Codes",
+	// header fields
+	"Title", "Date", "Time", "Location", "Place", "Venue", "Duration", "Length", "Project",
+	"Recording", "Recorded", "File", "Filename", "Audio", "Video", "Language", "Languages",
+	"Participants", "Attendees", "Present", "Subject", "Topic", "Interview", "Session",
+	"Transcriber", "Consent", "Age", "Gender", "Occupation", "Name", "Country",
+	"City", "Version", "Status", "Format",
+	// sounds
+	"Laughs", "Laughter", "Laughing", "Inaudible", "Crosstalk", "Silence", "Music", "Applause",
+	"Coughs", "Sighs", "Unclear", "Overlapping", "Noise", "Background noise",
+	// Russian
+	"Примечание", "Примечания", "Прим.", "Пауза", "Перерыв", "Комментарий", "Комментарии",
+	"Перевод", "Контекст", "Итог", "Итоги", "Резюме", "Заметка", "Заметки", "Ремарка",
+	"Обновление", "Пример", "Кстати", "Итак", "Потом", "Затем", "Да", "Нет", "Ну", "Хорошо",
+	"Ладно", "Спасибо", "Понятно", "Ага", "Угу", "Конец", "Введение", "Заключение",
+	"Название", "Дата", "Время", "Место", "Длительность", "Продолжительность", "Тема",
+	"Проект", "Файл", "Запись", "Язык", "Участники", "Расшифровка", "Расшифровщик",
+	"Интервью", "Сессия", "Возраст", "Пол", "Профессия", "Имя", "Город", "Страна", "Согласие",
+	"Врезка", "Вставка", "Sidebar", "Смех", "Смеётся", "Смеется", "Неразборчиво", "Тишина", "Музыка", "Шум", "Вздыхает",
+}
+
+// isNonSpeakerWord reports whether name is one of nonSpeakerWords.
+func isNonSpeakerWord(name string) bool {
+	return foldIn(name, nonSpeakerWords)
+}
+
+// isSpeakerID reports whether s is a diarisation label: SPEAKER_ and digits.
+func isSpeakerID(s string) bool {
+	digits, ok := strings.CutPrefix(s, "SPEAKER_")
+	if !ok || digits == "" {
+		return false
+	}
+	for i := 0; i < len(digits); i++ {
+		if !isDigit(digits[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+func isDigit(c byte) bool { return '0' <= c && c <= '9' }
+
+// parseTimestamp reads a timestamp at the start of s: [clock], (clock),
+// [-clock] (a time before the reference, as mission transcripts write the
+// countdown), #clock-t# (f4/f5transkript: t is tenths of a second) or a
+// bare clock followed by a blank or the end of s. The clock may have four
+// groups (days:hours:minutes:seconds) inside brackets or bare. n is the
+// timestamp's length in bytes.
+func parseTimestamp(s string) (d time.Duration, n int, ok bool) {
+	if s == "" {
+		return 0, 0, false
+	}
+	switch s[0] {
+	case '[', '(':
+		closing := byte(']')
+		if s[0] == '(' {
+			closing = ')'
+		}
+		j := 1
+		neg := j < len(s) && s[j] == '-'
+		if neg {
+			j++
+		}
+		d, m, ok := parseClockN(s[j:], 4)
+		if !ok || j+m >= len(s) || s[j+m] != closing {
+			return 0, 0, false
+		}
+		if neg {
+			d = -d
+		}
+		return d, j + m + 1, true
+	case '#':
+		d, m, ok := parseClockN(s[1:], 3)
+		if !ok {
+			return 0, 0, false
+		}
+		j := 1 + m
+		if j+1 < len(s) && s[j] == '-' && isDigit(s[j+1]) {
+			d += time.Duration(s[j+1]-'0') * 100 * time.Millisecond
+			j += 2
+		}
+		if j >= len(s) || s[j] != '#' {
+			return 0, 0, false
+		}
+		return d, j + 1, true
+	default:
+		d, n, ok := parseClockN(s, 4)
+		if !ok || (n < len(s) && s[n] != ' ' && s[n] != '\t') {
+			return 0, 0, false
+		}
+		return d, n, true
+	}
+}
+
+// trailingStamp reads an f4/f5transkript timestamp (#00:01:23-4#) at the
+// end of s, as those tools write at the end of each paragraph.
+func trailingStamp(s string) (time.Duration, bool) {
+	if !strings.HasSuffix(s, "#") || len(s) < 6 {
+		return 0, false
+	}
+	k := strings.LastIndexByte(s[max(0, len(s)-20):len(s)-1], '#')
+	if k < 0 {
+		return 0, false
+	}
+	k += max(0, len(s)-20)
+	d, n, ok := parseTimestamp(s[k:])
+	if !ok || k+n != len(s) {
+		return 0, false
+	}
+	return d, true
+}
+
+// parseClock reads H:MM:SS or M:SS (the first group 1–3 digits, the others
+// exactly 2, minutes and seconds below 60 where they are not the first
+// group) with an optional fraction of 1–9 digits after "." or ",", at the
+// start of s. It fails when a digit or ":" follows.
+func parseClock(s string) (d time.Duration, n int, ok bool) {
+	return parseClockN(s, 3)
+}
+
+// parseClockN is parseClock allowing up to groups groups (2, 3 or 4); with
+// four, the first counts days and the hours are below 24.
+func parseClockN(s string, groups int) (d time.Duration, n int, ok bool) {
+	g := [4]int{}
+	count := 0
+	i := 0
+	for count < groups {
+		start := i
+		v := 0
+		for i < len(s) && isDigit(s[i]) && i-start < 4 {
+			v = v*10 + int(s[i]-'0')
+			i++
+		}
+		width := i - start
+		if (count == 0 && (width < 1 || width > 3)) || (count > 0 && width != 2) {
+			return 0, 0, false
+		}
+		g[count] = v
+		count++
+		if count == groups || i >= len(s) || s[i] != ':' {
+			break
+		}
+		i++
+	}
+	if count < 2 {
+		return 0, 0, false
+	}
+	var day, h, m, sec int
+	switch count {
+	case 4:
+		day, h, m, sec = g[0], g[1], g[2], g[3]
+		if h >= 24 || m >= 60 {
+			return 0, 0, false
+		}
+	case 3:
+		h, m, sec = g[0], g[1], g[2]
+		if m >= 60 {
+			return 0, 0, false
+		}
+	default:
+		m, sec = g[0], g[1]
+	}
+	if sec >= 60 {
+		return 0, 0, false
+	}
+	d = time.Duration(day)*24*time.Hour + time.Duration(h)*time.Hour + time.Duration(m)*time.Minute + time.Duration(sec)*time.Second
+	if i+1 < len(s) && (s[i] == '.' || s[i] == ',') && isDigit(s[i+1]) {
+		i++
+		scale := time.Second
+		var frac time.Duration
+		start := i
+		for i < len(s) && isDigit(s[i]) {
+			if i-start >= 9 {
+				return 0, 0, false
+			}
+			scale /= 10
+			frac += time.Duration(s[i]-'0') * scale
+			i++
+		}
+		d += frac
+	}
+	if i < len(s) && (isDigit(s[i]) || s[i] == ':') {
+		return 0, 0, false
+	}
+	return d, i, true
+}
