@@ -2,6 +2,7 @@ package transcripts
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -360,8 +361,8 @@ const maxCueParts = MaxTurns
 // Tags (<i>, <c.x>, <v Name>, karaoke times) are stripped and the common
 // entities decoded; the lines of a part are joined with a space.
 //
-// It warns when no cue has a speaker, and when names that lead one cue
-// each were kept as text.
+// It warns when no cue has a speaker, and when what looks like a name
+// (each word capitalised) leads one cue only and was kept as text.
 func cueDocument(cues []cue) (*Document, error) {
 	parts, err := cueParts(cues)
 	if err != nil {
@@ -388,7 +389,7 @@ func cueDocument(cues []cue) (*Document, error) {
 		if p.name != "" {
 			if isKnownLabel(p.name) || counts[p.name] >= 2 || (p.alone && isCapitals(p.name)) {
 				speaker, text = p.name, p.rest
-			} else if len(once) < 4 {
+			} else if len(once) < 4 && isTitleCase(p.name) && !slices.Contains(once, p.name) {
 				once = append(once, p.name)
 			}
 		}
@@ -486,6 +487,19 @@ func onceWarning(names []string) string {
 		list += " and others"
 	}
 	return fmt.Sprintf("%s each lead only one cue, so they were kept as text, not taken as speaker labels.", list)
+}
+
+// isTitleCase reports whether every word of s starts with a capital, a
+// digit or "(", as names do ("Speaker 1", "Dr. Anna Petrova (she/her)")
+// and the start of a sentence ("Дальше было проще") does not.
+func isTitleCase(s string) bool {
+	for w := range strings.FieldsSeq(s) {
+		r, _ := utf8.DecodeRuneInString(w)
+		if !unicode.IsUpper(r) && !unicode.IsTitle(r) && !unicode.IsDigit(r) && r != '(' {
+			return false
+		}
+	}
+	return true
 }
 
 // isCapitals reports whether s has letters and none of them lower-case,

@@ -1,8 +1,12 @@
 package transcripts
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -305,6 +309,16 @@ func TestSubtitleErrors(t *testing.T) {
 		{"header only", "a.vtt", "WEBVTT\n", ErrEmpty, "no transcript text (no subtitle cues with text)"},
 		{"cues without text", "a.srt", "1\n00:00:01,000 --> 00:00:02,000\n<i></i>\n", ErrEmpty, "no transcript text (no subtitle cues with text)"},
 		{"binary", "a.srt", "\x89PNG\r\n\x1a\n", ErrBinary, "binary file (PNG image)"},
+		{"teams timing with a mistyped arrow after a text identifier", "a.vtt", "WEBVTT\n\n1-0\n0:0:0.0 -> 0:0:1.0\nHi\n", ErrMalformed, `line 4: malformed cue timing "0:0:0.0 -> 0:0:1.0"`},
+		{"minutes above 59", "a.vtt", "WEBVTT\n\n00:60:00.000 --> 01:00:01.000\nHi\n", ErrMalformed, `line 3: malformed cue timing "00:60:00.000 --> 01:00:01.000"`},
+		{"hours of four digits", "a.srt", "1\n1000:00:00,000 --> 1000:00:01,000\nHi\n", ErrMalformed, `line 2: malformed cue timing "1000:00:00,000 --> 1000:00:01,000"`},
+		{"seconds of three digits", "a.srt", "1\n0:0:100 --> 0:0:101\nHi\n", ErrMalformed, `line 2: malformed cue timing "0:0:100 --> 0:0:101"`},
+		{"a fraction of ten digits", "a.srt", "1\n0:00,0123456789 --> 0:01,0\nHi\n", ErrMalformed, `line 2: malformed cue timing "0:00,0123456789 --> 0:01,0"`},
+		{"two fractions", "a.srt", "1\n0:00,5.5 --> 0:01,0\nHi\n", ErrMalformed, `line 2: malformed cue timing "0:00,5.5 --> 0:01,0"`},
+		{"seconds only", "a.vtt", "WEBVTT\n\n5.000 --> 6.000\nHi\n", ErrMalformed, `line 3: malformed cue timing "5.000 --> 6.000"`},
+		{"mistyped timing right after a cue's text", "a.vtt", "WEBVTT\n\n00:01.000 --> 00:02.000\nHi\n00:02.000 -> 00:03.000\nThere\n", ErrMalformed, `line 5: malformed cue timing "00:02.000 -> 00:03.000"`},
+		{"text after a NOTE block", "a.vtt", "WEBVTT\n\n00:01.000 --> 00:02.000\nHi\n\nNOTE x\n\nstray\n", ErrMalformed, `line 8: expected a cue timing line such as 00:00:01.000 --> 00:00:04.000, found "stray"`},
+		{"only NOTE and STYLE", "a.vtt", "WEBVTT\n\nNOTE x\n\nSTYLE\n::cue {}\n", ErrEmpty, "no transcript text (no subtitle cues with text)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -329,5 +343,227 @@ func TestDecodeEntities(t *testing.T) {
 		if got := decodeEntities(tt.in); got != tt.want {
 			t.Errorf("decodeEntities(%q) = %q, want %q", tt.in, got, tt.want)
 		}
+	}
+}
+
+func TestParseCueClock(t *testing.T) {
+	ms := time.Millisecond
+	tests := []struct {
+		in   string
+		want time.Duration
+		n    int // 0: refused
+	}{
+		{"00:00:01.000", time.Second, 12},
+		{"0:0:0.0", 0, 7},
+		{"0:0:0.570 x", 570 * ms, 9},
+		{"00:00:05.1", 5100 * ms, 10},
+		{"00:00:07.42", 7420 * ms, 11},
+		{"1:02.5", time.Minute + 2500*ms, 6},
+		{"01:02.500", time.Minute + 2500*ms, 9},
+		{"00:00:01,250", 1250 * ms, 12},
+		{"1:00:00", time.Hour, 7},
+		{"123:04:05.000006", 123*time.Hour + 4*time.Minute + 5*time.Second + 6*time.Microsecond, 16},
+		{"0:00.123456789", 123456789, 14},
+		{"120:00.000", 2 * time.Hour, 10},
+		{"00:00:01.-", 0, 0},
+		{"00:00:01-->", time.Second, 8},
+		{"00:00:01.0000000001", 0, 0},
+		{"1234:00:00", 0, 0},
+		{"00:60.000", 0, 0},
+		{"00:000:01", 0, 0},
+		{"1:2:3:4", 0, 0},
+		{"00:01.5.5", 0, 0},
+		{"5.000", 0, 0},
+		{":01.000", 0, 0},
+		{"", 0, 0},
+	}
+	for _, tt := range tests {
+		d, n, ok := parseCueClock(tt.in)
+		if ok != (tt.n > 0) || (ok && (d != tt.want || n != tt.n)) {
+			t.Errorf("parseCueClock(%q) = %v, %d, %v; want %v, %d, %v", tt.in, d, n, ok, tt.want, tt.n, tt.n > 0)
+		}
+	}
+}
+
+func TestSubtitleWarnings(t *testing.T) {
+	tests := []struct {
+		name, file, in string
+		want           []string
+	}{
+		{"speakers found", "a.vtt", "WEBVTT\n\n00:01.000 --> 00:02.000\n<v A>x</v>\n", nil},
+		{"no speaker at all", "a.srt", "1\n00:00:01,000 --> 00:00:02,000\nx\n", []string{
+			"No speaker labels found: each cue is a turn without a speaker.",
+		}},
+		{"a name once", "a.vtt", "WEBVTT\n\n00:01.000 --> 00:02.000\n<v A>x</v>\n\n00:02.000 --> 00:03.000\nNote: y\n", []string{
+			`"Note:" leads only one cue, so it was kept as text, not taken as a speaker label.`,
+		}},
+		{"names once, and no speaker", "a.srt", "1\n0:01,0 --> 0:02,0\nAnna: a\n\n2\n0:02,0 --> 0:03,0\nBoris: b\n\n3\n0:03,0 --> 0:04,0\nVera: c\n\n4\n0:04,0 --> 0:05,0\nGleb: d\n", []string{
+			"No speaker labels found: each cue is a turn without a speaker.",
+			`"Anna:", "Boris:", "Vera:" and others each lead only one cue, so they were kept as text, not taken as speaker labels.`,
+		}},
+		{"two names once", "a.srt", "1\n0:01,0 --> 0:02,0\nAnna: a\n\n2\n0:02,0 --> 0:03,0\nBoris: b\n\n3\n0:03,0 --> 0:04,0\nQ: c\n", []string{
+			`"Anna:", "Boris:" each lead only one cue, so they were kept as text, not taken as speaker labels.`,
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			doc, err := Parse(tt.file, []byte(tt.in))
+			if err != nil {
+				t.Fatalf("Parse(%q) error: %v", tt.in, err)
+			}
+			if !slices.Equal(doc.Warnings, tt.want) {
+				t.Errorf("Parse(%q).Warnings =\n%q\nwant\n%q", tt.in, doc.Warnings, tt.want)
+			}
+		})
+	}
+}
+
+// sampleAnchor is an anchor of a sample: the turn it is in, its time and
+// the text from it to the next anchor or the end of the turn.
+type sampleAnchor struct {
+	Turn int
+	Time time.Duration
+	Text string
+}
+
+// TestSubtitleSamples reads a sample of each tool's subtitles (written for
+// the tests, in the tools' shapes) and checks who speaks in each turn and
+// where the cues' times are kept.
+func TestSubtitleSamples(t *testing.T) {
+	ms := time.Millisecond
+	noSpeaker := "No speaker labels found: each cue is a turn without a speaker."
+	tests := []struct {
+		file     string
+		speakers []string // of each turn, in order
+		anchors  []sampleAnchor
+		warnings []string
+	}{
+		{
+			"teams-new.vtt",
+			[]string{"Мария Иванова", "Anton Kovalev", "Мария Иванова"},
+			[]sampleAnchor{
+				{0, 3570 * ms, "Let's start with the move itself."},
+				{1, 9420 * ms, "Сначала в Ереван, потом сюда."},
+			},
+			nil,
+		},
+		{
+			"zoom-pronouns.vtt",
+			[]string{"Dr. Anna Petrova (she/her)", "Ilya Smirnov", "Dr. Anna Petrova (she/her)", "Ilya Smirnov"},
+			[]sampleAnchor{{1, 9020 * ms, "I moved to Tbilisi in the autumn, after the mobilisation was announced."}},
+			nil,
+		},
+		{
+			"otter-voices.vtt",
+			[]string{"Speaker 1", "Speaker 2", "Speaker 1"},
+			[]sampleAnchor{{1, 8300 * ms, "Здесь я пока волонтёрю в приюте."}},
+			nil,
+		},
+		{
+			"otter-names.vtt",
+			[]string{"Speaker 1", "Speaker 2", "", "Speaker 1"},
+			[]sampleAnchor{
+				{1, 7100 * ms, "Мы просто не говорим о политике."},
+				{1, 10400 * ms, "It is easier that way."},
+			},
+			[]string{`"Important:" leads only one cue, so it was kept as text, not taken as a speaker label.`},
+		},
+		{
+			"rev-times.srt",
+			[]string{"Olga Belova", "Pavel Orlov", "Olga Belova"},
+			[]sampleAnchor{{1, 9300 * ms, "Потом нашли комнату через чат в телеграме."}},
+			nil,
+		},
+		{
+			"whisper-plain.srt",
+			[]string{"", "", "", ""},
+			nil,
+			[]string{noSpeaker},
+		},
+		{
+			"sdh-dashes.srt",
+			[]string{"ANNA PETROVA", "", "", "MAN", "ANNA PETROVA", ""},
+			nil,
+			nil,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			data, err := os.ReadFile(filepath.Join("testdata", "subtitles", tt.file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			doc, err := Parse(tt.file, data)
+			if err != nil {
+				t.Fatalf("Parse error: %v", err)
+			}
+			checkInvariants(t, doc)
+			checkCueText(t, doc)
+			checkAnchors(t, doc)
+			var speakers []string
+			var anchors []sampleAnchor
+			r := []rune(doc.Text)
+			for i, tr := range doc.Turns {
+				speakers = append(speakers, tr.Speaker)
+				for k, a := range tr.Anchors {
+					end := tr.End
+					if k+1 < len(tr.Anchors) {
+						end = tr.Anchors[k+1].Pos - 1
+					}
+					anchors = append(anchors, sampleAnchor{i, a.Time, string(r[a.Pos:end])})
+				}
+			}
+			if !slices.Equal(speakers, tt.speakers) {
+				t.Errorf("%d turns of %q, want %d of %q\n%s", len(speakers), speakers, len(tt.speakers), tt.speakers, doc.Text)
+			}
+			if !slices.Equal(anchors, tt.anchors) {
+				t.Errorf("anchors\n%+v\nwant\n%+v", anchors, tt.anchors)
+			}
+			if !slices.Equal(doc.Warnings, tt.warnings) {
+				t.Errorf("warnings %q, want %q", doc.Warnings, tt.warnings)
+			}
+		})
+	}
+}
+
+// TestSubtitleGolden pins the whole parse of each sample in
+// testdata/subtitles to testdata/golden/NAME.json (go test -update
+// rewrites them, as for TestGolden).
+func TestSubtitleGolden(t *testing.T) {
+	names, err := filepath.Glob(filepath.Join("testdata", "subtitles", "*"))
+	if err != nil || len(names) == 0 {
+		t.Fatalf("no samples: %v", err)
+	}
+	for _, path := range names {
+		name := filepath.Base(path)
+		t.Run(name, func(t *testing.T) {
+			data, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			doc, err := Parse(name, data)
+			if err != nil {
+				t.Fatalf("Parse error: %v", err)
+			}
+			got, err := json.MarshalIndent(doc, "", "  ")
+			if err != nil {
+				t.Fatal(err)
+			}
+			got = append(got, '\n')
+			golden := filepath.Join("testdata", "golden", name+".json")
+			if *update {
+				if err := os.WriteFile(golden, got, 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("%v (run with -update to create it)", err)
+			}
+			if !bytes.Equal(got, want) {
+				t.Errorf("Parse(%q) differs from %s (run with -update if the change is intended)\ngot:\n%s", name, golden, got)
+			}
+		})
 	}
 }
