@@ -586,7 +586,7 @@ var nonSpeakerWords = []string{
 	"Translation", "Context", "Update", "Example", "Remark", "Remarks", "Aside", "Correction",
 	"Description", "Observation", "Observations", "Memo", "Conclusion", "Background", "Abstract",
 	"Introduction", "Warning", "Reminder", "Edit", "Editor", "Addendum", "Appendix", "Chapter",
-	"Section", "Part", "Transcript", "Transcription", "Caption", "Footnote", "Source", "Sources",
+	"Section", "Part", "Characters", "Cast", "Dramatis Personae", "Scene", "Act", "Setting", "Epilogue", "Prologue", "Transcript", "Transcription", "Caption", "Footnote", "Source", "Sources",
 	"Then", "So", "Also", "However", "Meanwhile", "Yes", "No", "Okay", "OK", "Well", "Right",
 	"Sure", "Thanks", "Hello", "Hi", "End", "Continued", "Tags", "Keywords", "Themes", "Codes",
 	// header fields
@@ -605,7 +605,7 @@ var nonSpeakerWords = []string{
 	"Ладно", "Спасибо", "Понятно", "Ага", "Угу", "Конец", "Введение", "Заключение",
 	"Название", "Дата", "Время", "Место", "Длительность", "Продолжительность", "Тема",
 	"Проект", "Файл", "Запись", "Язык", "Участники", "Расшифровка", "Расшифровщик",
-	"Интервью", "Сессия", "Возраст", "Пол", "Профессия", "Имя", "Город", "Страна", "Согласие",
+	"Интервью", "Сессия", "Действующие лица", "Действие", "Сцена", "Частота", "Возраст", "Пол", "Профессия", "Имя", "Город", "Страна", "Согласие",
 	"Врезка", "Вставка", "Sidebar", "Смех", "Смеётся", "Смеется", "Неразборчиво", "Тишина", "Музыка", "Шум", "Вздыхает",
 }
 
