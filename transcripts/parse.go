@@ -21,8 +21,9 @@ var (
 	// ErrBinary is returned for a text format whose bytes are binary: a NUL
 	// byte or the signature of a known binary format (PNG, PDF, ZIP...).
 	ErrBinary = errors.New("binary file")
-	// ErrEncoding is returned for text that is neither valid UTF-8 nor
-	// UTF-16 with a byte order mark.
+	// ErrEncoding is returned for text that is neither valid UTF-8, nor
+	// UTF-16 with a byte order mark, nor recognisable in one of the legacy
+	// encodings qcode reads (or not valid in the encoding asked for).
 	ErrEncoding = errors.New("invalid text encoding")
 	// ErrTooLarge is returned for input, or a part of an archive once
 	// inflated, beyond the size qcode accepts (see MaxInputSize).
@@ -68,8 +69,8 @@ var readers = map[string]struct {
 	".markdown": {"md", parsePlain},
 	".docx":     {"docx", parseDocx},
 	".odt":      {"odt", parseODT},
-	".vtt":      {"vtt", parseVTT},
-	".srt":      {"srt", parseSRT},
+	".vtt":      {"vtt", decoding(parseVTT)},
+	".srt":      {"srt", decoding(parseSRT)},
 }
 
 // Supported reports whether Parse has a reader for name's extension
@@ -116,12 +117,15 @@ func ParseWith(name string, data []byte, opt Options) (*Document, error) {
 // parsePlain reads .txt and .md: decoded text, optional front matter, and
 // turns found by their labels.
 func parsePlain(data []byte, opt Options) (*Document, error) {
-	text, err := decodeText(data)
+	d, err := decode(data, opt.Encoding)
 	if err != nil {
 		return nil, err
 	}
-	doc := &Document{}
-	text, err = splitFrontMatter(text, doc)
+	doc := &Document{Encoding: d.encoding}
+	if d.warning != "" {
+		doc.Warnings = append(doc.Warnings, d.warning)
+	}
+	text, err := splitFrontMatter(d.text, doc)
 	if err != nil {
 		return nil, err
 	}
@@ -130,6 +134,31 @@ func parsePlain(data []byte, opt Options) (*Document, error) {
 		return nil, err
 	}
 	return doc, nil
+}
+
+// decoding wraps the reader of a text format that decodes its bytes with
+// decodeText (subtitles): it decodes them first in the encoding opt forces
+// or detects, hands the reader UTF-8, and records the encoding and any
+// warning about it in the Document.
+func decoding(read func([]byte, Options) (*Document, error)) func([]byte, Options) (*Document, error) {
+	return func(data []byte, opt Options) (*Document, error) {
+		d, err := decode(data, opt.Encoding)
+		if err != nil {
+			return nil, err
+		}
+		if d.encoding != "utf-8" {
+			data = []byte(d.text) // decodeText reads it as UTF-8, unchanged
+		}
+		doc, err := read(data, opt)
+		if err != nil {
+			return nil, err
+		}
+		doc.Encoding = d.encoding
+		if d.warning != "" {
+			doc.Warnings = append([]string{d.warning}, doc.Warnings...)
+		}
+		return doc, nil
+	}
 }
 
 // DetectTurns derives the speaker turns of a stored text (see

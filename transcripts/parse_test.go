@@ -83,6 +83,8 @@ func TestDecodeText(t *testing.T) {
 		{"trailing white space kept", []byte("  a  \n\n"), "  a  \n\n"},
 		{"UTF-16 LE", utf16Bytes("Q: Привет 👋\r\nA: hi", false), "Q: Привет 👋\nA: hi"},
 		{"UTF-16 BE", utf16Bytes("Q: Привет 👋\r\nA: hi", true), "Q: Привет 👋\nA: hi"},
+		{"Latin-1 read as windows-1252", []byte("Q: caf\xe9"), "Q: café"},
+		{"windows-1251", []byte("\xc8: \xc4\xe0, \xea\xee\xed\xe5\xf7\xed\xee."), "И: Да, конечно."},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -105,10 +107,9 @@ func TestDecodeTextErrors(t *testing.T) {
 		{"white space", []byte(" \n\t\r\n "), ErrEmpty, "empty file (only white space)"},
 		{"BOM only", []byte("\xEF\xBB\xBF"), ErrEmpty, "empty file"},
 		{"UTF-16 BOM only", []byte("\xFF\xFE"), ErrEmpty, "empty file"},
-		{"invalid UTF-8", []byte("abc\xffdef"), ErrEncoding, "invalid UTF-8 at byte 3"},
 		{"invalid UTF-8 after BOM", []byte("\xEF\xBB\xBFab\xc3("), ErrEncoding, "invalid UTF-8 at byte 5"},
-		{"truncated UTF-8 at end", []byte("abc\xd0"), ErrEncoding, "invalid UTF-8 at byte 3"},
-		{"Latin-1", []byte("Q: caf\xe9"), ErrEncoding, "invalid UTF-8 at byte 6"},
+		{"truncated UTF-8 at end", []byte("abc\xd0"), ErrEncoding, "not UTF-8 (invalid at byte 3) and not recognisable as windows-1251, koi8-r, windows-1252 or iso-8859-1; if you know its encoding, give it with --encoding"},
+		{"damaged UTF-8", []byte("Привет, \xd0 как дела?"), ErrEncoding, "invalid UTF-8 at byte 14 (the rest of the file is UTF-8: is it damaged?)"},
 		{"NUL", []byte("Q: a\x00b"), ErrBinary, "binary file (NUL byte at byte 4)"},
 		{"PNG", []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"), ErrBinary, "binary file (PNG image)"},
 		{"PDF", []byte("%PDF-1.7\n"), ErrBinary, "binary file (PDF document)"},
@@ -145,7 +146,7 @@ func TestParseTooLarge(t *testing.T) {
 
 func TestErrorsDoNotNameTheFile(t *testing.T) {
 	for _, name := range []string{"secret-name.txt", "secret-name.docx", "secret-name.vtt"} {
-		_, err := Parse(name, []byte("\xff"))
+		_, err := Parse(name, []byte("\x01\xff\x02"))
 		if err == nil || strings.Contains(err.Error(), "secret-name") {
 			t.Errorf("Parse(%q) = %v, want an error that does not name the file", name, err)
 		}
