@@ -310,6 +310,9 @@ func scanName(s string) (n int, info nameInfo, ok bool) {
 	if strings.HasSuffix(last, ".") && !endsInTitleOrInitial(last) {
 		return 0, nameInfo{}, false
 	}
+	if words == 1 && isTitle(last) && !isKnownLabel(last) {
+		return 0, nameInfo{}, false // "Dr." alone
+	}
 	if w := lastWord(last); isParticle(w) {
 		return 0, nameInfo{}, false
 	}

@@ -303,25 +303,47 @@ func (d *detector) isHeader(l *label, k, pos, end int, headerSeen bool) bool {
 	if d.given != nil || k >= maxHeaderLines || (l.kind != kindColon && l.kind != kindBold && l.kind != kindRunBold) {
 		return false
 	}
-	if !nameLike(d.text[pos+l.body : end]) {
-		return false
-	}
+	value := d.text[pos+l.body : end]
 	if !l.known {
-		return d.counts[l.speaker].n == 1
+		return d.counts[l.speaker].n == 1 && nameLike(value)
+	}
+	if !namesList(value) {
+		return false
 	}
 	if headerSeen {
 		return true
 	}
 	nk, npos, nend, ok := d.nextLine(k, end)
-	if !ok {
-		return false
-	}
+	return ok && d.headerish(nk, npos, nend)
+}
+
+// headerish reports whether line k, text[pos:end], is a header line that is
+// not a label: "Date: ...", a key used once with a short value, or a key of
+// several words in lower case ("Interviewed by: ...").
+func (d *detector) headerish(k, pos, end int) bool {
 	h := 0
-	nl, nok := d.parse(nk, npos, nend, &h)
-	if nok && nl.speaker != "" && (nl.known || d.counts[nl.speaker].n >= 2) && !isNonSpeakerWord(nl.speaker) {
+	l, ok := d.parse(k, pos, end, &h)
+	if ok && l.speaker != "" {
+		return isNonSpeakerWord(l.speaker) || (!l.known && d.counts[l.speaker].n == 1 && nameLike(d.text[pos+l.body:end]))
+	}
+	line := strings.TrimSpace(d.text[pos:end])
+	c := strings.IndexByte(line[:min(len(line), 40)], ':')
+	return c > 0 && strings.IndexByte(line[:c], ' ') > 0 && (c+1 == len(line) || line[c+1] == ' ' || line[c+1] == '\t')
+}
+
+// namesList reports whether v is one or more names separated by commas
+// ("M. Ivanova", "Sarah Lindqvist, Tom Okafor").
+func namesList(v string) bool {
+	v = strings.TrimSpace(v)
+	if v == "" || len(v) > 200 {
 		return false
 	}
-	return looksLikeKeyValue(d.text[npos:nend])
+	for part := range strings.SplitSeq(v, ",") {
+		if !isName(strings.TrimSpace(part)) {
+			return false
+		}
+	}
+	return true
 }
 
 // nameLike reports whether v, the rest of a header line, is a short value
@@ -337,14 +359,6 @@ func nameLike(v string) bool {
 	}
 	last, _ := utf8.DecodeLastRuneInString(v)
 	return !strings.ContainsRune(".,;:", last) || endsInTitleOrInitial(v)
-}
-
-// looksLikeKeyValue reports whether line is "Key: value" with a short key:
-// a colon and a blank within its first 40 bytes.
-func looksLikeKeyValue(line string) bool {
-	line = strings.TrimSpace(line)
-	k := strings.IndexByte(line[:min(len(line), 40)], ':')
-	return k > 0 && (k+1 == len(line) || line[k+1] == ' ' || line[k+1] == '\t')
 }
 
 // turns is the second pass: it builds the turns that start at the accepted
@@ -409,7 +423,7 @@ func (d *detector) turns() ([]Turn, bool) {
 			case acc && d.isHeader(&l, k, pos, end, headerSeen):
 				acc, headerSeen = false, true
 			case acc:
-			case ok && l.speaker != "" && isNonSpeakerWord(l.speaker), looksLikeKeyValue(text[pos:end]):
+			case d.headerish(k, pos, end):
 				headerSeen = true
 			}
 		}
@@ -603,39 +617,33 @@ func (g *givenLabels) parse(line string) (l label, ok bool) {
 	if i == len(line) {
 		return l, false
 	}
-	l.start = i
+	l.start, l.kind = i, kindGiven
+	if g.pattern != nil && g.speaker >= 0 {
+		m := g.pattern.FindStringSubmatchIndex(line[i:])
+		if m != nil && m[0] == 0 && m[2*g.speaker] >= 0 && m[2*g.speaker] < m[2*g.speaker+1] {
+			l.afterTime = i
+			l.speaker = line[i+m[2*g.speaker] : i+m[2*g.speaker+1]]
+			if g.time > 0 && m[2*g.time] >= 0 {
+				ts := line[i+m[2*g.time] : i+m[2*g.time+1]]
+				if d, n, ok := parseTimestamp(ts); ok && n == len(ts) {
+					l.time, l.hasTime = d, true
+				}
+			}
+			l.body = skipBlanks(line, i+m[1])
+			return l, true
+		}
+	}
 	if d, n, ok := parseTimestamp(line[i:]); ok {
 		l.time, l.hasTime = d, true
 		i = skipBlanks(line, i+n)
-		if i == len(line) {
-			l.afterTime, l.body, l.timeAlone = i, i, true
+		l.afterTime, l.body, l.timeAlone = i, i, i == len(line)
+		if l.timeAlone || g.pattern != nil {
 			return l, true
 		}
 	}
 	l.afterTime = i
-	l.kind = kindGiven
 	if g.pattern != nil {
-		if g.speaker < 0 {
-			return l, l.hasTime
-		}
-		m := g.pattern.FindStringSubmatchIndex(line[i:])
-		if m == nil || m[0] != 0 || m[2*g.speaker] < 0 || m[2*g.speaker] == m[2*g.speaker+1] {
-			if l.hasTime {
-				l.body = i
-			}
-			return l, l.hasTime
-		}
-		l.speaker = line[i+m[2*g.speaker] : i+m[2*g.speaker+1]]
-		if g.time > 0 && m[2*g.time] >= 0 && !l.hasTime {
-			ts := line[i+m[2*g.time] : i+m[2*g.time+1]]
-			if d, n, ok := parseTimestamp(ts); ok && n == len(ts) {
-				l.time, l.hasTime = d, true
-			} else if d, n, ok := parseClockN(ts, 4); ok && n == len(ts) {
-				l.time, l.hasTime = d, true
-			}
-		}
-		l.body = skipBlanks(line, i+m[1])
-		return l, true
+		return l, false
 	}
 	for _, name := range g.names {
 		n, ok := prefixFold(line[i:], name)
