@@ -115,7 +115,7 @@ func hasKeyword(line, word string) bool {
 // does not parse is an error naming its line number, and so is text where
 // a cue must start.
 func readCues(r *lineReader, vtt bool) ([]cue, error) {
-	var cues []cue
+	cues := make([]cue, 0, min(strings.Count(r.text, "-->"), MaxTurns)+1)
 	timing := func(line string, n int) error {
 		start, end, ok := parseTiming(line)
 		if !ok {
@@ -329,11 +329,11 @@ func parseCueClock(s string) (d time.Duration, n int, ok bool) {
 // lines (a "- " dialogue line and the lines wrapped after it, or the lines
 // after a <v> tag naming another voice).
 type cuePart struct {
-	cue   int    // index of its cue
+	cue   int32  // index of its cue
+	rest  int32  // where the text after name starts in text
 	voice string // the <v> name; after resolution, the speaker
 	text  string // cleaned text, its lines joined with spaces
-	// name and rest are a leading "Name:" in text and the text after it.
-	name, rest string
+	name  string // a leading "Name:" in text
 	// alone reports that name stands alone on the cue's first line.
 	alone bool
 }
@@ -374,7 +374,9 @@ func cueDocument(cues []cue) (*Document, error) {
 		if p.voice != "" {
 			continue
 		}
-		p.name, p.rest = cueLabel(p.text)
+		var rest string
+		p.name, rest = cueLabel(p.text)
+		p.rest = int32(len(p.text) - len(rest))
 		if p.name != "" && !isKnownLabel(p.name) {
 			if counts == nil {
 				counts = map[string]int{}
@@ -388,18 +390,18 @@ func cueDocument(cues []cue) (*Document, error) {
 		speaker, text := p.voice, p.text
 		if p.name != "" {
 			if isKnownLabel(p.name) || counts[p.name] >= 2 || (p.alone && isCapitals(p.name)) {
-				speaker, text = p.name, p.rest
+				speaker, text = p.name, p.text[p.rest:]
 			} else if len(once) < 4 && isTitleCase(p.name) && !slices.Contains(once, p.name) {
 				once = append(once, p.name)
 			}
 		}
 		p.voice = nfc(strings.TrimSpace(speaker))
-		p.text = nfc(text)
+		p.text = text
 	}
 
 	// A turn is a run of parts: the parts of one turn are consecutive.
 	type run struct{ first, last int }
-	var runs []run
+	runs := make([]run, 0, len(parts))
 	size, labelled := 0, false
 	for i := range parts {
 		p := &parts[i]
@@ -519,7 +521,7 @@ func isCapitals(s string) bool {
 // text cleaned; lines left empty by cleaning are dropped, and so are
 // cues left without text.
 func cueParts(cues []cue) ([]cuePart, error) {
-	parts := make([]cuePart, 0, len(cues))
+	parts := make([]cuePart, 0, len(cues)+len(cues)/8)
 	var buf []byte    // the open part's text once it has two lines
 	var single string // the open part's text while it has one line
 	lines := 0        // lines in the open part
@@ -560,11 +562,11 @@ func cueParts(cues []cue) ([]cuePart, error) {
 				if !dash && v != "" {
 					voice = v
 				}
-				p := cuePart{cue: ci, voice: v}
+				p := cuePart{cue: int32(ci), voice: v}
 				if !dash {
 					p.voice = voice
 				}
-				canAlone = len(parts) == 0 || parts[len(parts)-1].cue != ci
+				canAlone = len(parts) == 0 || int(parts[len(parts)-1].cue) != ci
 				canAlone = canAlone && !dash && p.voice == ""
 				parts = append(parts, p)
 				single, lines = t, 1
@@ -588,9 +590,14 @@ func cueParts(cues []cue) ([]cuePart, error) {
 }
 
 // cleanCueLine strips the markup of a line of cue text, decodes its
-// entities and trims it.
+// entities and trims it. The line is NFC, as the whole text is; what
+// cleaning changed is normalised again.
 func cleanCueLine(line string) string {
-	return strings.TrimSpace(decodeEntities(stripTags(line)))
+	t := decodeEntities(stripTags(line))
+	if len(t) != len(line) {
+		t = nfc(t)
+	}
+	return strings.TrimSpace(t)
 }
 
 // cutDash removes a leading dialogue dash ("- ", "– " or "— ", or the dash
@@ -662,29 +669,53 @@ func stripTags(s string) string {
 	if strings.IndexByte(s, '<') < 0 && !strings.Contains(s, "{\\") {
 		return s
 	}
-	var b strings.Builder
+	// What is kept is s[from:to] while it is one run (a line inside one
+	// tag, the common case), copied into b once it is more.
+	from, to := -1, -1
+	var b []byte
+	keep := func(i, j int) {
+		switch {
+		case i == j:
+		case from < 0:
+			from, to = i, j
+		default:
+			if b == nil {
+				b = append(make([]byte, 0, len(s)), s[from:to]...)
+			}
+			b = append(b, s[i:j]...)
+		}
+	}
 	// Once no closing character is left, stop looking for one: a line of
 	// a million "<" must not take a million searches to the end.
 	noGT, noBrace := false, false
-	for i := 0; i < len(s); {
+	run := 0 // start of the text not yet kept
+	for i := 0; i < len(s); i++ {
+		closing := byte(0)
 		switch {
 		case s[i] == '<' && !noGT && i+1 < len(s) && isTagStart(s[i+1]):
-			if end := strings.IndexByte(s[i:], '>'); end > 0 {
-				i += end + 1
-				continue
-			}
-			noGT = true
+			closing = '>'
 		case s[i] == '{' && !noBrace && i+1 < len(s) && s[i+1] == '\\':
-			if end := strings.IndexByte(s[i:], '}'); end > 0 {
-				i += end + 1
-				continue
-			}
-			noBrace = true
+			closing = '}'
+		default:
+			continue
 		}
-		b.WriteByte(s[i])
-		i++
+		end := strings.IndexByte(s[i:], closing)
+		if end < 0 {
+			noGT, noBrace = noGT || closing == '>', noBrace || closing == '}'
+			continue
+		}
+		keep(run, i)
+		i += end
+		run = i + 1
 	}
-	return b.String()
+	keep(run, len(s))
+	switch {
+	case b != nil:
+		return string(b)
+	case from < 0:
+		return ""
+	}
+	return s[from:to]
 }
 
 // isTagStart reports whether c may follow the "<" of a tag: a letter

@@ -567,3 +567,104 @@ func TestSubtitleGolden(t *testing.T) {
 		})
 	}
 }
+
+// FuzzSubtitles parses WebVTT (srt false) or SubRip (srt true): no panic,
+// a classified error or a Document whose turns are in order, one line
+// each, within the text, with anchors inside their turns and increasing.
+func FuzzSubtitles(f *testing.F) {
+	for _, data := range seedFiles(f, "subtitles/*.vtt", "*.vtt") {
+		f.Add(data, false)
+	}
+	for _, data := range seedFiles(f, "subtitles/*.srt", "*.srt") {
+		f.Add(data, true)
+	}
+	for _, s := range []string{
+		"WEBVTT\n\n1-0\n0:0:0.0 --> 0:0:0.570\n<v.a.b Anna>- x\n- <v Bo>y</v>\n\n2-0\n0:0:1 --> 0:0:2\n<v Anna>z",
+		"WEBVTT\nNOTE x\n\n00:01.000 --> 00:02.000 align:start\n<00:01.500><c>a</c> &amp; < b\n00:02.000 --> 00:03.000\nMAN:\nc",
+		"WEBVTT\n\n00:01.000 --> 00:02.000\nAnna (00:01): x\n\n\ny\n\n00:02.000 --> 00:03.000\nAnna (00:02):\n- z\n-",
+	} {
+		f.Add([]byte(s), false)
+	}
+	for _, s := range []string{
+		"1\n0:0:0,0 --> 0:0:1,5\nANNA:\n- Who?\n— Я.\n\n2\n0:0:1,5 --> 0:0:2\n- ANNA: x\n- ANNA: y",
+		"\ufeff1\r\n00:00:01,000 --> 00:00:02,000\r\n[SPEAKER_00]: a\r\n\r\n2\r\n00:00:02,000 --> 00:00:03,000\r\n[SPEAKER_00] b\r\n",
+		"1\n100:00:00,123456789 --> 0:1\nx\n2\n0:1 -> 0:2\ny",
+	} {
+		f.Add([]byte(s), true)
+	}
+	f.Fuzz(func(t *testing.T, data []byte, srt bool) {
+		name := "f.vtt"
+		if srt {
+			name = "f.srt"
+		}
+		doc := checkParse(t, name, data)
+		if doc == nil {
+			return
+		}
+		checkCueText(t, doc)
+		checkAnchors(t, doc)
+	})
+}
+
+// benchVTT generates a WebVTT file of cues cues: two speakers taking
+// turns of one to four cues, some with karaoke times, classes or a
+// dialogue dash, in English and Russian. It is deterministic.
+func benchVTT(cues int) []byte {
+	var b bytes.Buffer
+	b.Grow(cues * 110)
+	b.WriteString("WEBVTT\n\n")
+	seed := uint32(7)
+	next := func(n int) int {
+		seed = seed*1664525 + 1013904223
+		return int(seed>>8) % n
+	}
+	speakers := []string{"Мария Иванова", "Anton Kovalev"}
+	who, left := 0, 1
+	at := time.Duration(0)
+	clock := func(d time.Duration) string {
+		ms := d.Milliseconds()
+		return fmt.Sprintf("%02d:%02d:%02d.%03d", ms/3_600_000, ms/60_000%60, ms/1000%60, ms%1000)
+	}
+	for i := 0; i < cues; i++ {
+		if left == 0 {
+			who, left = 1-who, 1+next(4)
+		}
+		left--
+		end := at + time.Duration(1000+next(4000))*time.Millisecond
+		fmt.Fprintf(&b, "%d-0\n%s --> %s\n<v %s>", i, clock(at), clock(end), speakers[who])
+		vocab := benchEnglish
+		if next(2) == 0 {
+			vocab = benchRussian
+		}
+		n := 4 + next(10)
+		for k := 0; k < n; k++ {
+			if k > 0 {
+				b.WriteByte(' ')
+			}
+			switch next(20) {
+			case 0:
+				fmt.Fprintf(&b, "<%s><c>%s</c>", clock(at+time.Duration(k)*100*time.Millisecond), vocab[next(len(vocab))])
+			case 1:
+				b.WriteString("\n- ")
+				b.WriteString(vocab[next(len(vocab))])
+			default:
+				b.WriteString(vocab[next(len(vocab))])
+			}
+		}
+		b.WriteString(".</v>\n\n")
+		at = end
+	}
+	return b.Bytes()
+}
+
+func BenchmarkParseVTT(b *testing.B) {
+	data := benchVTT(100_000)
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		doc, err := Parse("bench.vtt", data)
+		if err != nil || len(doc.Turns) == 0 {
+			b.Fatalf("Parse = %v, %v", doc, err)
+		}
+	}
+}
