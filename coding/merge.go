@@ -43,6 +43,9 @@ const (
 	ConflictAttribute = "attribute"
 	ConflictCode      = "code"
 	ConflictMemo      = "memo"
+	ConflictCase      = "case"
+	ConflictSpeaker   = "speaker"
+	ConflictAnchor    = "anchor"
 )
 
 // MergeConflict is something Merge found on both sides but different, and
@@ -76,9 +79,19 @@ type MergeSummary struct {
 	SkippedCodings int `json:"skipped_codings"`
 	// LeftOutCodings belong to documents that were not merged (see
 	// Conflicts).
-	LeftOutCodings int             `json:"left_out_codings"`
-	Memos          int             `json:"memos"`
-	Conflicts      []MergeConflict `json:"conflicts"`
+	LeftOutCodings int `json:"left_out_codings"`
+	Memos          int `json:"memos"`
+	// Cases and CaseAttributes count cases added and attributes added to
+	// cases (new or matched).
+	Cases          int `json:"cases"`
+	CaseAttributes int `json:"case_attributes"`
+	// Speakers counts speakers added, those of added documents included;
+	// SpeakerCases, speakers here tied to the case the merged project
+	// gives them.
+	Speakers     int             `json:"speakers"`
+	SpeakerCases int             `json:"speaker_cases"`
+	Anchors      int             `json:"anchors"`
+	Conflicts    []MergeConflict `json:"conflicts"`
 	// Codebook details the codebook step; its conflicts are also in
 	// Conflicts.
 	Codebook CodebookChanges `json:"codebook"`
@@ -86,7 +99,8 @@ type MergeSummary struct {
 
 // Added reports whether the merge adds anything to the project.
 func (m MergeSummary) Added() bool {
-	return m.Documents+m.Versions+m.Attributes+m.Coders+m.Codes+m.FilledCodes+m.Codings+m.Memos > 0
+	return m.Documents+m.Versions+m.Attributes+m.Coders+m.Codes+m.FilledCodes+m.Codings+m.Memos+
+		m.Cases+m.CaseAttributes+m.Speakers+m.SpeakerCases+m.Anchors > 0
 }
 
 // Merge brings another copy of a project (a Snapshot, from another
@@ -103,7 +117,12 @@ func (m MergeSummary) Added() bool {
 //     already coded, so merging twice changes nothing;
 //   - memos are matched by GUID, or by the same text on the same target;
 //   - attributes missing here are added; a different value is a conflict
-//     and this project's value stays.
+//     and this project's value stays;
+//   - cases by GUID, then by name, with their attributes as documents'
+//     are; speakers by document and name (a new document gets those of
+//     its turns as an import does, and the snapshot's roles and cases);
+//     a speaker here without a case takes the snapshot's, a different
+//     role or case is a conflict; anchors by document and position.
 //
 // A snapshot that refers to things it does not contain, or whose spans
 // fall outside their texts, is refused with ErrInvalid before anything
@@ -114,6 +133,9 @@ func (s *Store) Merge(ctx context.Context, snap *Snapshot, opt MergeOptions) (Me
 		return MergeSummary{}, Op{}, fmt.Errorf("merge: %w: no project given", ErrInvalid)
 	}
 	if err := checkSnapshot(snap); err != nil {
+		return MergeSummary{}, Op{}, fmt.Errorf("merge %s: %w", snap.Name, err)
+	}
+	if err := checkSnapshotPeople(snap); err != nil {
 		return MergeSummary{}, Op{}, fmt.Errorf("merge %s: %w", snap.Name, err)
 	}
 	label := opt.Label
@@ -266,6 +288,7 @@ type merger struct {
 	codes   map[string]int64 // snapshot GUID -> id
 	docs    map[string]int64 // snapshot GUID -> id
 	codings map[string]int64 // snapshot GUID -> id
+	cases   map[string]int64 // snapshot GUID -> id
 	// leftOut counts, per document GUID not merged, its codings.
 	leftOut map[string]int
 }
@@ -275,7 +298,7 @@ func (m *merger) run(ctx context.Context, tx *sql.Tx) error {
 	if m.acting, err = m.s.coderID(ctx, tx, m.s.coder); err != nil {
 		return err
 	}
-	steps := []func(context.Context, *sql.Tx) error{m.mergeCoders, m.mergeCodebook, m.mergeDocuments, m.mergeCodings, m.mergeMemos}
+	steps := []func(context.Context, *sql.Tx) error{m.mergeCoders, m.mergeCodebook, m.mergeCases, m.mergeDocuments, m.mergeCodings, m.mergeMemos}
 	defer func() {
 		if m.insTurn != nil {
 			m.insTurn.Close()
@@ -486,6 +509,12 @@ func (m *merger) mergeDocuments(ctx context.Context, tx *sql.Tx) error {
 			if err := m.mergeAttributes(ctx, tx, id, d); err != nil {
 				return err
 			}
+			if err := m.mergeSpeakers(ctx, tx, id, d.Name, d); err != nil {
+				return err
+			}
+			if err := m.mergeAnchors(ctx, tx, id, d.Name, d.Anchors); err != nil {
+				return err
+			}
 			continue
 		}
 		version := 1
@@ -525,8 +554,8 @@ func (m *merger) mergeDocuments(ctx context.Context, tx *sql.Tx) error {
 	return nil
 }
 
-// insertDocument adds one document with its turns and attributes, and
-// writes its text to sources/ (not on a dry run).
+// insertDocument adds one document with its turns, attributes, speakers
+// and anchors, and writes its text to sources/ (not on a dry run).
 func (m *merger) insertDocument(ctx context.Context, tx *sql.Tx, d SnapshotDocument, version int, sha string) (int64, error) {
 	source := ""
 	if !m.opt.DryRun {
@@ -562,9 +591,13 @@ func (m *merger) insertDocument(ctx context.Context, tx *sql.Tx, d SnapshotDocum
 		return 0, err
 	}
 	id, _ := res.LastInsertId()
-	turns := d.Turns
+	turns, anchors := d.Turns, d.Anchors
 	if len(turns) == 0 {
-		turns = deriveTurns(d.Name, d.Text)
+		var derived []SnapshotAnchor
+		turns, derived = deriveTurns(d.Name, d.Text)
+		if len(anchors) == 0 {
+			anchors = derived
+		}
 	}
 	if m.insTurn == nil {
 		if m.insTurn, err = tx.PrepareContext(ctx,
@@ -595,6 +628,12 @@ func (m *merger) insertDocument(ctx context.Context, tx *sql.Tx, d SnapshotDocum
 		}
 		m.sum.Attributes++
 	}
+	if err := m.newSpeakers(ctx, tx, id, d, turns); err != nil {
+		return 0, err
+	}
+	if err := m.mergeAnchors(ctx, tx, id, d.Name, anchors); err != nil {
+		return 0, err
+	}
 	return id, nil
 }
 
@@ -621,15 +660,20 @@ func sourceName(name string) string {
 }
 
 // deriveTurns finds the turns of a text that came without them by reading
-// it as a plain-text transcript; it gives none when that reading would
-// change the text (front matter, for example).
-func deriveTurns(name, text string) []Turn {
+// it as a plain-text transcript, with the times written inside them; it
+// gives none when that reading would change the text (front matter, for
+// example).
+func deriveTurns(name, text string) ([]Turn, []SnapshotAnchor) {
 	doc, err := transcripts.Parse(name+".txt", []byte(text))
 	if err != nil || doc.Text != text {
-		return nil
+		return nil, nil
 	}
 	out := make([]Turn, len(doc.Turns))
+	var anchors []SnapshotAnchor
 	for i, t := range doc.Turns {
+		for _, a := range t.Anchors {
+			anchors = append(anchors, SnapshotAnchor{Pos: a.Pos, Time: a.Time})
+		}
 		out[i] = Turn{N: i + 1, Speaker: t.Speaker, Start: t.Start, Body: t.Body, End: t.End}
 		if t.HasTime {
 			tm := t.Time
@@ -640,7 +684,7 @@ func deriveTurns(name, text string) []Turn {
 			}
 		}
 	}
-	return out
+	return out, anchors
 }
 
 // mergeAttributes adds the attributes a matched document lacks here and

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -600,5 +601,171 @@ func TestMergeUndoAfterOthersWork(t *testing.T) {
 	}
 	if !reflect.DeepEqual(snapshot(t, a), before) {
 		t.Error("a refused undo changed the project")
+	}
+}
+
+// peopleProject builds a project with speakers in every role: a focus
+// group (a moderator and three participants, each their own case with
+// attributes, one of them Other), an interview with an interviewer called
+// by name and its one respondent, and subtitles whose merged cues leave
+// anchors inside a turn.
+func peopleProject(t *testing.T, name string) *coding.Store {
+	t.Helper()
+	ctx := context.Background()
+	s, err := coding.Create(ctx, filepath.Join(t.TempDir(), name+".qcode"), coding.Options{Coder: "nino"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	files := []coding.ImportFile{
+		{Path: "FG1.txt", Data: []byte("Moderator: Why did you leave?\nOleg: The draft.\nMarina: My work moved to Tbilisi.\nTimur: I followed my sister.\nModerator: And now?\nOleg: We stay, for now.\n")},
+		{Path: "R07.txt", Data: []byte("Nino: When did you come?\nAnna: In March.\nNino: Why Tbilisi?\nAnna: Friends were here.\n")},
+		{Path: "S1.vtt", Data: []byte("WEBVTT\n\n00:00:01.000 --> 00:00:03.000\n<v Lena>Hello there.\n\n00:00:04.500 --> 00:00:06.000\n<v Lena>I am still talking.\n\n00:00:07.000 --> 00:00:08.000\n<v Q>Go on.\n")},
+	}
+	for _, f := range files {
+		if _, err := s.Import(ctx, f); err != nil {
+			t.Fatalf("import %s: %v", f.Path, err)
+		}
+	}
+	set := func(doc, speaker string, ch coding.SpeakerChange) {
+		t.Helper()
+		if _, err := s.SetSpeaker(ctx, doc, speaker, ch); err != nil {
+			t.Fatalf("SetSpeaker(%s, %s): %v", doc, speaker, err)
+		}
+	}
+	set("FG1", "Oleg", coding.SpeakerChange{Case: "P11", Attributes: []coding.Attribute{
+		{Key: "gender", Type: coding.TypeText, Value: "male"}, {Key: "age", Type: coding.TypeInteger, Value: "34"}}})
+	set("FG1", "Marina", coding.SpeakerChange{Case: "P12", Attributes: []coding.Attribute{
+		{Key: "gender", Type: coding.TypeText, Value: "female"}, {Key: "age", Type: coding.TypeInteger, Value: "29"}, {Key: "left", Type: coding.TypeDate, Value: "2022-09-23"}}})
+	set("FG1", "Timur", coding.SpeakerChange{Role: "other", Case: "P13", Attributes: []coding.Attribute{
+		{Key: "age", Type: coding.TypeText, Value: "about 40"}}})
+	set("R07", "Nino", coding.SpeakerChange{Role: "interviewer"})
+	set("R07", "Anna", coding.SpeakerChange{Case: "Anna K.", Attributes: []coding.Attribute{{Key: "age", Type: coding.TypeInteger, Value: "30"}}})
+	if _, err := s.SetAttributes(ctx, "R07", []coding.Attribute{{Key: "participant", Value: "P07"}, {Key: "city", Value: "Tbilisi"}}); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// people lists a snapshot's speakers, cases and anchors as text.
+func people(snap *coding.Snapshot) []string {
+	var out []string
+	cases := map[string]string{}
+	for _, c := range snap.Cases {
+		cases[c.GUID] = c.Name
+		line := "case " + c.Name + " " + c.GUID
+		for _, a := range c.Attributes {
+			line += " " + a.Key + ":" + a.Type + "=" + a.Value
+		}
+		out = append(out, line)
+	}
+	for _, d := range snap.Documents {
+		for _, sp := range d.Speakers {
+			out = append(out, "speaker "+d.Name+" "+sp.Name+" "+sp.Role+" "+cases[sp.CaseGUID])
+		}
+		for _, a := range d.Anchors {
+			out = append(out, "anchor "+d.Name+" "+strconv.Itoa(a.Pos)+" "+a.Time.String())
+		}
+	}
+	return out
+}
+
+// TestMergePeople merges a project with speakers, cases and anchors into
+// an empty one: they all come over, inside the one undoable action; a
+// second merge adds nothing.
+func TestMergePeople(t *testing.T) {
+	ctx := context.Background()
+	a := peopleProject(t, "a")
+	from := snapshot(t, a)
+	want := people(from)
+	if len(from.Cases) != 4 || !strings.Contains(strings.Join(want, "\n"), "anchor S1") {
+		t.Fatalf("fixture: %d cases, want 4, and anchors in S1:\n%s", len(from.Cases), strings.Join(want, "\n"))
+	}
+
+	b, err := coding.Create(ctx, filepath.Join(t.TempDir(), "b.qcode"), coding.Options{Coder: "tamar"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	empty := snapshot(t, b)
+	sum, _, err := b.Merge(ctx, from, coding.MergeOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Documents != 3 || sum.Cases != 4 || sum.CaseAttributes != 7 || sum.Speakers != 8 || sum.Anchors == 0 || len(sum.Conflicts) != 0 {
+		t.Errorf("merge summary %+v; want 3 documents, 4 cases, 7 case attributes, 8 speakers, anchors, no conflict", sum)
+	}
+	after := snapshot(t, b)
+	if got := people(after); !reflect.DeepEqual(got, want) {
+		t.Errorf("after the merge:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	again, _, err := b.Merge(ctx, from, coding.MergeOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again.Added() || len(again.Conflicts) != 0 {
+		t.Errorf("second merge = %+v; want nothing added", again)
+	}
+	if !reflect.DeepEqual(snapshot(t, b), after) {
+		t.Error("second merge changed the project")
+	}
+	if _, err := b.Undo(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := people(snapshot(t, b)); len(got) != 0 {
+		t.Errorf("undo left %q", got)
+	}
+	if got := snapshot(t, b); len(got.Documents) != len(empty.Documents) || len(got.Cases) != 0 {
+		t.Errorf("undo left %d documents, %d cases", len(got.Documents), len(got.Cases))
+	}
+}
+
+// TestMergePeopleConflicts merges a copy whose coder changed roles, cases
+// and case attributes: what this project lacks comes over, what differs
+// is a conflict and stays as it is here.
+func TestMergePeopleConflicts(t *testing.T) {
+	ctx := context.Background()
+	a := peopleProject(t, "a")
+	b := openAs(t, copyDir(t, a.Dir(), "b"), "tamar")
+	if _, err := b.SetSpeaker(ctx, "FG1", "Timur", coding.SpeakerChange{Role: "participant"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.SetSpeaker(ctx, "FG1", "Oleg", coding.SpeakerChange{Attributes: []coding.Attribute{
+		{Key: "age", Type: coding.TypeInteger, Value: "35"}, {Key: "city", Type: coding.TypeText, Value: "Batumi"}}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.SetSpeaker(ctx, "FG1", "Moderator", coding.SpeakerChange{Case: "Team"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.SetSpeaker(ctx, "FG1", "Marina", coding.SpeakerChange{Case: "P13"}); err != nil {
+		t.Fatal(err)
+	}
+	sum, _, err := a.Merge(ctx, snapshot(t, b), coding.MergeOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Cases != 1 || sum.CaseAttributes != 1 || sum.SpeakerCases != 1 || sum.Speakers != 0 {
+		t.Errorf("summary %+v; want the case Team, Oleg's city, the moderator tied to Team", sum)
+	}
+	var got []string
+	for _, c := range sum.Conflicts {
+		got = append(got, c.String())
+	}
+	want := []string{
+		`case P11 age: "34" here, "35" in the merged project; kept "34"`,
+		`speaker FG1 Marina: case "P12" here, "P13" in the merged project; kept "P12"`,
+		`speaker FG1 Timur: other here, participant in the merged project; kept other`,
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("conflicts:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	sp, err := a.Speakers(ctx, "FG1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range sp {
+		if s.Name == "Moderator" && (s.Case != "Team" || s.Role != coding.RoleInterviewer) {
+			t.Errorf("moderator after the merge: %+v", s)
+		}
 	}
 }

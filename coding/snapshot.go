@@ -25,6 +25,34 @@ type Snapshot struct {
 	Documents []SnapshotDocument
 	Codings   []SnapshotCoding
 	Memos     []SnapshotMemo
+	// Cases are the people (or other units) speakers are tied to, with
+	// their attributes; by name. A case may be tied to no speaker.
+	Cases []SnapshotCase
+}
+
+// SnapshotCase is a case with its attributes, in their order.
+type SnapshotCase struct {
+	GUID       string
+	Name       string
+	Attributes []Attribute
+	CreatedAt  time.Time
+}
+
+// SnapshotSpeaker is a name used in a document's turns, with its role
+// and the GUID of the case it is tied to ("" for none). A Role of ""
+// leaves the role to Merge, which gives it as an import does (from the
+// label, the document's interviewer attribute, or who asks).
+type SnapshotSpeaker struct {
+	Name     string
+	Role     string
+	CaseGUID string
+}
+
+// SnapshotAnchor is a time known at a code-point position of a
+// document's text (each subtitle cue's start, for one).
+type SnapshotAnchor struct {
+	Pos  int
+	Time time.Duration
 }
 
 // SnapshotCoder is a person who coded.
@@ -56,6 +84,9 @@ type SnapshotDocument struct {
 	Text       string
 	TextSHA256 string
 	Turns      []Turn
+	// Speakers are by name, Anchors by position.
+	Speakers   []SnapshotSpeaker
+	Anchors    []SnapshotAnchor
 	Attributes []Attribute
 	ImportedAt time.Time
 	ImportedBy string // coder name, or ""
@@ -87,8 +118,9 @@ type SnapshotMemo struct {
 }
 
 // Snapshot reads the whole project in one read transaction. Coders are by
-// name, codes in tree order, documents by name and version, codings by
-// document, start, end, code path and coder, memos by id.
+// name, codes in tree order, documents by name and version (each with its
+// speakers by name and anchors by position), codings by document, start,
+// end, code path and coder, memos by id, cases by name.
 func (s *Store) Snapshot(ctx context.Context) (*Snapshot, error) {
 	snap := &Snapshot{}
 	err := s.read(ctx, func(q querier) error {
@@ -174,6 +206,9 @@ func (s *Store) Snapshot(ctx context.Context) (*Snapshot, error) {
 			if snap.Documents[i].Turns, err = turnsOf(ctx, q, id); err != nil {
 				return err
 			}
+		}
+		if err := snapshotPeople(ctx, q, snap, docIDs); err != nil {
+			return err
 		}
 
 		type keyed struct {

@@ -48,6 +48,14 @@ func TestSnapshotDemo(t *testing.T) {
 		if d.Text == "" || len(d.Turns) == 0 || !d.Latest {
 			t.Errorf("document %s: text %d bytes, %d turns, latest %v", d.Name, len(d.Text), len(d.Turns), d.Latest)
 		}
+		if len(d.Speakers) == 0 {
+			t.Errorf("document %s has no speakers", d.Name)
+		}
+		for i, sp := range d.Speakers {
+			if sp.Role == "" || (i > 0 && d.Speakers[i-1].Name >= sp.Name) {
+				t.Errorf("document %s: speaker %+v without a role or out of order", d.Name, sp)
+			}
+		}
 		docs[d.GUID] = d
 	}
 	for i, c := range snap.Codings {
