@@ -79,6 +79,7 @@ func parseDocx(data []byte, opt Options) (*Document, error) {
 	if doc.Turns, err = detectTurns(text, eachLine, opt); err != nil {
 		return nil, err
 	}
+	doc.Warnings = append(doc.Warnings, reviewTurns(text, doc.Turns)...)
 	return doc, nil
 }
 

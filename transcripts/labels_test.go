@@ -3,6 +3,7 @@ package transcripts
 import (
 	"regexp"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 )
@@ -272,5 +273,32 @@ func TestGivenSpeakers(t *testing.T) {
 	want = []span{spt("anna", "1:05 anna says hi", "hi", 65*time.Second)}
 	if !slices.Equal(got, want) {
 		t.Errorf("pattern with time: turns =\n%v\nwant\n%v", got, want)
+	}
+}
+
+func TestReviewTurns(t *testing.T) {
+	long := strings.Repeat("word ", 120)
+	tests := []struct {
+		name, in string
+		want     []string
+	}{
+		{"no labels", "Just a memo.\n\nAnother paragraph.\n", []string{"No speaker labels found: each paragraph is a turn without a speaker."}},
+		{"one speaker holds the words", "Q: Why?\nA: " + long + "\nQ: And?\nA: " + long + "\n",
+			[]string{"One speaker (A) holds 99% of the words: other speakers' labels may have been missed."}},
+		{"a label seen once", "Anna: Hi.\nBoris: Ho.\nCarla: Hey.\nAnna: Bye.\nBoris: Bye.\n",
+			[]string{`The label "Carla" (written "Carla:") is seen only once: check that it is a speaker.`}},
+		{"a known label once is fine", "Interviewer: Hi.\nAnna: Ho.\nAnna: Hey.\n", nil},
+	}
+	for _, tt := range tests {
+		doc, err := Parse("t.txt", []byte(tt.in))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := reviewTurns(doc.Text, doc.Turns); !slices.Equal(got, tt.want) {
+			t.Errorf("%s: reviewTurns = %q, want %q", tt.name, got, tt.want)
+		}
+		if !slices.Equal(doc.Warnings, tt.want) {
+			t.Errorf("%s: Parse warnings = %q, want %q", tt.name, doc.Warnings, tt.want)
+		}
 	}
 }

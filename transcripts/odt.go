@@ -87,6 +87,7 @@ func parseODT(data []byte, opt Options) (*Document, error) {
 	if doc.Turns, err = detectTurns(text, eachLine, opt); err != nil {
 		return nil, err
 	}
+	doc.Warnings = append(doc.Warnings, reviewTurns(text, doc.Turns)...)
 	return doc, nil
 }
 

@@ -133,6 +133,7 @@ func parsePlain(data []byte, opt Options) (*Document, error) {
 	if doc.Turns, err = detectTurns(text, paragraphs, opt); err != nil {
 		return nil, err
 	}
+	doc.Warnings = append(doc.Warnings, reviewTurns(text, doc.Turns)...)
 	return doc, nil
 }
 

@@ -1,6 +1,7 @@
 package transcripts
 
 import (
+	"fmt"
 	"regexp"
 	"slices"
 	"strings"
@@ -706,4 +707,121 @@ func foldEq(a, b rune) bool {
 		}
 	}
 	return false
+}
+
+// Thresholds of reviewTurns.
+const (
+	// dominantShare is the share of the words held by one speaker above
+	// which the other speakers' labels were probably missed.
+	dominantShare = 0.9
+	// reviewMinWords is the fewest words of speech for that share to mean
+	// anything.
+	reviewMinWords = 100
+	// maxOnceWarnings is the most labels seen once that are named one by one.
+	maxOnceWarnings = 5
+)
+
+// reviewTurns says what is doubtful in the turns found in text, each
+// warning one sentence for a person to read: no speaker label at all, one
+// speaker holding nearly all the words (other labels were probably
+// missed), a label other than a known one (Q, Interviewer...) seen only
+// once (is it a speaker?). It reads the text once.
+func reviewTurns(text string, turns []Turn) []string {
+	var warnings []string
+	type tally struct {
+		words, turns int
+		first        int // index of its first turn
+	}
+	var speakers map[string]*tally
+	var order []string
+	total := 0
+	bc := byteCounter{s: text}
+	for i, t := range turns {
+		if t.Speaker == "" {
+			continue
+		}
+		if speakers == nil {
+			speakers = make(map[string]*tally)
+		}
+		s := speakers[t.Speaker]
+		if s == nil {
+			s = &tally{first: i}
+			speakers[t.Speaker] = s
+			order = append(order, t.Speaker)
+		}
+		body, end := bc.at(t.Body), bc.at(t.End)
+		n := countWords(text[body:end])
+		s.words += n
+		s.turns++
+		total += n
+	}
+	if len(speakers) == 0 {
+		return []string{"No speaker labels found: each paragraph is a turn without a speaker."}
+	}
+	if total >= reviewMinWords {
+		for _, name := range order {
+			if s := speakers[name]; float64(s.words) >= dominantShare*float64(total) {
+				warnings = append(warnings, fmt.Sprintf("One speaker (%s) holds %d%% of the words: other speakers' labels may have been missed.",
+					name, s.words*100/total))
+				break
+			}
+		}
+	}
+	if len(order) < 2 {
+		return warnings
+	}
+	var once []string
+	for _, name := range order {
+		if speakers[name].turns == 1 && !isKnownLabel(name) {
+			once = append(once, name)
+		}
+	}
+	rc := byteCounter{s: text}
+	for i, name := range once {
+		if i == maxOnceWarnings {
+			warnings = append(warnings, fmt.Sprintf("%d more labels are seen only once.", len(once)-i))
+			break
+		}
+		t := turns[speakers[name].first]
+		start, body := rc.at(t.Start), rc.at(t.Body)
+		written := strings.TrimSpace(text[start:body])
+		if k := strings.IndexByte(written, '\n'); k >= 0 {
+			written = strings.TrimSpace(written[:k])
+		}
+		if utf8.RuneCountInString(written) > 60 {
+			written = string([]rune(written)[:60]) + "…"
+		}
+		warnings = append(warnings, fmt.Sprintf("The label %q (written %q) is seen only once: check that it is a speaker.", name, written))
+	}
+	return warnings
+}
+
+// byteCounter converts increasing code-point offsets of s into byte
+// offsets, reading each byte once.
+type byteCounter struct {
+	s          string
+	byte, rune int
+}
+
+func (c *byteCounter) at(r int) int {
+	for c.rune < r && c.byte < len(c.s) {
+		_, size := utf8.DecodeRuneInString(c.s[c.byte:])
+		c.byte += size
+		c.rune++
+	}
+	return c.byte
+}
+
+// countWords counts the runs of letters and digits in s.
+func countWords(s string) int {
+	n := 0
+	in := false
+	for _, r := range s {
+		w := unicode.IsLetter(r) || unicode.IsDigit(r)
+		if w && !in {
+			n++
+		}
+		in = w
+	}
+	return n
 }
