@@ -53,7 +53,7 @@ func CheckRole(role string) (string, error) {
 // interviewer for Interviewer, I, Q, Int., Moderator and their Russian
 // forms, participant otherwise.
 func DefaultRole(name string) string {
-	if isInterviewerLabel(name) {
+	if transcripts.IsInterviewerLabel(name) {
 		return RoleInterviewer
 	}
 	return RoleParticipant
@@ -111,7 +111,7 @@ func guessRoles(text string, turns []transcripts.Turn, attrs []Attribute) map[st
 		if t.Speaker == "" {
 			continue
 		}
-		if isInterviewerLabel(t.Speaker) {
+		if transcripts.IsInterviewerLabel(t.Speaker) {
 			return roles // the labels say who asks
 		}
 		x := by[t.Speaker]
@@ -888,16 +888,6 @@ func contains(list []string, s string) bool {
 		if x == s {
 			return true
 		}
-	}
-	return false
-}
-
-// isInterviewerLabel is a stand-in for the label grammar's rule.
-func isInterviewerLabel(name string) bool {
-	switch strings.ToLower(strings.TrimSuffix(strings.TrimSpace(name), ".")) {
-	case "interviewer", "int", "i", "q", "question", "moderator", "mod",
-		"интервьюер", "и", "в", "вопрос", "инт", "модератор":
-		return true
 	}
 	return false
 }

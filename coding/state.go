@@ -60,6 +60,24 @@ func (s *Store) DocStates(ctx context.Context) ([]DocState, error) {
 			attrs[id] = s
 		}
 		rows.Close()
+		// Turns: a renamed speaker or re-derived turns change what the
+		// index holds of a document.
+		turns := map[int64]string{}
+		rows, err = q.QueryContext(ctx, `SELECT doc_id, count(*) || ':' || total(start * 31 + body * 7 + end) || ':' ||
+			group_concat(speaker, char(31)) FROM (SELECT doc_id, speaker, start, body, end FROM turns ORDER BY doc_id, n) GROUP BY doc_id`)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var id int64
+			var s string
+			if err := rows.Scan(&id, &s); err != nil {
+				rows.Close()
+				return err
+			}
+			turns[id] = s
+		}
+		rows.Close()
 		rows, err = q.QueryContext(ctx, `SELECT d.id, d.name, d.version, d.text_sha256,
 			d.version = (SELECT max(version) FROM documents v WHERE v.name = d.name) FROM documents d ORDER BY d.id`)
 		if err != nil {
@@ -73,7 +91,7 @@ func (s *Store) DocStates(ctx context.Context) ([]DocState, error) {
 				return err
 			}
 			c := codings[d.ID]
-			d.Fingerprint = fmt.Sprintf("%s|%d|%d|%x", sha[:16], c.n, c.sum, fnv(attrs[d.ID]))
+			d.Fingerprint = fmt.Sprintf("%s|%d|%d|%x|%x", sha[:16], c.n, c.sum, fnv(attrs[d.ID]), fnv(turns[d.ID]))
 			out = append(out, d)
 		}
 		return rows.Err()

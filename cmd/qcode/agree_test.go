@@ -287,7 +287,9 @@ func TestAgreeProjectErrors(t *testing.T) {
 func TestAgreeVersions(t *testing.T) {
 	dir := agreeProject(t)
 	src := t.TempDir()
-	mustQC(t, dir, "import", writeFile(t, src, "R01.txt", strings.Replace(thousandChars, "They", "Then", 1)))
+	// A corrected copy from another folder is a new version only when
+	// asked for.
+	mustQC(t, dir, "import", "--new-version", writeFile(t, src, "R01.txt", strings.Replace(thousandChars, "They", "Then", 1)))
 	mustQC(t, dir, "tag", "R01", "Donations", "--span", "0:10")
 	if _, errOut, err := qcAs(t, dir, "boris", "tag", "R01", "Donations", "--span", "5:10"); err != nil {
 		t.Fatal(errOut)

@@ -276,9 +276,16 @@ func (a *app) configCmd() *cobra.Command {
 	cite := &cobra.Command{
 		Use:   "cite [TEMPLATE]",
 		Short: "Show or set how a quote's speaker is cited, e.g. '{gender}, {age}, {occupation}'",
-		Long: `The citation template builds a quote's attribution from the document's
-attributes: each {key} is replaced by that attribute's value. A key a
-document lacks is left out together with its separator.`,
+		Long: `The citation template builds a quote's attribution from the attributes of
+whoever says it: each {key} is replaced by that attribute's value. A key
+the speaker lacks is left out together with its separator.
+
+The attributes are the document's for its one participant, or those of the
+case a speaker is tied to ('qcode speakers set DOC NAME --attr k=v'), as in
+a focus group. {speaker} is the name the transcript labels them with,
+{role} their role and {case} their case. A participant of a focus group
+with no attributes is cited by name. The interviewer is cited with the
+template of 'qcode config cite-interviewer'.`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return a.withStore(func(s *coding.Store) error {
@@ -301,6 +308,35 @@ document lacks is left out together with its separator.`,
 			})
 		},
 	}
-	cmd.AddCommand(cite)
+	citeInterviewer := &cobra.Command{
+		Use:   "cite-interviewer [TEMPLATE]",
+		Short: "Show or set how an interviewer's words are cited, e.g. '{role}' or 'interviewer {speaker}'",
+		Long: `When a quoted passage is the interviewer's, it is cited with this template
+instead of the participant's attributes. {speaker} is the label the
+transcript uses (Nino, I, Q), {role} is "interviewer", and {case} the
+case the interviewer is tied to, if any. The default is '{role}'.`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return a.withStore(func(s *coding.Store) error {
+				if len(args) == 0 {
+					v, err := s.Setting(a.ctx, "cite.interviewer", coding.DefaultCiteInterviewer)
+					if err != nil {
+						return err
+					}
+					fmt.Fprintln(a.stdout, v)
+					return nil
+				}
+				if strings.TrimSpace(args[0]) == "" {
+					return errors.New("config cite-interviewer: the template is empty")
+				}
+				if err := s.SetSetting(a.ctx, "cite.interviewer", args[0]); err != nil {
+					return err
+				}
+				fmt.Fprintf(a.stdout, "The interviewer's words will be cited as (%s).\n", args[0])
+				return nil
+			})
+		},
+	}
+	cmd.AddCommand(cite, citeInterviewer)
 	return cmd
 }

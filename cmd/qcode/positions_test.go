@@ -200,9 +200,11 @@ func TestReimport(t *testing.T) {
 		// offset after it shifts.
 		changed := strings.Replace(string(data), "Interviewer: Thank you", "Interviewer: [Recording starts.]\n\nInterviewer: Thank you", 1)
 		changed = strings.Replace(changed, "every call ended in shouting", "every call ended in a shouting match", 1)
+		// The corrected copy is saved in another folder: it is a new
+		// version because the transcriber says so.
 		p := writeFile(t, t.TempDir(), "R01.md", changed)
 		var res importJSON
-		qcJSON(t, dir, &res, "import", p, "--json")
+		qcJSON(t, dir, &res, "import", p, "--new-version", "--json")
 		if len(res.Files) != 1 || res.Files[0].Status != "new version" || res.Files[0].Document != "R01" || res.Files[0].Version != 2 {
 			t.Fatalf("import of a changed R01.md --json = %+v, want R01 version 2, \"new version\"", res)
 		}

@@ -153,8 +153,8 @@ END;
 INSERT INTO speakers (doc_id, name, role)
 SELECT DISTINCT doc_id, speaker,
     -- lower() folds only ASCII: the Russian forms are listed as written.
-    CASE WHEN lower(speaker) IN ('interviewer', 'int', 'int.', 'i', 'q', 'question', 'moderator', 'mod')
+    CASE WHEN lower(speaker) IN ('interviewer', 'int', 'int.', 'i', 'q', 'question', 'moderator', 'mod.', 'facilitator')
            OR speaker IN ('Интервьюер', 'ИНТЕРВЬЮЕР', 'интервьюер', 'И', 'В', 'Вопрос', 'ВОПРОС', 'Инт', 'Инт.', 'ИНТ',
-                          'Модератор', 'МОДЕРАТОР')
+                          'Модератор', 'МОДЕРАТОР', 'Мод.', 'Ведущий', 'Ведущая', 'ВЕДУЩИЙ', 'ВЕДУЩАЯ')
          THEN 'interviewer' ELSE 'participant' END
 FROM turns WHERE speaker <> '';

@@ -1,0 +1,285 @@
+package coding
+
+import (
+	"context"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/qcode-dev/qcode/transcripts"
+)
+
+// focusGroup is a document with a moderator and three participants, one
+// of whom speaks once.
+const focusGroup = `---
+wave: September
+gender: female
+---
+Moderator: Let us start. Why did each of you come to Tbilisi?
+Oleg: For me it was the mobilisation. I took the bus through Upper Lars.
+Marina: I came earlier, in March. I was afraid after the searches at our office.
+Oleg: And my brother stayed; we do not talk about it.
+Moderator: Marina, what about your parents?
+Marina: They send me news from the television.
+Timur: I only want to add that I am still afraid of the border.
+`
+
+// tagText codes the first occurrence of match in doc with code.
+func tagText(t *testing.T, s *Store, doc, code, match string) Quote {
+	t.Helper()
+	ctx := context.Background()
+	d, err := s.Document(ctx, doc, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	spans := MatchSpans(d.Text, match)
+	if len(spans) == 0 {
+		t.Fatalf("%q not in %s", match, doc)
+	}
+	cs, _, err := s.Tag(ctx, TagRequest{Doc: doc, Code: code, Spans: spans[:1], Create: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	qs, err := s.Quotes(ctx, []string{code}, QuoteOptions{CodingIDs: []int64{cs[0].ID}})
+	if err != nil || len(qs) != 1 {
+		t.Fatalf("Quotes = %v, %v", qs, err)
+	}
+	return qs[0]
+}
+
+func TestAttributionFollowsSpeaker(t *testing.T) {
+	ctx := context.Background()
+	s := newProject(t, "anna")
+	importText(t, s, "R07.txt", interview)
+	importText(t, s, "FG1.txt", focusGroup)
+	importText(t, s, "R03.txt", `---
+gender: female
+age: 41
+occupation: teacher
+---
+Nino: Olga, thank you. What happened in February?
+
+Olga: The principal called me in. I did not read the text aloud.
+
+Nino: Did you read it?
+
+Olga: No. I said it is a war.
+`)
+
+	tests := []struct {
+		name, doc, match   string
+		speaker, attribute string
+	}{
+		{"interviewer's question", "R07", "Why did you leave?", "Interviewer", "interviewer"},
+		{"the respondent is the document's participant", "R07", "come for NGO people first", "Respondent", "female, 30, NGO activist"},
+		{"a passage over two turns names both", "R07", "And your mother?\nRespondent: We talk", "Interviewer and Respondent", "interviewer; female, 30, NGO activist"},
+		{"an interviewer by name who asks the questions", "R03", "Did you read it?", "Nino", "interviewer"},
+		{"the one who answers is the participant", "R03", "I said it is a war", "Olga", "female, 41, teacher"},
+		{"a moderator", "FG1", "Why did each of you", "Moderator", "interviewer"},
+		{"a focus group member without attributes is named, never given the document's", "FG1", "Upper Lars", "Oleg", "Oleg"},
+		{"a member who speaks once", "FG1", "still afraid of the border", "Timur", "Timur"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			q := tagText(t, s, tt.doc, "Code "+tt.name, tt.match)
+			if q.Speaker != tt.speaker || q.Attribution != tt.attribute {
+				t.Errorf("quote %q: speaker %q, attribution %q; want %q, %q", tt.match, q.Speaker, q.Attribution, tt.speaker, tt.attribute)
+			}
+		})
+	}
+
+	// Giving a focus group member attributes cites them with those.
+	if _, err := s.SetSpeaker(ctx, "FG1", "oleg", SpeakerChange{Attributes: []Attribute{
+		{Key: "gender", Type: TypeText, Value: "male"}, {Key: "age", Type: TypeInteger, Value: "34"}, {Key: "occupation", Type: TypeText, Value: "engineer"}}}); err != nil {
+		t.Fatal(err)
+	}
+	q := tagText(t, s, "FG1", "Border", "my brother stayed")
+	if q.Attribution != "male, 34, engineer" {
+		t.Errorf("Oleg with attributes is cited %q, want male, 34, engineer", q.Attribution)
+	}
+	// The interviewer template is the project's.
+	if err := s.SetSetting(ctx, "cite.interviewer", "interviewer {speaker}"); err != nil {
+		t.Fatal(err)
+	}
+	qs, err := s.Quotes(ctx, []string{"Code a moderator"}, QuoteOptions{})
+	if err != nil || len(qs) != 1 || qs[0].Attribution != "interviewer Moderator" {
+		t.Errorf("with cite.interviewer set, the moderator is cited %+v, %v; want interviewer Moderator", qs, err)
+	}
+	// {speaker} and {role} work in the participants' template.
+	qs, err = s.Quotes(ctx, []string{"Code a member who speaks once"}, QuoteOptions{Cite: "{speaker}, {role}"})
+	if err != nil || len(qs) != 1 || qs[0].Attribution != "Timur, participant" {
+		t.Errorf("cite {speaker}, {role} gives %+v, %v; want Timur, participant", qs, err)
+	}
+	// show Q-… attributes the same way.
+	p, err := s.FindQuote(ctx, qs[0].ID, "")
+	if err != nil || p.Attribution != "Timur" || p.Speaker != "Timur" {
+		t.Errorf("FindQuote = %q by %q, %v; want Timur", p.Attribution, p.Speaker, err)
+	}
+}
+
+func TestSpeakersRolesAndUndo(t *testing.T) {
+	ctx := context.Background()
+	s := newProject(t, "anna")
+	importText(t, s, "FG1.txt", focusGroup)
+	got, err := s.Speakers(ctx, "FG1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	type row struct {
+		name, role   string
+		turns, words int
+	}
+	var rows []row
+	for _, x := range got {
+		rows = append(rows, row{x.Name, x.Role, x.Turns, x.Words})
+	}
+	want := []row{
+		{"Moderator", RoleInterviewer, 2, 16},
+		{"Oleg", RoleParticipant, 2, 23},
+		{"Marina", RoleParticipant, 2, 21},
+		{"Timur", RoleParticipant, 1, 13},
+	}
+	if !reflect.DeepEqual(rows, want) {
+		t.Fatalf("Speakers(FG1) = %v, want %v", rows, want)
+	}
+
+	before := dump(t, s)
+	if _, err := s.SetSpeaker(ctx, "FG1", "Timur", SpeakerChange{Role: "other", Case: "P12"}); err != nil {
+		t.Fatal(err)
+	}
+	got, _ = s.Speakers(ctx, "FG1")
+	if got[3].Role != RoleOther || got[3].Case != "P12" {
+		t.Errorf("after set: %+v", got[3])
+	}
+	if _, err := s.Undo(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if after := dump(t, s); after != before {
+		t.Errorf("undo of set speaker left\n%s\nwant\n%s", after, before)
+	}
+
+	// Rename onto an existing name merges; turns keep their positions.
+	turnsBefore, _ := s.Turns(ctx, got[0].DocID)
+	_, n, err := s.RenameSpeaker(ctx, "FG1", "timur", "Oleg")
+	if err != nil || n != 1 {
+		t.Fatalf("RenameSpeaker = %d, %v; want 1 turn", n, err)
+	}
+	turnsAfter, _ := s.Turns(ctx, got[0].DocID)
+	for i := range turnsBefore {
+		b, a := turnsBefore[i], turnsAfter[i]
+		if b.Start != a.Start || b.Body != a.Body || b.End != a.End {
+			t.Errorf("turn %d moved: %+v → %+v", i+1, b, a)
+		}
+	}
+	if turnsAfter[6].Speaker != "Oleg" {
+		t.Errorf("turn 7 speaker = %q, want Oleg", turnsAfter[6].Speaker)
+	}
+	got, _ = s.Speakers(ctx, "FG1")
+	if len(got) != 3 {
+		t.Errorf("after merging Timur into Oleg: %d speakers, want 3", len(got))
+	}
+	if _, _, err := s.MergeSpeakers(ctx, "FG1", "Marina", "Nobody"); err == nil {
+		t.Error("merge into a speaker that does not exist succeeded")
+	}
+	if _, err := s.SetSpeaker(ctx, "FG1", "Oleg", SpeakerChange{Role: "boss"}); err == nil || !strings.Contains(err.Error(), "interviewer, participant or other") {
+		t.Errorf("a bad role gave %v", err)
+	}
+	if _, err := s.SetSpeaker(ctx, "FG1", "Olga", SpeakerChange{Role: "other"}); err == nil || !strings.Contains(err.Error(), "Moderator, Oleg, Marina") {
+		t.Errorf("an unknown speaker gave %v, want the list of speakers", err)
+	}
+	if _, err := s.Undo(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if after := dump(t, s); after != before {
+		t.Errorf("undo of rename left\n%s\nwant\n%s", after, before)
+	}
+}
+
+func TestRenameAcrossProject(t *testing.T) {
+	ctx := context.Background()
+	s := newProject(t, "anna")
+	importText(t, s, "A.txt", "Nino: How are you?\nAnna P.: Fine, I have found a flat at last.\nNino: Good?\nAnna P.: Yes, near the market.\n")
+	importText(t, s, "B.txt", "Nino: Again, why?\nAnna P.: Because my brother got the summons.\nNino: Sure?\nAnna P.: Sure, it was his second.\n")
+	_, n, err := s.RenameSpeaker(ctx, "", "Anna P.", "Anna K. Petrova")
+	if err != nil || n != 4 {
+		t.Fatalf("rename across the project = %d, %v; want 4 turns", n, err)
+	}
+	sp, _ := s.Speakers(ctx, "")
+	var names []string
+	for _, x := range sp {
+		names = append(names, x.Document+":"+x.Name+":"+x.Role)
+	}
+	want := []string{"A:Nino:interviewer", "A:Anna K. Petrova:participant", "B:Nino:interviewer", "B:Anna K. Petrova:participant"}
+	if !reflect.DeepEqual(names, want) {
+		t.Errorf("speakers = %v, want %v", names, want)
+	}
+}
+
+func TestRedetectKeepsCodings(t *testing.T) {
+	ctx := context.Background()
+	s := newProject(t, "anna")
+	text := "Anna Petrova\nI left in March.\n\nNino\nWhy?\n\nAnna Petrova\nBecause of the searches.\n"
+	importText(t, s, "R09.txt", text)
+	q := tagText(t, s, "R09", "Fear", "Because of the searches.")
+	before := dump(t, s)
+	res, _, err := s.RedetectTurns(ctx, "R09", transcripts.Options{Speakers: []string{"Anna Petrova", "Nino"}}, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.After != 3 || len(res.Speakers) != 2 {
+		t.Fatalf("dry run = %+v, want 3 turns of 2 speakers", res)
+	}
+	if dump(t, s) != before {
+		t.Fatal("a dry run changed the project")
+	}
+	if _, _, err := s.RedetectTurns(ctx, "R09", transcripts.Options{Speakers: []string{"Anna Petrova", "Nino"}}, false); err != nil {
+		t.Fatal(err)
+	}
+	qs, err := s.Quotes(ctx, []string{"Fear"}, QuoteOptions{})
+	if err != nil || len(qs) != 1 {
+		t.Fatal(qs, err)
+	}
+	if qs[0].Start != q.Start || qs[0].End != q.End || qs[0].Text != q.Text || qs[0].Speaker != "Anna Petrova" {
+		t.Errorf("after redetect the quote is %+v, want the same span said by Anna Petrova", qs[0])
+	}
+	if _, err := s.Undo(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if dump(t, s) != before {
+		t.Error("undo of redetect did not restore the turns")
+	}
+}
+
+func TestSameNameFromAnotherFolder(t *testing.T) {
+	ctx := context.Background()
+	s := newProject(t, "anna")
+	dir := t.TempDir()
+	a := filepath.Join(dir, "wave1", "R01.txt")
+	b := filepath.Join(dir, "wave2", "R01.txt")
+	imp := func(path, text string, newVersion bool) ImportResult {
+		t.Helper()
+		res, err := s.Import(ctx, ImportFile{Path: path, Origin: path, Data: []byte(text), NewVersion: newVersion})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	r1 := imp(a, "Q: One?\nA: One.\n", false)
+	r2 := imp(b, "Q: Two?\nA: Two.\n", false)
+	if r1.Document.Name != "R01" || r2.Document.Name != "R01 (wave2)" || !r2.Renamed || r2.Status != Imported {
+		t.Errorf("same name from two folders: %s, %s (%s, renamed %v)", r1.Document.Name, r2.Document.Name, r2.Status, r2.Renamed)
+	}
+	r3 := imp(a, "Q: One, corrected?\nA: One.\n", false)
+	if r3.Document.Name != "R01" || r3.Status != NewVersion || r3.Document.Version != 2 {
+		t.Errorf("the same file changed: %s@%d %s, want R01@2 new version", r3.Document.Name, r3.Document.Version, r3.Status)
+	}
+	r4 := imp(b, "Q: Two, corrected?\nA: Two.\n", false)
+	if r4.Document.Name != "R01 (wave2)" || r4.Status != NewVersion {
+		t.Errorf("the second file changed: %s %s, want R01 (wave2) new version", r4.Document.Name, r4.Status)
+	}
+	r5 := imp(filepath.Join(dir, "other", "R01.txt"), "Q: Three?\nA: Three.\n", true)
+	if r5.Document.Name != "R01" || r5.Document.Version != 3 {
+		t.Errorf("--new-version from another path: %s@%d, want R01@3", r5.Document.Name, r5.Document.Version)
+	}
+}
