@@ -1,6 +1,7 @@
 package transcripts
 
 import (
+	"bytes"
 	"encoding/xml"
 	"io"
 	"strings"
@@ -29,7 +30,9 @@ var docxCore = map[string]string{
 // per paragraph, and the core and custom document properties as
 // attributes.
 //
-// Runs are read for their text only (formatting is dropped). A tab becomes
+// Runs are read for their text; their formatting is dropped from the text,
+// but a bold run at the start of a paragraph that is a name (with or
+// without a colon) labels the paragraph's turn with that speaker. A tab becomes
 // "\t" and a line, page or column break "\n", so a soft line break also
 // starts a new line; empty paragraphs are dropped. Inserted text of tracked
 // changes is kept and deleted text (w:delText, w:del, w:moveFrom) left out,
@@ -51,7 +54,7 @@ func parseDocx(data []byte, opt Options) (*Document, error) {
 	if err != nil {
 		return nil, err
 	}
-	text, err := docxText(p, f.UncompressedSize64)
+	text, hints, err := docxText(p, f.UncompressedSize64)
 	p.Close()
 	if err != nil {
 		return nil, err
@@ -76,31 +79,38 @@ func parseDocx(data []byte, opt Options) (*Document, error) {
 	}
 	doc.Attributes = meta.attrs
 	setLangFromAttrs(doc, "language")
-	if doc.Turns, err = detectTurns(text, eachLine, opt); err != nil {
+	if doc.Turns, err = detectTurnsHinted(text, eachLine, opt, hints); err != nil {
 		return nil, err
 	}
 	doc.Warnings = append(doc.Warnings, reviewTurns(text, doc.Turns)...)
 	return doc, nil
 }
 
-// docxText extracts the paragraphs of word/document.xml.
-func docxText(p *xmlPart, sizeHint uint64) (string, error) {
+// docxText extracts the paragraphs of word/document.xml, and the bold text
+// at the start of each paragraph that has some, as hints for the labels.
+func docxText(p *xmlPart, sizeHint uint64) (string, []labelHint, error) {
 	var lb lineBuilder
 	lb.grow(sizeHint)
-	inRun, inText := 0, 0
+	var bold boldLead
+	inRun, inText, inPPr, inRPr := 0, 0, 0, 0
+	runBold := false
+	endParagraph := func() {
+		bold.end(&lb)
+		lb.endParagraph()
+	}
 	for {
 		tok, err := p.token()
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
-			return "", err
+			return "", nil, err
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
 			if t.Name.Space == nsMC && t.Name.Local == "Fallback" {
 				if err := p.skip(); err != nil {
-					return "", err
+					return "", nil, err
 				}
 				continue
 			}
@@ -109,9 +119,21 @@ func docxText(p *xmlPart, sizeHint uint64) (string, error) {
 			}
 			switch t.Name.Local {
 			case "p":
-				lb.endParagraph()
+				endParagraph()
 			case "r":
 				inRun++
+				runBold = false
+			case "pPr":
+				inPPr++
+			case "rPr":
+				if inRun > 0 && inPPr == 0 {
+					inRPr++
+				}
+			case "b":
+				if inRPr > 0 {
+					v := attr(t, "val")
+					runBold = v == "" || v == "1" || v == "true" || v == "on"
+				}
 			case "t":
 				inText++
 			case "tab", "ptab":
@@ -121,12 +143,13 @@ func docxText(p *xmlPart, sizeHint uint64) (string, error) {
 			case "br", "cr":
 				if inRun > 0 {
 					lb.write("\n")
+					bold.stop()
 				}
 			case "noBreakHyphen":
 				lb.write("-")
 			case "del", "moveFrom":
 				if err := p.skip(); err != nil {
-					return "", err
+					return "", nil, err
 				}
 			}
 		case xml.EndElement:
@@ -135,22 +158,77 @@ func docxText(p *xmlPart, sizeHint uint64) (string, error) {
 			}
 			switch t.Name.Local {
 			case "p":
-				lb.endParagraph()
+				endParagraph()
 			case "r":
 				inRun = max(inRun-1, 0)
+				runBold = false
+			case "pPr":
+				inPPr = max(inPPr-1, 0)
+			case "rPr":
+				if inRun > 0 && inPPr == 0 {
+					inRPr = max(inRPr-1, 0)
+				}
 			case "t":
 				inText = max(inText-1, 0)
 			}
 		case xml.CharData:
 			if inText > 0 {
 				lb.writeText(t)
+				bold.wrote(&lb, runBold, t)
 				if lb.size() > MaxInputSize {
-					return "", tooLarge()
+					return "", nil, tooLarge()
 				}
 			}
 		}
 	}
-	return lb.finish()
+	text, err := lb.finish()
+	if err != nil {
+		return "", nil, err
+	}
+	return text, bold.hints, nil
+}
+
+// boldLead follows the bold text at the start of each paragraph, for the
+// label hints of a document: the paragraph's first line starts (after
+// blanks) with bold text that ends where the plain text begins.
+type boldLead struct {
+	lines   int  // lines written before the current paragraph
+	stopped bool // plain text (or a line break) came: no more bold lead
+	n       int  // bytes of the paragraph up to the end of its bold lead
+	hints   []labelHint
+}
+
+// wrote notes text just written to the current paragraph in a run, bold
+// or not.
+func (b *boldLead) wrote(lb *lineBuilder, bold bool, text []byte) {
+	if b.stopped {
+		return
+	}
+	switch {
+	case bold:
+		b.n = len(lb.cur)
+	case !isBlank(string(text)):
+		b.stopped = true
+	}
+}
+
+// stop ends the bold lead of the current paragraph.
+func (b *boldLead) stop() { b.stopped = true }
+
+// end records the hint of the paragraph about to be written out, counts
+// its lines and starts the next paragraph.
+func (b *boldLead) end(lb *lineBuilder) {
+	if b.n > 0 {
+		if prefix := strings.TrimSpace(string(lb.cur[:b.n])); prefix != "" && !strings.ContainsRune(prefix, '\n') && len(prefix) <= 4*(maxNameRunes+maxQualifierRunes) {
+			b.hints = append(b.hints, labelHint{line: b.lines, prefix: nfc(prefix)})
+		}
+	}
+	for line := range bytes.SplitSeq(lb.cur, []byte("\n")) {
+		if !isBlank(string(line)) {
+			b.lines++
+		}
+	}
+	b.n, b.stopped = 0, false
 }
 
 // setLangFromAttrs sets doc.Lang from the attribute called key, lower-cased

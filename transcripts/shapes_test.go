@@ -145,5 +145,123 @@ func ratio(a, b int) float64 {
 	return float64(a) / float64(b)
 }
 
-// keep strings imported for helpers added below.
-var _ = strings.TrimSpace
+// boldDocx builds a .docx of a sample, one paragraph per non-blank line,
+// with the label of each expected turn in a bold run: "Name:" when colon
+// is true, else "Name" alone (the colon dropped, so that only the bold
+// says it is a label). Bold is written <w:b/> or <w:b w:val="1"/> in turn.
+// It returns the file and the expected turns, renumbered to the lines of
+// the .docx text.
+func boldDocx(t *testing.T, text string, want []lineSpeaker, colon bool) ([]byte, []lineSpeaker) {
+	t.Helper()
+	var body strings.Builder
+	var renumbered []lineSpeaker
+	esc := strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
+	out := 0
+	for i, line := range strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n") {
+		if strings.TrimSpace(line) == "" {
+			continue
+		}
+		out++
+		k := slices.IndexFunc(want, func(w lineSpeaker) bool { return w.line == i+1 })
+		if k < 0 || !strings.HasPrefix(line, want[k].speaker+":") {
+			body.WriteString(`<w:p><w:r><w:rPr><w:b w:val="0"/></w:rPr><w:t xml:space="preserve">` + esc.Replace(line) + `</w:t></w:r></w:p>`)
+			if k >= 0 {
+				t.Fatalf("line %d %q does not start with %q", i+1, line, want[k].speaker+":")
+			}
+			continue
+		}
+		renumbered = append(renumbered, lineSpeaker{out, want[k].speaker})
+		name, rest := want[k].speaker, line[len(want[k].speaker)+1:]
+		if colon {
+			name += ":"
+		}
+		b := `<w:b/>`
+		if out%2 == 0 {
+			b = `<w:b w:val="1"/>`
+		}
+		body.WriteString(`<w:p><w:pPr><w:rPr><w:i/></w:rPr></w:pPr><w:r><w:rPr>` + b + `</w:rPr><w:t>` + esc.Replace(name) + `</w:t></w:r>` +
+			`<w:r><w:t xml:space="preserve">` + esc.Replace(rest) + `</w:t></w:r></w:p>`)
+	}
+	return docxWith(t, map[string]string{"word/document.xml": wordXML(body.String())}), renumbered
+}
+
+func TestShapesDocxBold(t *testing.T) {
+	for _, tt := range []struct {
+		file  string
+		colon bool
+	}{{"oral_history.txt", true}, {"play.txt", false}, {"int_resp_ru.txt", false}} {
+		k := slices.IndexFunc(shapeSamples, func(s struct {
+			file     string
+			speakers []string
+			turns    []lineSpeaker
+		}) bool {
+			return s.file == tt.file
+		})
+		s := shapeSamples[k]
+		data, err := os.ReadFile(filepath.Join("testdata", "shapes", s.file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		docx, want := boldDocx(t, string(data), s.turns, tt.colon)
+		doc, err := Parse("x.docx", docx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkInvariants(t, doc)
+		got := turnLines(doc)
+		if !slices.Equal(got, want) {
+			t.Errorf("%s as .docx with bold names (colon %v): turns\n%v\nwant\n%v", s.file, tt.colon, got, want)
+		}
+		if !tt.colon && strings.Contains(doc.Text, s.speakers[0]+":") {
+			t.Errorf("%s as .docx: the text gained a colon: %q", s.file, doc.Text)
+		}
+		// The text alone, without the bold, finds none of the colonless labels.
+		if !tt.colon {
+			turns, err := DetectTurns(doc.Text, "docx", Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if firstSpeakers(turns) != nil {
+				t.Errorf("%s as .docx: the text alone gives speakers %q", s.file, firstSpeakers(turns))
+			}
+		}
+	}
+}
+
+func TestDocxBoldRuns(t *testing.T) {
+	run := func(props, text string) string {
+		return `<w:r><w:rPr>` + props + `</w:rPr><w:t xml:space="preserve">` + text + `</w:t></w:r>`
+	}
+	tests := []struct {
+		name, body string
+		want       []span
+	}{
+		{"bold with colon, bold without, plain, not bold",
+			`<w:p>` + run(`<w:b/>`, "Anna Petrova:") + run(``, " I left.") + `</w:p>` +
+				`<w:p>` + run(`<w:b w:val="true"/>`, "Boris") + run(``, " Me too.") + `</w:p>` +
+				`<w:p>` + run(`<w:b w:val="0"/>`, "Anna Petrova") + run(``, " not bold, so text.") + `</w:p>` +
+				`<w:p>` + run(`<w:b/>`, "Anna Petrova") + run(``, ": colon after the run.") + `</w:p>` +
+				`<w:p>` + run(`<w:b/>`, "Boris ") + run(`<w:b/>`, "Ivanov") + run(``, " in two runs.") + `</w:p>` +
+				`<w:p>` + run(`<w:b/>`, "Boris") + run(``, " again.") + `</w:p>`,
+			[]span{
+				sp("Anna Petrova", "Anna Petrova: I left.", "I left."),
+				sp("Boris", "Boris Me too.\nAnna Petrova not bold, so text.", "Me too.\nAnna Petrova not bold, so text."),
+				sp("Anna Petrova", "Anna Petrova: colon after the run.", "colon after the run."),
+				sp("Boris Ivanov", "Boris Ivanov in two runs.", "in two runs."),
+				sp("Boris", "Boris again.", "again."),
+			}},
+		{"bold in a sentence is not a label",
+			`<w:p>` + run(``, "Q: Where? ") + run(`<w:b/>`, "Here") + `</w:p>` + `<w:p>` + run(``, "A: ") + run(`<w:b/>`, "There.") + `</w:p>`,
+			[]span{sp("Q", "Q: Where? Here", "Where? Here"), sp("A", "A: There.", "There.")}},
+	}
+	for _, tt := range tests {
+		doc, err := Parse("x.docx", docxWith(t, map[string]string{"word/document.xml": wordXML(tt.body)}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkInvariants(t, doc)
+		if got := spans(doc); !slices.Equal(got, tt.want) {
+			t.Errorf("%s: turns =\n%v\nwant\n%v", tt.name, got, tt.want)
+		}
+	}
+}
