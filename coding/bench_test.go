@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"runtime/pprof"
 	"sort"
+	"strings"
 	"testing"
 	"time"
 
@@ -185,4 +186,62 @@ func BenchmarkAnalysis(b *testing.B) {
 			}
 		})
 	}
+}
+
+// BenchmarkImportTranscript imports one transcript of 300,000 words with
+// speaker labels of several shapes (a name with initials, a name alone, a
+// qualifier, timestamps before some) into a fresh project per iteration:
+// parsing, turn detection, speakers and the store, as `qcode import` does
+// it without the search index.
+func BenchmarkImportTranscript(b *testing.B) {
+	text, words := labelledTranscript(300_000)
+	ctx := context.Background()
+	b.SetBytes(int64(len(text)))
+	var turns int
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		s, err := Create(ctx, filepath.Join(b.TempDir(), fmt.Sprintf("b%d.qcode", i)), Options{Coder: "bench"})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		res, err := s.Import(ctx, ImportFile{Path: "long.txt", Data: []byte(text)})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		turns = res.Document.Turns
+		if len(res.Speakers) != 3 {
+			b.Fatalf("speakers = %+v, want 3", res.Speakers)
+		}
+		s.Close()
+		b.StartTimer()
+	}
+	b.ReportMetric(float64(words), "words")
+	b.ReportMetric(float64(turns), "turns")
+	b.ReportMetric(b.Elapsed().Seconds()/float64(b.N), "s/import")
+}
+
+// labelledTranscript generates a transcript of about n words in turns of
+// three speakers labelled as real transcripts label them.
+func labelledTranscript(n int) (string, int) {
+	r := rand.New(rand.NewSource(7))
+	vocab := []string{"we", "left", "in", "march", "because", "мы", "уехали", "после", "обысков", "the", "border", "was", "closed", "брат", "остался", "and", "I", "work", "remotely", "now"}
+	labels := []string{"Nino:", "Anna K. Petrova:", "Respondent 2 (mother):"}
+	var sb strings.Builder
+	words := 0
+	for t := 0; words < n; t++ {
+		if t%4 == 0 {
+			fmt.Fprintf(&sb, "[%02d:%02d:%02d] ", t/3600, t/60%60, t%60)
+		}
+		sb.WriteString(labels[t%len(labels)])
+		k := 5 + r.Intn(120)
+		for i := 0; i < k; i++ {
+			sb.WriteByte(' ')
+			sb.WriteString(vocab[r.Intn(len(vocab))])
+		}
+		words += k
+		sb.WriteString(".\n\n")
+	}
+	return sb.String(), words
 }

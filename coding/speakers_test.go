@@ -283,3 +283,36 @@ func TestSameNameFromAnotherFolder(t *testing.T) {
 		t.Errorf("--new-version from another path: %s@%d, want R01@3", r5.Document.Name, r5.Document.Version)
 	}
 }
+
+// A quote in the second cue of a subtitle turn has that cue's time, not
+// the turn's.
+func TestQuoteTimeFromCue(t *testing.T) {
+	ctx := context.Background()
+	s := newProject(t, "anna")
+	importText(t, s, "Z1.vtt", `WEBVTT
+
+1
+00:00:01.000 --> 00:00:04.000
+<v Nino>Why did you leave?
+
+2
+00:00:05.000 --> 00:00:09.000
+<v Anna>In March, after the searches.
+
+3
+00:01:10.500 --> 00:01:14.000
+<v Anna>My brother stayed in Kazan.
+`)
+	q := tagText(t, s, "Z1", "Family", "My brother stayed")
+	if q.Time != "00:01:10" || q.Speaker != "Anna" {
+		t.Errorf("quote in the second cue: time %q by %q, want 00:01:10 by Anna", q.Time, q.Speaker)
+	}
+	q = tagText(t, s, "Z1", "Fear", "after the searches")
+	if q.Time != "00:00:05" {
+		t.Errorf("quote in the first cue: time %q, want 00:00:05", q.Time)
+	}
+	p, err := s.FindQuote(ctx, tagText(t, s, "Z1", "Kazan", "Kazan").ID, "")
+	if err != nil || p.Time != "00:01:10" {
+		t.Errorf("FindQuote time = %q, %v; want 00:01:10", p.Time, err)
+	}
+}
