@@ -1,9 +1,11 @@
 package transcripts
 
 import (
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -23,16 +25,27 @@ const maxFrontMatter = 64 << 10
 // Markdown rule, not front matter.
 //
 // Values are rendered as text: scalars as written (dates such as 2022-11-14
-// stay as written; booleans become true or false), lists joined with ", ".
-// A top-level key "lang" or "language" (any case) also sets Document.Lang,
-// lower-cased, to the first item of its value ("ru, en" gives "ru"); the
-// attribute is kept too.
-// Nested mappings are flattened with dotted keys ("participant.age"); a list
-// holding lists or mappings is refused. Null values are dropped. Aliases
+// stay as written; booleans become true or false), lists of scalars joined
+// with ", ". A top-level key "lang" or "language" (any case) also sets
+// Document.Lang, lower-cased, to the first item of its value ("ru, en"
+// gives "ru"); the attribute is kept too. A top-level "speakers" list, of
+// names or of maps with a "name", sets Document.Speakers (see speakers).
+//
+// A top-level mapping is flattened with dotted keys ("participant.age");
+// what is deeper (a mapping in it, a list of lists or of mappings), as
+// site generators and transcription tools write for their own use, is
+// skipped with a warning naming the key. Null values are dropped. Aliases
 // and merge keys are refused rather than expanded, so no YAML "bomb" can
-// inflate the attributes.
+// inflate the attributes; YAML that does not parse is refused with its line.
+//
+// TOML front matter (between "+++" lines) is not read: it stays in the
+// text, with a warning.
 func splitFrontMatter(text string, doc *Document) (string, error) {
-	first, _, ok := strings.Cut(text, "\n")
+	first, rest, ok := strings.Cut(text, "\n")
+	if ok && isDelimiter(first, "+++") && hasDelimiterLine(rest, "+++") {
+		doc.Warnings = append(doc.Warnings, "front matter in TOML (between +++ lines) is not read: it stays in the text")
+		return text, nil
+	}
 	if !ok || !isDelimiter(first, "---") {
 		return text, nil
 	}
@@ -67,6 +80,17 @@ func splitFrontMatter(text string, doc *Document) (string, error) {
 	return text, nil
 }
 
+// hasDelimiterLine reports whether a line of text is delim (see
+// isDelimiter).
+func hasDelimiterLine(text, delim string) bool {
+	for line := range strings.Lines(text) {
+		if isDelimiter(strings.TrimSuffix(line, "\n"), delim) {
+			return true
+		}
+	}
+	return false
+}
+
 // isDelimiter reports whether line is delim followed only by spaces or tabs.
 func isDelimiter(line, delim string) bool {
 	rest, ok := strings.CutPrefix(line, delim)
@@ -82,6 +106,17 @@ func skipBlankLines(s string) string {
 		}
 		s = rest
 	}
+}
+
+// maxFrontMatterWarnings caps the warnings about skipped values: a file
+// whose front matter is mostly a tool's configuration gets a few and a count.
+const maxFrontMatterWarnings = 10
+
+// frontMatter is the state of reading one front matter into a Document.
+type frontMatter struct {
+	doc     *Document
+	seen    map[string]bool
+	skipped []string // warnings about skipped values, before the cap
 }
 
 // readFrontMatter parses the YAML between the delimiters into doc.
@@ -103,45 +138,71 @@ func readFrontMatter(src string, doc *Document) error {
 	if m.Kind != yaml.MappingNode {
 		return errorf(ErrMalformed, "front matter: not a mapping of keys to values (line %d)", m.Line+1)
 	}
-	seen := map[string]bool{}
-	return flattenMapping("", m, doc, seen)
+	fm := &frontMatter{doc: doc, seen: map[string]bool{}}
+	if err := fm.mapping("", m); err != nil {
+		return err
+	}
+	for i, w := range fm.skipped {
+		if i == maxFrontMatterWarnings-1 && len(fm.skipped) > maxFrontMatterWarnings {
+			doc.Warnings = append(doc.Warnings, fmt.Sprintf("front matter: skipped %d more nested values", len(fm.skipped)-i))
+			break
+		}
+		doc.Warnings = append(doc.Warnings, w)
+	}
+	return nil
 }
 
-// flattenMapping appends the entries of mapping m to doc.Attributes, keys
-// prefixed with prefix.
-func flattenMapping(prefix string, m *yaml.Node, doc *Document, seen map[string]bool) error {
+// skip records that the value of key was skipped, and what it was.
+func (fm *frontMatter) skip(key, what string) {
+	fm.skipped = append(fm.skipped, "front matter: skipped "+key+" ("+what+")")
+}
+
+// mapping appends the entries of mapping m to the Document's attributes,
+// keys prefixed with prefix. The top-level mapping (prefix "") may hold
+// mappings, flattened one level with dotted keys; deeper ones are skipped.
+func (fm *frontMatter) mapping(prefix string, m *yaml.Node) error {
 	for i := 0; i+1 < len(m.Content); i += 2 {
 		k, v := m.Content[i], m.Content[i+1]
 		if k.Kind == yaml.AliasNode || v.Kind == yaml.AliasNode {
 			return errorf(ErrMalformed, "front matter: aliases are not supported (line %d)", k.Line+1)
 		}
 		if k.Kind != yaml.ScalarNode {
-			return errorf(ErrMalformed, "front matter: a key must be a plain value (line %d)", k.Line+1)
+			fm.skipped = append(fm.skipped, fmt.Sprintf("front matter: skipped a key that is not a plain value (line %d)", k.Line+1))
+			continue
 		}
 		if k.Tag == "!!merge" {
 			return errorf(ErrMalformed, "front matter: merge keys (<<) are not supported (line %d)", k.Line+1)
 		}
 		key := prefix + k.Value
-		if seen[key] {
+		if fm.seen[key] {
 			return errorf(ErrMalformed, "front matter: duplicate key %q (line %d)", key, k.Line+1)
 		}
-		seen[key] = true
+		fm.seen[key] = true
+		if prefix == "" && strings.EqualFold(key, "speakers") {
+			if err := fm.speakers(key, v); err != nil {
+				return err
+			}
+			continue
+		}
 		var value string
 		switch v.Kind {
 		case yaml.MappingNode:
-			if err := flattenMapping(key+".", v, doc, seen); err != nil {
+			if prefix != "" {
+				fm.skip(key, "a map")
+				continue
+			}
+			if err := fm.mapping(key+".", v); err != nil {
 				return err
 			}
 			continue
 		case yaml.SequenceNode:
-			items := make([]string, 0, len(v.Content))
-			for _, item := range v.Content {
-				if item.Kind != yaml.ScalarNode {
-					return errorf(ErrMalformed, "front matter: nested value for key %q (line %d)", key, item.Line+1)
-				}
-				if item.Tag != "!!null" {
-					items = append(items, scalarText(item))
-				}
+			items, what, err := scalarItems(v)
+			if err != nil {
+				return err
+			}
+			if what != "" {
+				fm.skip(key, what)
+				continue
 			}
 			value = strings.Join(items, ", ")
 		case yaml.ScalarNode:
@@ -152,13 +213,139 @@ func flattenMapping(prefix string, m *yaml.Node, doc *Document, seen map[string]
 		default:
 			return errorf(ErrMalformed, "front matter: unsupported value for key %q (line %d)", key, v.Line+1)
 		}
-		doc.Attributes = append(doc.Attributes, Attribute{Key: key, Value: value})
-		if prefix == "" && doc.Lang == "" && (strings.EqualFold(key, "lang") || strings.EqualFold(key, "language")) {
-			first, _, _ := strings.Cut(value, ",")
-			doc.Lang = strings.ToLower(strings.TrimSpace(first))
-		}
+		fm.attribute(prefix, key, value)
 	}
 	return nil
+}
+
+// attribute appends key: value to the Document; a top-level "lang" or
+// "language" also sets its language.
+func (fm *frontMatter) attribute(prefix, key, value string) {
+	doc := fm.doc
+	doc.Attributes = append(doc.Attributes, Attribute{Key: key, Value: value})
+	if prefix == "" && doc.Lang == "" && (strings.EqualFold(key, "lang") || strings.EqualFold(key, "language")) {
+		first, _, _ := strings.Cut(value, ",")
+		doc.Lang = strings.ToLower(strings.TrimSpace(first))
+	}
+}
+
+// scalarItems returns the text of the non-null items of sequence v when
+// they are all scalars; otherwise it returns what v is ("a list of maps")
+// for a warning. An alias among the items is an error.
+func scalarItems(v *yaml.Node) ([]string, string, error) {
+	items := make([]string, 0, len(v.Content))
+	what := ""
+	for _, item := range v.Content {
+		switch item.Kind {
+		case yaml.AliasNode:
+			return nil, "", errorf(ErrMalformed, "front matter: aliases are not supported (line %d)", item.Line+1)
+		case yaml.ScalarNode:
+			if item.Tag != "!!null" {
+				items = append(items, scalarText(item))
+			}
+		case yaml.MappingNode:
+			if what == "" {
+				what = "a list of maps"
+			}
+		default:
+			if what == "" {
+				what = "a list of lists"
+			}
+		}
+	}
+	return items, what, nil
+}
+
+// speakers reads the top-level "speakers" key into Document.Speakers: a
+// list of names, or of maps with a "name" (and optionally a "role", which
+// is not recorded), or a single scalar of comma-separated names. A list
+// of names, or a scalar, is also kept as an attribute.
+func (fm *frontMatter) speakers(key string, v *yaml.Node) error {
+	doc := fm.doc
+	add := func(name string) {
+		if name = speakerName(name); name != "" && !slices.Contains(doc.Speakers, name) {
+			doc.Speakers = append(doc.Speakers, name)
+		}
+	}
+	switch v.Kind {
+	case yaml.ScalarNode:
+		if v.Tag == "!!null" {
+			return nil
+		}
+		value := scalarText(v)
+		for name := range strings.SplitSeq(value, ",") {
+			add(name)
+		}
+		fm.attribute("", key, value)
+	case yaml.SequenceNode:
+		var names []string
+		scalars := true
+		for n, item := range v.Content {
+			switch item.Kind {
+			case yaml.AliasNode:
+				return errorf(ErrMalformed, "front matter: aliases are not supported (line %d)", item.Line+1)
+			case yaml.ScalarNode:
+				if item.Tag != "!!null" {
+					names = append(names, scalarText(item))
+					add(scalarText(item))
+				}
+			case yaml.MappingNode:
+				scalars = false
+				name, ok, err := speakerEntry(item)
+				if err != nil {
+					return err
+				}
+				if !ok {
+					fm.skip(fmt.Sprintf("%s[%d]", key, n+1), "no name")
+					continue
+				}
+				add(name)
+			default:
+				scalars = false
+				fm.skip(fmt.Sprintf("%s[%d]", key, n+1), "a list")
+			}
+		}
+		if scalars {
+			fm.attribute("", key, strings.Join(names, ", "))
+		}
+	case yaml.MappingNode:
+		// Not a list of speakers (a map of labels to names, say): kept as
+		// dotted attributes like any other map.
+		return fm.mapping(key+".", v)
+	}
+	return nil
+}
+
+// speakerEntry returns the name of an entry of a speakers list that is a
+// map ("- name: Anna\n  role: participant"), or false when it has no
+// scalar name.
+func speakerEntry(m *yaml.Node) (string, bool, error) {
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		k, v := m.Content[i], m.Content[i+1]
+		if k.Kind == yaml.AliasNode || v.Kind == yaml.AliasNode {
+			return "", false, errorf(ErrMalformed, "front matter: aliases are not supported (line %d)", k.Line+1)
+		}
+		if k.Kind == yaml.ScalarNode && strings.EqualFold(k.Value, "name") {
+			if v.Kind != yaml.ScalarNode || v.Tag == "!!null" {
+				return "", false, nil
+			}
+			return scalarText(v), true, nil
+		}
+	}
+	return "", false, nil
+}
+
+// speakerName returns a declared speaker's name as a label is compared:
+// without control characters or bidirectional formatting, its blanks
+// collapsed to single spaces.
+func speakerName(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) && !isSpace(r) || unicode.Is(unicode.Bidi_Control, r) {
+			return -1
+		}
+		return r
+	}, s)
+	return strings.Join(strings.FieldsFunc(s, isSpace), " ")
 }
 
 // scalarText renders a scalar as written, except booleans, which become
