@@ -777,3 +777,71 @@ func parseClockN(s string, groups int) (d time.Duration, n int, ok bool) {
 	}
 	return d, i, true
 }
+
+// isDisplayName reports whether s may be a display name leading a subtitle
+// cue: a name by the grammar of this file, or a name as video-call
+// software lets people write it, at most 40 characters and five words,
+// starting with a letter, made of letters, digits, marks, single spaces
+// and . - ' ’ _ ( ) / @ & ("Dr. Anna Petrova (she/her)", "anna.k").
+func isDisplayName(s string) bool {
+	if isName(s) {
+		return true
+	}
+	if s == "" || len(s) > 4*maxNameRunes {
+		return false
+	}
+	first, _ := utf8.DecodeRuneInString(s)
+	if !unicode.IsLetter(first) {
+		return false
+	}
+	words, runes := 1, 0
+	prevSpace := false
+	for _, r := range s {
+		runes++
+		if r == ' ' {
+			if prevSpace {
+				return false
+			}
+			prevSpace = true
+			words++
+			continue
+		}
+		prevSpace = false
+		if !isNameRune(r) && !strings.ContainsRune(".()/@&", r) {
+			return false
+		}
+	}
+	return !prevSpace && words <= maxNameWords && runes <= maxNameRunes
+}
+
+// cueLeadingName finds a speaker written at the start of cue text:
+// "[SPEAKER_00]:", "[SPEAKER_00]", "[id1]", "[Name]:" or "Name:" followed
+// by a blank, where Name is a display name. It returns the name and the
+// text after it, or "" and text.
+func cueLeadingName(text string) (name, rest string) {
+	if strings.HasPrefix(text, "[") {
+		end := strings.IndexByte(text[:min(len(text), 4*maxNameRunes+2)], ']')
+		if end < 0 {
+			return "", text
+		}
+		name, rest = text[1:end], text[end+1:]
+		colon := strings.HasPrefix(rest, ":")
+		if colon {
+			rest = rest[1:]
+		}
+		if !(isBracketID(name) || colon && isDisplayName(name)) {
+			return "", text
+		}
+	} else {
+		var ok bool
+		name, rest, ok = strings.Cut(text[:min(len(text), 4*maxNameRunes+2)], ":")
+		if !ok || !isDisplayName(name) {
+			return "", text
+		}
+		rest = text[len(name)+1:]
+	}
+	if rest != "" && rest[0] != ' ' && rest[0] != '\t' && !strings.HasPrefix(rest, "\u00a0") {
+		return "", text
+	}
+	return name, strings.TrimSpace(rest)
+}

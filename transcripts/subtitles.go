@@ -791,31 +791,7 @@ func numericEntity(name string) (rune, bool) {
 // "[SPEAKER_00]:", "[SPEAKER_00]", "[Name]:" or "Name:" followed by a
 // blank. It returns the name and the text after it, or "" and text.
 func leadingName(text string) (name, rest string) {
-	if strings.HasPrefix(text, "[") {
-		end := strings.IndexByte(text[:min(len(text), 4*maxNameRunes+2)], ']')
-		if end < 0 {
-			return "", text
-		}
-		name, rest = text[1:end], text[end+1:]
-		colon := strings.HasPrefix(rest, ":")
-		if colon {
-			rest = rest[1:]
-		}
-		if !(isSpeakerID(name) || colon && isCueName(name)) {
-			return "", text
-		}
-	} else {
-		var ok bool
-		name, rest, ok = strings.Cut(text[:min(len(text), 4*maxNameRunes+2)], ":")
-		if !ok || !isCueName(name) {
-			return "", text
-		}
-		rest = text[len(name)+1:]
-	}
-	if rest != "" && rest[0] != ' ' && rest[0] != '\t' && !strings.HasPrefix(rest, "\u00a0") {
-		return "", text
-	}
-	return name, strings.TrimSpace(rest)
+	return cueLeadingName(text)
 }
 
 // isCueName reports whether s may be a display name leading a cue: at most
@@ -823,29 +799,5 @@ func leadingName(text string) (name, rest string) {
 // digits, marks, single spaces and . - ' ’ _ ( ) / @ & (Zoom names such as
 // "Dr. Anna Petrova (she/her)").
 func isCueName(s string) bool {
-	if s == "" || len(s) > 4*maxNameRunes {
-		return false
-	}
-	first, _ := utf8.DecodeRuneInString(s)
-	if !unicode.IsLetter(first) {
-		return false
-	}
-	words, runes := 1, 0
-	prevSpace := false
-	for _, r := range s {
-		runes++
-		if r == ' ' {
-			if prevSpace {
-				return false
-			}
-			prevSpace = true
-			words++
-			continue
-		}
-		prevSpace = false
-		if !isNameRune(r) && !strings.ContainsRune(".()/@&", r) {
-			return false
-		}
-	}
-	return !prevSpace && words <= 5 && runes <= maxNameRunes
+	return isDisplayName(s)
 }
