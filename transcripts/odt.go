@@ -12,6 +12,15 @@ const (
 	nsODFOffice = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
 	nsODFMeta   = "urn:oasis:names:tc:opendocument:xmlns:meta:1.0"
 	nsDC        = "http://purl.org/dc/elements/1.1/"
+	nsODFStyle  = "urn:oasis:names:tc:opendocument:xmlns:style:1.0"
+	nsODFFO     = "urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0"
+)
+
+// maxODFBoldStyles caps the bold automatic styles remembered, and
+// maxODFSpans the depth of nested spans followed for boldness.
+const (
+	maxODFBoldStyles = 4096
+	maxODFSpans      = 64
 )
 
 // maxODFSpaces caps the count of one text:s element, which says how many
@@ -39,7 +48,10 @@ var odtMeta = map[xml.Name]string{
 // deleted text kept for tracked changes are left out. meta.xml gives
 // "title", "author", "subject", "description", "keywords", "created" and
 // "language" (which also sets Document.Lang); each meta:user-defined field
-// gives an attribute named after it.
+// gives an attribute named after it. A span in a bold automatic text style
+// (fo:font-weight bold or 600 and above) at the start of a paragraph that
+// is a name labels the paragraph's turn, as in .docx; bold from named or
+// paragraph styles is not followed.
 func parseODT(data []byte, opt Options) (*Document, error) {
 	zr, err := openArchive(data, ".odt")
 	if err != nil {
@@ -53,7 +65,7 @@ func parseODT(data []byte, opt Options) (*Document, error) {
 	if err != nil {
 		return nil, err
 	}
-	text, err := odtText(p, f.UncompressedSize64)
+	text, hints, err := odtText(p, f.UncompressedSize64)
 	p.Close()
 	if err != nil {
 		return nil, err
@@ -84,7 +96,7 @@ func parseODT(data []byte, opt Options) (*Document, error) {
 	}
 	doc.Attributes = meta.attrs
 	setLangFromAttrs(doc, "language")
-	if doc.Turns, err = detectTurns(text, eachLine, opt); err != nil {
+	if doc.Turns, err = detectTurnsHinted(text, eachLine, opt, hints); err != nil {
 		return nil, err
 	}
 	doc.Warnings = append(doc.Warnings, reviewTurns(text, doc.Turns)...)
@@ -100,11 +112,18 @@ func hasKey(attrs []Attribute, key string) bool {
 	return false
 }
 
-// odtText extracts the paragraphs and headings of content.xml.
-func odtText(p *xmlPart, sizeHint uint64) (string, error) {
+// odtText extracts the paragraphs and headings of content.xml, and the
+// bold text at the start of each paragraph that has some, as hints for the
+// labels.
+func odtText(p *xmlPart, sizeHint uint64) (string, []labelHint, error) {
 	var lb lineBuilder
 	lb.grow(sizeHint)
 	inPara := 0
+	var bold boldLead
+	boldStyles := map[string]bool{}
+	styleName := ""  // the automatic text style being read
+	var spans []bool // whether each open span is bold
+	spanBold := func() bool { return len(spans) > 0 && spans[len(spans)-1] }
 	// White space in character data collapses to one space, written only
 	// when more text follows in the paragraph: ODF ignores it at the start
 	// and end of a paragraph. collapse is set where white space is dropped
@@ -123,15 +142,28 @@ func odtText(p *xmlPart, sizeHint uint64) (string, error) {
 			break
 		}
 		if err != nil {
-			return "", err
+			return "", nil, err
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
 			switch t.Name.Space {
+			case nsODFStyle:
+				switch t.Name.Local {
+				case "style":
+					styleName = ""
+					if attr(t, "family") == "text" {
+						styleName = attr(t, "name")
+					}
+				case "text-properties":
+					if styleName != "" && len(boldStyles) < maxODFBoldStyles && isBoldWeight(attrNS(t, nsODFFO, "font-weight")) {
+						boldStyles[styleName] = true
+					}
+				}
+				continue
 			case nsODFOffice:
 				if t.Name.Local == "annotation" || t.Name.Local == "annotation-end" {
 					if err := p.skip(); err != nil {
-						return "", err
+						return "", nil, err
 					}
 				}
 				continue
@@ -141,9 +173,15 @@ func odtText(p *xmlPart, sizeHint uint64) (string, error) {
 			}
 			switch t.Name.Local {
 			case "p", "h":
+				bold.end(&lb)
 				lb.endParagraph()
 				inPara++
 				collapse, pending = true, false
+				spans = spans[:0]
+			case "span":
+				if len(spans) < maxODFSpans {
+					spans = append(spans, boldStyles[attr(t, "style-name")] || (spanBold() && attr(t, "style-name") == ""))
+				}
 			case "s":
 				if inPara > 0 {
 					flush()
@@ -158,7 +196,7 @@ func odtText(p *xmlPart, sizeHint uint64) (string, error) {
 					}
 					collapse = false
 					if lb.size() > MaxInputSize {
-						return "", tooLarge()
+						return "", nil, tooLarge()
 					}
 				}
 			case "tab":
@@ -169,16 +207,24 @@ func odtText(p *xmlPart, sizeHint uint64) (string, error) {
 				}
 			case "line-break":
 				if inPara > 0 {
+					bold.stop()
 					lb.write("\n")
 					collapse, pending = true, false
 				}
 			case "note", "tracked-changes", "note-citation":
 				if err := p.skip(); err != nil {
-					return "", err
+					return "", nil, err
 				}
 			}
 		case xml.EndElement:
+			if t.Name.Space == nsODFText && t.Name.Local == "span" && len(spans) > 0 {
+				spans = spans[:len(spans)-1]
+			}
+			if t.Name.Space == nsODFStyle && t.Name.Local == "style" {
+				styleName = ""
+			}
 			if t.Name.Space == nsODFText && (t.Name.Local == "p" || t.Name.Local == "h") {
+				bold.end(&lb)
 				lb.endParagraph()
 				inPara = max(inPara-1, 0)
 				collapse, pending = true, false
@@ -198,10 +244,35 @@ func odtText(p *xmlPart, sizeHint uint64) (string, error) {
 				collapse = false
 				lb.cur = append(lb.cur, c)
 			}
+			bold.wrote(&lb, spanBold(), t)
 			if lb.size() > MaxInputSize {
-				return "", tooLarge()
+				return "", nil, tooLarge()
 			}
 		}
 	}
-	return lb.finish()
+	bold.end(&lb)
+	text, err := lb.finish()
+	if err != nil {
+		return "", nil, err
+	}
+	return text, bold.hints, nil
+}
+
+// isBoldWeight reports whether an fo:font-weight value is bold.
+func isBoldWeight(w string) bool {
+	switch w {
+	case "bold", "600", "700", "800", "900":
+		return true
+	}
+	return false
+}
+
+// attrNS returns the value of start's attribute space:local, or "".
+func attrNS(start xml.StartElement, space, local string) string {
+	for _, a := range start.Attr {
+		if a.Name.Space == space && a.Name.Local == local {
+			return a.Value
+		}
+	}
+	return ""
 }

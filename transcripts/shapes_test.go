@@ -265,3 +265,30 @@ func TestDocxBoldRuns(t *testing.T) {
 		}
 	}
 }
+
+func TestODTBoldSpans(t *testing.T) {
+	content := `<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" xmlns:fo="urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0">` +
+		`<office:automatic-styles><style:style style:name="T1" style:family="text"><style:text-properties fo:font-weight="bold"/></style:style>` +
+		`<style:style style:name="T2" style:family="text"><style:text-properties fo:font-weight="normal"/></style:style></office:automatic-styles>` +
+		`<office:body><office:text>` +
+		`<text:p><text:span text:style-name="T1">Анна Петрова</text:span> Мы уехали в марте.</text:p>` +
+		`<text:p><text:span text:style-name="T1">Борис:</text:span> Я тоже.</text:p>` +
+		`<text:p><text:span text:style-name="T2">Анна Петрова</text:span> не жирный, это текст.</text:p>` +
+		`<text:p><text:span text:style-name="T1">Анна Петрова</text:span> Да.</text:p>` +
+		`<text:p><text:span text:style-name="T1">Борис</text:span> Нет.</text:p>` +
+		`</office:text></office:body></office:document-content>`
+	doc, err := Parse("x.odt", odtWith(t, map[string]string{"content.xml": content}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkInvariants(t, doc)
+	want := []span{
+		sp("Анна Петрова", "Анна Петрова Мы уехали в марте.", "Мы уехали в марте."),
+		sp("Борис", "Борис: Я тоже.\nАнна Петрова не жирный, это текст.", "Я тоже.\nАнна Петрова не жирный, это текст."),
+		sp("Анна Петрова", "Анна Петрова Да.", "Да."),
+		sp("Борис", "Борис Нет.", "Нет."),
+	}
+	if got := spans(doc); !slices.Equal(got, want) {
+		t.Errorf("odt with bold spans: turns =\n%v\nwant\n%v", got, want)
+	}
+}
