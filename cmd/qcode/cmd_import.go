@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
@@ -41,31 +43,74 @@ func (a *app) initCmd() *cobra.Command {
 }
 
 func (a *app) importCmd() *cobra.Command {
-	var lang string
+	var lang, encoding, speakers, pattern string
 	var attrs []string
-	var asJSON bool
+	var newVersion, asJSON bool
 	cmd := &cobra.Command{
 		Use:   "import FILE|DIR...",
 		Short: "Add transcripts (.txt .md .docx .odt .vtt .srt) to the project",
 		Long: `Import adds transcripts to the project. A folder is searched recursively
 for supported files. Each file is parsed, its original copied into the
 project's sources/ folder, and its text, speaker turns and metadata stored.
+The summary names, for each document, the speakers found with their roles
+and turns, and what the reader noticed (a guessed encoding, one speaker
+holding nearly all the words...).
 
 YAML front matter in .txt and .md files, and document properties in .docx
 and .odt files, become the document's attributes (participant, gender,
 age, occupation, wave...). The language comes from --lang, else from the
 file ("lang:"), else it is detected (ru or en).
 
-A file already imported byte for byte is skipped. A changed file with the
-name of an existing document becomes its next version; codings on earlier
-versions stay where they are.
+Text files that are not UTF-8 are read in the legacy encoding they fit
+best (windows-1251, koi8-r, windows-1252, iso-8859-1), with a warning;
+--encoding names the encoding instead. Speakers are detected from labels
+such as "Anna:" or "[00:01:02] I:"; --speakers gives the names instead
+(names may hold spaces and periods), and --speaker-pattern a regular
+expression whose named group "speaker" matches the label at the start of
+a line.
+
+A file already imported byte for byte is skipped. A changed file from the
+same path becomes the next version of its document; codings on earlier
+versions stay where they are. A file with the name of a document that came
+from another folder becomes a document of its own, named after its folder
+("R01 (wave2)"), unless --new-version makes it the next version.
+
+In a folder, files that are plainly not transcripts (README, LICENSE,
+CHANGELOG, INDEX, SOURCES..., Word's ~$ lock files, Thumbs.db, desktop.ini)
+are listed as skipped; a file named on the command line is always imported.
 
 Files that cannot be read are reported by name with the reason; the others
 are imported, and the exit status is non-zero.`,
 		Example: `  qcode import interviews/
-  qcode import R07.docx --attr gender=female --attr age=30 --lang ru`,
+  qcode import R07.docx --attr gender=female --attr age=30 --lang ru
+  qcode import old/R12.txt --encoding koi8-r
+  qcode import R07.txt --speakers "Nino,Anna K. Petrova"
+  qcode import logs/ --speaker-pattern '^\[[0-9:]+\] (?P<speaker>[A-Z]{2,4}):'
+  qcode import corrected/R01.txt --new-version`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			// Every option is checked before anything is read or
+			// imported.
+			parse, err := parseOptions(encoding, speakers, pattern)
+			if err != nil {
+				return err
+			}
+			if cmd.Flags().Changed("speakers") && len(parse.Speakers) == 0 {
+				return errors.New("--speakers: no names given (write them comma-separated: --speakers \"Nino,Anna K. Petrova\")")
+			}
+			if cmd.Flags().Changed("speaker-pattern") && parse.SpeakerPattern == nil {
+				return errors.New("--speaker-pattern: empty pattern: give a regular expression with a named group \"speaker\", e.g. '^(?P<speaker>[A-Z][a-z]+):'")
+			}
+			if err := checkSpeakerNames(parse.Speakers); err != nil {
+				return err
+			}
+			if cmd.Flags().Changed("encoding") {
+				enc, err := transcripts.EncodingName(encoding)
+				if err != nil {
+					return fmt.Errorf("--encoding: %w", err)
+				}
+				parse.Encoding = enc
+			}
 			var extra []coding.Attribute
 			for _, kv := range attrs {
 				at, err := coding.ParseAttribute(kv)
@@ -74,36 +119,95 @@ are imported, and the exit status is non-zero.`,
 				}
 				extra = append(extra, at)
 			}
-			files, skipped, err := collectFiles(args)
+			found, err := collectFiles(args)
 			if err != nil {
 				return err
 			}
 			return a.withStore(func(s *coding.Store) error {
-				return a.importFiles(s, files, skipped, lang, extra, asJSON)
+				return a.importFiles(s, found, importOptions{
+					lang: lang, attrs: extra, parse: parse, newVersion: newVersion, asJSON: asJSON,
+				})
 			})
 		},
 	}
 	cmd.Flags().StringVar(&lang, "lang", "", "language of the transcripts (ru, en, ...), overriding the file and detection")
 	cmd.Flags().StringArrayVar(&attrs, "attr", nil, "attribute KEY=VALUE (or KEY:TYPE=VALUE) for every file imported; repeatable")
+	cmd.Flags().StringVar(&encoding, "encoding", "", "character encoding of text files: utf-8, windows-1251 (cp1251), koi8-r, windows-1252 (cp1252), iso-8859-1 (latin1), utf-16le, utf-16be")
+	cmd.Flags().StringVar(&speakers, "speakers", "", "the speakers' names as labelled in the text, comma-separated (\"Nino,Anna K. Petrova\"), instead of detection")
+	cmd.Flags().StringVar(&pattern, "speaker-pattern", "", "a regular expression with a named group 'speaker' matching a label at the start of a line, instead of detection")
+	cmd.Flags().BoolVar(&newVersion, "new-version", false, "make each file the next version of the document of its name, even one imported from another folder")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the results as JSON")
 	return cmd
 }
 
+// checkSpeakerNames refuses a name given with --speakers that holds a
+// control character or an invisible mark that reverses text direction.
+func checkSpeakerNames(names []string) error {
+	for _, n := range names {
+		for _, r := range n {
+			if unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r) {
+				return fmt.Errorf("--speakers: the name %q holds a control character (U+%04X)", n, r)
+			}
+		}
+	}
+	return nil
+}
+
+// importOptions are the options of one import command.
+type importOptions struct {
+	lang       string
+	attrs      []coding.Attribute
+	parse      transcripts.Options
+	newVersion bool
+	asJSON     bool
+}
+
+// foundFile is a file to import: its path, and how the summary shows it.
+type foundFile struct {
+	path  string
+	shown string
+}
+
+// found is what collectFiles makes of the command line.
+type found struct {
+	files []foundFile
+	// notTranscripts are the files of a folder skipped by their names
+	// (README, LICENSE...), shown as the summary shows files.
+	notTranscripts []string
+	// otherFormats counts the files of a folder in no supported format.
+	otherFormats int
+}
+
 // collectFiles expands folders into the supported files inside them, in
-// a stable order, and counts the files of other formats it passed over.
-func collectFiles(args []string) ([]string, int, error) {
-	var files []string
-	skipped := 0
+// a stable order, setting aside the files that are plainly not
+// transcripts and counting the files of other formats it passed over.
+// A file named on the command line is taken as it is.
+func collectFiles(args []string) (found, error) {
+	var out found
 	for _, arg := range args {
 		st, err := os.Stat(arg)
 		if err != nil {
-			return nil, 0, fmt.Errorf("import %s: %w", arg, err)
+			return found{}, fmt.Errorf("import %s: %w", arg, err)
 		}
 		if !st.IsDir() {
-			files = append(files, arg)
+			out.files = append(out.files, foundFile{path: arg, shown: arg})
 			continue
 		}
-		var found []string
+		// A folder's files are shown as the walk finds them when the
+		// folder was given relative to here (interviews/wave2/R01.txt),
+		// else from the folder's own name.
+		shown := func(p string) string {
+			if !filepath.IsAbs(arg) {
+				return p
+			}
+			rel, err := filepath.Rel(arg, p)
+			if err != nil {
+				return p
+			}
+			return filepath.Join(filepath.Base(arg), rel)
+		}
+		var files []foundFile
+		var skipped []string
 		err = filepath.WalkDir(arg, func(p string, d fs.DirEntry, err error) error {
 			if err != nil {
 				return err
@@ -113,6 +217,9 @@ func collectFiles(args []string) ([]string, int, error) {
 				if d.IsDir() {
 					return filepath.SkipDir
 				}
+				if notTranscript(name) {
+					skipped = append(skipped, shown(p))
+				}
 				return nil
 			}
 			if d.IsDir() {
@@ -121,38 +228,94 @@ func collectFiles(args []string) ([]string, int, error) {
 				}
 				return nil
 			}
-			// A pipe or device with a transcript's name is passed on, so
-			// that importing it reports it rather than reading it.
-			if transcripts.Supported(name) {
-				found = append(found, p)
-			} else {
-				skipped++
+			switch {
+			case notTranscript(name):
+				skipped = append(skipped, shown(p))
+			case transcripts.Supported(name):
+				// A pipe or device with a transcript's name is passed
+				// on, so that importing it reports it rather than
+				// reading it.
+				files = append(files, foundFile{path: p, shown: shown(p)})
+			default:
+				out.otherFormats++
 			}
 			return nil
 		})
 		if err != nil {
-			return nil, 0, fmt.Errorf("import %s: %w", arg, err)
+			return found{}, fmt.Errorf("import %s: %w", arg, err)
 		}
-		sort.Strings(found)
-		files = append(files, found...)
+		sort.Slice(files, func(i, j int) bool { return files[i].path < files[j].path })
+		sort.Strings(skipped)
+		out.files = append(out.files, files...)
+		out.notTranscripts = append(out.notTranscripts, skipped...)
 	}
-	return files, skipped, nil
+	return out, nil
+}
+
+// notTranscriptNames are the names, without extension and lower-cased, of
+// the files a folder of transcripts often holds beside them.
+var notTranscriptNames = map[string]bool{
+	"readme": true, "sources": true, "license": true, "licence": true,
+	"copying": true, "changelog": true, "notice": true, "authors": true,
+	"contributing": true, "index": true,
+}
+
+// notTranscript reports whether a file called name, found in a folder,
+// is plainly not a transcript: README, LICENSE, CHANGELOG... with any
+// extension, Word's lock files (~$R01.docx), Thumbs.db, desktop.ini and
+// .gitkeep. Names are compared without regard to case.
+func notTranscript(name string) bool {
+	lower := strings.ToLower(name)
+	switch lower {
+	case "thumbs.db", "desktop.ini", ".gitkeep":
+		return true
+	}
+	if strings.HasPrefix(name, "~$") {
+		return true
+	}
+	stem := lower
+	if i := strings.IndexByte(stem, '.'); i > 0 {
+		stem = stem[:i]
+	}
+	return notTranscriptNames[stem]
+}
+
+type importSpeaker struct {
+	Name  string `json:"name"`
+	Role  string `json:"role"`
+	Case  string `json:"case,omitempty"`
+	Turns int    `json:"turns"`
+	Words int    `json:"words"`
 }
 
 type importLine struct {
-	File     string `json:"file"`
-	Status   string `json:"status"`
-	Document string `json:"document,omitempty"`
-	Version  int    `json:"version,omitempty"`
-	Words    int    `json:"words,omitempty"`
-	Error    string `json:"error,omitempty"`
+	File     string          `json:"file"`
+	Status   string          `json:"status"`
+	Document string          `json:"document,omitempty"`
+	Version  int             `json:"version,omitempty"`
+	Words    int             `json:"words,omitempty"`
+	Renamed  bool            `json:"renamed"`
+	Speakers []importSpeaker `json:"speakers"`
+	Warnings []string        `json:"warnings"`
+	Error    string          `json:"error,omitempty"`
+
+	shown string
 }
+
+type skippedFile struct {
+	File   string `json:"file"`
+	Reason string `json:"reason"`
+}
+
+// notATranscript is the reason a skipped file is given.
+const notATranscript = "not a transcript"
 
 // importFiles imports the files one by one, each in its own transaction,
 // then brings the search index up to date if any document was added.
-func (a *app) importFiles(s *coding.Store, files []string, skipped int, lang string, extra []coding.Attribute, asJSON bool) error {
+func (a *app) importFiles(s *coding.Store, in found, o importOptions) error {
+	files := in.files
 	var bar *progressbar.ProgressBar
-	if !asJSON && isTerminal(a.stderr) && len(files) > 1 {
+	if !o.asJSON && isTerminal(a.stderr) && len(files) > 1 {
 		bar = progressbar.NewOptions(len(files),
 			progressbar.OptionSetWriter(a.stderr),
 			progressbar.OptionSetDescription("importing"),
@@ -160,7 +323,7 @@ func (a *app) importFiles(s *coding.Store, files []string, skipped int, lang str
 			progressbar.OptionClearOnFinish(),
 			progressbar.OptionSetPredictTime(true))
 	}
-	var lines []importLine
+	lines := []importLine{}
 	counts := map[string]int{}
 	words := 0
 	var failed []string
@@ -173,16 +336,16 @@ func (a *app) importFiles(s *coding.Store, files []string, skipped int, lang str
 			fmt.Fprintf(a.stderr, "interrupted: %d of %d files not imported\n", len(files)-len(lines), len(files))
 			return errors.New("import interrupted; the files imported before stay imported")
 		}
-		line := importLine{File: f}
-		res, err := a.importOne(s, f, lang, extra)
+		line := importLine{File: f.path, shown: f.shown, Speakers: []importSpeaker{}, Warnings: []string{}}
+		res, err := a.importOne(s, f.path, o)
 		if err != nil {
 			line.Status = "failed"
 			line.Error = err.Error()
-			failed = append(failed, f)
+			failed = append(failed, f.path)
 			lastErr = err
 			counts["failed"]++
 			// A single file's error is returned and printed once, by main.
-			if !asJSON && len(files) > 1 {
+			if !o.asJSON && len(files) > 1 {
 				if bar != nil {
 					bar.Clear()
 				}
@@ -193,15 +356,20 @@ func (a *app) importFiles(s *coding.Store, files []string, skipped int, lang str
 			line.Document = res.Document.Name
 			line.Version = res.Document.Version
 			line.Words = res.Document.Words
+			line.Renamed = res.Renamed
+			for _, sp := range res.Speakers {
+				line.Speakers = append(line.Speakers, importSpeaker{Name: sp.Name, Role: sp.Role, Case: sp.Case, Turns: sp.Turns, Words: sp.Words})
+			}
+			line.Warnings = append(line.Warnings, res.Warnings...)
 			counts[res.Status]++
 			if res.Status != coding.Unchanged {
 				words += res.Document.Words
 			}
-			if !asJSON && res.Status == coding.Unchanged {
+			if !o.asJSON && res.Status == coding.Unchanged {
 				if bar != nil {
 					bar.Clear()
 				}
-				fmt.Fprintf(a.stderr, "%s: unchanged, already imported as %s\n", f, res.Document.Name)
+				fmt.Fprintf(a.stderr, "%s: unchanged, already imported as %s\n", printable(f.path), printable(res.Document.Name))
 			}
 		}
 		lines = append(lines, line)
@@ -217,28 +385,19 @@ func (a *app) importFiles(s *coding.Store, files []string, skipped int, lang str
 	if counts[coding.Imported]+counts[coding.NewVersion] > 0 {
 		a.updateIndex(s)
 	}
-	if asJSON {
-		if err := a.printJSON(map[string]any{"files": lines, "skipped_other_formats": skipped}); err != nil {
+	if o.asJSON {
+		skipped := []skippedFile{}
+		for _, f := range in.notTranscripts {
+			skipped = append(skipped, skippedFile{File: f, Reason: notATranscript})
+		}
+		if err := a.printJSON(map[string]any{"files": lines, "skipped": skipped, "skipped_other_formats": in.otherFormats}); err != nil {
 			return err
 		}
 	} else {
-		parts := []string{fmt.Sprintf("imported %d", counts[coding.Imported])}
-		if n := counts[coding.NewVersion]; n > 0 {
-			parts = append(parts, fmt.Sprintf("%d new version(s)", n))
-		}
-		if n := counts[coding.Unchanged]; n > 0 {
-			parts = append(parts, fmt.Sprintf("%d unchanged", n))
-		}
-		if n := counts["failed"]; n > 0 {
-			parts = append(parts, fmt.Sprintf("%d failed", n))
-		}
-		if skipped > 0 {
-			parts = append(parts, fmt.Sprintf("%d of other formats passed over", skipped))
-		}
-		fmt.Fprintf(a.stdout, "%s; %d words.\n", strings.Join(parts, ", "), words)
+		a.printImportSummary(lines, counts, words, in)
 	}
 	if n := counts["failed"]; n > 0 {
-		if asJSON {
+		if o.asJSON {
 			return errSilent
 		}
 		if n == 1 && len(files) == 1 {
@@ -253,7 +412,103 @@ func (a *app) importFiles(s *coding.Store, files []string, skipped int, lang str
 	return nil
 }
 
-func (a *app) importOne(s *coding.Store, path, lang string, extra []coding.Attribute) (coding.ImportResult, error) {
+// printImportSummary prints the tally on the first line, then a line for
+// each document added (its speakers, roles and turns), with the reader's
+// warnings indented under it, then the files skipped as not transcripts.
+// Failed and unchanged files are reported on stderr as they happen.
+func (a *app) printImportSummary(lines []importLine, counts map[string]int, words int, in found) {
+	parts := []string{fmt.Sprintf("imported %d", counts[coding.Imported])}
+	if n := counts[coding.NewVersion]; n > 0 {
+		parts = append(parts, fmt.Sprintf("%d new version(s)", n))
+	}
+	if n := counts[coding.Unchanged]; n > 0 {
+		parts = append(parts, fmt.Sprintf("%d unchanged", n))
+	}
+	if n := counts["failed"]; n > 0 {
+		parts = append(parts, fmt.Sprintf("%d failed", n))
+	}
+	if n := len(in.notTranscripts); n > 0 {
+		parts = append(parts, fmt.Sprintf("%d skipped (not transcripts)", n))
+	}
+	if in.otherFormats > 0 {
+		parts = append(parts, fmt.Sprintf("%d of other formats passed over", in.otherFormats))
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s; %d words.\n", strings.Join(parts, ", "), words)
+	for _, l := range lines {
+		if l.Status != coding.Imported && l.Status != coding.NewVersion {
+			continue
+		}
+		doc := printable(l.Document)
+		if l.Status == coding.NewVersion {
+			doc += fmt.Sprintf(" (version %d)", l.Version)
+		}
+		fmt.Fprintf(&b, "%s → %s: %s\n", printable(l.shown), doc, speakerSummary(l.Speakers))
+		if l.Renamed {
+			base := filepath.Base(l.File)
+			orig := strings.TrimSpace(strings.TrimSuffix(base, filepath.Ext(base)))
+			fmt.Fprintf(&b, "  note: %s came from another file of the same name, so this one is %s; to make it a new version of %s instead, import it with --new-version\n",
+				printable(orig), printable(l.Document), printable(orig))
+		}
+		for _, w := range l.Warnings {
+			fmt.Fprintf(&b, "  warning: %s\n", printable(w))
+		}
+	}
+	for _, f := range in.notTranscripts {
+		fmt.Fprintf(&b, "skipped %s: %s\n", printable(f), notATranscript)
+	}
+	io.WriteString(a.stdout, b.String())
+}
+
+// maxSpeakersShown is how many speakers a summary line names before it
+// counts the rest.
+const maxSpeakersShown = 8
+
+// speakerSummary is "Nino (interviewer) 24 turns, Anna K. Petrova 23
+// turns": each speaker with their turns, and their role unless they are a
+// participant.
+func speakerSummary(sp []importSpeaker) string {
+	if len(sp) == 0 {
+		return "no speakers found"
+	}
+	var parts []string
+	for i, x := range sp {
+		if i == maxSpeakersShown && len(sp) > maxSpeakersShown+1 {
+			parts = append(parts, fmt.Sprintf("and %d more", len(sp)-i))
+			break
+		}
+		p := printable(x.Name)
+		if x.Role != coding.RoleParticipant {
+			p += " (" + x.Role + ")"
+		}
+		parts = append(parts, p+" "+plural(x.Turns, "turn", "turns"))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// printable escapes the control characters and bidi marks of a name or
+// path from a file, so that printing it cannot move the cursor, recolour
+// the terminal or reverse the line.
+func printable(s string) string {
+	if strings.IndexFunc(s, isUnprintable) < 0 {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		if isUnprintable(r) {
+			fmt.Fprintf(&b, "\\u%04X", r)
+		} else {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+func isUnprintable(r rune) bool {
+	return unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r) || r == utf8.RuneError
+}
+
+func (a *app) importOne(s *coding.Store, path string, o importOptions) (coding.ImportResult, error) {
 	if !transcripts.Supported(path) {
 		return coding.ImportResult{}, fmt.Errorf("import %s: %w", path, transcripts.ErrUnsupported)
 	}
@@ -261,7 +516,14 @@ func (a *app) importOne(s *coding.Store, path, lang string, extra []coding.Attri
 	if err != nil {
 		return coding.ImportResult{}, fmt.Errorf("import %s: %w", path, err)
 	}
-	return s.Import(a.ctx, coding.ImportFile{Path: path, Data: data, Lang: lang, Attributes: extra})
+	origin, err := filepath.Abs(path)
+	if err != nil {
+		return coding.ImportResult{}, fmt.Errorf("import %s: %w", path, err)
+	}
+	return s.Import(a.ctx, coding.ImportFile{
+		Path: path, Data: data, Lang: o.lang, Attributes: o.attrs,
+		Parse: o.parse, Origin: origin, NewVersion: o.newVersion,
+	})
 }
 
 // readCapped reads a whole file, refusing one larger than maxFileSize.

@@ -63,12 +63,12 @@ func diffSnapshots(t *testing.T, what string, before, after map[string]string) {
 	}
 }
 
-// badInputs are the files of testdata/bad/ and a word that the reason
-// given for refusing each must contain.
+// badInputs are the files of testdata/bad/ that are refused, and a word
+// that the reason given for refusing each must contain. (latin1.txt is
+// read as windows-1252, with a warning: see TestImportMixedFolders.)
 var badInputs = []struct {
 	file, reason string
 }{
-	{"latin1.txt", "UTF-8"},
 	{"photo.txt", "binary"},
 	{"blank.txt", "empty"},
 	{"cut.docx", "not a valid .docx"},
@@ -189,7 +189,8 @@ func TestImportOptions(t *testing.T) {
 
 // TestImportMixedFolders imports folders of good and bad files in one
 // command: the good ones go in, each bad one is reported by name, and the
-// command fails.
+// command fails. The file in Latin-1 goes in too, with a warning that its
+// encoding was guessed.
 func TestImportMixedFolders(t *testing.T) {
 	t.Parallel()
 	dir := newProject(t)
@@ -198,18 +199,21 @@ func TestImportMixedFolders(t *testing.T) {
 	if err == nil {
 		t.Fatalf("run(import bad good) = nil, want an error; stdout %q", stdout)
 	}
-	if !strings.Contains(err.Error(), "7 files") {
-		t.Errorf("run(import bad good) = %v, want it to count the 7 files that failed", err)
+	if !strings.Contains(err.Error(), "6 files") {
+		t.Errorf("run(import bad good) = %v, want it to count the 6 files that failed", err)
 	}
-	if !strings.HasPrefix(stdout, "imported 3, 7 failed;") {
-		t.Errorf("run(import bad good) printed %q, want \"imported 3, 7 failed; ...\"", stdout)
+	if !strings.HasPrefix(stdout, "imported 4, 6 failed;") {
+		t.Errorf("run(import bad good) printed %q, want \"imported 4, 6 failed; ...\"", stdout)
+	}
+	if w := filepath.Join("bad", "latin1.txt") + " → latin1: I (interviewer) 1 turn, R 1 turn\n  warning: read as windows-1252"; !strings.Contains(stdout, w) {
+		t.Errorf("run(import bad good) printed:\n%s\nwant it to contain %q", stdout, w)
 	}
 	for _, tt := range badInputs {
 		if !strings.Contains(stderr, filepath.Join(bad, tt.file)) {
 			t.Errorf("stderr does not name %s:\n%s", tt.file, stderr)
 		}
 	}
-	for _, name := range []string{"R01", "R02", "R03"} {
+	for _, name := range []string{"R01", "R02", "R03", "latin1"} {
 		if strings.Contains(stderr, name) {
 			t.Errorf("stderr mentions the good file %s:\n%s", name, stderr)
 		}
@@ -218,14 +222,17 @@ func TestImportMixedFolders(t *testing.T) {
 	for _, d := range docs(t, dir, "--all") {
 		names = append(names, d.Name)
 	}
-	if want := []string{"R01", "R02", "R03"}; !slices.Equal(names, want) {
+	if want := []string{"R01", "R02", "R03", "latin1"}; !slices.Equal(names, want) {
 		t.Errorf("docs --all --json names = %q, want %q", names, want)
+	}
+	if got := show(t, dir, "latin1").Text; !strings.Contains(got, "Above a café near the station.") {
+		t.Errorf("latin1 reads %q, want the café read right", got)
 	}
 	src, err := os.ReadDir(filepath.Join(dir, "sources"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(src) != 3 {
-		t.Errorf("sources/ holds %d files, want the 3 good ones", len(src))
+	if len(src) != 4 {
+		t.Errorf("sources/ holds %d files, want the 4 good ones", len(src))
 	}
 }
