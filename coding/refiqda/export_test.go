@@ -90,6 +90,16 @@ func checkExport(t *testing.T, data []byte) {
 		guids[g] = kind
 	}
 	var refs [][2]string // kind, target
+	// Selections a case refers to are a speaker's turns and carry no
+	// coding; every other selection carries one.
+	caseSels := map[string]bool{}
+	if p.Cases != nil {
+		for _, c := range p.Cases.Cases {
+			for _, s := range c.SelectionRefs {
+				caseSels[s.Target] = true
+			}
+		}
+	}
 	if p.Users != nil {
 		for _, u := range p.Users.Users {
 			def("user", u.GUID)
@@ -124,6 +134,9 @@ func checkExport(t *testing.T, data []byte) {
 			values(c.Values)
 			for _, s := range c.SourceRefs {
 				refs = append(refs, [2]string{"source", s.Target})
+			}
+			for _, s := range c.SelectionRefs {
+				refs = append(refs, [2]string{"selection", s.Target})
 			}
 		}
 	}
@@ -161,7 +174,11 @@ func checkExport(t *testing.T, data []byte) {
 				if got := string([]rune(text)[a:b]); !strings.HasPrefix(got, sel.Name) || sel.Name == "" {
 					t.Errorf("selection %s is named %q but holds %q", sel.GUID, sel.Name, got)
 				}
-				if len(sel.Codings) != 1 {
+				if want := 1; caseSels[sel.GUID] {
+					if len(sel.Codings) != 0 {
+						t.Errorf("selection %s of a case has %d codings; want none", sel.GUID, len(sel.Codings))
+					}
+				} else if len(sel.Codings) != want {
 					t.Errorf("selection %s has %d codings; want 1", sel.GUID, len(sel.Codings))
 				}
 				for _, c := range sel.Codings {
@@ -403,6 +420,7 @@ func TestRoundTripFiles(t *testing.T) {
 		filepath.Join("testdata", "nvivo-windows.qdpx"),
 		filepath.Join("testdata", "tolerant.qdpx"),
 		filepath.Join("testdata", "atlas.qdpx"),
+		filepath.Join("testdata", "cases.qdpx"),
 	}
 	for _, f := range files {
 		t.Run(filepath.Base(f), func(t *testing.T) {

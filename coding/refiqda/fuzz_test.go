@@ -4,7 +4,10 @@ import (
 	"archive/zip"
 	"bytes"
 	"io"
+	"strings"
 	"testing"
+
+	"github.com/qcode-dev/qcode/coding"
 )
 
 // fuzzFiles are the text files of every fixture, so that the fuzzer's
@@ -15,6 +18,8 @@ var fuzzFiles = []entry{
 	{"sources/c.txt", "Third text, from a case without a name.\n"},
 	{"sources/a.txt", "Line one.\r\nLine two is here.\r\nLine three.\r\n"},
 	{"sources/ok.txt", "A fine text.\n"},
+	{"sources/i1.txt", casesInterview},
+	{"sources/fg.txt", casesFocus},
 }
 
 // FuzzProjectXML feeds arbitrary project.qde files to the reader. Whatever
@@ -23,7 +28,7 @@ var fuzzFiles = []entry{
 func FuzzProjectXML(f *testing.F) {
 	// The fixtures, not the shared samples: the fuzzer minimises every
 	// new input, which takes minutes on an 80 KB seed.
-	for _, s := range []string{nvivoQDE, tolerantQDE, atlasQDE, withSources("")} {
+	for _, s := range []string{nvivoQDE, tolerantQDE, atlasQDE, casesQDE, withSources("")} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
@@ -43,6 +48,9 @@ func FuzzProjectXML(f *testing.F) {
 		}
 		if len(rep.Mismatches) != 0 || len(rep.Skipped) != 0 {
 			t.Fatalf("reading our own export reported %+v", rep)
+		}
+		if len(back.Cases) != len(snap.Cases) || people(back) != people(snap) {
+			t.Fatalf("round trip: cases and speakers\n%s\nwere\n%s", people(back), people(snap))
 		}
 		if len(back.Codings) != len(snap.Codings) || len(back.Memos) != len(snap.Memos) || len(back.Documents) != len(snap.Documents) {
 			t.Fatalf("round trip: %d/%d/%d codings/memos/documents, was %d/%d/%d",
@@ -66,4 +74,10 @@ func storedZip(t testing.TB, entries ...entry) []byte {
 		t.Fatal(err)
 	}
 	return buf.Bytes()
+}
+
+// people lists the speakers tied to cases, by document name and case
+// name, and the cases' attributes.
+func people(snap *coding.Snapshot) string {
+	return strings.Join(peopleOf(snap), "\n")
 }

@@ -65,6 +65,11 @@ func generated(t testing.TB) map[string][]byte {
 			entry{"project.qde", atlasQDE},
 			entry{"sources/a.txt", "Line one.\r\nLine two is here.\r\nLine three.\r\n"},
 		),
+		"cases.qdpx": makeZip(t,
+			entry{"project.qde", casesQDE},
+			entry{"sources/i1.txt", casesInterview},
+			entry{"sources/fg.txt", casesFocus},
+		),
 	}
 }
 
@@ -216,3 +221,44 @@ var atlasQDE = qde("ATLAS.ti 9.1.3", `<CodeBook><Codes><Code guid="C32A2BD5-0000
 	`<PlainTextSelection guid="a7000000-0000-4000-8000-0000000000e1" name="two is here" startPosition="15" endPosition="26"><Coding guid="a7000000-0000-4000-8000-0000000000c1"><CodeRef targetGUID="C32A2BD5-0000-4000-8000-000000000001"/></Coding></PlainTextSelection>`+
 	`<PlainTextSelection guid="a7000000-0000-4000-8000-0000000000e2" name="three" startPosition="33" endPosition="38"><Coding guid="a7000000-0000-4000-8000-0000000000c2"><CodeRef targetGUID="C32A2BD5-0000-4000-8000-000000000001"/></Coding></PlainTextSelection>`+
 	`</TextSource></Sources>`)
+
+// The cases fixture, shaped as QualCoder writes cases (an empty
+// Description, Text and Float values, SourceRefs for whole files) with
+// what other programs add: a case over selections of a focus group (one
+// uncoded selection per turn for Oleg, a coded part of a turn for
+// Marina), and a case that refers to nothing (QualCoder writes no
+// reference for a case tied to parts of texts).
+const (
+	casesInterview = "Interviewer: Where are you from?\nMaria: From Perm.\nInterviewer: And now?\nMaria: Tbilisi, since March.\n"
+	casesFocus     = "Moderator: Who wants to start?\nOleg: I can.\nMarina: Me after him.\nOleg: We left in September.\n"
+)
+
+var casesQDE = qde("QualCoder 3.5", `<Users><User guid="b1b1b1b1-0000-4000-8000-00000000000a" name="cp"/></Users>`+
+	`<CodeBook><Codes><Code guid="c0de0000-0000-4000-8000-0000000000a1" name="Order" isCodable="true"/></Codes></CodeBook>`+
+	`<Variables>`+
+	`<Variable guid="f0000000-0000-4000-8000-000000000001" name="age" typeOfVariable="Float"/>`+
+	`<Variable guid="f0000000-0000-4000-8000-000000000002" name="gender" typeOfVariable="Text"/>`+
+	`<Variable guid="f0000000-0000-4000-8000-000000000003" name="city" typeOfVariable="Text"/>`+
+	`</Variables>`+
+	`<Cases>`+
+	`<Case guid="ca5e0000-0000-4000-8000-000000000001" name="Maria"><Description />`+
+	value(1, "FloatValue", "31")+value(2, "TextValue", "female")+
+	`<SourceRef targetGUID="50000000-0000-4000-8000-000000000001"/></Case>`+
+	`<Case guid="ca5e0000-0000-4000-8000-000000000002" name="Oleg"><Description />`+
+	value(1, "FloatValue", "34")+value(2, "TextValue", "male")+value(3, "TextValue", "Perm")+
+	`<SelectionRef targetGUID="5e100000-0000-4000-8000-000000000001"/><SelectionRef targetGUID="5e100000-0000-4000-8000-000000000002"/></Case>`+
+	`<Case guid="ca5e0000-0000-4000-8000-000000000003" name="Marina"><Description>Met twice.</Description>`+
+	value(1, "FloatValue", "29")+
+	`<SelectionRef targetGUID="5e100000-0000-4000-8000-000000000003"/></Case>`+
+	`<Case guid="ca5e0000-0000-4000-8000-000000000004" name="Zaira"><Description />`+
+	value(1, "FloatValue", "45")+value(2, "TextValue", "female")+value(3, "TextValue", "Kazan")+
+	`</Case>`+
+	`</Cases>`+
+	`<Sources>`+
+	`<TextSource guid="50000000-0000-4000-8000-000000000001" name="Interview 1" plainTextPath="internal://i1.txt" creatingUser="b1b1b1b1-0000-4000-8000-00000000000a"/>`+
+	`<TextSource guid="50000000-0000-4000-8000-000000000002" name="Focus group" plainTextPath="internal://fg.txt" creatingUser="b1b1b1b1-0000-4000-8000-00000000000a">`+
+	`<PlainTextSelection guid="5e100000-0000-4000-8000-000000000001" name="Oleg: I can." startPosition="31" endPosition="43"/>`+
+	`<PlainTextSelection guid="5e100000-0000-4000-8000-000000000002" name="Oleg: We left in September." startPosition="66" endPosition="93"/>`+
+	sel("5e100000-0000-4000-8000-000000000003", "after him", 55, 64, "c0de0000-0000-4000-8000-0000000000a1")+
+	`</TextSource>`+
+	`</Sources>`)

@@ -98,6 +98,7 @@ func TestImportRoundTrip(t *testing.T) {
 		filepath.Join(samples, "qc1.3.2_demo.qdpx"),
 		filepath.Join("testdata", "tolerant.qdpx"),
 		filepath.Join("testdata", "nvivo-windows.qdpx"),
+		filepath.Join("testdata", "cases.qdpx"),
 	}
 	for _, f := range files {
 		t.Run(filepath.Base(f), func(t *testing.T) {
@@ -117,7 +118,15 @@ func TestImportRoundTrip(t *testing.T) {
 			// Under another folder name: the project keeps the file's
 			// name, so the exports still agree.
 			snap2, res := importAs(t, exported, filepath.Join(t.TempDir(), "other.qcode"))
-			if len(res.Report.Mismatches)+len(res.Report.Skipped)+len(res.Report.Warnings) != 0 || len(res.Merge.Conflicts) != 0 {
+			// A case tied to no speaker refers to nothing, in our export
+			// too, and is reported each time.
+			var warns []string
+			for _, w := range res.Report.Warnings {
+				if !strings.Contains(w, "refers to no document imported") {
+					warns = append(warns, w)
+				}
+			}
+			if len(res.Report.Mismatches)+len(res.Report.Skipped)+len(warns) != 0 || len(res.Merge.Conflicts) != 0 {
 				t.Errorf("importing our export reported %+v, conflicts %v", res.Report, res.Merge.Conflicts)
 			}
 			second := export(t, snap2)

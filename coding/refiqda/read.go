@@ -98,9 +98,11 @@ func (r Report) SkippedByKind() []KindCount {
 // Non-text sources (PDF, pictures, audio, video) are skipped and listed.
 //
 // Users become coders, codes keep their GUIDs, hierarchy and colours,
-// cases and variables become document attributes (a case's values go to
-// each of its documents, its name becomes the participant attribute when
-// the case gives none), notes become memos on what refers to them.
+// variables become document attributes, and cases are read as readCases
+// says: a case over speakers' turns becomes a case tied to those
+// speakers, a case over whole documents gives its values to them (its
+// name becomes the participant attribute when the case gives none); notes
+// become memos on what refers to them.
 //
 // An error (wrapping ErrHostile for unsafe or malformed archives) means
 // nothing could be imported.
@@ -171,6 +173,7 @@ type reader struct {
 	memoOn   map[string][2]string // note GUID -> target, target GUID
 	seen     map[string]bool      // coding GUIDs and keys taken
 	selDoc   map[string]string    // selection GUID -> document GUID
+	selSpan  map[string]span      // selection GUID -> where it lies, when it was read
 	memos    map[string]bool      // memo GUIDs taken
 	projAt   time.Time
 	snap     *coding.Snapshot
@@ -221,6 +224,7 @@ func (rd *reader) convert(p *xProject) (*coding.Snapshot, error) {
 	rd.memoOn = map[string][2]string{}
 	rd.seen = map[string]bool{}
 	rd.selDoc = map[string]string{}
+	rd.selSpan = map[string]span{}
 	rd.memos = map[string]bool{}
 
 	rd.readUsers()
@@ -639,6 +643,11 @@ func (rd *reader) readSelections(src *xTextSource, st *sourceText, doc *coding.S
 			rd.rep.Mismatches = append(rd.rep.Mismatches, m)
 			continue
 		}
+		if g := normGUID(s.x.GUID); g != "" {
+			if _, dup := rd.selSpan[g]; !dup {
+				rd.selSpan[g] = span{doc: doc.GUID, start: a, end: b}
+			}
+		}
 		if a == b {
 			if len(s.x.Codings) > 0 {
 				rd.warnf("source %s: selection %s is empty (%d:%d); its codings were left out", doc.Name, s.x.GUID, s.start, s.end)
@@ -724,100 +733,6 @@ func (rd *reader) addCoding(c *xCoding, doc *coding.SnapshotDocument, a, b int, 
 func (rd *reader) seenCoding(k string) bool { return rd.seen[k] }
 
 func (rd *reader) markCoding(k string) { rd.seen[k] = true }
-
-// readCases turns variable values into document attributes: a source's
-// own values first, then those of each case it is in, then the case's
-// name as the participant when the case gives none.
-func (rd *reader) readCases() {
-	vars := map[string]xVariable{}
-	if rd.p.Variables != nil {
-		for _, v := range rd.p.Variables.Variables {
-			if g := normGUID(v.GUID); g != "" {
-				vars[g] = v
-			}
-		}
-	}
-	attrs := make([][]coding.Attribute, len(rd.snap.Documents))
-	set := func(doc int, a coding.Attribute, from string) {
-		for _, old := range attrs[doc] {
-			if old.Key == a.Key {
-				if old.Value != a.Value {
-					rd.warnf("document %s: %s is %q and, in %s, %q; kept %q", rd.snap.Documents[doc].Name, a.Key, old.Value, from, a.Value, old.Value)
-				}
-				return
-			}
-		}
-		attrs[doc] = append(attrs[doc], a)
-	}
-	if rd.p.Sources != nil {
-		for _, src := range rd.p.Sources.Text {
-			doc, ok := rd.docs[normGUID(src.GUID)]
-			if !ok {
-				continue
-			}
-			for _, v := range src.Values {
-				if a, ok := rd.attribute(v, vars); ok {
-					set(doc, a, "the document")
-				}
-			}
-		}
-	}
-	if rd.p.Cases != nil {
-		partial := false
-		for _, c := range rd.p.Cases.Cases {
-			name := cleanName(c.Name)
-			from := "case " + name
-			if name == "" {
-				from = "a case"
-			}
-			var docs []int
-			add := func(d int, ok bool) {
-				if !ok {
-					return
-				}
-				for _, x := range docs {
-					if x == d {
-						return
-					}
-				}
-				docs = append(docs, d)
-			}
-			for _, ref := range c.SourceRefs {
-				d, ok := rd.docs[normGUID(ref.Target)]
-				add(d, ok)
-			}
-			for _, ref := range c.SelectionRefs {
-				if dg, ok := rd.selDoc[normGUID(ref.Target)]; ok {
-					d, ok := rd.docs[dg]
-					add(d, ok)
-					partial = true
-				}
-			}
-			var values []coding.Attribute
-			hasParticipant := false
-			for _, v := range c.Values {
-				if a, ok := rd.attribute(v, vars); ok {
-					values = append(values, a)
-					hasParticipant = hasParticipant || a.Key == ParticipantKey
-				}
-			}
-			if !hasParticipant && name != "" {
-				values = append(values, coding.Attribute{Key: ParticipantKey, Type: coding.TypeText, Value: name})
-			}
-			for _, d := range docs {
-				for _, a := range values {
-					set(d, a, from)
-				}
-			}
-		}
-		if partial {
-			rd.warnf("cases made of parts of documents give their values to the whole documents")
-		}
-	}
-	for i := range rd.snap.Documents {
-		rd.snap.Documents[i].Attributes = attrs[i]
-	}
-}
 
 // attribute reads one VariableValue; ok is false when it has no usable
 // value.

@@ -50,6 +50,13 @@ var minZipTime = time.Date(1980, 1, 1, 0, 0, 0, 0, time.UTC)
 // Documents without a participant belong to no case. An older version of
 // a document is named "NAME (version N)".
 //
+// The project's own cases (speakers' cases, see speakerCases) follow, each
+// a Case with its attribute values and a SelectionRef to an uncoded
+// PlainTextSelection over each turn of each speaker tied to it; a case
+// tied to no speaker is a Case without references. Time anchors are not
+// written: REFI-QDA has sync points only in the transcripts of audio and
+// video sources, and qcode exports text sources.
+//
 // The output depends only on snap: everything is sorted, GUIDs come from
 // the store or are derived from stable names (uuid v5), and times,
 // including the zip entries', come from the store.
@@ -208,14 +215,16 @@ func buildProject(snap *coding.Snapshot, opt ProjectOptions) (*xProject, *zipFil
 		p.CodeBook = &ProjectCodeBook{Codes: Codes{Codes: codes}}
 	}
 	vars, byKey := b.variables()
+	speakerCases, turnSels := b.speakerCases(byKey)
 	if len(vars) > 0 {
 		p.Variables = &xVariables{Variables: vars}
 	}
 	files := &zipFiles{}
-	sources, cases, err := b.sources(byKey, files)
+	sources, cases, err := b.sources(byKey, files, turnSels)
 	if err != nil {
 		return nil, nil, err
 	}
+	cases = append(cases, speakerCases...)
 	if len(cases) > 0 {
 		p.Cases = &xCases{Cases: cases}
 	}
@@ -303,8 +312,15 @@ var variableTypes = map[string]string{
 // when every value has it and can be written as it, else Text.
 func (b *builder) variables() ([]xVariable, map[string]variable) {
 	types := map[string]string{}
+	var all []coding.Attribute
 	for _, d := range b.snap.Documents {
-		for _, a := range d.Attributes {
+		all = append(all, d.Attributes...)
+	}
+	for _, c := range b.snap.Cases {
+		all = append(all, c.Attributes...)
+	}
+	{
+		for _, a := range all {
 			t := variableTypes[a.Type]
 			if _, ok := valueOf(t, a.Value); !ok {
 				t = "Text"
@@ -368,8 +384,14 @@ func valueOf(typ, v string) (xVariableValue, bool) {
 func values(attrs []coding.Attribute, byKey map[string]variable) []xVariableValue {
 	sorted := append([]coding.Attribute(nil), attrs...)
 	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].Key < sorted[j].Key })
+	return valuesInOrder(sorted, byKey)
+}
+
+// valuesInOrder writes attrs as VariableValues in their order (a case's
+// attributes keep the order they have in the project).
+func valuesInOrder(attrs []coding.Attribute, byKey map[string]variable) []xVariableValue {
 	var out []xVariableValue
-	for _, a := range sorted {
+	for _, a := range attrs {
 		v := byKey[a.Key]
 		x, _ := valueOf(v.typ, a.Value)
 		x.Variable = xRef{Target: v.guid}
@@ -389,7 +411,7 @@ func exportName(d coding.SnapshotDocument) string {
 
 // sources builds the text sources and the cases over them, and lists the
 // text files for the zip.
-func (b *builder) sources(byKey map[string]variable, files *zipFiles) ([]xTextSource, []xCase, error) {
+func (b *builder) sources(byKey map[string]variable, files *zipFiles, turnSels map[string][]xSelection) ([]xTextSource, []xCase, error) {
 	docs := append([]coding.SnapshotDocument(nil), b.snap.Documents...)
 	sort.SliceStable(docs, func(i, j int) bool {
 		ni, nj := exportName(docs[i]), exportName(docs[j])
@@ -514,6 +536,7 @@ func (b *builder) sources(byKey map[string]variable, files *zipFiles) ([]xTextSo
 			}
 			x.Selections = append(x.Selections, out)
 		}
+		x.Selections = append(x.Selections, turnSels[d.GUID]...)
 		out = append(out, x)
 		files.docs = append(files.docs, struct {
 			file, text string
