@@ -74,88 +74,25 @@ type decoded struct {
 }
 
 // decode turns the bytes of a text format into the stored form: UTF-8
-// without BOM, LF line endings, NFC. The encoding is forced when name is
-// not "" (any name or alias EncodingName knows); otherwise UTF-16 is read
-// when a byte order mark says so, UTF-8 when the bytes are valid UTF-8, and
-// one of the legacy encodings of guessLegacy when they are not.
-//
-// Binary data (a NUL byte, the signature of a known binary format) is
-// refused before any guessing, whatever the encoding asked for.
+// without BOM, LF line endings, NFC, in the encoding sniff chooses.
 func decode(data []byte, name string) (decoded, error) {
-	enc := ""
-	if name != "" {
-		var err error
-		if enc, err = EncodingName(name); err != nil {
-			return decoded{}, err
-		}
+	enc, warning, err := sniff(data, name)
+	if err != nil {
+		return decoded{}, err
 	}
-	if len(data) > MaxInputSize {
-		return decoded{}, errorf(ErrTooLarge, "file is larger than %d MiB (%d bytes)", MaxInputSize>>20, len(data))
-	}
-	if len(data) == 0 {
-		return decoded{}, errorf(ErrEmpty, "empty file")
-	}
-	if what := binarySignature(data); what != "" {
-		return decoded{}, errorf(ErrBinary, "binary file (%s)", what)
-	}
-	if bytes.HasPrefix(data, []byte("{\\rtf")) {
-		return decoded{}, errorf(ErrUnsupported, "RTF document: save it as .docx or plain text")
-	}
-	if enc == "" {
-		switch {
-		case bytes.HasPrefix(data, []byte{0xFF, 0xFE}):
-			enc = "utf-16le"
-		case bytes.HasPrefix(data, []byte{0xFE, 0xFF}):
-			enc = "utf-16be"
-		}
-	}
-	var d decoded
+	d := decoded{encoding: enc, warning: warning}
 	switch enc {
 	case "utf-16le", "utf-16be":
-		t, err := decodeUTF16(data, enc == "utf-16be")
-		if err != nil {
+		if d.text, err = decodeUTF16(data, enc == "utf-16be"); err != nil {
 			return decoded{}, err
 		}
-		d = decoded{text: t, encoding: enc}
+	case "utf-8":
+		d.text = string(bytes.TrimPrefix(data, []byte("\xEF\xBB\xBF")))
 	default:
-		if i := bytes.IndexByte(data, 0); i >= 0 {
-			if looksUTF16(data) {
-				return decoded{}, errorf(ErrEncoding, "UTF-16 text without a byte order mark: save it as UTF-8")
-			}
-			return decoded{}, errorf(ErrBinary, "binary file (NUL byte at byte %d)", i)
+		d.text = decodeLegacy(data, enc)
+		if len(d.text) > MaxInputSize {
+			return decoded{}, errorf(ErrTooLarge, "text is larger than %d MiB once read as %s (%d bytes)", MaxInputSize>>20, enc, len(d.text))
 		}
-		bom := 0
-		if enc == "" || enc == "utf-8" {
-			if bytes.HasPrefix(data, []byte("\xEF\xBB\xBF")) {
-				bom = 3
-			}
-		}
-		body := data[bom:]
-		switch {
-		case enc == "" && utf8.Valid(body), enc == "utf-8":
-			if i := firstInvalidUTF8(body); i < len(body) {
-				return decoded{}, errorf(ErrEncoding, "invalid UTF-8 at byte %d", bom+i)
-			}
-			d = decoded{text: string(body), encoding: "utf-8"}
-		case enc == "":
-			if bom > 0 {
-				// The BOM says UTF-8: a damaged file, not another encoding.
-				return decoded{}, errorf(ErrEncoding, "invalid UTF-8 at byte %d", bom+firstInvalidUTF8(body))
-			}
-			if i, ok := damagedUTF8(body); ok {
-				return decoded{}, errorf(ErrEncoding, "invalid UTF-8 at byte %d (the rest of the file is UTF-8: is it damaged?)", i)
-			}
-			g, warning, err := guessLegacy(body)
-			if err != nil {
-				return decoded{}, err
-			}
-			d = decoded{text: decodeLegacy(body, g), encoding: g, warning: warning}
-		default:
-			d = decoded{text: decodeLegacy(body, enc), encoding: enc}
-		}
-	}
-	if len(d.text) > MaxInputSize {
-		return decoded{}, errorf(ErrTooLarge, "text is larger than %d MiB once read as %s (%d bytes)", MaxInputSize>>20, d.encoding, len(d.text))
 	}
 	if isBlank(d.text) {
 		if d.text == "" {
@@ -165,6 +102,71 @@ func decode(data []byte, name string) (decoded, error) {
 	}
 	d.text = nfc(normaliseNewlines(d.text))
 	return d, nil
+}
+
+// sniff chooses the encoding data is read in, with a warning for a person
+// when it was guessed. The encoding is forced when name is not "" (any name
+// or alias EncodingName knows); otherwise UTF-16 is read when a byte order
+// mark says so, UTF-8 when the bytes are valid UTF-8, and one of the legacy
+// encodings of guessLegacy when they are not. It refuses binary data
+// (a NUL byte, the signature of a known binary format) before any guessing,
+// whatever the encoding asked for, and UTF-8 that the encoding forced or a
+// BOM declares but the bytes break.
+func sniff(data []byte, name string) (enc, warning string, err error) {
+	if name != "" {
+		if enc, err = EncodingName(name); err != nil {
+			return "", "", err
+		}
+	}
+	if len(data) > MaxInputSize {
+		return "", "", errorf(ErrTooLarge, "file is larger than %d MiB (%d bytes)", MaxInputSize>>20, len(data))
+	}
+	if len(data) == 0 {
+		return "", "", errorf(ErrEmpty, "empty file")
+	}
+	if what := binarySignature(data); what != "" {
+		return "", "", errorf(ErrBinary, "binary file (%s)", what)
+	}
+	if bytes.HasPrefix(data, []byte("{\\rtf")) {
+		return "", "", errorf(ErrUnsupported, "RTF document: save it as .docx or plain text")
+	}
+	if enc == "" {
+		switch {
+		case bytes.HasPrefix(data, []byte{0xFF, 0xFE}):
+			return "utf-16le", "", nil
+		case bytes.HasPrefix(data, []byte{0xFE, 0xFF}):
+			return "utf-16be", "", nil
+		}
+	}
+	if enc == "utf-16le" || enc == "utf-16be" {
+		return enc, "", nil // decodeUTF16 checks the units
+	}
+	if i := bytes.IndexByte(data, 0); i >= 0 {
+		if looksUTF16(data) {
+			return "", "", errorf(ErrEncoding, "UTF-16 text without a byte order mark: save it as UTF-8")
+		}
+		return "", "", errorf(ErrBinary, "binary file (NUL byte at byte %d)", i)
+	}
+	if enc != "" && enc != "utf-8" {
+		return enc, "", nil
+	}
+	bom := 0
+	if bytes.HasPrefix(data, []byte("\xEF\xBB\xBF")) {
+		bom = 3
+	}
+	body := data[bom:]
+	if utf8.Valid(body) {
+		return "utf-8", "", nil
+	}
+	if enc == "utf-8" || bom > 0 {
+		// Asked for, or declared by the BOM: a damaged file, not another
+		// encoding.
+		return "", "", errorf(ErrEncoding, "invalid UTF-8 at byte %d", bom+firstInvalidUTF8(body))
+	}
+	if i, ok := damagedUTF8(body); ok {
+		return "", "", errorf(ErrEncoding, "invalid UTF-8 at byte %d (the rest of the file is UTF-8: is it damaged?)", i)
+	}
+	return guessLegacy(body)
 }
 
 // decodeUTF16 converts UTF-16 text, with or without a byte order mark of

@@ -143,20 +143,24 @@ func parsePlain(data []byte, opt Options) (*Document, error) {
 // warning about it in the Document.
 func decoding(read func([]byte, Options) (*Document, error)) func([]byte, Options) (*Document, error) {
 	return func(data []byte, opt Options) (*Document, error) {
-		d, err := decode(data, opt.Encoding)
+		enc, warning, err := sniff(data, opt.Encoding)
 		if err != nil {
 			return nil, err
 		}
-		if d.encoding != "utf-8" {
+		if enc != "utf-8" { // else decodeText reads data as it is
+			d, err := decode(data, enc)
+			if err != nil {
+				return nil, err
+			}
 			data = []byte(d.text) // decodeText reads it as UTF-8, unchanged
 		}
 		doc, err := read(data, opt)
 		if err != nil {
 			return nil, err
 		}
-		doc.Encoding = d.encoding
-		if d.warning != "" {
-			doc.Warnings = append([]string{d.warning}, doc.Warnings...)
+		doc.Encoding = enc
+		if warning != "" {
+			doc.Warnings = append([]string{warning}, doc.Warnings...)
 		}
 		return doc, nil
 	}
