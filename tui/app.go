@@ -101,6 +101,7 @@ type Model struct {
 	retrieve *Retrieve
 	analysis *Analysis
 	disagree *Disagree
+	speakers *Speakers
 	status   *StatusBar
 
 	focus int
@@ -109,7 +110,7 @@ type Model struct {
 
 	project string
 	gen     int64
-	seqs    struct{ project, doc, codings, focus int }
+	seqs    struct{ project, doc, codings, focus, turns int }
 	loaded  bool
 	opening bool
 	pending int // changes sent to the store and not yet answered
@@ -140,7 +141,7 @@ func New(ctx context.Context, s *coding.Store, opt Options) Model {
 	m := Model{
 		ctx: ctx, store: s, opt: opt, st: st, cs: cs, keys: newGlobalKeys(),
 		docs: NewDocList(st), reader: NewReader(st, cs), codebook: NewCodebook(st, cs),
-		picker: NewPicker(st, cs), dialog: NewDialog(st), search: NewSearch(st, opt.Tick), retrieve: NewRetrieve(st), analysis: NewAnalysis(st, cs), disagree: NewDisagree(st, cs),
+		picker: NewPicker(st, cs), dialog: NewDialog(st), search: NewSearch(st, opt.Tick), retrieve: NewRetrieve(st), analysis: NewAnalysis(st, cs), disagree: NewDisagree(st, cs), speakers: NewSpeakers(st),
 		status: NewStatusBar(st), focus: paneReader, w: 80, h: 24,
 	}
 	if opt.NoBlink {
@@ -169,7 +170,7 @@ func (m *Model) reload() tea.Cmd {
 	cmds := []tea.Cmd{m.refresh()}
 	if m.reader.HasDoc() {
 		m.seqs.codings++
-		cmds = append(cmds, codingsCmd(m.ctx, m.store, m.seqs.codings, m.reader.Doc().ID))
+		cmds = append(cmds, codingsCmd(m.ctx, m.store, m.seqs.codings, m.reader.Doc().ID), m.loadTurns())
 	}
 	if id, ok := m.codebook.SelectedID(); ok {
 		cmds = append(cmds, m.loadFocus(id))
@@ -179,6 +180,9 @@ func (m *Model) reload() tea.Cmd {
 	}
 	if m.disagree.Visible() {
 		cmds = append(cmds, m.runDisagree())
+	}
+	if m.speakers.Visible() {
+		cmds = append(cmds, m.loadSpeakers())
 	}
 	if m.retrieve.Visible() && !m.retrieve.Cell() {
 		cmds = append(cmds, quotesCmd(m.ctx, m.store, m.retrieve.Again(), m.retrieve.Code(), m.retrieve.Coder()))
@@ -288,6 +292,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		cmd = m.runDisagree()
 	case disagreeMsg:
 		m.disagree.SetReport(msg)
+	case speakersMsg, turnsMsg, sayMsg:
+		cmd = m.onSpeakersMsg(msg)
 	case exportQuotesMsg:
 		cmd = m.exportQuotes(msg)
 	case exportMsg:
@@ -367,6 +373,7 @@ func (m *Model) layout() {
 	m.retrieve.SetSize(rw, ch)
 	m.analysis.SetSize(m.w, ch)
 	m.disagree.SetSize(m.w, ch)
+	m.speakers.SetSize(m.w, ch)
 	m.picker.SetSize(m.w, m.h)
 	m.dialog.SetSize(m.w, m.h)
 	m.status.SetSize(m.w, 1)
@@ -524,6 +531,8 @@ func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 		}
 		_, cmd := m.disagree.Update(msg)
 		return cmd
+	case m.speakers.Visible():
+		return m.speakersKey(msg)
 	}
 	switch {
 	case key.Matches(msg, m.keys.Quit):
@@ -554,6 +563,8 @@ func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, m.keys.Disagree):
 		m.disagree.Open()
 		return m.runDisagree()
+	case key.Matches(msg, m.keys.Speakers):
+		return m.openSpeakers()
 	case key.Matches(msg, m.keys.Undo):
 		return m.act(func(ctx context.Context, s *coding.Store) (string, error) {
 			op, err := s.Undo(ctx)
@@ -947,7 +958,7 @@ func writeQuotesMarkdown(w io.Writer, quotes []coding.Quote) error {
 }
 
 func (m *Model) onMouse(msg tea.MouseMsg) tea.Cmd {
-	if m.help || m.dialog.Visible() || m.picker.Visible() || m.analysis.Visible() || m.disagree.Visible() {
+	if m.help || m.dialog.Visible() || m.picker.Visible() || m.analysis.Visible() || m.disagree.Visible() || m.speakers.Visible() {
 		return nil
 	}
 	x := msg.X
@@ -1004,6 +1015,11 @@ func (m Model) View() string {
 		screen = m.analysis.Lines()
 	} else if m.disagree.Visible() {
 		screen = m.disagree.Lines()
+	} else if m.speakers.Visible() {
+		screen = m.speakers.Lines()
+		if m.dialog.Visible() {
+			screen = overlay(screen, m.dialog.Box(), m.w)
+		}
 	} else {
 		screen = m.panes(ch)
 		switch {
@@ -1058,13 +1074,15 @@ func (m Model) focusName() string {
 		return "analysis"
 	case m.disagree.Visible():
 		return "disagreements"
+	case m.speakers.Visible():
+		return "speakers"
 	}
 	return [...]string{"documents", "transcript", "codes"}[m.focus]
 }
 
 func (m Model) globalHelp() []key.Binding {
 	k := m.keys
-	return []key.Binding{k.Next, k.Prev, k.Search, k.CoderView, k.Analysis, k.Disagree, k.Undo, k.Redo, k.Help, k.Quit, k.ForceQuit}
+	return []key.Binding{k.Next, k.Prev, k.Search, k.CoderView, k.Analysis, k.Disagree, k.Speakers, k.Undo, k.Redo, k.Help, k.Quit, k.ForceQuit}
 }
 
 // keyMap is what every pane and overlay offers for help.
@@ -1089,6 +1107,8 @@ func (m Model) activeKeys() keyMap {
 		return m.analysis
 	case m.disagree.Visible():
 		return m.disagree
+	case m.speakers.Visible():
+		return m.speakers
 	case m.focus == paneDocs:
 		return m.docs
 	case m.focus == paneCodes:
@@ -1103,6 +1123,9 @@ func (m Model) shortHelp() []key.Binding {
 
 func (m Model) fullHelp() [][]key.Binding {
 	local := m.activeKeys().FullHelp()
+	if m.speakers.Visible() {
+		return append(local, []key.Binding{m.keys.Undo, m.keys.Redo, m.keys.Help, m.keys.ForceQuit})
+	}
 	if m.retrieve.Visible() || m.analysis.Visible() || m.disagree.Visible() {
 		// These views have the keyboard: the panes' keys do nothing.
 		return append(local, []key.Binding{m.keys.Help, m.keys.ForceQuit})

@@ -9,7 +9,7 @@ func kb(keys []string, k, desc string) key.Binding {
 // globalKeys work in every pane unless a dialog is open.
 type globalKeys struct {
 	Quit, ForceQuit, Help, Next, Prev, Search, Undo, Redo key.Binding
-	CoderView, Analysis, Disagree                         key.Binding
+	CoderView, Analysis, Disagree, Speakers               key.Binding
 }
 
 func newGlobalKeys() globalKeys {
@@ -25,6 +25,7 @@ func newGlobalKeys() globalKeys {
 		CoderView: kb([]string{"C"}, "C", "all coders / one coder"),
 		Analysis:  kb([]string{"A"}, "A", "analysis"),
 		Disagree:  kb([]string{"D"}, "D", "disagreements"),
+		Speakers:  kb([]string{"S"}, "S", "speakers"),
 	}
 }
 
