@@ -82,7 +82,7 @@ func parseVTT(data []byte, opt Options) (*Document, error) {
 	if err != nil {
 		return nil, err
 	}
-	return cueDocument(cues)
+	return cueDocument(cues, opt)
 }
 
 // parseSRT reads SubRip subtitles: blocks of a cue number, a timing line
@@ -97,7 +97,7 @@ func parseSRT(data []byte, opt Options) (*Document, error) {
 	if err != nil {
 		return nil, err
 	}
-	return cueDocument(cues)
+	return cueDocument(cues, opt)
 }
 
 // hasKeyword reports whether line is word, alone or followed by a blank.
@@ -336,6 +336,9 @@ type cuePart struct {
 	name  string // a leading "Name:" in text
 	// alone reports that name stands alone on the cue's first line.
 	alone bool
+	// given reports that name is one of Options.Speakers or a match of
+	// Options.SpeakerPattern.
+	given bool
 }
 
 // maxCueParts bounds the parts of all cues, like MaxTurns the turns.
@@ -361,17 +364,30 @@ const maxCueParts = MaxTurns
 // Tags (<i>, <c.x>, <v Name>, karaoke times) are stripped and the common
 // entities decoded; the lines of a part are joined with a space.
 //
+// With opt's speakers or pattern, a leading name is one of them (or a
+// match), even once, and nothing else; <v> tags still name their voices.
+//
 // It warns when no cue has a speaker, and when what looks like a name
 // (each word capitalised) leads one cue only and was kept as text.
-func cueDocument(cues []cue) (*Document, error) {
+func cueDocument(cues []cue, opt Options) (*Document, error) {
 	parts, err := cueParts(cues)
 	if err != nil {
 		return nil, err
+	}
+	var given *givenLabels
+	if len(opt.Speakers) > 0 || opt.SpeakerPattern != nil {
+		given = newGivenLabels(opt)
 	}
 	var counts map[string]int
 	for i := range parts {
 		p := &parts[i]
 		if p.voice != "" {
+			continue
+		}
+		if given != nil {
+			if l, ok := given.parse(p.text); ok && l.speaker != "" {
+				p.name, p.rest, p.given = l.speaker, int32(l.body), true
+			}
 			continue
 		}
 		var rest string
@@ -389,7 +405,7 @@ func cueDocument(cues []cue) (*Document, error) {
 		p := &parts[i]
 		speaker, text := p.voice, p.text
 		if p.name != "" {
-			if isKnownLabel(p.name) || counts[p.name] >= 2 || (p.alone && isCapitals(p.name)) {
+			if p.given || isKnownLabel(p.name) || counts[p.name] >= 2 || (p.alone && isCapitals(p.name)) {
 				speaker, text = p.name, p.text[p.rest:]
 			} else if len(once) < 4 && isTitleCase(p.name) && !slices.Contains(once, p.name) {
 				once = append(once, p.name)

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -343,6 +344,39 @@ func TestDecodeEntities(t *testing.T) {
 		if got := decodeEntities(tt.in); got != tt.want {
 			t.Errorf("decodeEntities(%q) = %q, want %q", tt.in, got, tt.want)
 		}
+	}
+}
+
+func TestSubtitleGivenSpeakers(t *testing.T) {
+	in := "WEBVTT\n\n00:01.000 --> 00:02.000\nanna: Hi.\n\n00:02.000 --> 00:03.000\nNote: x\n\n00:03.000 --> 00:04.000\nNote: y\n\n" +
+		"00:04.000 --> 00:05.000\nAnna Petrova (00:04): Bye.\n\n00:05.000 --> 00:06.000\n<v Boris>Ok.</v>\n\n00:06.000 --> 00:07.000\nANNA> Ну всё.\n"
+	tests := []struct {
+		name string
+		opt  Options
+		want []string // "speaker|body" of each turn
+	}{
+		{"detected", Options{}, []string{"|anna: Hi.", "Note|x y", "|Anna Petrova (00:04): Bye.", "Boris|Ok.", "|ANNA> Ну всё."}},
+		{"given names, in any case (written as given), once is enough, nothing else", Options{Speakers: []string{"Anna", "Anna Petrova"}},
+			[]string{"Anna|Hi.", "|Note: x", "|Note: y", "Anna Petrova|Bye.", "Boris|Ok.", "|ANNA> Ну всё."}},
+		{"a pattern", Options{SpeakerPattern: regexp.MustCompile(`(?P<speaker>[A-Z]+)>`)},
+			[]string{"|anna: Hi.", "|Note: x", "|Note: y", "|Anna Petrova (00:04): Bye.", "Boris|Ok.", "ANNA|Ну всё."}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			doc, err := ParseWith("a.vtt", []byte(in), tt.opt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkInvariants(t, doc)
+			checkCueText(t, doc)
+			var got []string
+			for _, s := range spans(doc) {
+				got = append(got, s.Speaker+"|"+s.Body)
+			}
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("turns %q, want %q", got, tt.want)
+			}
+		})
 	}
 }
 
