@@ -152,8 +152,13 @@ func readFrontMatter(src string, doc *Document) error {
 	return nil
 }
 
-// skip records that the value of key was skipped, and what it was.
+// skip records that the value of key was skipped, and what it was. A key
+// holding anything but printable characters is quoted: a warning is read
+// on a terminal.
 func (fm *frontMatter) skip(key, what string) {
+	if strings.ContainsFunc(key, func(r rune) bool { return !unicode.IsPrint(r) }) {
+		key = strconv.Quote(key)
+	}
 	fm.skipped = append(fm.skipped, "front matter: skipped "+key+" ("+what+")")
 }
 

@@ -58,6 +58,15 @@ func TestFrontMatter(t *testing.T) {
 			nil,
 		},
 		{
+			"a key with control characters quoted in the warning",
+			"---\n\"a\\e[31mb\":\n  - x: 1\n---\nText.",
+			"Text.",
+			nil,
+			"",
+			[]string{`front matter: skipped "a\x1b[31mb" (a list of maps)`},
+			nil,
+		},
+		{
 			"a key that is not a plain value skipped",
 			"---\n? [a, b]\n: 1\nc: 2\n---\nText.",
 			"Text.",
