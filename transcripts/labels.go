@@ -432,12 +432,12 @@ func isInitials(w string) bool {
 }
 
 // titles are the abbreviations with a period that may stand in a name.
-var titles = []string{
+var titles = newWordSet(
 	"Dr.", "Mr.", "Mrs.", "Ms.", "Mx.", "Prof.", "Rev.", "Fr.", "Sr.", "Jr.", "St.",
 	"Sgt.", "Capt.", "Cpt.", "Lt.", "Col.", "Gen.", "Cmdr.", "Hon.", "Mme.", "Mlle.",
 	"Int.", "Resp.", "Mod.", "Part.",
 	"Д-р.", "Др.", "Проф.", "Г-н.", "Г-жа.", "Инт.", "Респ.", "Мод.",
-}
+)
 
 // isTitle reports whether w is one of titles, compared without regard to
 // case.
@@ -445,12 +445,7 @@ func isTitle(w string) bool {
 	if len(w) < 3 || len(w) > 10 || w[len(w)-1] != '.' {
 		return false
 	}
-	for _, t := range titles {
-		if strings.EqualFold(w, t) {
-			return true
-		}
-	}
-	return false
+	return titles.has(w)
 }
 
 // isParticle reports whether w is a lower-case particle of a surname.
@@ -510,17 +505,17 @@ func isBracketID(s string) bool {
 
 // interviewerWords are the labels of an interviewer, compared without
 // regard to case; single letters are compared exactly.
-var interviewerWords = []string{
+var interviewerWords = newWordSet(
 	"Interviewer", "Int", "Int.", "Moderator", "Mod.", "Facilitator", "Question",
 	"Интервьюер", "Инт", "Инт.", "Модератор", "Мод.", "Вопрос", "Ведущий", "Ведущая",
-}
+)
 
 // otherKnownWords are the other labels that count as speakers even when
 // they occur once.
-var otherKnownWords = []string{
+var otherKnownWords = newWordSet(
 	"Interviewee", "Respondent", "Resp", "Resp.", "Answer", "Participant", "Narrator",
 	"Респондент", "Респ.", "Ответ", "Информант", "Рассказчик", "Рассказчица",
-}
+)
 
 // IsInterviewerLabel reports whether name, a speaker label as written
 // ("Interviewer", "I", "Q", "Int.", "Moderator 2", "Интервьюер (Анна)",
@@ -552,17 +547,37 @@ func labelBase(name string) string {
 	return name
 }
 
-// foldIn reports whether s equals one of words without regard to case.
-func foldIn(s string, words []string) bool {
-	if len(s) < 2 || len(s) > 40 {
-		return false
-	}
+// wordSet is a list of words compared without regard to case, grouped by
+// their length in bytes, so that a look-up compares only a few of them.
+// (Letters whose folding changes their length, such as the Kelvin sign,
+// are not matched; the lists hold Latin and Cyrillic words.)
+type wordSet map[int][]string
+
+// newWordSet groups words by length.
+func newWordSet(words ...string) wordSet {
+	set := wordSet{}
 	for _, w := range words {
+		set[len(w)] = append(set[len(w)], w)
+	}
+	return set
+}
+
+// has reports whether s is one of the set's words, without regard to case.
+func (set wordSet) has(s string) bool {
+	for _, w := range set[len(s)] {
 		if strings.EqualFold(s, w) {
 			return true
 		}
 	}
 	return false
+}
+
+// foldIn reports whether s equals one of words without regard to case.
+func foldIn(s string, words wordSet) bool {
+	if len(s) < 2 || len(s) > 40 {
+		return false
+	}
+	return words.has(s)
 }
 
 // isKnownLabel reports whether name is a label that always marks a turn:
@@ -583,7 +598,7 @@ func isKnownLabel(name string) bool {
 // nonSpeakerWords are words that, before a colon, name a section, a
 // header field or a sound rather than a speaker; a label made of one of
 // them never starts a turn. Compared without regard to case.
-var nonSpeakerWords = []string{
+var nonSpeakerWords = newWordSet(
 	// sections and notes
 	"Note", "Notes", "NB", "N.B.", "PS", "P.S.", "Break", "Pause", "Summary", "Comment", "Comments",
 	"Translation", "Context", "Update", "Example", "Remark", "Remarks", "Aside", "Correction",
@@ -610,7 +625,7 @@ var nonSpeakerWords = []string{
 	"Проект", "Файл", "Запись", "Язык", "Участники", "Расшифровка", "Расшифровщик",
 	"Интервью", "Сессия", "Действующие лица", "Действие", "Сцена", "Частота", "Возраст", "Пол", "Профессия", "Имя", "Город", "Страна", "Согласие",
 	"Врезка", "Вставка", "Sidebar", "Смех", "Смеётся", "Смеется", "Неразборчиво", "Тишина", "Музыка", "Шум", "Вздыхает",
-}
+)
 
 // isNonSpeakerWord reports whether name is one of nonSpeakerWords.
 func isNonSpeakerWord(name string) bool {
