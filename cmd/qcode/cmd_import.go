@@ -365,11 +365,22 @@ func (a *app) importFiles(s *coding.Store, in found, o importOptions) error {
 			if res.Status != coding.Unchanged {
 				words += res.Document.Words
 			}
-			if !o.asJSON && res.Status == coding.Unchanged {
-				if bar != nil {
-					bar.Clear()
+			if res.Status == coding.Unchanged {
+				// The same bytes are not read again: options that would
+				// read them otherwise do nothing, and the user is told.
+				hint := unchangedHint(res.Document.Name, o.parse)
+				if hint != "" {
+					line.Warnings = append(line.Warnings, hint)
 				}
-				fmt.Fprintf(a.stderr, "%s: unchanged, already imported as %s\n", printable(f.path), printable(res.Document.Name))
+				if !o.asJSON {
+					if bar != nil {
+						bar.Clear()
+					}
+					if hint != "" {
+						hint = "; " + hint
+					}
+					fmt.Fprintf(a.stderr, "%s: unchanged, already imported as %s%s\n", printable(f.path), printable(res.Document.Name), printable(hint))
+				}
 			}
 		}
 		lines = append(lines, line)
@@ -412,6 +423,30 @@ func (a *app) importFiles(s *coding.Store, in found, o importOptions) error {
 	return nil
 }
 
+// unchangedHint says, for a file already imported byte for byte, that the
+// reading options given were not applied to it, and what does apply
+// them; it is "" when none was given.
+func unchangedHint(doc string, opt transcripts.Options) string {
+	var given []string
+	if opt.Encoding != "" {
+		given = append(given, "--encoding")
+	}
+	if len(opt.Speakers) > 0 {
+		given = append(given, "--speakers")
+	}
+	if opt.SpeakerPattern != nil {
+		given = append(given, "--speaker-pattern")
+	}
+	if len(given) == 0 {
+		return ""
+	}
+	hint := strings.Join(given, " and ") + " not applied: the file is not read again"
+	if len(opt.Speakers) > 0 || opt.SpeakerPattern != nil {
+		hint += fmt.Sprintf(" (to find its speakers again: qcode turns %q --redetect with the same option)", doc)
+	}
+	return hint
+}
+
 // printImportSummary prints the tally on the first line, then a line for
 // each document added (its speakers, roles and turns), with the reader's
 // warnings indented under it, then the files skipped as not transcripts.
@@ -447,7 +482,7 @@ func (a *app) printImportSummary(lines []importLine, counts map[string]int, word
 		if l.Renamed {
 			base := filepath.Base(l.File)
 			orig := strings.TrimSpace(strings.TrimSuffix(base, filepath.Ext(base)))
-			fmt.Fprintf(&b, "  note: %s came from another file of the same name, so this one is %s; to make it a new version of %s instead, import it with --new-version\n",
+			fmt.Fprintf(&b, "  note: %s came from another folder, so this file is %s; import it with --new-version to make it %s's next version instead\n",
 				printable(orig), printable(l.Document), printable(orig))
 		}
 		for _, w := range l.Warnings {

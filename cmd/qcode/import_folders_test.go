@@ -260,6 +260,13 @@ func TestImportSpeakersFlag(t *testing.T) {
 	if len(out.Files[0].Warnings) != 0 {
 		t.Errorf("import --speakers warnings = %q, want none", out.Files[0].Warnings)
 	}
+	// Imported again with the names given otherwise: unchanged, and the
+	// warning says how to find the speakers again.
+	again := importJSONOut(t, dir, p, "--speakers", "Nino")
+	if len(again.Files) != 1 || again.Files[0].Status != "unchanged" || len(again.Files[0].Warnings) != 1 ||
+		!strings.Contains(again.Files[0].Warnings[0], `qcode turns "R11" --redetect`) {
+		t.Errorf("import of R11 again --speakers Nino --json = %+v, want unchanged with a warning naming qcode turns --redetect", again.Files)
+	}
 	var labels []string
 	for _, tn := range show(t, dir, "R11").Turns {
 		if tn.Speaker != "" {
@@ -322,7 +329,7 @@ func TestImportFolderTree(t *testing.T) {
 	for _, w := range []string{
 		filepath.Join(top, "a", "R01.txt") + " → R01: ",
 		filepath.Join(top, "b", "R01.txt") + " → R01 (b): ",
-		"\n  note: R01 came from another file of the same name, so this one is R01 (b); to make it a new version of R01 instead, import it with --new-version\n",
+		"\n  note: R01 came from another folder, so this file is R01 (b); import it with --new-version to make it R01's next version instead\n",
 	} {
 		if !strings.Contains(stdout, w) {
 			t.Errorf("import of the tree printed:\n%s\nwant it to contain %q", stdout, w)
@@ -424,6 +431,12 @@ func TestImportEncoding(t *testing.T) {
 	}
 	if got := show(t, dir, "R07").Text; got != r07Cyrillic {
 		t.Errorf("R07 read as %q, want %q", got, r07Cyrillic)
+	}
+	// The same bytes again, forced otherwise: they are not read again,
+	// and the user is told the option did nothing.
+	stdout, stderr, err := qc(t, dir, "import", p, "--encoding", "koi8-r")
+	if err != nil || !strings.HasPrefix(stdout, "imported 0, 1 unchanged;") || !strings.Contains(stderr, "unchanged, already imported as R07; --encoding not applied") {
+		t.Errorf("import of the same file --encoding koi8-r = %v, printed %q / %q; want it unchanged, saying --encoding was not applied", err, stdout, stderr)
 	}
 
 	for _, enc := range []string{"koi8-r", "KOI8R"} {
