@@ -125,6 +125,10 @@ func TestEncodingDetection(t *testing.T) {
 		{in: []byte("\xe4\xe0"), want: "да", encoding: "windows-1251", warning: "read as windows-1251" + unsure},
 		// koi8-r "Привет": capitalised, so windows-1251 would read "пРИВЕТ".
 		{in: []byte("\xf0\xd2\xc9\xd7\xc5\xd4"), want: "Привет", encoding: "koi8-r", warning: "read as koi8-r (not UTF-8)" + sure},
+		// koi8-r "привет": all capitals in windows-1251, which is plausible
+		// (an acronym), and a short text falls to the rule of thumb. The
+		// warning says it was not sure.
+		{in: []byte("\xd0\xd2\xc9\xd7\xc5\xd4"), want: "РТЙЧЕФ", encoding: "windows-1251", warning: "read as windows-1251" + unsure},
 		// A lone letter: the rule of thumb, by the byte's range.
 		{in: []byte("\xe9"), want: "й", encoding: "windows-1251", warning: "read as windows-1251" + unsure},
 		// Curly quotes only: the same in windows-1251 and windows-1252.
