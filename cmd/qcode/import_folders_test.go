@@ -474,3 +474,21 @@ func TestImportEncoding(t *testing.T) {
 		t.Errorf("import of a file in no encoding = %q, want the file and a hint to use --encoding", msg)
 	}
 }
+
+// TestImportSummaryEscapes: a file name holding a terminal escape is
+// printed escaped in the summary and the notes, never sent to the
+// terminal as it is.
+func TestImportSummaryEscapes(t *testing.T) {
+	t.Parallel()
+	folder := writeTree(t, map[string]string{"R\x1b[2J07.txt": r07})
+	dir := newProject(t)
+	for i := 0; i < 2; i++ { // imported, then unchanged
+		stdout, stderr, err := qc(t, dir, "import", folder)
+		if err != nil {
+			t.Fatalf("run(import) = %v", err)
+		}
+		if strings.ContainsRune(stdout+stderr, '\x1b') || !strings.Contains(stdout+stderr, `R\u001B[2J07`) {
+			t.Errorf("import printed %q / %q, want the escape shown as \\u001B", stdout, stderr)
+		}
+	}
+}
