@@ -99,7 +99,11 @@ func NewSpeakers(st *styles) *Speakers { return &Speakers{st: st, keys: newSpeak
 // arrives by SetSpeakers after Request's load.
 func (s *Speakers) Open(id int64, name string) {
 	if id != s.doc {
-		s.sel, s.top, s.list = 0, 0, nil
+		// Every document's list starts at this document's speakers.
+		s.sel, s.top, s.wantDoc = 0, 0, id
+		if !s.all {
+			s.list = nil
+		}
 	}
 	s.open, s.doc, s.docName = true, id, name
 }
@@ -158,9 +162,9 @@ func (s *Speakers) SetSpeakers(m speakersMsg) {
 // find is the row to select in a new list: the wanted speaker, else the
 // one selected before (id), else the same row.
 func (s *Speakers) find(id int64) int {
-	if s.want != "" {
+	if s.wantDoc != 0 {
 		for i, sp := range s.list {
-			if sp.DocID == s.wantDoc && sp.Name == s.want {
+			if sp.DocID == s.wantDoc && (sp.Name == s.want || s.want == "") {
 				return i
 			}
 		}
@@ -530,17 +534,17 @@ func (m *Model) speakersKey(msg tea.KeyMsg) tea.Cmd {
 			m.speakers.Expect(sp.DocID, to)
 			return m.act(func(ctx context.Context, s *coding.Store) (string, error) {
 				_, n, err := s.RenameSpeaker(ctx, rref, sp.Name, to)
-				scope := where
+				scope := oneLine(sp.Document)
 				if all {
-					scope = " in every document"
+					scope = "every document"
 				}
 				switch {
 				case merges > 0 && all:
-					return fmt.Sprintf("renamed %s to %s%s, merging where %s already spoke: %d turns (u undoes)", sp.Name, to, scope, to, n), err
+					return fmt.Sprintf("renamed %s to %s, merged where %s spoke (%s, %s; u undoes)", sp.Name, to, to, scope, nTurns(n)), err
 				case merges > 0:
-					return fmt.Sprintf("merged %s into %s, who already spoke%s: %d turns (u undoes)", sp.Name, to, scope, n), err
+					return fmt.Sprintf("merged %s into %s, a name in use (%s, %s; u undoes)", sp.Name, to, scope, nTurns(n)), err
 				}
-				return fmt.Sprintf("renamed speaker %s to %s%s: %d turns", sp.Name, to, scope, n), err
+				return fmt.Sprintf("renamed %s to %s (%s, %s)", sp.Name, to, scope, nTurns(n)), err
 			}, false)
 		})
 	case key.Matches(msg, k.Merge):
@@ -558,7 +562,7 @@ func (m *Model) speakersKey(msg tea.KeyMsg) tea.Cmd {
 			m.speakers.Expect(into.DocID, into.Name)
 			return m.act(func(ctx context.Context, s *coding.Store) (string, error) {
 				_, n, err := s.MergeSpeakers(ctx, ref, sp.Name, into.Name)
-				return fmt.Sprintf("merged %s into %s%s: %d turns (u undoes)", sp.Name, into.Name, where, n), err
+				return fmt.Sprintf("merged %s into %s (%s, %s; u undoes)", sp.Name, into.Name, oneLine(sp.Document), nTurns(n)), err
 			}, false)
 		})
 		return nil
@@ -571,9 +575,9 @@ func (m *Model) speakersKey(msg tea.KeyMsg) tea.Cmd {
 			return m.act(func(ctx context.Context, s *coding.Store) (string, error) {
 				_, err := s.SetSpeaker(ctx, ref, sp.Name, coding.SpeakerChange{Case: v})
 				if v == "-" {
-					return fmt.Sprintf("%s%s has no case now", sp.Name, where), err
+					return fmt.Sprintf("%s has no case now (%s)", sp.Name, oneLine(sp.Document)), err
 				}
-				return fmt.Sprintf("%s%s is the case %s", sp.Name, where, v), err
+				return fmt.Sprintf("%s tied to the case %s (%s)", sp.Name, v, oneLine(sp.Document)), err
 			}, false)
 		})
 	}
@@ -592,7 +596,7 @@ func (m *Model) setRole(sp coding.Speaker, role string) tea.Cmd {
 	ref := docRef(sp.DocID)
 	return m.act(func(ctx context.Context, s *coding.Store) (string, error) {
 		_, err := s.SetSpeaker(ctx, ref, sp.Name, coding.SpeakerChange{Role: role})
-		return fmt.Sprintf("%s is the %s%s now", sp.Name, role, where), err
+		return fmt.Sprintf("%s is the %s now (%s)", sp.Name, role, oneLine(sp.Document)), err
 	}, false)
 }
 
@@ -607,4 +611,12 @@ func (m *Model) undoRedo(undo bool) tea.Cmd {
 		op, err := s.Redo(ctx)
 		return "redone: " + op.Label, err
 	}, false)
+}
+
+// nTurns counts turns in words.
+func nTurns(n int) string {
+	if n == 1 {
+		return "1 turn"
+	}
+	return fmt.Sprintf("%d turns", n)
 }

@@ -120,11 +120,11 @@ func TestFlowSpeakers(t *testing.T) {
 	tm.Send(tea.KeyMsg{Type: tea.KeyCtrlU})
 	tm.Type("Borya")
 	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
-	waitOut(t, tm, "renamed speaker Boris to Borya in group: 2 turns")
+	waitOut(t, tm, "renamed Boris to Borya (group, 2 turns)")
 	// Vera is the other.
 	tm.Send(runes("j"))
 	tm.Send(runes("3"))
-	waitOut(t, tm, "Vera is the other in group now")
+	waitOut(t, tm, "Vera is the other now (group)")
 	if sp, ok := speakerNamed(t, s, "group", "Vera"); !ok || sp.Role != coding.RoleOther {
 		t.Fatalf("after 3, Vera = %+v, %v; want role other", sp, ok)
 	}
@@ -190,18 +190,18 @@ func TestSpeakersActions(t *testing.T) {
 	}
 	// Nino made a participant: the quote of her question is hers now.
 	d.keys("2")
-	d.wantView("Nino is the participant in olga now")
+	d.wantView("Nino is the participant now (olga)")
 	if q := quoteBy(t, s, "Why Tbilisi"); q.Attribution == "interviewer" {
 		t.Fatalf("Nino, a participant, is still attributed %q", q.Attribution)
 	}
 	d.keys("1")
-	d.wantView("Nino is the interviewer in olga now")
+	d.wantView("Nino is the interviewer now (olga)")
 
 	// A case for Olga.
 	d.keys("j", "c")
 	d.wantView("Tie Olga in olga to the case")
 	d.keys("enter")
-	d.wantView("Olga in olga is the case Olga")
+	d.wantView("Olga tied to the case Olga (olga)")
 	if sp, _ := speakerNamed(t, s, "olga", "Olga"); sp.Case != "Olga" {
 		t.Fatalf("Olga's case = %q after c", sp.Case)
 	}
@@ -227,7 +227,7 @@ func TestSpeakersActions(t *testing.T) {
 	d.keys("j", "m")
 	d.wantView("Merge Anna in group into…")
 	d.keys("down", "enter") // Moderator, Boris, Vera: Boris
-	d.wantView("merged Anna into Boris in group: 2 turns")
+	d.wantView("merged Anna into Boris (group, 2 turns; u undoes)")
 	if sp, _ := speakerNamed(t, s, "group", "Boris"); sp.Turns != 4 {
 		t.Fatalf("Boris has %d turns after the merge, want 4", sp.Turns)
 	}
@@ -242,7 +242,7 @@ func TestSpeakersActions(t *testing.T) {
 	d.keys("G", "r", "ctrl+u")
 	d.typeText("Anna")
 	d.keys("enter")
-	d.wantView("merged Vera into Anna, who already spoke in group: 1 turns")
+	d.wantView("merged Vera into Anna, a name in use (group, 1 turn; u undoes)")
 	if _, ok := speakerNamed(t, s, "group", "Vera"); ok {
 		t.Fatal("Vera is still a speaker after being renamed onto Anna")
 	}
@@ -258,7 +258,7 @@ func TestSpeakersActions(t *testing.T) {
 	d.wantView("Rename speaker Olga in every document to")
 	d.typeText("Olya")
 	d.keys("enter")
-	d.wantView("renamed speaker Olga to Olya in every document: 3 turns")
+	d.wantView("renamed Olga to Olya (every document, 3 turns)")
 	if q := quoteBy(t, s, "In March 2022"); q.Speaker != "Olya" {
 		t.Fatalf("Olga's answer is said by %q after the rename, want Olya", q.Speaker)
 	}
