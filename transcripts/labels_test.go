@@ -283,8 +283,11 @@ func TestReviewTurns(t *testing.T) {
 		want     []string
 	}{
 		{"no labels", "Just a memo.\n\nAnother paragraph.\n", []string{"No speaker labels found: each paragraph is a turn without a speaker."}},
-		{"one speaker holds the words", "Q: Why?\nA: " + long + "\nQ: And?\nA: " + long + "\n",
+		{"one speaker holds the words", "Q: Why?\nA: " + long + "\nQ: And?\nA: " + long + "\n", nil},
+		{"one speaker holds the words and the turns", "Q: Why?\nA: " + long + "\nA: " + long + "\nA: " + long + "\nA: " + long + "\n",
 			[]string{"One speaker (A) holds 99% of the words: other speakers' labels may have been missed."}},
+		{"one speaker alone", "Anna: " + long + "\n\nAnna: " + long + "\n",
+			[]string{"One speaker (Anna) holds 100% of the words: other speakers' labels may have been missed."}},
 		{"a label seen once", "Anna: Hi.\nBoris: Ho.\nCarla: Hey.\nAnna: Bye.\nBoris: Bye.\n",
 			[]string{`The label "Carla" (written "Carla:") is seen only once: check that it is a speaker.`}},
 		{"a known label once is fine", "Interviewer: Hi.\nAnna: Ho.\nAnna: Hey.\n", nil},

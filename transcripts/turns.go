@@ -714,6 +714,10 @@ const (
 	// dominantShare is the share of the words held by one speaker above
 	// which the other speakers' labels were probably missed.
 	dominantShare = 0.9
+	// dominantTurns is the share of the labelled turns that speaker must
+	// also hold for the warning: in an interview the respondent holds
+	// nine tenths of the words but only half of the turns.
+	dominantTurns = 0.75
 	// reviewMinWords is the fewest words of speech for that share to mean
 	// anything.
 	reviewMinWords = 100
@@ -723,8 +727,8 @@ const (
 
 // reviewTurns says what is doubtful in the turns found in text, each
 // warning one sentence for a person to read: no speaker label at all, one
-// speaker holding nearly all the words (other labels were probably
-// missed), a label other than a known one (Q, Interviewer...) seen only
+// speaker holding nearly all the words and most of the turns (other
+// labels were probably missed), a label other than a known one (Q, Interviewer...) seen only
 // once (is it a speaker?). It reads the text once.
 func reviewTurns(text string, turns []Turn) []string {
 	var warnings []string
@@ -759,8 +763,16 @@ func reviewTurns(text string, turns []Turn) []string {
 		return []string{"No speaker labels found: each paragraph is a turn without a speaker."}
 	}
 	if total >= reviewMinWords {
+		labelled := 0
+		for _, s := range speakers {
+			labelled += s.turns
+		}
 		for _, name := range order {
-			if s := speakers[name]; float64(s.words) >= dominantShare*float64(total) {
+			// A respondent holds most of the words of a good interview;
+			// one who also holds most of the turns has swallowed the
+			// other side, whose labels were not seen.
+			s := speakers[name]
+			if float64(s.words) >= dominantShare*float64(total) && float64(s.turns) >= dominantTurns*float64(labelled) {
 				warnings = append(warnings, fmt.Sprintf("One speaker (%s) holds %d%% of the words: other speakers' labels may have been missed.",
 					name, s.words*100/total))
 				break
