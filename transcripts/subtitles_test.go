@@ -703,3 +703,41 @@ func BenchmarkParseVTT(b *testing.B) {
 		}
 	}
 }
+
+// TestSubtitlePathological parses subtitle inputs built to trigger
+// quadratic work in the parts this reader adds (dialogue lines, voices,
+// cue text continued over blank lines); each must finish promptly and
+// hold the invariants.
+func TestSubtitlePathological(t *testing.T) {
+	const n = 2 << 20
+	head := "WEBVTT\n\n00:01.000 --> 00:02.000\n"
+	tests := []struct{ name, file, in string }{
+		{"a cue of many dialogue lines", "a.vtt", head + strings.Repeat("- x\n", n/4)},
+		{"a cue of many voices", "a.vtt", head + strings.Repeat("<v A>x</v>\n<v B>y</v>\n", n/24)},
+		{"a cue of many names alone", "a.srt", "1\n0:01,0 --> 0:02,0\n" + strings.Repeat("MAN:\n", n/5)},
+		{"a cue continued over many blank lines", "a.vtt", head + strings.Repeat("x\n\n", n/3)},
+		{"many NOTE blocks", "a.vtt", head + "x\n\n" + strings.Repeat("NOTE a\n\n", n/8)},
+		{"one long line of <a", "a.vtt", head + strings.Repeat("<a", n/2)},
+		{"one long line of tags", "a.vtt", head + strings.Repeat("<i>x", n/4)},
+		{"one long line of dashes", "a.srt", "1\n0:01,0 --> 0:02,0\n" + strings.Repeat("- ", n/2)},
+		{"one long name candidate", "a.vtt", head + strings.Repeat("Abc ", n/4) + "(0:01): x"},
+		{"many cues of one speaker with names", "a.srt", strings.Repeat("0:01,0 --> 0:02,0\nAnna: x\n\n", n/30)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			doc, err := Parse(tt.file, []byte(tt.in))
+			if err == nil {
+				checkInvariants(t, doc)
+				checkAnchors(t, doc)
+			}
+		})
+	}
+}
+
+func TestSubtitleTooManyParts(t *testing.T) {
+	in := "1\n0:01,0 --> 0:02,0\n" + strings.Repeat("- x\n", MaxTurns+1)
+	_, err := Parse("a.srt", []byte(in))
+	if want := "more than 1000000 subtitle cues and dialogue lines"; err == nil || err.Error() != want || !errors.Is(err, ErrTooLarge) {
+		t.Errorf("Parse(%d dialogue lines) = %v, want %q", MaxTurns+1, err, want)
+	}
+}
