@@ -369,7 +369,7 @@ func (s *Speakers) about() string {
 	if len(parts) > 0 {
 		line += ": " + strings.Join(parts, " · ")
 	} else {
-		line += ": no attributes yet (qcode speakers set)"
+		line += ": no attributes yet (qcode speakers set DOC NAME --attr k=v)"
 	}
 	return line
 }
