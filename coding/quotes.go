@@ -299,9 +299,15 @@ func saidBy(turns []Turn, start, end int, speaker string) bool {
 }
 
 // FormatClock renders a duration as HH:MM:SS.
+// A time before the recording's zero (mission logs count down) gets a
+// minus sign.
 func FormatClock(d time.Duration) string {
+	sign := ""
+	if d < 0 {
+		sign, d = "-", -d
+	}
 	s := int(d / time.Second)
-	return fmt.Sprintf("%02d:%02d:%02d", s/3600, s/60%60, s%60)
+	return fmt.Sprintf("%s%02d:%02d:%02d", sign, s/3600, s/60%60, s%60)
 }
 
 // Cite fills a template such as "{gender}, {age}, {occupation}" from the

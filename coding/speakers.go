@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 	"time"
@@ -627,7 +629,7 @@ func (s *Store) RedetectTurns(ctx context.Context, docRef string, opt transcript
 	var res Redetect
 	res.DryRun = dryRun
 	var id int64
-	var text, format string
+	var text, format, source string
 	var old []Turn
 	var anchors []timePoint
 	err := s.read(ctx, func(q querier) error {
@@ -635,7 +637,7 @@ func (s *Store) RedetectTurns(ctx context.Context, docRef string, opt transcript
 		if id, err = resolveDoc(ctx, q, docRef); err != nil {
 			return err
 		}
-		if err := q.QueryRowContext(ctx, "SELECT name, text, format FROM documents WHERE id = ?", id).Scan(&res.Document, &text, &format); err != nil {
+		if err := q.QueryRowContext(ctx, "SELECT name, text, format, source FROM documents WHERE id = ?", id).Scan(&res.Document, &text, &format, &source); err != nil {
 			return err
 		}
 		if old, err = turnsOf(ctx, q, id); err != nil {
@@ -647,11 +649,12 @@ func (s *Store) RedetectTurns(ctx context.Context, docRef string, opt transcript
 	if err != nil {
 		return res, Op{}, mapErr(err)
 	}
-	turns, err := transcripts.DetectTurns(text, format, opt)
+	turns, warnings, err := s.deriveTurns(source, text, format, opt)
 	if err != nil {
 		return res, Op{}, fmt.Errorf("turns %s: %w", res.Document, err)
 	}
 	keepTimes(turns, old, anchors)
+	res.Warnings = warnings
 	res.Before, res.After = len(old), len(turns)
 	if dryRun {
 		counts := map[string]*Speaker{}
@@ -712,6 +715,38 @@ func (s *Store) RedetectTurns(ctx context.Context, docRef string, opt transcript
 		return err
 	})
 	return res, op, err
+}
+
+// deriveTurns finds the turns of a stored text. What only the original
+// file shows (a bold name in a .docx) is read from the copy in sources/
+// when reading it again gives the same text; otherwise the stored text
+// alone decides.
+func (s *Store) deriveTurns(source, text, format string, opt transcripts.Options) ([]transcripts.Turn, []string, error) {
+	if source != "" {
+		if data, err := os.ReadFile(filepath.Join(s.dir, SourcesDir, filepath.Base(source))); err == nil {
+			if doc, err := transcripts.ParseWith(source, data, opt); err == nil && doc.Text == text {
+				return doc.Turns, turnWarnings(doc.Warnings), nil
+			}
+		}
+	}
+	turns, err := transcripts.DetectTurns(text, format, opt)
+	if err != nil {
+		return nil, nil, err
+	}
+	return turns, transcripts.ReviewTurns(text, turns), nil
+}
+
+// turnWarnings keeps the warnings about speakers and turns (not those
+// about encodings or front matter, which the import already gave).
+func turnWarnings(ws []string) []string {
+	var out []string
+	for _, w := range ws {
+		l := strings.ToLower(w)
+		if strings.Contains(l, "speaker") || strings.Contains(l, "label") {
+			out = append(out, w)
+		}
+	}
+	return out
 }
 
 // timePoint is a time known at a position of a text.

@@ -178,3 +178,10 @@ func DetectTurns(text, format string, opt Options) ([]Turn, error) {
 	}
 	return detectTurns(text, mode, opt)
 }
+
+// ReviewTurns says what is doubtful in the turns found in text, as the
+// readers add it to Document.Warnings: no speaker label at all, one
+// speaker holding nearly all the words and turns, a label seen once.
+func ReviewTurns(text string, turns []Turn) []string {
+	return reviewTurns(text, turns)
+}
