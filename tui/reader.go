@@ -820,7 +820,26 @@ func (r *Reader) codesLine() string {
 	if len(parts) > 0 {
 		line = strings.Join(parts, "  ")
 	}
+	if who := r.saidBy(); who != "" {
+		line = r.st.reader[clsSpeaker].Render("said by "+who) + "  " + line
+	}
 	return fit(line, r.w)
+}
+
+// saidBy names the speaker of the turn at the cursor when its label in
+// the text does not (the speaker was renamed or merged since the text
+// was written), or "".
+func (r *Reader) saidBy() string {
+	i := r.turnAt(r.cursor)
+	if i < 0 || r.turns[i].Speaker == "" {
+		return ""
+	}
+	t := r.turns[i]
+	rs := r.text.Runes()
+	if label := string(rs[min(t.Start, len(rs)):min(t.Body, len(rs))]); strings.Contains(label, t.Speaker) {
+		return ""
+	}
+	return oneLine(t.Speaker)
 }
 
 func (r *Reader) codingName(codeID int64) string {

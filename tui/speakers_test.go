@@ -319,3 +319,25 @@ func TestGoldenSpeakers(t *testing.T) {
 		})
 	}
 }
+
+// TestReaderSaidBy: a turn whose speaker was renamed says who speaks it
+// under the transcript, since its label in the text still gives the old
+// name; the others say nothing.
+func TestReaderSaidBy(t *testing.T) {
+	s := speakerStore(t)
+	d := newDriver(t, s, 100, 30)
+	d.wantView("Moderator: What changed")
+	if _, _, err := s.RenameSpeaker(context.Background(), "group", "Boris", "Borya"); err != nil {
+		t.Fatal(err)
+	}
+	d.send(genMsg{gen: -1})
+	if strings.Contains(d.view(), "said by") {
+		t.Fatalf("the Moderator's turn says who said it:\n%s", d.view())
+	}
+	d.keys("}", "}")
+	d.wantView("said by Borya")
+	d.keys("}")
+	if strings.Contains(d.view(), "said by") {
+		t.Fatalf("Vera's turn says who said it:\n%s", d.view())
+	}
+}
