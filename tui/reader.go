@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -836,10 +837,32 @@ func (r *Reader) saidBy() string {
 	}
 	t := r.turns[i]
 	rs := r.text.Runes()
-	if label := string(rs[min(t.Start, len(rs)):min(t.Body, len(rs))]); strings.Contains(label, t.Speaker) {
+	if hasWord(string(rs[min(t.Start, len(rs)):min(t.Body, len(rs))]), t.Speaker) {
 		return ""
 	}
 	return oneLine(t.Speaker)
+}
+
+// hasWord reports whether name occurs in s as whole words: not inside
+// a longer word ("Int" is not in "Interviewer:").
+func hasWord(s, name string) bool {
+	for off := 0; ; {
+		i := strings.Index(s[off:], name)
+		if i < 0 {
+			return false
+		}
+		i += off
+		before, _ := utf8.DecodeLastRuneInString(s[:i])
+		after, _ := utf8.DecodeRuneInString(s[i+len(name):])
+		if !isWordRune(before) && !isWordRune(after) {
+			return true
+		}
+		off = i + 1
+	}
+}
+
+func isWordRune(r rune) bool {
+	return r != utf8.RuneError && (unicode.IsLetter(r) || unicode.IsDigit(r))
 }
 
 func (r *Reader) codingName(codeID int64) string {

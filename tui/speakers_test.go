@@ -341,3 +341,23 @@ func TestReaderSaidBy(t *testing.T) {
 		t.Fatalf("Vera's turn says who said it:\n%s", d.view())
 	}
 }
+
+func TestHasWord(t *testing.T) {
+	for _, c := range []struct {
+		s, name string
+		want    bool
+	}{
+		{"Interviewer: ", "Interviewer", true},
+		{"Interviewer: ", "Int", false},
+		{"[00:01:02] Nino: ", "Nino", true},
+		{"Anna K. Petrova: ", "Anna K. Petrova", true},
+		{"Ninochka: ", "Nino", false},
+		{"Интервьюер: ", "Интервьюер", true},
+		{"Nino Nina: ", "Nina", true},
+		{"", "Nino", false},
+	} {
+		if got := hasWord(c.s, c.name); got != c.want {
+			t.Errorf("hasWord(%q, %q) = %v, want %v", c.s, c.name, got, c.want)
+		}
+	}
+}
