@@ -401,6 +401,7 @@ func cueDocument(cues []cue, opt Options) (*Document, error) {
 		}
 	}
 	var once []string // names kept as text, for the warning
+	var lastRaw, last string
 	for i := range parts {
 		p := &parts[i]
 		speaker, text := p.voice, p.text
@@ -411,7 +412,10 @@ func cueDocument(cues []cue, opt Options) (*Document, error) {
 				once = append(once, p.name)
 			}
 		}
-		p.voice = nfc(strings.TrimSpace(speaker))
+		if speaker != lastRaw { // a speaker's cues mostly follow each other
+			lastRaw, last = speaker, nfc(strings.TrimSpace(speaker))
+		}
+		p.voice = last
 		p.text = text
 	}
 
@@ -703,9 +707,19 @@ func stripTags(s string) string {
 	}
 	// Once no closing character is left, stop looking for one: a line of
 	// a million "<" must not take a million searches to the end.
-	noGT, noBrace := false, false
+	noGT, noBrace := false, !strings.Contains(s, "{\\")
 	run := 0 // start of the text not yet kept
 	for i := 0; i < len(s); i++ {
+		if noBrace {
+			if noGT {
+				break
+			}
+			k := strings.IndexByte(s[i:], '<')
+			if k < 0 {
+				break
+			}
+			i += k
+		}
 		closing := byte(0)
 		switch {
 		case s[i] == '<' && !noGT && i+1 < len(s) && isTagStart(s[i+1]):
