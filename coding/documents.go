@@ -75,14 +75,27 @@ func (s *Store) Import(ctx context.Context, f ImportFile) (ImportResult, error) 
 	srcSum := hex.EncodeToString(sum[:])
 
 	var existing int64
-	err := s.db.QueryRowContext(ctx, "SELECT id FROM documents WHERE source_sha256 = ? ORDER BY id LIMIT 1", srcSum).Scan(&existing)
+	var reread string // a document whose bytes are read again in another encoding
+	err := s.db.QueryRowContext(ctx, "SELECT id FROM documents WHERE source_sha256 = ? ORDER BY id DESC LIMIT 1", srcSum).Scan(&existing)
 	switch {
 	case err == nil:
 		d, err := s.documentByID(ctx, s.db, existing)
 		if err != nil {
 			return ImportResult{}, fmt.Errorf("import %s: %w", f.Path, err)
 		}
-		return ImportResult{Status: Unchanged, Document: d}, nil
+		if f.Parse.Encoding == "" {
+			return ImportResult{Status: Unchanged, Document: d}, nil
+		}
+		// The same bytes with an encoding given: a new version when they
+		// read otherwise than before (the guess was wrong).
+		doc, err := transcripts.ParseWith(base, f.Data, f.Parse)
+		if err != nil {
+			return ImportResult{}, fmt.Errorf("import %s: %w", f.Path, err)
+		}
+		if sum := sha256.Sum256([]byte(doc.Text)); hex.EncodeToString(sum[:]) == d.TextSHA256 {
+			return ImportResult{Status: Unchanged, Document: d}, nil
+		}
+		reread = d.Name
 	case !errors.Is(err, sql.ErrNoRows):
 		return ImportResult{}, fmt.Errorf("import %s: %w", f.Path, mapErr(err))
 	}
@@ -93,9 +106,18 @@ func (s *Store) Import(ctx context.Context, f ImportFile) (ImportResult, error) 
 	}
 	seedSpeakers(doc, f.Parse)
 	ext := filepath.Ext(base)
-	name := strings.TrimSpace(strings.TrimSuffix(base, ext))
+	// A file name may hold what a terminal would act on; a name does not.
+	name := strings.TrimSpace(strings.Map(func(r rune) rune {
+		if IsHiddenControl(r) {
+			return -1
+		}
+		return r
+	}, strings.TrimSuffix(base, ext)))
 	if name == "" {
 		return ImportResult{}, fmt.Errorf("import %s: %w: file name gives no document name", f.Path, ErrInvalid)
+	}
+	if reread != "" {
+		name, f.NewVersion = reread, true
 	}
 	origin := ""
 	if f.Origin != "" {

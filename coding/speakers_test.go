@@ -316,3 +316,44 @@ func TestQuoteTimeFromCue(t *testing.T) {
 		t.Errorf("FindQuote time = %q, %v; want 00:01:10", p.Time, err)
 	}
 }
+
+// The same bytes imported again with the encoding given become a new
+// version when they read otherwise; without it they are unchanged. A
+// name never keeps a control character from its file name.
+func TestReimportWithEncoding(t *testing.T) {
+	ctx := context.Background()
+	s := newProject(t, "anna")
+	// "привет, как дела" in KOI8-R; short, so the guess may be wrong.
+	koi := []byte("Q: \xd0\xd2\xc9\xd7\xc5\xd4?\nA: \xcb\xc1\xcb \xc4\xc5\xcc\xc1.\n")
+	path := filepath.Join(t.TempDir(), "R\x1b[31m05.txt")
+	r1, err := s.Import(ctx, ImportFile{Path: path, Origin: path, Data: koi})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r1.Document.Name != "R[31m05" {
+		t.Errorf("name %q, want the control character gone", r1.Document.Name)
+	}
+	r2, err := s.Import(ctx, ImportFile{Path: path, Origin: path, Data: koi})
+	if err != nil || r2.Status != Unchanged {
+		t.Fatalf("again: %v, %v; want unchanged", r2.Status, err)
+	}
+	r3, err := s.Import(ctx, ImportFile{Path: path, Origin: path, Data: koi, Parse: transcripts.Options{Encoding: "koi8-r"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, _ := s.Document(ctx, r3.Document.Name, true)
+	if !strings.Contains(d.Text, "привет") {
+		t.Fatalf("with --encoding koi8-r the text is %q", d.Text)
+	}
+	// Too short to be sure, the guess was windows-1251 ("РТЙЧЕФ").
+	if v1, _ := s.Document(ctx, r1.Document.Name+"@1", true); strings.Contains(v1.Text, "привет") {
+		t.Fatalf("the guess read %q: pick bytes the guess gets wrong", v1.Text)
+	}
+	if r3.Status != NewVersion || r3.Document.Version != 2 || r3.Document.Name != r1.Document.Name {
+		t.Errorf("read otherwise: %s@%d %s, want %s@2, a new version", r3.Document.Name, r3.Document.Version, r3.Status, r1.Document.Name)
+	}
+	r4, err := s.Import(ctx, ImportFile{Path: path, Origin: path, Data: koi, Parse: transcripts.Options{Encoding: "koi8-r"}})
+	if err != nil || r4.Status != Unchanged {
+		t.Errorf("the same encoding again: %v, %v; want unchanged", r4.Status, err)
+	}
+}

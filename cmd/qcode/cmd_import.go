@@ -424,13 +424,11 @@ func (a *app) importFiles(s *coding.Store, in found, o importOptions) error {
 }
 
 // unchangedHint says, for a file already imported byte for byte, that the
-// reading options given were not applied to it, and what does apply
-// them; it is "" when none was given.
+// speaker options given were not applied to it, and what does apply
+// them; it is "" when none was given. (An encoding is applied: the file
+// is read again, and only a text that reads the same is unchanged.)
 func unchangedHint(doc string, opt transcripts.Options) string {
 	var given []string
-	if opt.Encoding != "" {
-		given = append(given, "--encoding")
-	}
 	if len(opt.Speakers) > 0 {
 		given = append(given, "--speakers")
 	}
@@ -440,11 +438,7 @@ func unchangedHint(doc string, opt transcripts.Options) string {
 	if len(given) == 0 {
 		return ""
 	}
-	hint := strings.Join(given, " and ") + " not applied: the file is not read again"
-	if len(opt.Speakers) > 0 || opt.SpeakerPattern != nil {
-		hint += fmt.Sprintf(" (to find its speakers again: qcode turns %q --redetect with the same option)", doc)
-	}
-	return hint
+	return strings.Join(given, " and ") + fmt.Sprintf(" not applied: the file is not read again (to find its speakers again: qcode turns %q --redetect with the same option)", doc)
 }
 
 // printImportSummary prints the tally on the first line, then a line for

@@ -333,7 +333,7 @@ func parseOptions(encoding, speakers, pattern string) (transcripts.Options, erro
 			return opt, fmt.Errorf("--speaker-pattern: %w", err)
 		}
 		if re.SubexpIndex("speaker") < 0 {
-			return opt, fmt.Errorf("--speaker-pattern %q has no named group \"speaker\": write it as (?P<speaker>...)", pattern)
+			return opt, fmt.Errorf("--speaker-pattern %s has no named group \"speaker\": write it as (?P<speaker>...)", pattern)
 		}
 		opt.SpeakerPattern = re
 	}

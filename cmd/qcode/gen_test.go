@@ -28,7 +28,8 @@ var gen = flag.Bool("gen", false, "write the files in testdata/bad/")
 func plainBadFiles(t *testing.T) map[string][]byte {
 	t.Helper()
 	return map[string][]byte{
-		// Latin-1 "é" in what claims to be UTF-8 text.
+		// Latin-1 "é" in what claims to be UTF-8 text: read as
+		// windows-1252, with a warning.
 		"latin1.txt": []byte("I: Where did you live in Tbilisi?\nR: Above a caf\xe9 near the station.\n"),
 		// A PNG image given a transcript's name.
 		"photo.txt": tinyPNG(t),

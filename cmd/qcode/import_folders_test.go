@@ -432,11 +432,16 @@ func TestImportEncoding(t *testing.T) {
 	if got := show(t, dir, "R07").Text; got != r07Cyrillic {
 		t.Errorf("R07 read as %q, want %q", got, r07Cyrillic)
 	}
-	// The same bytes again, forced otherwise: they are not read again,
-	// and the user is told the option did nothing.
-	stdout, stderr, err := qc(t, dir, "import", p, "--encoding", "koi8-r")
-	if err != nil || !strings.HasPrefix(stdout, "imported 0, 1 unchanged;") || !strings.Contains(stderr, "unchanged, already imported as R07; --encoding not applied") {
-		t.Errorf("import of the same file --encoding koi8-r = %v, printed %q / %q; want it unchanged, saying --encoding was not applied", err, stdout, stderr)
+	// The same bytes again in the encoding they were read in: unchanged.
+	stdout, stderr, err := qc(t, dir, "import", p, "--encoding", "windows-1251")
+	if err != nil || !strings.HasPrefix(stdout, "imported 0, 1 unchanged;") {
+		t.Errorf("import of the same file --encoding windows-1251 = %v, printed %q / %q; want it unchanged", err, stdout, stderr)
+	}
+	// Forced otherwise, they read otherwise: the next version (a wrong
+	// guess is corrected this way).
+	stdout, stderr, err = qc(t, dir, "import", p, "--encoding", "koi8-r")
+	if err != nil || !strings.HasPrefix(stdout, "imported 0, 1 new version(s);") || !strings.Contains(stdout, "R07 (version 2)") {
+		t.Errorf("import of the same file --encoding koi8-r = %v, printed %q / %q; want R07's version 2", err, stdout, stderr)
 	}
 
 	for _, enc := range []string{"koi8-r", "KOI8R"} {
