@@ -169,6 +169,10 @@ func (a *app) printMergeSummary(from string, sum coding.MergeSummary, op coding.
 	fmt.Fprintf(tw, "  codings\t%s\n", codings)
 	fmt.Fprintf(tw, "  memos\t%d added\n", sum.Memos)
 	fmt.Fprintf(tw, "  attributes\t%d added\n", sum.Attributes)
+	if sum.Speakers+sum.SpeakerCases+sum.Cases+sum.CaseAttributes > 0 {
+		fmt.Fprintf(tw, "  speakers\t%d added, %d tied to a case\n", sum.Speakers, sum.SpeakerCases)
+		fmt.Fprintf(tw, "  cases\t%d added, %d attributes added\n", sum.Cases, sum.CaseAttributes)
+	}
 	tw.Flush()
 	if n := len(sum.Conflicts); n > 0 {
 		fmt.Fprintf(w, "\n%s:\n", plural(n, "conflict", "conflicts"))
