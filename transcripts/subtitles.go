@@ -542,71 +542,116 @@ func isCapitals(s string) bool {
 // cues left without text.
 func cueParts(cues []cue) ([]cuePart, error) {
 	parts := make([]cuePart, 0, len(cues)+len(cues)/8)
-	var buf []byte    // the open part's text once it has two lines
-	var single string // the open part's text while it has one line
-	lines := 0        // lines in the open part
+	var buf []byte    // the open part's text once it has two pieces
+	var single string // the open part's text while it has one piece
+	pieces := 0       // pieces of text in the open part
 	flush := func() {
-		if lines == 0 {
+		if pieces == 0 {
 			return
 		}
 		p := &parts[len(parts)-1]
-		if lines == 1 {
+		if pieces == 1 {
 			p.text = single
 		} else {
 			p.text = string(buf)
 		}
-		lines = 0
+		pieces = 0
 	}
-	for ci := range cues {
-		voice := ""       // the <v> name of the cue's lines without a dash
-		canAlone := false // the open part's first line may be a name alone
-		for rest := cues[ci].text; rest != ""; {
+	var err error
+	var ci int
+	voice := ""       // the <v> name of the cue's lines without a dash
+	canAlone := false // the open part's first line may be a name alone
+	dashed := false   // the line started with a dash not yet used
+	// add takes a piece of a line: the whole line, or the run of it that
+	// a <v> tag starts.
+	add := func(seg string) {
+		v := voiceName(seg)
+		t, dash := cutDash(cleanCueLine(seg))
+		dash = dash || dashed
+		if t == "" {
+			dashed = dash
+			if v != "" && !dash {
+				voice = v
+			}
+			return
+		}
+		dashed = false
+		if dash || pieces == 0 || (v != "" && v != parts[len(parts)-1].voice) {
+			flush()
+			if len(parts) >= maxCueParts {
+				err = errorf(ErrTooLarge, "more than %d subtitle cues and dialogue lines", maxCueParts)
+				return
+			}
+			if !dash && v != "" {
+				voice = v
+			}
+			p := cuePart{cue: int32(ci), voice: v}
+			if !dash {
+				p.voice = voice
+			}
+			canAlone = len(parts) == 0 || int(parts[len(parts)-1].cue) != ci
+			canAlone = canAlone && !dash && p.voice == ""
+			parts = append(parts, p)
+			single, pieces = t, 1
+			return
+		}
+		if pieces == 1 {
+			if canAlone {
+				if name, after := leadingName(single); name != "" && after == "" {
+					parts[len(parts)-1].alone = true
+				}
+			}
+			buf = append(buf[:0], single...)
+		}
+		buf = append(buf, ' ')
+		buf = append(buf, t...)
+		pieces++
+	}
+	for ci = range cues {
+		voice, canAlone = "", false
+		for rest := cues[ci].text; rest != "" && err == nil; {
 			var line string
 			line, rest, _ = strings.Cut(rest, "\n")
 			if isBlank(line) {
 				continue
 			}
-			v := voiceName(line)
-			t, dash := cutDash(cleanCueLine(line))
-			if t == "" {
-				if v != "" && !dash {
-					voice = v
-				}
-				continue
-			}
-			if dash || lines == 0 || (v != "" && v != parts[len(parts)-1].voice) {
-				flush()
-				if len(parts) >= maxCueParts {
-					return nil, errorf(ErrTooLarge, "more than %d subtitle cues and dialogue lines", maxCueParts)
-				}
-				if !dash && v != "" {
-					voice = v
-				}
-				p := cuePart{cue: int32(ci), voice: v}
-				if !dash {
-					p.voice = voice
-				}
-				canAlone = len(parts) == 0 || int(parts[len(parts)-1].cue) != ci
-				canAlone = canAlone && !dash && p.voice == ""
-				parts = append(parts, p)
-				single, lines = t, 1
-				continue
-			}
-			if lines == 1 {
-				if canAlone {
-					if name, after := leadingName(single); name != "" && after == "" {
-						parts[len(parts)-1].alone = true
-					}
-				}
-				buf = append(buf[:0], single...)
-			}
-			buf = append(buf, ' ')
-			buf = append(buf, t...)
-			lines++
+			dashed = false
+			voiceRuns(line, add)
+		}
+		if err != nil {
+			return nil, err
 		}
 		flush()
 	}
 	return parts, nil
+}
+
+// voiceRuns calls f with the runs of line that each <v> tag starts, and
+// first with the text before the first tag, if any: "<v A>Hi.</v> <v B>Hello.</v>"
+// is two runs, one for each voice.
+func voiceRuns(line string, f func(string)) {
+	start := 0
+	for i := 0; ; {
+		k := strings.Index(line[i:], "<v")
+		if k < 0 {
+			break
+		}
+		k += i
+		j := k + 2
+		if j < len(line) && (line[j] == ' ' || line[j] == '\t' || line[j] == '.') {
+			end := strings.IndexByte(line[j:], '>')
+			if end < 0 {
+				break // no tag can close after this
+			}
+			if k > start {
+				f(line[start:k])
+			}
+			start, i = k, j+end+1
+			continue
+		}
+		i = j
+	}
+	f(line[start:])
 }
 
 // cleanCueLine strips the markup of a line of cue text, decodes its

@@ -204,6 +204,17 @@ func TestSubtitles(t *testing.T) {
 			},
 		},
 		{
+			"two voices on one line are two turns; a dash before a voice is that voice's",
+			"a.vtt",
+			"WEBVTT\n\n00:01.000 --> 00:02.000\n<v Anna>Who?</v> <v.loud Boris>Me.</v>\n\n00:02.000 --> 00:03.000\n<v Boris>Yes.</v>\n- <v Boris>Again.</v>\n- No.\n",
+			"Anna: Who?\nBoris: Me. Yes. Again.\nNo.",
+			[]cueSpan{
+				cs("Anna", "Anna: Who?", "Who?", time.Second, 2*time.Second),
+				csa("Boris", "Boris: Me. Yes. Again.", "Me. Yes. Again.", time.Second, 3*time.Second, "@2s Yes. Again."),
+				cs("", "No.", "No.", 2*time.Second, 3*time.Second),
+			},
+		},
+		{
 			"srt dialogue dashes: each line its own turn, wrapped lines kept with theirs",
 			"a.srt",
 			"1\n00:00:01,000 --> 00:00:02,000\n- Who?\n- Me, I\nthink.\n\n2\n00:00:02,000 --> 00:00:03,000\n— Кто?\n— Я.\n",
