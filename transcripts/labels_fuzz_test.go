@@ -3,6 +3,8 @@ package transcripts
 import (
 	"os"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -10,7 +12,9 @@ import (
 
 // shapeSeeds adds the shape samples and a few label lines to f's corpus.
 func shapeSeeds(f *testing.F) {
-	names, _ := filepath.Glob(filepath.Join("testdata", "shapes", "*"))
+	names, _ := filepath.Glob(filepath.Join("testdata", "shapes", "*.txt"))
+	md, _ := filepath.Glob(filepath.Join("testdata", "shapes", "*.md"))
+	names = append(names, md...)
 	for _, name := range names {
 		if data, err := os.ReadFile(name); err == nil {
 			f.Add(string(data))
@@ -32,12 +36,62 @@ func FuzzDetectTurns(f *testing.F) {
 		if !utf8.ValidString(text) || strings.ContainsRune(text, '\r') {
 			return
 		}
-		n := utf8.RuneCountInString(text)
 		for _, mode := range []lineMode{paragraphs, eachLine} {
 			turns, err := detectTurns(text, mode, Options{})
 			if err != nil {
 				t.Fatal(err)
 			}
+			checkTurns(t, text, turns)
+		}
+	})
+}
+
+// FuzzGivenSpeakers checks the turns found from speakers the user names
+// (--speakers) and from a pattern (--speaker-pattern) on any text.
+func FuzzGivenSpeakers(f *testing.F) {
+	for _, s := range []string{
+		"Nino: Why?\nAnna K. Petrova: Because.", "Nino\nWhy?\n\nAnna K. Petrova\nBecause.",
+		"[00:00:05] NK> hi\n[00:00:09] AP> hello", "nino: a\nNINO: b\n Nino : c",
+	} {
+		f.Add(s, "Nino,Anna K. Petrova")
+	}
+	f.Add("Ольга: да\nИ.: нет", "Ольга, И.")
+	f.Add("a: b", ",,,")
+	pattern := regexp.MustCompile(`^\[(?P<time>[0-9:]+)\] (?P<speaker>[A-Z]{2,4})> `)
+	f.Fuzz(func(t *testing.T, text, names string) {
+		if !utf8.ValidString(text) || strings.ContainsRune(text, '\r') || !utf8.ValidString(names) {
+			return
+		}
+		var given []string
+		for _, n := range strings.Split(names, ",") {
+			if n = strings.TrimSpace(n); n != "" {
+				given = append(given, n)
+			}
+		}
+		for _, opt := range []Options{{Speakers: given}, {SpeakerPattern: pattern}} {
+			for _, mode := range []lineMode{paragraphs, eachLine} {
+				turns, err := detectTurns(text, mode, opt)
+				if err != nil {
+					t.Fatal(err)
+				}
+				checkTurns(t, text, turns)
+				for _, tr := range turns {
+					if len(opt.Speakers) > 0 && tr.Speaker != "" && !slices.Contains(opt.Speakers, tr.Speaker) {
+						t.Fatalf("turn said by %q, not one of the speakers given %q", tr.Speaker, opt.Speakers)
+					}
+				}
+			}
+		}
+	})
+}
+
+// checkTurns fails t unless turns are in order, not empty, inside text,
+// with Body within the turn and anchors in order within the speech.
+func checkTurns(t *testing.T, text string, turns []Turn) {
+	t.Helper()
+	n := utf8.RuneCountInString(text)
+	{
+		{
 			prev := 0
 			for i, tr := range turns {
 				if !(prev <= tr.Start && tr.Start <= tr.Body && tr.Body <= tr.End && tr.End <= n) {
@@ -57,7 +111,7 @@ func FuzzDetectTurns(f *testing.F) {
 			}
 			_ = reviewTurns(text, turns)
 		}
-	})
+	}
 }
 
 func FuzzParseLabel(f *testing.F) {
