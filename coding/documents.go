@@ -221,6 +221,9 @@ func (s *Store) Import(ctx context.Context, f ImportFile) (ImportResult, error) 
 				return err
 			}
 		}
+		if err := s.focusGroupCases(ctx, tx, id); err != nil {
+			return err
+		}
 		res.Speakers, err = speakersOf(ctx, tx, id)
 		return err
 	})

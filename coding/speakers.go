@@ -92,6 +92,54 @@ func insertSpeakers(ctx context.Context, tx *sql.Tx, docID int64, text string, t
 	return nil
 }
 
+// focusGroupCases makes each participant of a document with two or more
+// participants (a focus group) a case of their own, named "DOC: NAME",
+// so that each can have attributes and travels as a case in exports.
+// Speakers already tied to a case keep it; an interview's one participant
+// is the document's participant and gets none.
+func (s *Store) focusGroupCases(ctx context.Context, tx *sql.Tx, docID int64) error {
+	var doc string
+	if err := tx.QueryRowContext(ctx, "SELECT name FROM documents WHERE id = ?", docID).Scan(&doc); err != nil {
+		return err
+	}
+	_, list, err := speakerRows(ctx, tx, docID)
+	if err != nil {
+		return err
+	}
+	var members []*speakerRow
+	for _, r := range list {
+		if r.role == RoleParticipant {
+			members = append(members, r)
+		}
+	}
+	if len(members) < 2 {
+		return nil
+	}
+	for _, r := range members {
+		if r.caseID.Valid {
+			continue
+		}
+		id, err := s.caseByName(ctx, tx, focusGroupCase(doc, r.name))
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, "UPDATE speakers SET case_id = ? WHERE id = ?", id, r.id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// focusGroupCase names the case of a focus group member.
+func focusGroupCase(doc, speaker string) string { return doc + ": " + speaker }
+
+// docName returns a document's name, or "" if it cannot be read.
+func docName(ctx context.Context, q querier, id int64) string {
+	var n string
+	q.QueryRowContext(ctx, "SELECT name FROM documents WHERE id = ?", id).Scan(&n)
+	return n
+}
+
 // InterviewerKey is the document attribute that names its interviewer
 // (as front matter may: "interviewer: Nino").
 const InterviewerKey = "interviewer"
@@ -418,6 +466,10 @@ func (s *Store) SetSpeaker(ctx context.Context, docRef, name string, ch SpeakerC
 			}
 		}
 		caseID := sp.caseID
+		if role != "" && role != RoleParticipant && sp.cse == focusGroupCase(docName(ctx, tx, docID), sp.name) && len(sp.attrs) == 0 {
+			// No longer a member of the group: their own empty case goes.
+			caseID = sql.NullInt64{}
+		}
 		switch c := strings.TrimSpace(ch.Case); {
 		case c == "-":
 			caseID = sql.NullInt64{}
@@ -437,6 +489,9 @@ func (s *Store) SetSpeaker(ctx context.Context, docRef, name string, ch SpeakerC
 		}
 		if caseID != sp.caseID {
 			if _, err := tx.ExecContext(ctx, "UPDATE speakers SET case_id = ? WHERE id = ?", caseID, sp.id); err != nil {
+				return err
+			}
+			if err := dropEmptyCase(ctx, tx, sp.caseID); err != nil {
 				return err
 			}
 		}
@@ -466,6 +521,19 @@ func (s *Store) caseByName(ctx context.Context, tx *sql.Tx, name string) (int64,
 		return 0, err
 	}
 	return r.LastInsertId()
+}
+
+// dropEmptyCase deletes the case id when no speaker is tied to it and it
+// has no attributes: a focus group member's own case, left behind when
+// they were tied to another.
+func dropEmptyCase(ctx context.Context, tx *sql.Tx, id sql.NullInt64) error {
+	if !id.Valid {
+		return nil
+	}
+	_, err := tx.ExecContext(ctx, `DELETE FROM cases WHERE id = ?1
+		AND NOT EXISTS (SELECT 1 FROM speakers WHERE case_id = ?1)
+		AND NOT EXISTS (SELECT 1 FROM case_attributes WHERE case_id = ?1)`, id.Int64)
+	return err
 }
 
 // setCaseAttributes sets (or, with an empty value, removes) attributes
@@ -561,6 +629,9 @@ func (s *Store) RenameSpeaker(ctx context.Context, docRef, from, to string) (Op,
 			switch {
 			case err == nil:
 				if _, err := tx.ExecContext(ctx, "DELETE FROM speakers WHERE id = ?", sp.id); err != nil {
+					return err
+				}
+				if err := dropEmptyCase(ctx, tx, sp.caseID); err != nil {
 					return err
 				}
 			case errors.Is(err, sql.ErrNoRows):
@@ -702,6 +773,9 @@ func (s *Store) RedetectTurns(ctx context.Context, docRef string, opt transcript
 				if _, err := tx.ExecContext(ctx, "DELETE FROM speakers WHERE id = ?", r.id); err != nil {
 					return err
 				}
+				if err := dropEmptyCase(ctx, tx, r.caseID); err != nil {
+					return err
+				}
 			}
 		}
 		attrs, err := attributesOf(ctx, tx, id)
@@ -709,6 +783,9 @@ func (s *Store) RedetectTurns(ctx context.Context, docRef string, opt transcript
 			return err
 		}
 		if err := insertSpeakers(ctx, tx, id, text, turns, nil, attrs); err != nil {
+			return err
+		}
+		if err := s.focusGroupCases(ctx, tx, id); err != nil {
 			return err
 		}
 		res.Speakers, err = speakersOf(ctx, tx, id)

@@ -357,3 +357,46 @@ func TestReimportWithEncoding(t *testing.T) {
 		t.Errorf("the same encoding again: %v, %v; want unchanged", r4.Status, err)
 	}
 }
+
+// Each member of a focus group is a case of their own; an interview's
+// one respondent is not (the document's participant is). A member tied
+// to another case, or made the interviewer, leaves no empty case behind.
+func TestFocusGroupCases(t *testing.T) {
+	ctx := context.Background()
+	s := newProject(t, "anna")
+	importText(t, s, "FG1.txt", focusGroup)
+	importText(t, s, "R07.txt", interview)
+	cases := func() map[string]string {
+		t.Helper()
+		out := map[string]string{}
+		sp, err := s.Speakers(ctx, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, x := range sp {
+			out[x.Document+"/"+x.Name] = x.Case
+		}
+		return out
+	}
+	want := map[string]string{
+		"FG1/Moderator": "", "FG1/Oleg": "FG1: Oleg", "FG1/Marina": "FG1: Marina", "FG1/Timur": "FG1: Timur",
+		"R07/Interviewer": "", "R07/Respondent": "",
+	}
+	if got := cases(); !reflect.DeepEqual(got, want) {
+		t.Fatalf("cases = %v, want %v", got, want)
+	}
+	if _, err := s.SetSpeaker(ctx, "FG1", "Oleg", SpeakerChange{Case: "P11"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.SetSpeaker(ctx, "FG1", "Timur", SpeakerChange{Role: RoleInterviewer}); err != nil {
+		t.Fatal(err)
+	}
+	want["FG1/Oleg"], want["FG1/Timur"] = "P11", ""
+	if got := cases(); !reflect.DeepEqual(got, want) {
+		t.Errorf("after re-tying Oleg and making Timur the interviewer: %v, want %v", got, want)
+	}
+	var n int
+	if err := s.db.QueryRowContext(ctx, "SELECT count(*) FROM cases WHERE name IN ('FG1: Oleg', 'FG1: Timur')").Scan(&n); err != nil || n != 0 {
+		t.Errorf("%d empty cases left behind (%v), want 0", n, err)
+	}
+}

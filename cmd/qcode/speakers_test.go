@@ -77,7 +77,7 @@ wave: September
 	}
 
 	out := mustQC(t, dir, "speakers", "set", "FG1", "марина", "--attr", "gender=female", "--attr", "age=29", "--attr", "occupation=journalist")
-	if !strings.Contains(out, "case Марина") {
+	if !strings.Contains(out, "case FG1: Марина") {
 		t.Errorf("speakers set printed %q, want the case it made", out)
 	}
 	if _, at := attribution("Страх"); at != "female, 29, journalist" {
