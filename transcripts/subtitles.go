@@ -339,6 +339,8 @@ type cuePart struct {
 	// given reports that name is one of Options.Speakers or a match of
 	// Options.SpeakerPattern.
 	given bool
+	// dash reports that the part is a dialogue line ("- Who?").
+	dash bool
 }
 
 // maxCueParts bounds the parts of all cues, like MaxTurns the turns.
@@ -417,6 +419,9 @@ func cueDocument(cues []cue, opt Options) (*Document, error) {
 		}
 		p.voice = last
 		p.text = text
+	}
+	if given == nil {
+		carrySpeakers(parts)
 	}
 
 	// A turn is a run of parts: the parts of one turn are consecutive.
@@ -511,6 +516,52 @@ func onceWarning(names []string) string {
 	return fmt.Sprintf("%s each lead only one cue, so they were kept as text, not taken as speaker labels.", list)
 }
 
+// carrySpeakers gives a part without a speaker the speaker of the part
+// before it, when the file names speakers on some cues only: podcast and caption
+// tools (Descript, Buzzsprout, Rev) name the speaker on the first cue of
+// a turn only, and the cues after it are still theirs. A dialogue line
+// ("- Who?") is a new voice and keeps none, and so does a part that
+// starts like a label not taken ("Note:"), and what follows either.
+//
+// Files that name the speaker of (nearly) every cue, as Zoom and Teams
+// write them, are left as they are: there a cue without a name is an
+// exception, not the speaker going on.
+func carrySpeakers(parts []cuePart) {
+	named, bare := 0, 0
+	for i := range parts {
+		switch p := &parts[i]; {
+		case p.voice != "":
+			named++
+		case !startsUpper(p.name) && !p.dash && p.text != "":
+			bare++
+		}
+	}
+	if named == 0 || bare < 3 || bare*4 < len(parts) {
+		return
+	}
+	last := ""
+	for i := range parts {
+		p := &parts[i]
+		switch {
+		case p.dash:
+			last = ""
+		case p.voice != "":
+			last = p.voice
+		case startsUpper(p.name):
+			// "Note:", "He said:": text that may be someone else's.
+			last = ""
+		case p.text != "":
+			p.voice = last
+		}
+	}
+}
+
+// startsUpper reports whether s starts with an upper-case letter.
+func startsUpper(s string) bool {
+	r, _ := utf8.DecodeRuneInString(s)
+	return unicode.IsUpper(r) || unicode.IsTitle(r)
+}
+
 // isTitleCase reports whether every word of s starts with a capital, a
 // digit or "(", as names do ("Speaker 1", "Dr. Anna Petrova (she/her)")
 // and the start of a sentence ("Дальше было проще") does not.
@@ -585,7 +636,7 @@ func cueParts(cues []cue) ([]cuePart, error) {
 			if !dash && v != "" {
 				voice = v
 			}
-			p := cuePart{cue: int32(ci), voice: v}
+			p := cuePart{cue: int32(ci), voice: v, dash: dash}
 			if !dash {
 				p.voice = voice
 			}

@@ -505,6 +505,19 @@ func TestSubtitleSamples(t *testing.T) {
 			nil,
 		},
 		{
+			// Podcast tools name the speaker on the first cue of a turn.
+			"podcast-first-cue.vtt",
+			[]string{"Lena", "Giorgi", "Lena", "Giorgi"},
+			[]sampleAnchor{
+				{0, 4200 * ms, "Today I am talking to Giorgi, who rents flats in Vake"},
+				{0, 8900 * ms, "to people who arrived in twenty twenty-two."},
+				{1, 15000 * ms, "Every week someone new called, and they all asked"},
+				{1, 19400 * ms, "the same thing: can you wait for the deposit?"},
+				{3, 29000 * ms, "Some of them are my friends now."},
+			},
+			nil,
+		},
+		{
 			"otter-names.vtt",
 			[]string{"Speaker 1", "Speaker 2", "", "Speaker 1"},
 			[]sampleAnchor{
