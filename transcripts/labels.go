@@ -30,12 +30,25 @@ import (
 //	Name  time          a name and a time alone on the line (Otter)
 //	Name                a name alone on the line, the speech on the next
 //
-// A colon must be followed by a blank, a no-break space or the end of the
-// line. A Name is 1–5 words of at most maxNameRunes characters in all,
-// separated by single spaces: each word starts with a capital letter (or a
-// letter of a script without case), or is a number ("Speaker 2"), an
-// initial ("K.", "Е.В."), a title ("Dr.", "Mrs.", "Int.") or a particle
-// ("von", "de"); a word is made of letters, digits, marks and - ' ’ _.
+// A colon must be followed by a blank, a no-break space, the end of the
+// line, or speech that opens with an ellipsis or a dash ("Кедр:… огни",
+// "Anna:...", "Anna:—"). A Name is 1–5 words of at most maxNameRunes
+// characters in all, separated by single spaces (or single no-break spaces,
+// U+00A0 or U+202F, as some e-texts join two names: the detector reads
+// them as plain spaces, see nameSpaces): each word starts with a capital
+// letter (or a letter of a script without case), or is a number ("Speaker
+// 2"), an initial ("K.", "Е.В."), a title ("Dr.", "Mrs.", "Int.") or a
+// particle ("von", "de"); a word is made of letters, digits, marks and
+// - ' ’ _.
+//
+// [X] without a colon is a label only when X is an id (letters, then
+// digits: id1, P03, S2, SPEAKER_00) or a known label ([Interviewer]); a
+// bare word in brackets at the start of a line is a stage direction or a
+// note ([Within] My lord!, [Laughs]). A name alone on its line must not mix
+// a word in capitals with words in lower case ("Exit ANNA" is a stage
+// direction), and a name whose first word is a stage direction or a
+// heading ("Exit", "Enter", "Уходит", "ACT II", "Явление 3") is never a
+// speaker (see isNonSpeakerWord).
 
 // labelKind is the written shape of a label.
 type labelKind uint8
@@ -87,6 +100,7 @@ type label struct {
 	kind      labelKind
 	caps      bool // the name is written in capitals (two letters or more)
 	caseless  bool // the name is in a script without case: it must recur
+	nbsp      bool // the name has a no-break space between its words
 }
 
 // style is the label's shape as a small number (below 64): a label seen
@@ -149,6 +163,7 @@ func parseSpeaker(line string, i int, l *label) bool {
 	var name string
 	after := 0 // offset in rest just after the label, colon included
 	var info nameInfo
+	colonEnd := false // the label ends in a colon
 	switch {
 	case strings.HasPrefix(rest, "**"):
 		inner := rest[2:]
@@ -168,7 +183,7 @@ func parseSpeaker(line string, i int, l *label) bool {
 		if !ok || n != len(name) {
 			return false
 		}
-		info, l.kind = in, kindBold
+		info, l.kind, colonEnd = in, kindBold, true
 	case strings.HasPrefix(rest, "["):
 		end := strings.IndexByte(rest[:min(len(rest), 4*maxNameRunes+2)], ']')
 		if end < 0 {
@@ -183,11 +198,15 @@ func parseSpeaker(line string, i int, l *label) bool {
 		switch {
 		case isBracketID(name):
 			info.caps = isSpeakerID(name)
-		case ok && n == len(name) && (colon || !strings.ContainsRune(name, '(')):
+		case ok && n == len(name) && (colon || isKnownLabel(name)):
+			// Without a colon a bracketed word is a stage direction or
+			// a note ([Within], [Aside], [To KING]) unless it is a
+			// known label.
 			info = in
 		default:
 			return false
 		}
+		colonEnd = colon
 		l.kind = kindBracket
 	default:
 		n, in, ok := scanName(rest)
@@ -208,11 +227,16 @@ func parseSpeaker(line string, i int, l *label) bool {
 		switch {
 		case j < len(rest) && rest[j] == ':':
 			after = j + 1
-			l.kind = kindColon
+			l.kind, colonEnd = kindColon, true
 		default:
 			k := skipBlanks(rest, j)
 			if k == len(rest) {
-				// A name alone on its line: the speech follows.
+				// A name alone on its line: the speech follows. A
+				// name in capitals among words in lower case is a
+				// stage direction ("Exit ANNA").
+				if mixesCapitalWords(name) {
+					return false
+				}
 				l.kind, after = kindAlone, k
 				break
 			}
@@ -228,7 +252,8 @@ func parseSpeaker(line string, i int, l *label) bool {
 			l.kind, after = kindNameTime, len(rest)
 		}
 	}
-	if after < len(rest) && rest[after] != ' ' && rest[after] != '\t' && !strings.HasPrefix(rest[after:], "\u00a0") {
+	if after < len(rest) && rest[after] != ' ' && rest[after] != '\t' && !strings.HasPrefix(rest[after:], "\u00a0") &&
+		!(colonEnd && opensSpeech(rest[after:])) {
 		return false
 	}
 	body := skipBlanks(line, i+after)
@@ -246,14 +271,80 @@ func parseSpeaker(line string, i int, l *label) bool {
 	}
 	l.speaker, l.body = name, body
 	l.known = isKnownLabel(name)
-	l.caps, l.caseless = info.caps, info.caseless
+	if info.nbsp {
+		l.known = isKnownLabel(nameSpaces(name))
+	}
+	l.caps, l.caseless, l.nbsp = info.caps, info.caseless, info.nbsp
 	return true
+}
+
+// opensSpeech reports whether s, the text right after a label's colon,
+// starts speech without a blank: an ellipsis or a dash ("Кедр:… огни",
+// "Anna:...", "Anna:—").
+func opensSpeech(s string) bool {
+	return strings.HasPrefix(s, "…") || strings.HasPrefix(s, "...") || strings.HasPrefix(s, "—") || strings.HasPrefix(s, "–")
+}
+
+// nameSep returns the length in bytes of the separator between two words
+// of a name at s[i:]: a space, a no-break space (U+00A0) or a narrow
+// no-break space (U+202F); or 0.
+func nameSep(s string, i int) int {
+	switch {
+	case i >= len(s):
+		return 0
+	case s[i] == ' ':
+		return 1
+	case strings.HasPrefix(s[i:], "\u00a0"):
+		return 2
+	case strings.HasPrefix(s[i:], "\u202f"):
+		return 3
+	}
+	return 0
+}
+
+// nameSpaces returns name with its no-break spaces made plain spaces: the
+// detector names a speaker written "ANNA\u00a0BORIS" as "ANNA BORIS", so
+// that both spellings are one speaker.
+func nameSpaces(name string) string {
+	return noBreakSpaces.Replace(name)
+}
+
+var noBreakSpaces = strings.NewReplacer("\u00a0", " ", "\u202f", " ")
+
+// mixesCapitalWords reports whether name has a word in capitals (two
+// letters or more) and a word with lower-case letters, titles, initials
+// and particles aside: "Exit ANNA" does, "Dr. KO", "HAMLET" and "First
+// Clown" do not.
+func mixesCapitalWords(name string) bool {
+	capsWord, lowerWord := false, false
+	for i := 0; i < len(name); {
+		j := i
+		for j < len(name) && nameSep(name, j) == 0 {
+			j++
+		}
+		w := name[i:j]
+		if !isTitle(w) && !isInitials(w) && !isParticle(w) {
+			upper, lower := 0, 0
+			for _, r := range w {
+				if unicode.IsUpper(r) || unicode.IsTitle(r) {
+					upper++
+				} else if unicode.IsLower(r) {
+					lower++
+				}
+			}
+			capsWord = capsWord || (upper >= 2 && lower == 0)
+			lowerWord = lowerWord || lower > 0
+		}
+		i = j + max(1, nameSep(name, j))
+	}
+	return capsWord && lowerWord
 }
 
 // nameInfo is what scanName learns about a name besides its length.
 type nameInfo struct {
 	caps     bool // every cased letter is a capital, and there are two or more
 	caseless bool // the first letter belongs to a script without case
+	nbsp     bool // words are separated by a no-break space
 }
 
 // startsName reports whether r may begin a name: a capital letter or a
@@ -296,11 +387,14 @@ func scanName(s string) (n int, info nameInfo, ok bool) {
 		if words > maxNameWords || runes+words-1 > maxNameRunes {
 			return 0, nameInfo{}, false
 		}
-		// Another word follows after a single space.
-		if i+1 < len(s) && s[i] == ' ' && s[i+1] != ' ' && s[i+1] != '(' && s[i+1] != '[' && s[i+1] != '#' {
-			r, _ := utf8.DecodeRuneInString(s[i+1:])
+		// Another word follows after a single space (or no-break space).
+		if sep := nameSep(s, i); sep > 0 && i+sep < len(s) && s[i+sep] != ' ' && s[i+sep] != '(' && s[i+sep] != '[' && s[i+sep] != '#' {
+			r, _ := utf8.DecodeRuneInString(s[i+sep:])
 			if isNameRune(r) {
-				i++
+				if sep > 1 {
+					info.nbsp = true
+				}
+				i += sep
 				continue
 			}
 		}
@@ -350,12 +444,25 @@ func isClockStart(s string) bool {
 	return ok
 }
 
-// lastWord returns the last space-separated word of s.
+// lastWord returns the last word of s, words separated as in a name.
 func lastWord(s string) string {
-	if k := strings.LastIndexByte(s, ' '); k >= 0 {
-		return s[k+1:]
+	for k := len(s) - 1; k >= 0; k-- {
+		if n := nameSep(s, k); n > 0 {
+			return s[k+n:]
+		}
 	}
 	return s
+}
+
+// firstWord returns the first word of s, words separated as in a name,
+// and whether another word follows.
+func firstWord(s string) (string, bool) {
+	for k := 0; k < len(s); k++ {
+		if nameSep(s, k) > 0 {
+			return s[:k], true
+		}
+	}
+	return s, false
 }
 
 // endsInTitleOrInitial reports whether the last word of s, which ends in a
@@ -604,7 +711,7 @@ var nonSpeakerWords = newWordSet(
 	"Translation", "Context", "Update", "Example", "Remark", "Remarks", "Aside", "Correction",
 	"Description", "Observation", "Observations", "Memo", "Conclusion", "Background", "Abstract",
 	"Introduction", "Warning", "Reminder", "Edit", "Editor", "Addendum", "Appendix", "Chapter",
-	"Section", "Part", "Characters", "Cast", "Dramatis Personae", "Scene", "Act", "Setting", "Epilogue", "Prologue", "Transcript", "Transcription", "Caption", "Footnote", "Source", "Sources",
+	"Section", "Part", "Characters", "Cast", "Dramatis Personae", "Scene", "Act", "Setting", "Transcript", "Transcription", "Caption", "Footnote", "Source", "Sources",
 	"Then", "So", "Also", "However", "Meanwhile", "Yes", "No", "Okay", "OK", "Well", "Right",
 	"Sure", "Thanks", "Hello", "Hi", "End", "Continued", "Tags", "Keywords", "Themes", "Codes",
 	// header fields
@@ -625,11 +732,48 @@ var nonSpeakerWords = newWordSet(
 	"Проект", "Файл", "Запись", "Язык", "Участники", "Расшифровка", "Расшифровщик",
 	"Интервью", "Сессия", "Действующие лица", "Действие", "Сцена", "Частота", "Возраст", "Пол", "Профессия", "Имя", "Город", "Страна", "Согласие",
 	"Врезка", "Вставка", "Sidebar", "Смех", "Смеётся", "Смеется", "Неразборчиво", "Тишина", "Музыка", "Шум", "Вздыхает",
+	"Явление",
 )
 
-// isNonSpeakerWord reports whether name is one of nonSpeakerWords.
+// stageWords are stage directions: a label that is one of them, or whose
+// first word is one of them ("Exit ANNA", "Enter Boris", "Уходит Анна"),
+// is never a speaker, and a line holding one between a name alone and its
+// speech is part of the speech. Compared without regard to case.
+var stageWords = newWordSet(
+	"Exit", "Exits", "Exeunt", "Enter", "Enters", "Re-enter", "Re-enters", "Reenter", "Reenters",
+	"Reads", "Flourish", "Dies", "Sings", "Aside", "Within", "Manet", "Manent", "Alarum", "Alarums",
+	"Sennet", "Curtain", "Pause", "Laughs", "Sighs",
+	"Уходит", "Уходят", "Входит", "Входят", "Выходит", "Выходят", "Поёт", "Поет", "В сторону",
+	"Занавес", "Пауза", "Смеётся", "Смеется", "Читает", "Умирает",
+)
+
+// headingWords start a heading of two words or more ("ACT II", "Scene 3",
+// "Chapter 2", "Явление 3"), never a speaker. Compared without regard to
+// case.
+var headingWords = newWordSet(
+	"Act", "Scene", "Chapter", "Part", "Section", "Dramatis",
+	"Действие", "Явление", "Сцена", "Картина", "Глава", "Часть", "Акт",
+)
+
+// isNonSpeakerWord reports whether name is one of nonSpeakerWords, a
+// stage direction (isStageDirection) or a heading: one of headingWords
+// followed by more words.
 func isNonSpeakerWord(name string) bool {
-	return foldIn(name, nonSpeakerWords)
+	if foldIn(name, nonSpeakerWords) || isStageDirection(name) {
+		return true
+	}
+	w, more := firstWord(name)
+	return more && headingWords.has(w)
+}
+
+// isStageDirection reports whether name is one of stageWords or starts
+// with one of them.
+func isStageDirection(name string) bool {
+	if stageWords.has(name) {
+		return true
+	}
+	w, more := firstWord(name)
+	return more && stageWords.has(w)
 }
 
 // isSpeakerID reports whether s is a diarisation label: SPEAKER_ and digits.

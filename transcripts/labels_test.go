@@ -305,3 +305,315 @@ func TestReviewTurns(t *testing.T) {
 		}
 	}
 }
+
+// docTest is one text and the turns expected in it.
+type docTest struct {
+	name, in string
+	want     []span
+}
+
+// runDocTests checks the turns of each test's text, read as a .txt.
+func runDocTests(t *testing.T, tests []docTest) {
+	t.Helper()
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := turnsOf(t, "t.txt", tt.in, Options{}); !slices.Equal(got, tt.want) {
+				t.Errorf("Parse(%q) turns =\n%v\nwant\n%v", tt.in, got, tt.want)
+			}
+		})
+	}
+}
+
+// A bracketed word at the start of a line without a colon is a stage
+// direction, not a [Name] label; the name alone above it labels the speech,
+// which starts at the direction.
+func TestBracketedDirections(t *testing.T) {
+	for _, tt := range []struct {
+		line    string
+		speaker string // "" for no label
+	}{
+		{"[Within] My lord!", ""},
+		{"[Beneath] Swear.", ""},
+		{"[Drawing] How now!", ""},
+		{"[Sings] In youth when I did love.", ""},
+		{"[Aside] A little more than kin.", ""},
+		{"[To KING] Not so, my lord.", ""},
+		{"[Exit]", ""},
+		{"[Anna Petrova] Hello.", ""},
+		{"[id1] I have been a nurse.", "id1"},
+		{"[P03] Yes.", "P03"},
+		{"[S2] Yes.", "S2"},
+		{"[SPEAKER_00] Hello.", "SPEAKER_00"},
+		{"[Interviewer] Hello.", "Interviewer"},
+		{"[Q] Why?", "Q"},
+		{"[Anna]: Yes.", "Anna"},
+		{"[Within]: a colon makes it a label", "Within"},
+	} {
+		l, ok := parseLabel(tt.line)
+		if got := map[bool]string{true: l.speaker}[ok]; got != tt.speaker {
+			t.Errorf("parseLabel(%q) speaker = %q, want %q", tt.line, got, tt.speaker)
+		}
+	}
+	runDocTests(t, []docTest{
+		{
+			"a name alone, then speech opening with a direction",
+			"HAMLET\nSpeak, I am bound to hear.\nGHOST\n[Beneath] Swear.\nHAMLET\n[Drawing] How now! A rat?\nGHOST\n[Within] Swear.\n",
+			[]span{sp("HAMLET", "HAMLET\nSpeak, I am bound to hear.", "Speak, I am bound to hear."),
+				sp("GHOST", "GHOST\n[Beneath] Swear.", "[Beneath] Swear."),
+				sp("HAMLET", "HAMLET\n[Drawing] How now! A rat?", "[Drawing] How now! A rat?"),
+				sp("GHOST", "GHOST\n[Within] Swear.", "[Within] Swear.")},
+		},
+		{
+			"directions inside a speech and in mixed-case names",
+			"First Clown\n[Sings] In youth, when I did love.\n[Aside] He knows not.\nSecond Clown\n[To First Clown] Go, get thee in.\nFirst Clown\nI go.\nSecond Clown\n[Exit] Farewell.\n",
+			[]span{sp("First Clown", "First Clown\n[Sings] In youth, when I did love.\n[Aside] He knows not.", "[Sings] In youth, when I did love.\n[Aside] He knows not."),
+				sp("Second Clown", "Second Clown\n[To First Clown] Go, get thee in.", "[To First Clown] Go, get thee in."),
+				sp("First Clown", "First Clown\nI go.", "I go."),
+				sp("Second Clown", "Second Clown\n[Exit] Farewell.", "[Exit] Farewell.")},
+		},
+		{
+			"QualCoder ids still label",
+			"[id1] One.\n[id2] Two.\n[id1] Three.\n",
+			[]span{sp("id1", "[id1] One.", "One."), sp("id2", "[id2] Two.", "Two."), sp("id1", "[id1] Three.", "Three.")},
+		},
+	})
+}
+
+// A line whose first word is a stage direction is never a speaker, and a
+// name alone mixing a word in capitals with words in lower case is not a
+// name; a direction alone between a name and its speech is part of the
+// speech.
+func TestStageDirectionLines(t *testing.T) {
+	for _, name := range []string{
+		"Exeunt", "Exit", "Exit ANNA", "Exit Polonius", "Reads", "Enter Boris", "Re-enter", "Re-enter Ghost", "Flourish",
+		"Dies", "Sings", "Aside", "Within", "Manet", "Manet ANNA", "Alarum", "EXEUNT",
+		"Уходит", "Входит", "Уходят", "Входят", "Поёт", "В сторону", "Занавес", "Пауза", "Смеётся", "Уходит Анна",
+		"ACT II", "SCENE 3", "Chapter 2", "Dramatis Personae", "Явление 3", "Действие 2",
+	} {
+		if !isNonSpeakerWord(name) {
+			t.Errorf("isNonSpeakerWord(%q) = false, want true", name)
+		}
+	}
+	for _, name := range []string{"Anna", "Hamlet", "First Clown", "Old Tomas", "Will Exton", "Prologue", "Partington"} {
+		if isNonSpeakerWord(name) {
+			t.Errorf("isNonSpeakerWord(%q) = true, want false", name)
+		}
+	}
+	for _, tt := range []struct {
+		line string
+		name bool // a name alone
+	}{
+		{"Exit ANNA", false}, {"Manet BORIS", false}, {"Enter ANNA and BORIS", false}, {"Kneels BORIS", false},
+		{"HAMLET", true}, {"First Clown", true}, {"Dr. KO", true}, {"Anna K. PETROVA", false}, {"ANNA K.", true},
+	} {
+		l, ok := parseLabel(tt.line)
+		if got := ok && l.kind == kindAlone; got != tt.name {
+			t.Errorf("parseLabel(%q) is a name alone: %v, want %v", tt.line, got, tt.name)
+		}
+	}
+	runDocTests(t, []docTest{
+		{
+			"a play in mixed case",
+			"Ghost\nSwear.\nHamlet\nRest, perturbed spirit.\nExeunt\nFlourish\nEnter King and Queen\nKing\nWelcome.\nExit Hamlet\nRe-enter Ghost\n" +
+				"Ghost\nWithin\nSwear.\nKing\nDies\nO, I am slain.\nManet Hamlet\nAlarum\nHamlet\nReads\nDoubt thou the stars are fire.\n",
+			[]span{sp("Ghost", "Ghost\nSwear.", "Swear."),
+				sp("Hamlet", "Hamlet\nRest, perturbed spirit.\nExeunt\nFlourish\nEnter King and Queen", "Rest, perturbed spirit.\nExeunt\nFlourish\nEnter King and Queen"),
+				sp("King", "King\nWelcome.\nExit Hamlet\nRe-enter Ghost", "Welcome.\nExit Hamlet\nRe-enter Ghost"),
+				sp("Ghost", "Ghost\nWithin\nSwear.", "Within\nSwear."),
+				sp("King", "King\nDies\nO, I am slain.\nManet Hamlet\nAlarum", "Dies\nO, I am slain.\nManet Hamlet\nAlarum"),
+				sp("Hamlet", "Hamlet\nReads\nDoubt thou the stars are fire.", "Reads\nDoubt thou the stars are fire.")},
+		},
+		{
+			"a play in capitals",
+			"ANNA\nYou are late.\nBORIS\nThe roads.\nExit ANNA\nSings\nANNA\nAgain?\nExit BORIS\nBORIS\nAside\nAlways.\n",
+			[]span{sp("ANNA", "ANNA\nYou are late.", "You are late."),
+				sp("BORIS", "BORIS\nThe roads.\nExit ANNA\nSings", "The roads.\nExit ANNA\nSings"),
+				sp("ANNA", "ANNA\nAgain?\nExit BORIS", "Again?\nExit BORIS"),
+				sp("BORIS", "BORIS\nAside\nAlways.", "Aside\nAlways.")},
+		},
+		{
+			"a Russian play",
+			"АННА\nТы опять опоздал.\nБОРИС\nПауза\nДороги закрыты.\nУходит\nАННА\nПоёт\nОй, то не вечер.\nВходят БОРИС и КЕДР\n" +
+				"БОРИС\nСмеётся\nВот и мы.\nВходит\nАННА\nВ сторону\nТолько их и ждали.\nУходят\nЗанавес\n",
+			[]span{sp("АННА", "АННА\nТы опять опоздал.", "Ты опять опоздал."),
+				sp("БОРИС", "БОРИС\nПауза\nДороги закрыты.\nУходит", "Пауза\nДороги закрыты.\nУходит"),
+				sp("АННА", "АННА\nПоёт\nОй, то не вечер.\nВходят БОРИС и КЕДР", "Поёт\nОй, то не вечер.\nВходят БОРИС и КЕДР"),
+				sp("БОРИС", "БОРИС\nСмеётся\nВот и мы.\nВходит", "Смеётся\nВот и мы.\nВходит"),
+				sp("АННА", "АННА\nВ сторону\nТолько их и ждали.\nУходят\nЗанавес", "В сторону\nТолько их и ждали.\nУходят\nЗанавес")},
+		},
+		{
+			"directions with a colon are not speakers",
+			"Anna: Hi.\nBoris: Ho.\nExit Anna: quickly.\nAnna: Back.\nBoris: Good.\n",
+			[]span{sp("Anna", "Anna: Hi.", "Hi."), sp("Boris", "Boris: Ho.\nExit Anna: quickly.", "Ho.\nExit Anna: quickly."),
+				sp("Anna", "Anna: Back.", "Back."), sp("Boris", "Boris: Good.", "Good.")},
+		},
+	})
+}
+
+// Two names joined by a no-break space (U+00A0 or U+202F) are a label;
+// the speaker is named with a plain space.
+func TestNoBreakSpaceLabels(t *testing.T) {
+	for _, tt := range []struct {
+		line, speaker string
+		kind          labelKind
+	}{
+		{"ANNA\u00a0BORIS", "ANNA\u00a0BORIS", kindAlone},
+		{"ANNA\u202fBORIS", "ANNA\u202fBORIS", kindAlone},
+		{"Anna\u00a0Petrova: Hello.", "Anna\u00a0Petrova", kindColon},
+		{"Dr.\u00a0Ko: Yes.", "Dr.\u00a0Ko", kindColon},
+		{"Interviewer\u00a02: Hello.", "Interviewer\u00a02", kindColon},
+	} {
+		l, ok := parseLabel(tt.line)
+		if !ok || l.speaker != tt.speaker || l.kind != tt.kind {
+			t.Errorf("parseLabel(%q) = %q kind %d (%v), want %q kind %d", tt.line, l.speaker, l.kind, ok, tt.speaker, tt.kind)
+		}
+	}
+	if l, _ := parseLabel("Interviewer\u00a02: Hello."); !l.known {
+		t.Errorf("Interviewer\\u00a02 is not a known label")
+	}
+	for _, line := range []string{"ANNA\u00a0\u00a0BORIS", "\u00a0ANNA", "ANNA\u00a0 BORIS", "Anna\u00a0petrova: no"} {
+		if l, ok := parseLabel(line); ok && l.speaker != "" && l.speaker != "ANNA" {
+			t.Errorf("parseLabel(%q) = %q, want no label", line, l.speaker)
+		}
+	}
+	runDocTests(t, []docTest{
+		{
+			"a joint label alone, once",
+			"ANNA\nRun!\nBORIS\nWhere?\nANNA\u00a0BORIS\nAway!\nANNA\nNow.\nBORIS\nYes.\n",
+			[]span{sp("ANNA", "ANNA\nRun!", "Run!"), sp("BORIS", "BORIS\nWhere?", "Where?"),
+				sp("ANNA BORIS", "ANNA\u00a0BORIS\nAway!", "Away!"), sp("ANNA", "ANNA\nNow.", "Now."), sp("BORIS", "BORIS\nYes.", "Yes.")},
+		},
+		{
+			"both spellings are one speaker",
+			"Anna\u00a0Petrova: One.\nBoris: Two.\nAnna Petrova: Three.\nBoris: Four.\nAnna\u202fPetrova: Five.\n",
+			[]span{sp("Anna Petrova", "Anna\u00a0Petrova: One.", "One."), sp("Boris", "Boris: Two.", "Two."),
+				sp("Anna Petrova", "Anna Petrova: Three.", "Three."), sp("Boris", "Boris: Four.", "Four."),
+				sp("Anna Petrova", "Anna\u202fPetrova: Five.", "Five.")},
+		},
+	})
+}
+
+// A name alone used once counts in a play labelled by names alone when it
+// is written like the names that recur, comes after the first of them and
+// its speech is on the next line; a heading never does.
+func TestNameAloneOnce(t *testing.T) {
+	runDocTests(t, []docTest{
+		{
+			"mixed case: Servant and Prologue once",
+			"First Clown\nIs she to be buried?\nSecond Clown\nI tell thee she is.\nServant\nMy lord, the players are come.\n" +
+				"First Clown\nLet them in.\nPrologue\nFor us and for our tragedy.\nSecond Clown\nAye.\n",
+			[]span{sp("First Clown", "First Clown\nIs she to be buried?", "Is she to be buried?"),
+				sp("Second Clown", "Second Clown\nI tell thee she is.", "I tell thee she is."),
+				sp("Servant", "Servant\nMy lord, the players are come.", "My lord, the players are come."),
+				sp("First Clown", "First Clown\nLet them in.", "Let them in."),
+				sp("Prologue", "Prologue\nFor us and for our tragedy.", "For us and for our tragedy."),
+				sp("Second Clown", "Second Clown\nAye.", "Aye.")},
+		},
+		{
+			"capitals: LUCIANUS once, its speech opening with a direction; Servant in another case is text",
+			"HAMLET\nSpeak.\nGHOST\nMark me.\nLUCIANUS\n[Pours the poison] Thoughts black, hands apt.\nGHOST\nRemember me.\nServant\nMy lord.\nHAMLET\nGo.\n",
+			[]span{sp("HAMLET", "HAMLET\nSpeak.", "Speak."), sp("GHOST", "GHOST\nMark me.", "Mark me."),
+				sp("LUCIANUS", "LUCIANUS\n[Pours the poison] Thoughts black, hands apt.", "[Pours the poison] Thoughts black, hands apt."),
+				sp("GHOST", "GHOST\nRemember me.\nServant\nMy lord.", "Remember me.\nServant\nMy lord."),
+				sp("HAMLET", "HAMLET\nGo.", "Go.")},
+		},
+		{
+			"headings, a title and a list of characters are not speakers",
+			"THE LAST TRAIN\nA play in one act\nDramatis Personae\nHAMLET\nGHOST\nACT I\nThe ramparts.\nHAMLET\nSpeak.\nGHOST\nMark me.\n" +
+				"ACT II\nThe same room, later.\nHAMLET\nWhere?\nSCENE 3\nA room in the castle.\nGHOST\nAdieu.\nChapter 2\nIt was late.\n" +
+				"Явление 3\nТам же.\nДействие второе\nКомната.\nHAMLET\nGone.\n",
+			[]span{sp("HAMLET", "HAMLET\nSpeak.", "Speak."),
+				sp("GHOST", "GHOST\nMark me.\nACT II\nThe same room, later.", "Mark me.\nACT II\nThe same room, later."),
+				sp("HAMLET", "HAMLET\nWhere?\nSCENE 3\nA room in the castle.", "Where?\nSCENE 3\nA room in the castle."),
+				sp("GHOST", "GHOST\nAdieu.\nChapter 2\nIt was late.\nЯвление 3\nТам же.\nДействие второе\nКомната.", "Adieu.\nChapter 2\nIt was late.\nЯвление 3\nТам же.\nДействие второе\nКомната."),
+				sp("HAMLET", "HAMLET\nGone.", "Gone.")},
+		},
+		{
+			"a list of names is not a name once",
+			"Anna\nWe went to\nParis\nLondon\nBerlin\nand then home.\nBoris\nWhy?\nAnna\nWork.\nBoris\nI see.\n",
+			[]span{sp("Anna", "Anna\nWe went to\nParis\nLondon\nBerlin\nand then home.", "We went to\nParis\nLondon\nBerlin\nand then home."),
+				sp("Boris", "Boris\nWhy?", "Why?"), sp("Anna", "Anna\nWork.", "Work."), sp("Boris", "Boris\nI see.", "I see.")},
+		},
+		{
+			"a name once after a heading or a direction",
+			"ANNA\nOne.\nBORIS\nTwo.\nSCENE 2\nMESSENGER\nNews!\nExeunt\nENTER SERVANT\nSERVANT\nReady.\nANNA\nThree.\nBORIS\nFour.\n",
+			[]span{sp("ANNA", "ANNA\nOne.", "One."), sp("BORIS", "BORIS\nTwo.\nSCENE 2", "Two.\nSCENE 2"),
+				sp("MESSENGER", "MESSENGER\nNews!\nExeunt\nENTER SERVANT", "News!\nExeunt\nENTER SERVANT"),
+				sp("SERVANT", "SERVANT\nReady.", "Ready."),
+				sp("ANNA", "ANNA\nThree.", "Three."), sp("BORIS", "BORIS\nFour.", "Four.")},
+		},
+		{
+			"a name once with a blank line before its speech stays text",
+			"ANNA\nOne.\nBORIS\nTwo.\nPROLOGUE\n\nThe scene is a station.\nANNA\nThree.\nBORIS\nFour.\n",
+			[]span{sp("ANNA", "ANNA\nOne.", "One."), sp("BORIS", "BORIS\nTwo.\nPROLOGUE\n\nThe scene is a station.", "Two.\nPROLOGUE\n\nThe scene is a station."),
+				sp("ANNA", "ANNA\nThree.", "Three."), sp("BORIS", "BORIS\nFour.", "Four.")},
+		},
+		{
+			"names alone with blank lines: once-used names alone still need recurring ones",
+			"Introduction\nThis is a memo.\n\nBackground\nWe met twice.\n",
+			[]span{sp("", "Introduction\nThis is a memo.", "Introduction\nThis is a memo."), sp("", "Background\nWe met twice.", "Background\nWe met twice.")},
+		},
+	})
+}
+
+// A colon followed at once by an ellipsis or a dash ends a label.
+func TestColonThenEllipsis(t *testing.T) {
+	for _, tt := range []struct {
+		line, speaker, body string
+	}{
+		{"Кедр:… огни горят", "Кедр", "… огни горят"},
+		{"Кедр:…огни горят", "Кедр", "…огни горят"},
+		{"Anna:... well.", "Anna", "... well."},
+		{"Anna:—and then?", "Anna", "—and then?"},
+		{"Anna:– no.", "Anna", "– no."},
+		{"**Anna:**… yes", "Anna", "… yes"},
+		{"[P03]:— yes", "P03", "— yes"},
+		{"Anna (01:02):… yes", "Anna", "… yes"},
+	} {
+		l, ok := parseLabel(tt.line)
+		if !ok || l.speaker != tt.speaker || tt.line[l.body:] != tt.body {
+			t.Errorf("parseLabel(%q) = %q body %q (%v), want %q body %q", tt.line, l.speaker, tt.line[l.body:], ok, tt.speaker, tt.body)
+		}
+	}
+	for _, line := range []string{"Anna:nothing", "Anna:.", "Anna:-", "Anna:..", "[Within]… no colon", "10:30:… no"} {
+		if l, ok := parseLabel(line); ok && l.speaker != "" {
+			t.Errorf("parseLabel(%q) = %q, want no label", line, l.speaker)
+		}
+	}
+	runDocTests(t, []docTest{
+		{
+			"a Russian radio log",
+			"Кедр:… огни горят.\nБереза:— Вижу.\nКедр:... Иду на посадку.\nБереза: Принято.\n",
+			[]span{sp("Кедр", "Кедр:… огни горят.", "… огни горят."), sp("Береза", "Береза:— Вижу.", "— Вижу."),
+				sp("Кедр", "Кедр:... Иду на посадку.", "... Иду на посадку."), sp("Береза", "Береза: Принято.", "Принято.")},
+		},
+	})
+}
+
+// The warning about a label seen once quotes the label line, not a time
+// alone on the line before it.
+func TestReviewOnceLabelLine(t *testing.T) {
+	tests := []struct {
+		name, in string
+		want     []string
+	}{
+		{"a time alone before the label", "[00:00:01:10]\nAnna: Hi.\n[00:00:02:24]\nCarla: Hey.\nAnna: Bye.\nBoris: Ho.\nBoris: Ho.\n",
+			[]string{`The label "Carla" (written "Carla:") is seen only once: check that it is a speaker.`}},
+		{"a bare time alone and a blank line", "Anna: Hi.\nBoris: Ho.\n00:00:07\n\nCarla: Hey.\nAnna: Bye.\nBoris: Bye.\n",
+			[]string{`The label "Carla" (written "Carla:") is seen only once: check that it is a speaker.`}},
+		{"a name alone", "ANNA\nHi.\nBORIS\nHo.\n[00:01:02]\nCARLA\nHey.\nANNA\nBye.\nBORIS\nBye.\n",
+			[]string{`The label "CARLA" (written "CARLA") is seen only once: check that it is a speaker.`}},
+		{"time and label on one line", "[00:00:01] Anna: Hi.\n[00:00:03] Boris: Ho.\n[00:00:05] Carla: Hey.\n[00:00:07] Anna: Bye.\n[00:00:09] Boris: Bye.\n",
+			[]string{`The label "Carla" (written "[00:00:05] Carla:") is seen only once: check that it is a speaker.`}},
+	}
+	for _, tt := range tests {
+		doc, err := Parse("t.txt", []byte(tt.in))
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkInvariants(t, doc)
+		if !slices.Equal(doc.Warnings, tt.want) {
+			t.Errorf("%s: warnings = %q, want %q\nturns %v", tt.name, doc.Warnings, tt.want, spans(doc))
+		}
+	}
+}

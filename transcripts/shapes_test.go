@@ -64,6 +64,17 @@ var shapeSamples = []struct {
 	{"name_alone.txt", []string{"Interviewer", "Anna Petrova"}, []lineSpeaker{
 		{3, "Interviewer"}, {6, "Anna Petrova"}, {10, "Interviewer"}, {13, "Anna Petrova"}, {18, "Interviewer"},
 	}},
+	// A play with names alone, no blank lines, stage directions alone on
+	// their lines (Exit BORIS, Exeunt, Sings, Reads) and at the start of
+	// speech ([Within] ...), headings, names used once (Servant,
+	// Messenger), two names joined by a no-break space, and a voice
+	// labelled "Radio:..." without a blank after the colon.
+	{"play_directions.txt", []string{"Anna", "Boris", "Old Tomas", "Radio", "Servant", "Anna Boris", "Messenger"}, []lineSpeaker{
+		{13, "Anna"}, {15, "Boris"}, {17, "Anna"}, {19, "Boris"}, {21, "Old Tomas"}, {23, "Anna"},
+		{28, "Old Tomas"}, {30, "Radio"}, {31, "Boris"}, {33, "Old Tomas"}, {37, "Anna"}, {39, "Servant"},
+		{41, "Anna Boris"}, {47, "Radio"}, {48, "Old Tomas"}, {51, "Anna"}, {53, "Messenger"}, {55, "Boris"},
+		{58, "Old Tomas"}, {63, "Anna"}, {67, "Anna"},
+	}},
 }
 
 // turnLines returns the turns of doc as the line each starts on and its

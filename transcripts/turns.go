@@ -39,7 +39,19 @@ const (
 //     servant's single line in a play counts and a lone "Note:" in a memo
 //     does not; a name in a script without case must recur;
 //   - a name alone on its line counts when at least two names recur alone
-//     on their lines, each followed by a line of speech;
+//     on their lines, each followed by a line of speech; then a name alone
+//     used once counts too when it is written in the same style (capitals
+//     or not) as those that recur, comes after the first of them (not in
+//     a title page or a list of characters), does not follow another name
+//     alone (a list of names) and its speech follows on the very next line
+//     (a heading is followed by a blank line), so that a servant's single
+//     speech in a play counts; a stage direction alone on the next line
+//     ("Sings") or at the start of the speech ("[Within] My lord!") is
+//     part of the speech;
+//   - a label whose first word is a stage direction or a heading (Exit
+//     ANNA, Enter Boris, Уходит, ACT II, Scene 3, Явление 3) never counts;
+//   - a name written with a no-break space between its words (U+00A0 or
+//     U+202F, "ANNA\u00a0BORIS") is the name with a plain space;
 //   - in the first lines, before the first turn, a "Key: value" line whose
 //     key is used only once, or a known label followed by a name in a block
 //     of such lines ("Interviewer: M. Ivanova" next to "Date: ..."), is a
@@ -101,9 +113,10 @@ func detectTurnsHinted(text string, mode lineMode, opt Options, hints []labelHin
 
 // labelCount is what the first pass learns about one generic label.
 type labelCount struct {
-	n      int    // lines it labels
-	alone  int    // of which lines that hold only the name
-	styles uint64 // the styles it is written in (bit label.style())
+	n          int    // lines it labels
+	alone      int    // of which lines that hold only the name
+	styles     uint64 // the styles it is written in (bit label.style())
+	firstAlone int    // the line of its first use alone
 }
 
 // detector finds the turns of one text.
@@ -117,6 +130,9 @@ type detector struct {
 	timed    int                   // generic labels with a timestamp
 	labelled bool                  // the document has speaker labels
 	alonesOn bool                  // names alone on their lines are labels
+
+	aloneStyles uint64 // styles of the names that recur alone
+	aloneFrom   int    // the first line of a name that recurs alone
 }
 
 // tooManyTurns is the error for a text of more than MaxTurns turns.
@@ -141,13 +157,20 @@ func (d *detector) parse(k, pos, end int, hint *int) (label, bool) {
 	}
 	if *hint < len(d.hints) && d.hints[*hint].line == k {
 		if l, ok := hintLabel(line, d.hints[*hint].prefix); ok {
+			if l.nbsp {
+				l.speaker = nameSpaces(l.speaker)
+			}
 			return l, true
 		}
 	}
 	if d.given != nil {
 		return d.given.parse(line)
 	}
-	return parseLabel(line)
+	l, ok := parseLabel(line)
+	if l.nbsp {
+		l.speaker = nameSpaces(l.speaker)
+	}
+	return l, ok
 }
 
 // hintLabel reads a label from a bold prefix of line: the prefix, less a
@@ -171,7 +194,10 @@ func hintLabel(line, prefix string) (l label, ok bool) {
 		return l, false
 	}
 	l.start, l.afterTime = i, i
-	l.speaker, l.known, l.caps, l.caseless = name, isKnownLabel(name), info.caps, info.caseless
+	l.speaker, l.known, l.caps, l.caseless, l.nbsp = name, isKnownLabel(name), info.caps, info.caseless, info.nbsp
+	if info.nbsp {
+		l.known = isKnownLabel(nameSpaces(name))
+	}
 	l.body = skipBlanks(line, after)
 	l.kind = kindRunBold
 	if l.body == len(line) && name == prefix {
@@ -195,15 +221,17 @@ func (d *detector) nextLine(k, end int) (int, int, int, bool) {
 }
 
 // speechFollows reports whether the first non-blank line after line k
-// (ending at end) is speech: a line without a speaker label.
-func (d *detector) speechFollows(k, end int) bool {
+// (ending at end) is speech: a line without a speaker label, or a stage
+// direction ("Sings", "Aside", "Reads") before the speech. With next, it
+// must also be the very next line.
+func (d *detector) speechFollows(k, end int, next bool) bool {
 	nk, pos, e, ok := d.nextLine(k, end)
-	if !ok {
+	if !ok || (next && nk != k+1) {
 		return false
 	}
 	h := 0
 	l, ok := d.parse(nk, pos, e, &h)
-	return !ok || l.speaker == ""
+	return !ok || l.speaker == "" || (d.given == nil && isStageDirection(l.speaker))
 }
 
 // count is the first pass: it counts the labels of the text and decides
@@ -215,17 +243,17 @@ func (d *detector) count() {
 	for pos := 0; pos < len(d.text); k++ {
 		end := lineEnd(d.text, pos)
 		l, ok := d.parse(k, pos, end, &hint)
-		if ok && l.speaker != "" && !(l.kind == kindAlone && !d.speechFollows(k, end)) {
+		if ok && l.speaker != "" && !(l.kind == kindAlone && !d.speechFollows(k, end, false)) {
 			switch {
 			case l.known && l.kind == kindAlone:
 				knownAlone++
-				d.add(&l)
+				d.add(&l, k)
 			case l.known:
 				known++
 				d.styles |= 1 << l.style()
 			case isNonSpeakerWord(l.speaker):
 			default:
-				d.add(&l)
+				d.add(&l, k)
 				if l.hasTime && l.kind != kindAlone {
 					d.timed++
 				}
@@ -234,9 +262,14 @@ func (d *detector) count() {
 		pos = end + 1
 	}
 	alone := 0 // names that recur alone on their lines
+	d.aloneFrom = k
 	for name, c := range d.counts {
 		if c.alone >= 2 || (c.alone >= 1 && isKnownLabel(name)) {
 			alone++
+			d.aloneFrom = min(d.aloneFrom, c.firstAlone)
+			if c.alone >= 2 {
+				d.aloneStyles |= c.styles
+			}
 		}
 		if c.n-c.alone >= 2 {
 			d.labelled = true
@@ -249,14 +282,17 @@ func (d *detector) count() {
 	d.labelled = d.labelled || known > 0 || d.timed >= 2 || d.alonesOn
 }
 
-// add counts a generic (or alone) label.
-func (d *detector) add(l *label) {
+// add counts a generic (or alone) label found on line k.
+func (d *detector) add(l *label, k int) {
 	if d.counts == nil {
 		d.counts = make(map[string]labelCount)
 	}
 	c := d.counts[l.speaker]
 	c.n++
 	if l.kind == kindAlone {
+		if c.alone == 0 {
+			c.firstAlone = k
+		}
 		c.alone++
 	}
 	c.styles |= 1 << l.style()
@@ -264,8 +300,9 @@ func (d *detector) add(l *label) {
 }
 
 // accepts reports whether a label found on line k (ending at end) starts a
-// turn, from the counts of the first pass.
-func (d *detector) accepts(l *label, k, end int) bool {
+// turn, from the counts of the first pass. afterName says whether the
+// previous non-blank line is a name alone (not a direction or a heading).
+func (d *detector) accepts(l *label, k, end int, afterName bool) bool {
 	if l.speaker == "" {
 		return false
 	}
@@ -273,8 +310,18 @@ func (d *detector) accepts(l *label, k, end int) bool {
 		return true
 	}
 	if l.kind == kindAlone {
+		if !d.alonesOn {
+			return false
+		}
 		c := d.counts[l.speaker]
-		return d.alonesOn && (c.alone >= 2 || l.known) && d.speechFollows(k, end)
+		if c.alone >= 2 || l.known {
+			return d.speechFollows(k, end, false)
+		}
+		// A name alone used once, written like those that recur, after
+		// the first of them, not in a list of names, its speech on the
+		// next line.
+		return c.alone == 1 && c.n == 1 && !l.caseless && k > d.aloneFrom && !afterName &&
+			d.aloneStyles&(1<<l.style()) != 0 && d.speechFollows(k, end, true)
 	}
 	if l.known {
 		return true
@@ -407,6 +454,7 @@ func (d *detector) turns() ([]Turn, bool) {
 	var pending label // a timestamp alone on the previous non-blank line
 	pendingOK, pendingPos := false, 0
 	inHeader, headerSeen := d.given == nil, false
+	afterName := false // the previous non-blank line is a name alone
 	hint := 0
 	k := 0
 	for pos := 0; pos < len(text); k++ {
@@ -416,7 +464,8 @@ func (d *detector) turns() ([]Turn, bool) {
 			continue
 		}
 		l, ok := d.parse(k, pos, end, &hint)
-		acc := ok && d.accepts(&l, k, end)
+		acc := ok && d.accepts(&l, k, end, afterName)
+		afterName = ok && l.kind == kindAlone && l.speaker != "" && !isNonSpeakerWord(l.speaker)
 		if inHeader {
 			switch {
 			case k >= maxHeaderLines:
@@ -796,16 +845,34 @@ func reviewTurns(text string, turns []Turn) []string {
 		}
 		t := turns[speakers[name].first]
 		start, body := rc.at(t.Start), rc.at(t.Body)
-		written := strings.TrimSpace(text[start:body])
-		if k := strings.IndexByte(written, '\n'); k >= 0 {
-			written = strings.TrimSpace(written[:k])
-		}
+		written := labelLine(text[start:body])
 		if utf8.RuneCountInString(written) > 60 {
 			written = string([]rune(written)[:60]) + "…"
 		}
 		warnings = append(warnings, fmt.Sprintf("The label %q (written %q) is seen only once: check that it is a speaker.", name, written))
 	}
 	return warnings
+}
+
+// labelLine returns the line of s, the text of a turn before its speech,
+// that holds the label: the first non-blank line that is not a timestamp
+// alone (a turn may start at a time written on the line before its label).
+func labelLine(s string) string {
+	first := ""
+	for line := range strings.SplitSeq(s, "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" {
+			continue
+		}
+		if l, ok := parseLabel(line); ok && l.timeAlone {
+			if first == "" {
+				first = line
+			}
+			continue
+		}
+		return line
+	}
+	return first
 }
 
 // byteCounter converts increasing code-point offsets of s into byte
