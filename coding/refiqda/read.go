@@ -97,6 +97,10 @@ func (r Report) SkippedByKind() []KindCount {
 // a selection that matches under none is reported, not imported.
 // Non-text sources (PDF, pictures, audio, video) are skipped and listed.
 //
+// A source's Description becomes a memo on its document, except for the
+// "qcode times:" block qcode writes there (see times.go), which gives the
+// document's turns their times and its time anchors back.
+//
 // Users become coders, codes keep their GUIDs, hierarchy and colours,
 // variables become document attributes, and cases are read as readCases
 // says: a case over speakers' turns becomes a case tied to those
@@ -566,7 +570,11 @@ func (rd *reader) readSource(src *xTextSource, index int, names map[string]bool)
 	for _, ref := range src.NoteRefs {
 		rd.attachNote(ref.Target, coding.TargetDocument, g)
 	}
-	if d := strings.TrimSpace(src.Description); d != "" {
+	desc, times, timed := splitTimes(src.Description)
+	if timed {
+		rd.readTimes(&rd.snap.Documents[len(rd.snap.Documents)-1], times)
+	}
+	if d := strings.TrimSpace(desc); d != "" {
 		rd.addMemo(deriveGUID("description", g), coding.TargetDocument, g, d, by, at, at)
 	}
 	rd.readSelections(src, st, &rd.snap.Documents[len(rd.snap.Documents)-1])

@@ -53,9 +53,11 @@ var minZipTime = time.Date(1980, 1, 1, 0, 0, 0, 0, time.UTC)
 // The project's own cases (speakers' cases, see speakerCases) follow, each
 // a Case with its attribute values and a SelectionRef to an uncoded
 // PlainTextSelection over each turn of each speaker tied to it; a case
-// tied to no speaker is a Case without references. Time anchors are not
-// written: REFI-QDA has sync points only in the transcripts of audio and
-// video sources, and qcode exports text sources.
+// tied to no speaker is a Case without references. The times of a
+// document's turns and its time anchors go into its source's Description
+// as a "qcode times:" block (see times.go): REFI-QDA has sync points only
+// in the transcripts of audio and video sources, and qcode exports text
+// sources.
 //
 // The output depends only on snap: everything is sorted, GUIDs come from
 // the store or are derived from stable names (uuid v5), and times,
@@ -505,6 +507,7 @@ func (b *builder) sources(byKey map[string]variable, files *zipFiles, turnSels m
 			PlainTextPath:    "internal://" + g + ".txt",
 			CreatingUser:     b.user(d.ImportedBy),
 			CreationDateTime: stamp(d.ImportedAt),
+			Description:      withTimes("", timesBlock(d)),
 			NoteRefs:         toXRefs(b.memos[coding.TargetDocument+"\x00"+d.GUID]),
 			Values:           values(own, byKey),
 		}
