@@ -91,7 +91,7 @@ Start with 'qcode demo' to try a ready-made project.`,
 		a.searchCmd(), a.autocodeCmd(), a.reindexCmd(), a.exportCmd(), a.codersCmd(), a.mergeCmd(), a.agreeCmd(),
 		a.importCodebookCmd(),
 		a.statsCmd(), a.matrixCmd(), a.coocCmd(),
-		a.speakersCmd(), a.turnsCmd(),
+		a.speakersCmd(), a.turnsCmd(), a.docCmd(),
 	)
 	return root
 }
