@@ -1130,7 +1130,10 @@ func (m Model) fullHelp() [][]key.Binding {
 		// These views have the keyboard: the panes' keys do nothing.
 		return append(local, []key.Binding{m.keys.Help, m.keys.ForceQuit})
 	}
-	return append(local, m.globalHelp())
+	// The global keys in two columns, so that all of them fit at 80×24.
+	g := m.globalHelp()
+	half := (len(g) + 1) / 2
+	return append(local, g[:half], g[half:])
 }
 
 func excerpt(s string, n int) string {
