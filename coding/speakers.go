@@ -140,6 +140,22 @@ func docName(ctx context.Context, q querier, id int64) string {
 	return n
 }
 
+// declaredRoles gives speakers the roles the file's metadata declares
+// for them (a "speakers:" list with roles); a role qcode does not know is
+// left alone.
+func declaredRoles(ctx context.Context, tx *sql.Tx, docID int64, roles map[string]string) error {
+	for name, r := range roles {
+		role, err := CheckRole(r)
+		if err != nil {
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, "UPDATE speakers SET role = ? WHERE doc_id = ? AND name = ?", role, docID, name); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // InterviewerKey is the document attribute that names its interviewer
 // (as front matter may: "interviewer: Nino").
 const InterviewerKey = "interviewer"

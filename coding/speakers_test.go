@@ -400,3 +400,33 @@ func TestFocusGroupCases(t *testing.T) {
 		t.Errorf("%d empty cases left behind (%v), want 0", n, err)
 	}
 }
+
+// Roles declared in front matter win over what qcode would guess.
+func TestDeclaredRoles(t *testing.T) {
+	ctx := context.Background()
+	s := newProject(t, "anna")
+	importText(t, s, "R11.md", `---
+speakers:
+  - name: Olga
+    role: interviewer
+  - name: Nino
+    role: participant
+---
+Olga: I was asked to talk first. Do you mind?
+
+Nino: Not at all. Why did you come here?
+
+Olga: For work. My company moved the whole team.
+`)
+	sp, err := s.Speakers(ctx, "R11")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, x := range sp {
+		got[x.Name] = x.Role
+	}
+	if want := map[string]string{"Olga": RoleInterviewer, "Nino": RoleParticipant}; !reflect.DeepEqual(got, want) {
+		t.Errorf("roles = %v, want %v (as the front matter says)", got, want)
+	}
+}

@@ -262,8 +262,8 @@ func scalarItems(v *yaml.Node) ([]string, string, error) {
 }
 
 // speakers reads the top-level "speakers" key into Document.Speakers: a
-// list of names, or of maps with a "name" (and optionally a "role", which
-// is not recorded), or a single scalar of comma-separated names. A list
+// list of names, or of maps with a "name" (and optionally a "role", kept
+// in Document.SpeakerRoles), or a single scalar of comma-separated names. A list
 // of names, or a scalar, is also kept as an attribute.
 func (fm *frontMatter) speakers(key string, v *yaml.Node) error {
 	doc := fm.doc
@@ -296,7 +296,7 @@ func (fm *frontMatter) speakers(key string, v *yaml.Node) error {
 				}
 			case yaml.MappingNode:
 				scalars = false
-				name, ok, err := speakerEntry(item)
+				name, role, ok, err := speakerEntry(item)
 				if err != nil {
 					return err
 				}
@@ -305,6 +305,12 @@ func (fm *frontMatter) speakers(key string, v *yaml.Node) error {
 					continue
 				}
 				add(name)
+				if name, role = speakerName(name), speakerName(role); name != "" && role != "" {
+					if doc.SpeakerRoles == nil {
+						doc.SpeakerRoles = map[string]string{}
+					}
+					doc.SpeakerRoles[name] = role
+				}
 			default:
 				scalars = false
 				fm.skip(fmt.Sprintf("%s[%d]", key, n+1), "a list")
@@ -321,23 +327,26 @@ func (fm *frontMatter) speakers(key string, v *yaml.Node) error {
 	return nil
 }
 
-// speakerEntry returns the name of an entry of a speakers list that is a
-// map ("- name: Anna\n  role: participant"), or false when it has no
-// scalar name.
-func speakerEntry(m *yaml.Node) (string, bool, error) {
+// speakerEntry returns the name and role of an entry of a speakers list
+// that is a map ("- name: Anna\n  role: participant"), or false when it
+// has no scalar name.
+func speakerEntry(m *yaml.Node) (name, role string, ok bool, err error) {
 	for i := 0; i+1 < len(m.Content); i += 2 {
 		k, v := m.Content[i], m.Content[i+1]
 		if k.Kind == yaml.AliasNode || v.Kind == yaml.AliasNode {
-			return "", false, errorf(ErrMalformed, "front matter: aliases are not supported (line %d)", k.Line+1)
+			return "", "", false, errorf(ErrMalformed, "front matter: aliases are not supported (line %d)", k.Line+1)
 		}
-		if k.Kind == yaml.ScalarNode && strings.EqualFold(k.Value, "name") {
-			if v.Kind != yaml.ScalarNode || v.Tag == "!!null" {
-				return "", false, nil
-			}
-			return scalarText(v), true, nil
+		if k.Kind != yaml.ScalarNode || v.Kind != yaml.ScalarNode || v.Tag == "!!null" {
+			continue
+		}
+		switch {
+		case strings.EqualFold(k.Value, "name"):
+			name, ok = scalarText(v), true
+		case strings.EqualFold(k.Value, "role"):
+			role = scalarText(v)
 		}
 	}
-	return "", false, nil
+	return name, role, ok, nil
 }
 
 // speakerName returns a declared speaker's name as a label is compared:

@@ -402,8 +402,9 @@ func TestFrontMatterRich(t *testing.T) {
 		Lang       string
 		Attributes []Attribute
 		Speakers   []string
+		Roles      map[string]string
 		Warnings   []string
-	}{first, doc.Encoding, doc.Lang, doc.Attributes, doc.Speakers, frontMatterWarnings(doc)}, "", "  ")
+	}{first, doc.Encoding, doc.Lang, doc.Attributes, doc.Speakers, doc.SpeakerRoles, frontMatterWarnings(doc)}, "", "  ")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -36,6 +36,9 @@ type Document struct {
 	// Speakers are the speaker names the file declares in its metadata
 	// (a "speakers:" list in front matter), in the order written.
 	Speakers []string `json:",omitempty"`
+	// SpeakerRoles are the roles the metadata gives declared speakers
+	// ("role: interviewer" in a speakers list), by name, as written.
+	SpeakerRoles map[string]string `json:",omitempty"`
 	// Warnings are what the reader noticed and settled without refusing
 	// the file, each one sentence for a person to read: front matter it
 	// skipped, a guessed encoding, and what speaker detection found doubtful
@@ -56,6 +59,9 @@ type Options struct {
 	// a colon or the end of the line after it) starts that speaker's
 	// turn; detection is not used.
 	Speakers []string `json:",omitempty"`
+	// SpeakerRoles are the roles the metadata gives declared speakers
+	// ("role: interviewer" in a speakers list), by name, as written.
+	SpeakerRoles map[string]string `json:",omitempty"`
 	// SpeakerPattern, when set, replaces detection: a line on which it
 	// matches at the start, with a non-empty named group "speaker",
 	// starts that speaker's turn, and the speech starts after the match.
