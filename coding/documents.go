@@ -10,7 +10,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -459,28 +458,22 @@ func (s *Store) DocumentText(ctx context.Context, id int64) (string, error) {
 	return t, mapErr(err)
 }
 
+// resolveDoc finds the document ref names (the rules are DocRefRules):
+// an exact name is looked up directly, anything else by matchDoc.
 func resolveDoc(ctx context.Context, q querier, ref string) (int64, error) {
 	ref = strings.TrimSpace(ref)
 	if ref == "" {
 		return 0, fmt.Errorf("%w: empty document name", ErrInvalid)
 	}
 	var id int64
-	try := func(query string, args ...any) bool {
-		return q.QueryRowContext(ctx, query, args...).Scan(&id) == nil
-	}
-	if name, v, ok := strings.Cut(ref, "@"); ok {
-		if n, err := strconv.Atoi(v); err == nil && try("SELECT id FROM documents WHERE name = ? AND version = ?", name, n) {
-			return id, nil
-		}
-	}
-	if try("SELECT id FROM documents WHERE name = ? ORDER BY version DESC LIMIT 1", ref) ||
-		try("SELECT id FROM documents WHERE name = ? COLLATE NOCASE ORDER BY version DESC LIMIT 1", ref) {
+	err := q.QueryRowContext(ctx, "SELECT id FROM documents WHERE name = ? ORDER BY version DESC LIMIT 1", ref).Scan(&id)
+	if err == nil {
 		return id, nil
 	}
-	if n, err := strconv.ParseInt(strings.TrimPrefix(ref, "#"), 10, 64); err == nil && try("SELECT id FROM documents WHERE id = ?", n) {
-		return id, nil
+	if !errors.Is(err, sql.ErrNoRows) {
+		return 0, mapErr(err)
 	}
-	return 0, fmt.Errorf("document %q: %w (see 'qcode docs')", ref, ErrNotFound)
+	return matchDoc(ctx, q, ref)
 }
 
 // Turns returns a document's speaker turns in order.

@@ -91,7 +91,8 @@ func (s *Store) DocStates(ctx context.Context) ([]DocState, error) {
 				return err
 			}
 			c := codings[d.ID]
-			d.Fingerprint = fmt.Sprintf("%s|%d|%d|%x|%x", sha[:16], c.n, c.sum, fnv(attrs[d.ID]), fnv(turns[d.ID]))
+			// The name too: the index holds it (doc: queries, order).
+			d.Fingerprint = fmt.Sprintf("%s|%d|%d|%x|%x|%x", sha[:16], c.n, c.sum, fnv(attrs[d.ID]), fnv(turns[d.ID]), fnv(d.Name))
 			out = append(out, d)
 		}
 		return rows.Err()
