@@ -398,8 +398,13 @@ func (s *Store) Speakers(ctx context.Context, ref string) ([]Speaker, error) {
 // currentDocIDs returns the ids of the latest version of every document,
 // by name.
 func currentDocIDs(ctx context.Context, q querier) ([]int64, error) {
-	rows, err := q.QueryContext(ctx, `SELECT id FROM documents d
+	return queryIDs(ctx, q, `SELECT id FROM documents d
 		WHERE version = (SELECT max(version) FROM documents v WHERE v.name = d.name) ORDER BY name`)
+}
+
+// queryIDs runs a query whose rows are one id each.
+func queryIDs(ctx context.Context, q querier, query string, args ...any) ([]int64, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -615,19 +620,10 @@ func (s *Store) RenameSpeaker(ctx context.Context, docRef, from, to string) (Op,
 			}
 			ids = []int64{id}
 		} else {
-			rows, err := tx.QueryContext(ctx, "SELECT DISTINCT doc_id FROM speakers WHERE name = ? COLLATE NOCASE ORDER BY doc_id", strings.TrimSpace(from))
-			if err != nil {
+			var err error
+			if ids, err = queryIDs(ctx, tx, "SELECT DISTINCT doc_id FROM speakers WHERE name = ? COLLATE NOCASE ORDER BY doc_id", strings.TrimSpace(from)); err != nil {
 				return err
 			}
-			for rows.Next() {
-				var id int64
-				if err := rows.Scan(&id); err != nil {
-					rows.Close()
-					return err
-				}
-				ids = append(ids, id)
-			}
-			rows.Close()
 			if len(ids) == 0 {
 				return fmt.Errorf("speaker %q: %w in any document (see 'qcode speakers')", from, ErrNotFound)
 			}

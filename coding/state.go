@@ -44,40 +44,18 @@ func (s *Store) DocStates(ctx context.Context) ([]DocState, error) {
 			codings[id] = a
 		}
 		rows.Close()
-		attrs := map[int64]string{}
-		rows, err = q.QueryContext(ctx, `SELECT doc_id, group_concat(key || '=' || value, char(31)) FROM
+		attrs, err := docStrings(ctx, q, `SELECT doc_id, group_concat(key || '=' || value, char(31)) FROM
 			(SELECT doc_id, key, value FROM attributes ORDER BY doc_id, key) GROUP BY doc_id`)
 		if err != nil {
 			return err
 		}
-		for rows.Next() {
-			var id int64
-			var s string
-			if err := rows.Scan(&id, &s); err != nil {
-				rows.Close()
-				return err
-			}
-			attrs[id] = s
-		}
-		rows.Close()
 		// Turns: a renamed speaker or re-derived turns change what the
 		// index holds of a document.
-		turns := map[int64]string{}
-		rows, err = q.QueryContext(ctx, `SELECT doc_id, count(*) || ':' || total(start * 31 + body * 7 + end) || ':' ||
+		turns, err := docStrings(ctx, q, `SELECT doc_id, count(*) || ':' || total(start * 31 + body * 7 + end) || ':' ||
 			group_concat(speaker, char(31)) FROM (SELECT doc_id, speaker, start, body, end FROM turns ORDER BY doc_id, n) GROUP BY doc_id`)
 		if err != nil {
 			return err
 		}
-		for rows.Next() {
-			var id int64
-			var s string
-			if err := rows.Scan(&id, &s); err != nil {
-				rows.Close()
-				return err
-			}
-			turns[id] = s
-		}
-		rows.Close()
 		rows, err = q.QueryContext(ctx, `SELECT d.id, d.name, d.version, d.text_sha256,
 			d.version = (SELECT max(version) FROM documents v WHERE v.name = d.name) FROM documents d ORDER BY d.id`)
 		if err != nil {
@@ -98,6 +76,26 @@ func (s *Store) DocStates(ctx context.Context) ([]DocState, error) {
 		return rows.Err()
 	})
 	return out, err
+}
+
+// docStrings runs a query whose rows are a document id and a string, and
+// returns the strings by id.
+func docStrings(ctx context.Context, q querier, query string) (map[int64]string, error) {
+	rows, err := q.QueryContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[int64]string{}
+	for rows.Next() {
+		var id int64
+		var s string
+		if err := rows.Scan(&id, &s); err != nil {
+			return nil, err
+		}
+		out[id] = s
+	}
+	return out, rows.Err()
 }
 
 // fnv is the 64-bit FNV-1a hash.
