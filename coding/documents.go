@@ -60,22 +60,48 @@ type ImportResult struct {
 	// Renamed is set when a document of the file's name came from another
 	// path, so this one was named after its folder.
 	Renamed bool `json:"renamed,omitempty"`
+	// Carry says what a new version did with the codings of the one
+	// before (nil for a first version).
+	Carry *CarryReport `json:"carry,omitempty"`
 }
 
-// Import parses f and adds it to the project in one transaction, copying
-// the original into sources/. A file whose bytes are already in the
-// project is left alone (Unchanged); a changed file whose name matches a
-// document becomes that document's next version, with the earlier
-// version's codings untouched and its attributes carried over. On any
-// error the project is unchanged.
+// Import parses f and adds it to the project as one undoable action,
+// copying the original into sources/ (undo removes the rows it added;
+// the copy in sources/ stays, so that redo finds it). A file whose
+// bytes are already in the project is left alone (Unchanged); a changed
+// file whose name matches a document becomes that document's next
+// version: its attributes, speakers' roles and cases are carried over,
+// and the earlier version's codings, document memos and times are
+// aligned with the new text and carried across (ImportResult.Carry). On
+// any error the project is unchanged.
 func (s *Store) Import(ctx context.Context, f ImportFile) (ImportResult, error) {
+	return s.importFile(ctx, f, importOpts{})
+}
+
+// importOpts are what replacing and editing a document add to an import.
+type importOpts struct {
+	// name, when set, is the document the file is a new version of.
+	name string
+	// prev is that document's latest version.
+	prev Document
+	// parsed, when set, is the text to store instead of parsing f.Data.
+	parsed *transcripts.Document
+	// dryRun makes the report and writes nothing.
+	dryRun bool
+}
+
+// importFile is Import, with what opts adds.
+func (s *Store) importFile(ctx context.Context, f ImportFile, opts importOpts) (ImportResult, error) {
 	base := filepath.Base(f.Path)
 	sum := sha256.Sum256(f.Data)
 	srcSum := hex.EncodeToString(sum[:])
 
 	var existing int64
 	var reread string // a document whose bytes are read again in another encoding
-	err := s.db.QueryRowContext(ctx, "SELECT id FROM documents WHERE source_sha256 = ? ORDER BY id DESC LIMIT 1", srcSum).Scan(&existing)
+	err := sql.ErrNoRows
+	if opts.name == "" {
+		err = s.db.QueryRowContext(ctx, "SELECT id FROM documents WHERE source_sha256 = ? ORDER BY id DESC LIMIT 1", srcSum).Scan(&existing)
+	}
 	switch {
 	case err == nil:
 		d, err := s.documentByID(ctx, s.db, existing)
@@ -99,11 +125,13 @@ func (s *Store) Import(ctx context.Context, f ImportFile) (ImportResult, error) 
 		return ImportResult{}, fmt.Errorf("import %s: %w", f.Path, mapErr(err))
 	}
 
-	doc, err := transcripts.ParseWith(base, f.Data, f.Parse)
-	if err != nil {
-		return ImportResult{}, fmt.Errorf("import %s: %w", f.Path, err)
+	doc := opts.parsed
+	if doc == nil {
+		if doc, err = transcripts.ParseWith(base, f.Data, f.Parse); err != nil {
+			return ImportResult{}, fmt.Errorf("import %s: %w", f.Path, err)
+		}
+		seedSpeakers(doc, f.Parse)
 	}
-	seedSpeakers(doc, f.Parse)
 	ext := filepath.Ext(base)
 	// A file name may hold what a terminal would act on; a name does not.
 	name := strings.TrimSpace(strings.Map(func(r rune) rune {
@@ -117,6 +145,9 @@ func (s *Store) Import(ctx context.Context, f ImportFile) (ImportResult, error) 
 	}
 	if reread != "" {
 		name, f.NewVersion = reread, true
+	}
+	if opts.name != "" {
+		name = opts.name
 	}
 	origin := ""
 	if f.Origin != "" {
@@ -134,10 +165,13 @@ func (s *Store) Import(ctx context.Context, f ImportFile) (ImportResult, error) 
 		lang = lang[:i]
 	}
 	textSum := sha256.Sum256([]byte(doc.Text))
+	if opts.name != "" && hex.EncodeToString(textSum[:]) == opts.prev.TextSHA256 {
+		return ImportResult{Status: Unchanged, Document: opts.prev, Warnings: doc.Warnings}, nil
+	}
 
 	var res ImportResult
 	var written string
-	err = s.tx(ctx, func(tx *sql.Tx) error {
+	_, err = s.action(ctx, "import "+name, func(tx *sql.Tx, label *string) error {
 		if !f.NewVersion && origin != "" {
 			n, renamed, err := nameForOrigin(ctx, tx, name, origin)
 			if err != nil {
@@ -156,6 +190,7 @@ func (s *Store) Import(ctx context.Context, f ImportFile) (ImportResult, error) 
 		res.Status = Imported
 		if version > 1 {
 			res.Status = NewVersion
+			*label = fmt.Sprintf("import %s (version %d)", name, version)
 		}
 		coder, err := s.coderID(ctx, tx, s.coder)
 		if err != nil {
@@ -223,14 +258,32 @@ func (s *Store) Import(ctx context.Context, f ImportFile) (ImportResult, error) 
 		if err := s.focusGroupCases(ctx, tx, id); err != nil {
 			return err
 		}
-		res.Speakers, err = speakersOf(ctx, tx, id)
-		return err
+		if prev.Valid {
+			if res.Carry, err = s.carry(ctx, tx, prev.Int64, id); err != nil {
+				return err
+			}
+			if res.Document, err = s.documentByID(ctx, tx, id); err != nil {
+				return err
+			}
+		}
+		if res.Speakers, err = speakersOf(ctx, tx, id); err != nil {
+			return err
+		}
+		if opts.dryRun {
+			return errDryRun
+		}
+		return nil
 	})
 	res.Warnings = doc.Warnings
-	if err != nil {
-		if written != "" {
-			os.Remove(filepath.Join(s.dir, SourcesDir, written))
+	if errors.Is(err, errDryRun) {
+		s.removeSource(written)
+		if res.Carry != nil {
+			res.Carry.DryRun = true
 		}
+		return res, nil
+	}
+	if err != nil {
+		s.removeSource(written)
 		return ImportResult{}, fmt.Errorf("import %s: %w", f.Path, err)
 	}
 	return res, nil

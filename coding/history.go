@@ -30,14 +30,19 @@ var tracked = map[string][]string{
 	"case_attributes": {"id", "case_id", "key", "type", "value", "position"},
 	"speakers":        {"id", "doc_id", "name", "role", "case_id"},
 	"anchors":         {"doc_id", "pos", "time_ms"},
+	// schema/0005_versions.sql
+	"carried": {"id", "coding_id", "coding_guid", "from_doc", "from_start", "from_end", "to_doc",
+		"status", "old_text", "new_text"},
+	"document_origins": {"doc_id", "path"},
 }
 
 // trackedKey names the key columns of tracked tables whose rows are not
 // named by an id column; the history's row_id then holds the first of
 // them and the recorded JSON holds them all.
 var trackedKey = map[string][]string{
-	"turns":   {"doc_id", "n"},
-	"anchors": {"doc_id", "pos"},
+	"turns":            {"doc_id", "n"},
+	"anchors":          {"doc_id", "pos"},
+	"document_origins": {"doc_id"},
 }
 
 // rowKey returns the WHERE clause and its arguments that name the row a

@@ -117,10 +117,18 @@ type QuotePlace struct {
 	Codings []Coding `json:"codings"`
 	// Overlapping are the other codings that share part of the span.
 	Overlapping []Coding `json:"overlapping"`
+	// Carried is set when the id names a passage of an earlier version
+	// that a new version carried here: "moved from R01@1 120:180", or
+	// "changed from R01@1 120:180" when its text was edited since.
+	Carried string `json:"carried,omitempty"`
+	// Changed is set when the carried passage's text was edited.
+	Changed bool `json:"changed,omitempty"`
 }
 
 // FindQuote finds the coded span whose QuoteID is id, in any version of
-// any document. The document comes with its text. cite is the
+// any document; an id of a passage that a new version carried on (see
+// CarryReport) finds it where it is now, saying so in Carried. The
+// document comes with its text. cite is the
 // attribution template ("" uses the project's). An id no coded span has
 // is ErrNotFound; two spans with the same id (a hash clash) are
 // ErrConflict, naming both.
@@ -191,6 +199,22 @@ func (s *Store) FindQuote(ctx context.Context, id, cite string) (QuotePlace, err
 		rows.Close()
 		if err := rows.Err(); err != nil {
 			return err
+		}
+		if len(hits) == 0 {
+			// A passage of an earlier version, carried on since.
+			if p.Carried, p.Changed, err = findCarried(ctx, q, bits, func(doc int64) ([]byte, string, int) {
+				d := docs[doc]
+				return d.key, d.name, d.version
+			}, func(doc int64, start, end int) {
+				h := hit{doc: doc, start: start, end: end}
+				h.name, h.version = docs[doc].name, docs[doc].version
+				if !seen[h] {
+					seen[h] = true
+					hits = append(hits, h)
+				}
+			}); err != nil {
+				return err
+			}
 		}
 		sort.Slice(hits, func(i, j int) bool {
 			a, b := hits[i], hits[j]
@@ -273,4 +297,51 @@ func (s *Store) FindQuote(ctx context.Context, id, cite string) (QuotePlace, err
 		return nil
 	})
 	return p, err
+}
+
+// findCarried looks for the quote id bits among the old places of
+// carried codings and calls found with each coding's place now. It
+// says how the first was carried ("moved from R01@1 120:180") and
+// whether its text changed on the way (in that or a later version).
+func findCarried(ctx context.Context, q querier, bits uint64, doc func(int64) ([]byte, string, int),
+	found func(doc int64, start, end int)) (string, bool, error) {
+	rows, err := q.QueryContext(ctx, `SELECT r.id, r.coding_id, r.from_doc, r.from_start, r.from_end, g.doc_id, g.start, g.end
+		FROM carried r JOIN codings g ON g.id = r.coding_id AND g.guid = r.coding_guid
+		WHERE r.status <> 'orphaned' ORDER BY r.id`)
+	if err != nil {
+		return "", false, err
+	}
+	type match struct {
+		row, coding int64
+		from        string
+	}
+	var ms []match
+	buf := make([]byte, 0, 128)
+	for rows.Next() {
+		var row, coding, from, now int64
+		var fs, fe, ns, ne int
+		if err := rows.Scan(&row, &coding, &from, &fs, &fe, &now, &ns, &ne); err != nil {
+			rows.Close()
+			return "", false, err
+		}
+		key, name, version := doc(from)
+		if key == nil || quoteBits(key, fs, fe, buf) != bits {
+			continue
+		}
+		ms = append(ms, match{row, coding, fmt.Sprintf("%s@%d %d:%d", name, version, fs, fe)})
+		found(now, ns, ne)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil || len(ms) == 0 {
+		return "", false, err
+	}
+	var changed int
+	if err := q.QueryRowContext(ctx, "SELECT count(*) FROM carried WHERE coding_id = ? AND id >= ? AND status = 'changed'",
+		ms[0].coding, ms[0].row).Scan(&changed); err != nil {
+		return "", false, err
+	}
+	if changed > 0 {
+		return "changed from " + ms[0].from, true, nil
+	}
+	return "moved from " + ms[0].from, false, nil
 }
