@@ -215,7 +215,6 @@ func FuzzCarry(f *testing.F) {
 
 func utfValid(s string) bool { return strings.ToValidUTF8(s, "\uFFFD") == s }
 
-
 // dumpVersions returns every table a replacement touches, for comparing
 // states before and after undo.
 func dumpVersions(t *testing.T, s *Store) string {
