@@ -298,6 +298,8 @@ type importLine struct {
 	Speakers []importSpeaker `json:"speakers"`
 	Warnings []string        `json:"warnings"`
 	Error    string          `json:"error,omitempty"`
+	// Carry says what a new version did with the earlier one's codings.
+	Carry *coding.CarryReport `json:"carry,omitempty"`
 
 	shown string
 }
@@ -355,6 +357,7 @@ func (a *app) importFiles(s *coding.Store, in found, o importOptions) error {
 			line.Status = res.Status
 			line.Document = res.Document.Name
 			line.Version = res.Document.Version
+			line.Carry = res.Carry
 			line.Words = res.Document.Words
 			line.Renamed = res.Renamed
 			for _, sp := range res.Speakers {
@@ -473,6 +476,9 @@ func (a *app) printImportSummary(lines []importLine, counts map[string]int, word
 			doc += fmt.Sprintf(" (version %d)", l.Version)
 		}
 		fmt.Fprintf(&b, "%s → %s: %s\n", printable(l.shown), doc, speakerSummary(l.Speakers))
+		if l.Carry != nil {
+			fmt.Fprintf(&b, "  %s\n", carryLine(l.Carry))
+		}
 		if l.Renamed {
 			base := filepath.Base(l.File)
 			orig := strings.TrimSpace(strings.TrimSuffix(base, filepath.Ext(base)))
