@@ -85,7 +85,7 @@ func matchDoc(ctx context.Context, q querier, ref string) (int64, error) {
 				if id, ok := d.versions[int(v)]; ok {
 					return id, nil
 				}
-				return 0, fmt.Errorf("document %s has no version %d (it has %s): %w", d.name, v, versionList(d), ErrNotFound)
+				return 0, fmt.Errorf("document %q: %w: %s has no version %d (it has %s)", ref, ErrNotFound, d.name, v, versionList(d))
 			}
 		}
 	}
@@ -299,12 +299,14 @@ func (s *Store) RenameDocument(ctx context.Context, ref, to string) (RenameResul
 
 // RemoveResult says what RemoveDocument did, or would do.
 type RemoveResult struct {
-	Op       Op     `json:"-"`
-	Name     string `json:"name"`
-	Versions []int  `json:"versions"`
-	Codings  int    `json:"codings"`
-	Coders   int    `json:"coders"`
-	Memos    int    `json:"memos"`
+	Op   Op     `json:"-"`
+	Name string `json:"name"`
+	// Version is the version named, when only it was removed (NAME@N).
+	Version  int   `json:"version,omitempty"`
+	Versions []int `json:"versions"`
+	Codings  int   `json:"codings"`
+	Coders   int   `json:"coders"`
+	Memos    int   `json:"memos"`
 	// Sources are the files under sources/ the versions came from: they
 	// stay, as undo needs them for export and provenance.
 	Sources []string `json:"sources"`
@@ -362,6 +364,7 @@ func (s *Store) RemoveDocument(ctx context.Context, ref string, force bool) (Rem
 		what := res.Name
 		if one {
 			what = fmt.Sprintf("%s@%d", res.Name, version)
+			res.Version = version
 		}
 		if res.Codings > 0 && !force {
 			return fmt.Errorf("%w: %s has %s by %s; --force removes them too", ErrConflict, what,

@@ -18,7 +18,15 @@ func (a *app) docsCmd() *cobra.Command {
 		Use:   "docs",
 		Short: "List the documents with their participant attributes",
 		Long: `Docs lists the documents with their size, turns, codings and participant
-attributes. With --coder NAME the codings counted are that coder's only.`,
+attributes. With --coder NAME the codings counted are that coder's only.
+
+The ID column is each document's short id (#12): type it wherever a
+command takes a document. It is the quickest way to name one, and it
+stays the same when the document is renamed (each version has its own;
+the list shows the latest version's). A unique part of the name works
+too: 'qcode show lunney'.
+
+` + coding.DocRefRules,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return a.withStore(func(s *coding.Store) error {
@@ -50,13 +58,13 @@ attributes. With --coder NAME the codings counted are that coder's only.`,
 					return err
 				}
 				tw := tabwriter.NewWriter(a.stdout, 0, 0, 2, ' ', 0)
-				fmt.Fprintln(tw, "NAME\tVER\tLANG\tWORDS\tTURNS\tCODINGS\tPARTICIPANT\tOTHER ATTRIBUTES")
+				fmt.Fprintln(tw, "ID\tNAME\tVER\tLANG\tWORDS\tTURNS\tCODINGS\tPARTICIPANT\tOTHER ATTRIBUTES")
 				for _, d := range docs {
 					ver := fmt.Sprint(d.Version)
 					if !d.Latest {
 						ver += " (old)"
 					}
-					fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%d\t%s\t%s\n", d.Name, ver, d.Lang, d.Words, d.Turns, d.Codings,
+					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%d\t%d\t%s\t%s\n", coding.DocShortID(d.ID), d.Name, ver, d.Lang, d.Words, d.Turns, d.Codings,
 						coding.Cite(cite, d.Attributes), oneLine(otherAttrs(cite, d.Attributes), 60))
 				}
 				return tw.Flush()
@@ -128,7 +136,9 @@ marked inline as ⟦n … n⟧, and the codings are listed under the text with
 their code, coder and span (START:END in characters). With --coder NAME
 only that coder's codings are marked.
 
-DOC is a document's name (its latest version), NAME@VERSION, or its id.
+DOC is a document's name (its latest version), NAME@VERSION, its short
+id (#12), or a unique beginning or part of its name, in any case (see
+'qcode docs --help' for the rules).
 
 Given a quote id from 'qcode quotes' (Q-7RS1HB1P), show prints that quote
 where it stands in its interview: the document, line, speaker and
