@@ -1,6 +1,9 @@
 package coding
 
-import "context"
+import (
+	"context"
+	"database/sql"
+)
 
 // AllCodings lists every coding in the project in no particular order. It
 // reads them in one pass without joins or sorting, for computations over
@@ -47,6 +50,48 @@ func (s *Store) AllCodings(ctx context.Context) ([]Coding, error) {
 			out = append(out, c)
 		}
 		return rows.Err()
+	})
+	return out, err
+}
+
+// CoderStatsOptions filter CoderStatsWith.
+type CoderStatsOptions struct {
+	// AllVersions counts the codings on documents' earlier versions too;
+	// by default only those on the latest version of each document.
+	AllVersions bool
+}
+
+// CoderStatsWith is CoderStats counting, by default, only the codings on
+// the latest version of each document (only the current version counts):
+// codings left on an earlier version (orphaned ones) are out of the
+// counts, and a coder with none elsewhere is listed with zeros.
+func (s *Store) CoderStatsWith(ctx context.Context, opt CoderStatsOptions) ([]CoderStats, error) {
+	if opt.AllVersions {
+		return s.CoderStats(ctx)
+	}
+	var out []CoderStats
+	err := s.read(ctx, func(q querier) error {
+		return each(ctx, q, `SELECT c.name, count(g.id), count(DISTINCT g.doc_id), count(DISTINCT g.code_id),
+				min(g.created_at), max(g.created_at)
+			FROM coders c LEFT JOIN codings g ON g.coder_id = c.id AND g.doc_id IN (SELECT d.id FROM documents d
+				WHERE d.version = (SELECT max(version) FROM documents v WHERE v.name = d.name))
+			GROUP BY c.id ORDER BY c.name`, func(r *sql.Rows) error {
+			var st CoderStats
+			var first, last sql.NullString
+			if err := r.Scan(&st.Name, &st.Codings, &st.Documents, &st.Codes, &first, &last); err != nil {
+				return err
+			}
+			if first.Valid {
+				t := parseStamp(first.String)
+				st.First = &t
+			}
+			if last.Valid {
+				t := parseStamp(last.String)
+				st.Last = &t
+			}
+			out = append(out, st)
+			return nil
+		})
 	})
 	return out, err
 }

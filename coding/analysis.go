@@ -11,10 +11,13 @@ package coding
 // with the number of codings and the length of the coded documents, never
 // with codes × documents queries.
 //
-// The documents analysed are the latest version of every document, plus
-// any older version that still carries codings (so every coding counts,
-// as in 'qcode codes'). A document's column is labelled by its name, or
-// NAME@VERSION for an older version.
+// The documents analysed are the latest version of every document: only
+// the current version counts in analyses, so a document re-imported as a
+// new version is counted once, and codings left on an earlier version
+// (orphaned ones) are out of the counts. With AllVersions, any older
+// version that still carries codings is analysed too, as a document of
+// its own. A document's column is labelled by its name, or NAME@VERSION
+// for an older version.
 
 import (
 	"context"
@@ -91,6 +94,10 @@ type CoderTotal struct {
 type StatsOptions struct {
 	// Coder keeps one coder's codings.
 	Coder string
+	// AllVersions counts the codings on documents' earlier versions too
+	// (each such version as a document of its own); by default only
+	// the latest version of each document counts.
+	AllVersions bool
 }
 
 // Matrix column kinds and measures, and co-occurrence units.
@@ -137,6 +144,10 @@ type MatrixOptions struct {
 	// Subcodes makes a row count the codings of its code's descendants
 	// too.
 	Subcodes bool
+	// AllVersions adds a column (or counts) for each earlier version of
+	// a document that carries codings; by default only the latest
+	// version of each document counts.
+	AllVersions bool
 }
 
 // CoocOptions shape a Cooc.
@@ -151,6 +162,9 @@ type CoocOptions struct {
 	// Codes are the rows and columns (names, paths or ids), in this
 	// order; default the whole codebook in tree order.
 	Codes []string
+	// AllVersions counts the codings on documents' earlier versions too;
+	// by default only the latest version of each document counts.
+	AllVersions bool
 }
 
 // Table is an analysis table: a Matrix or a Cooc.
@@ -200,13 +214,16 @@ type Table struct {
 	// Coder is the coder whose codings count, or "" for everyone.
 	Coder string `json:"coder,omitempty"`
 	// Subcodes reports that a Matrix row counts its code's descendants.
-	Subcodes  bool        `json:"subcodes,omitempty"`
-	Rows      []string    `json:"rows"`
-	Cols      []string    `json:"cols"`
-	Cells     [][]float64 `json:"cells"`
-	RowTotals []float64   `json:"row_totals,omitempty"`
-	ColTotals []float64   `json:"col_totals,omitempty"`
-	Total     float64     `json:"total"`
+	Subcodes bool `json:"subcodes,omitempty"`
+	// AllVersions reports that earlier versions of documents were
+	// counted too.
+	AllVersions bool        `json:"all_versions,omitempty"`
+	Rows        []string    `json:"rows"`
+	Cols        []string    `json:"cols"`
+	Cells       [][]float64 `json:"cells"`
+	RowTotals   []float64   `json:"row_totals,omitempty"`
+	ColTotals   []float64   `json:"col_totals,omitempty"`
+	Total       float64     `json:"total"`
 	// RowCodes are the ids of the rows' codes; ColCodes those of the
 	// columns in a Cooc.
 	RowCodes []int64 `json:"row_code_ids"`
@@ -267,6 +284,9 @@ func (s *Store) CellQuotes(ctx context.Context, t *Table, row, col int, opt Quot
 	}
 	opt.CodingIDs = ids
 	opt.Coder = ""
+	// The ids decide: a table made with AllVersions has codings on
+	// earlier versions in its cells.
+	opt.AllVersions = true
 	return s.Quotes(ctx, nil, opt)
 }
 
@@ -284,7 +304,7 @@ func (s *Store) StatsWithTotal(ctx context.Context, opt StatsOptions) ([]CodeSta
 	var out []CodeStats
 	var total TotalStats
 	err := s.read(ctx, func(q querier) error {
-		c, err := loadCorpus(ctx, q, opt.Coder)
+		c, err := loadCorpus(ctx, q, opt.Coder, opt.AllVersions)
 		if err != nil {
 			return err
 		}
@@ -321,7 +341,7 @@ func (s *Store) Matrix(ctx context.Context, opt MatrixOptions) (*Table, error) {
 	}
 	var t *Table
 	err := s.read(ctx, func(q querier) error {
-		c, err := loadCorpus(ctx, q, opt.Coder)
+		c, err := loadCorpus(ctx, q, opt.Coder, opt.AllVersions)
 		if err != nil {
 			return err
 		}
@@ -344,7 +364,7 @@ func (s *Store) Matrix(ctx context.Context, opt MatrixOptions) (*Table, error) {
 			}
 		}
 		t = c.matrix(rows, opt.Subcodes, cols, colOf, opt.Measure)
-		t.ColKind, t.Coder, t.Subcodes = ColsDocuments, opt.Coder, opt.Subcodes
+		t.ColKind, t.Coder, t.Subcodes, t.AllVersions = ColsDocuments, opt.Coder, opt.Subcodes, opt.AllVersions
 		if byAttr {
 			t.ColKind = ColsAttrPrefix + key
 		}
@@ -368,7 +388,7 @@ func (s *Store) Cooc(ctx context.Context, opt CoocOptions) (*Table, error) {
 	}
 	var t *Table
 	err := s.read(ctx, func(q querier) error {
-		c, err := loadCorpus(ctx, q, opt.Coder)
+		c, err := loadCorpus(ctx, q, opt.Coder, opt.AllVersions)
 		if err != nil {
 			return err
 		}
@@ -393,7 +413,7 @@ func (s *Store) Cooc(ctx context.Context, opt CoocOptions) (*Table, error) {
 				t.Measure = MeasureJaccard
 			}
 		}
-		t.Within, t.Coder = opt.Within, opt.Coder
+		t.Within, t.Coder, t.AllVersions = opt.Within, opt.Coder, opt.AllVersions
 		return nil
 	})
 	if err != nil {
@@ -428,7 +448,9 @@ type anCoding struct {
 	start, end int
 }
 
-func loadCorpus(ctx context.Context, q querier, coder string) (*corpus, error) {
+// loadCorpus reads what an analysis counts: the latest version of every
+// document, and with allVersions the older versions that carry codings.
+func loadCorpus(ctx context.Context, q querier, coder string, allVersions bool) (*corpus, error) {
 	codes, err := loadCodebook(ctx, q, false)
 	if err != nil {
 		return nil, err
@@ -477,7 +499,8 @@ func loadCorpus(ctx context.Context, q querier, coder string) (*corpus, error) {
 		return nil, fmt.Errorf("coder %q: %w (coders: %s)", coder, ErrNotFound, known)
 	}
 
-	// Documents: latest versions, and older versions that carry codings.
+	// Documents: latest versions, and with allVersions older versions
+	// that carry codings.
 	rows, err = q.QueryContext(ctx, `SELECT d.id, d.name, d.version,
 		d.version = (SELECT max(version) FROM documents v WHERE v.name = d.name),
 		EXISTS (SELECT 1 FROM codings g WHERE g.doc_id = d.id)
@@ -496,7 +519,7 @@ func loadCorpus(ctx context.Context, q querier, coder string) (*corpus, error) {
 			rows.Close()
 			return nil, err
 		}
-		if !latest && !coded {
+		if !latest && (!allVersions || !coded) {
 			continue
 		}
 		d.label = name

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"math"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"unicode"
@@ -288,13 +289,41 @@ func TestMatrixOldVersion(t *testing.T) {
 	if _, err := s.Import(ctx, ImportFile{Path: "A.txt", Data: []byte(changed)}); err != nil {
 		t.Fatal(err)
 	}
-	m, err := s.Matrix(ctx, MatrixOptions{Codes: []string{"Fear"}})
+	// Only the current version counts: A is one column, whatever is left
+	// on version 1. With AllVersions, version 1 has a column of its own
+	// when it still carries codings, and only then.
+	cur, err := s.Matrix(ctx, MatrixOptions{Codes: []string{"Fear"}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Version 1 keeps its codings and its column; version 2 has none.
-	checkTable(t, "old version", m, []string{"Fear"}, []string{"A@1", "A", "B", "C", "D"},
-		[][]float64{{2, 0, 1, 1, 0}}, []float64{4}, []float64{2, 0, 1, 1, 0}, 4)
+	if want := []string{"A", "B", "C", "D"}; !slices.Equal(cur.Cols, want) {
+		t.Fatalf("current versions: cols %q, want %q", cur.Cols, want)
+	}
+	all, err := s.Matrix(ctx, MatrixOptions{Codes: []string{"Fear"}, AllVersions: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !all.AllVersions || cur.AllVersions {
+		t.Errorf("Table.AllVersions = %v with, %v without AllVersions", all.AllVersions, cur.AllVersions)
+	}
+	var onV1 float64
+	if len(all.Cols) == 5 {
+		if all.Cols[0] != "A@1" || !slices.Equal(all.Cols[1:], cur.Cols) {
+			t.Fatalf("all versions: cols %q, want A@1 then %q", all.Cols, cur.Cols)
+		}
+		onV1 = all.Cells[0][0]
+		if onV1 == 0 {
+			t.Errorf("all versions: column A@1 without codings")
+		}
+		if !slices.Equal(all.Cells[0][1:], cur.Cells[0]) {
+			t.Errorf("all versions: row %v, want A@1 then the current row %v", all.Cells[0], cur.Cells[0])
+		}
+	} else if !slices.Equal(all.Cols, cur.Cols) {
+		t.Fatalf("all versions: cols %q, want %q (version 1 has no codings left)", all.Cols, cur.Cols)
+	}
+	if all.Total != cur.Total+onV1 {
+		t.Errorf("total %v with AllVersions, %v without, %v on version 1", all.Total, cur.Total, onV1)
+	}
 }
 
 func TestCooc(t *testing.T) {

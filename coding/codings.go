@@ -259,6 +259,9 @@ type CodingFilter struct {
 	Overlapping Span
 	// IDs, when not empty, keeps these codings.
 	IDs []int64
+	// Current keeps codings on the latest version of each document,
+	// leaving out those on earlier versions (orphaned ones).
+	Current bool
 }
 
 // Codings lists codings by document, start and end.
@@ -295,6 +298,9 @@ func codingsOf(ctx context.Context, q querier, f CodingFilter) ([]Coding, error)
 	}
 	if len(f.IDs) > 0 {
 		query += " AND g.id IN (" + joinIDs(f.IDs) + ")"
+	}
+	if f.Current {
+		query += " AND d.version = (SELECT max(version) FROM documents v WHERE v.name = d.name)"
 	}
 	query += " ORDER BY d.name, d.version, g.start, g.end, g.id"
 	rows, err := q.QueryContext(ctx, query, args...)

@@ -60,9 +60,14 @@ type QuoteOptions struct {
 	// quotes.
 	CodingIDs []int64
 	// Docs keeps quotes from these documents (any of them), named as
-	// Document takes them; a bare name means every version of it,
-	// NAME@VERSION or an id just that one.
+	// Document takes them; a bare name means its latest version (every
+	// version of it with AllVersions), NAME@VERSION or an id just that
+	// one.
 	Docs []string
+	// AllVersions takes in the codings on documents' earlier versions;
+	// by default only the latest version of each document is quoted,
+	// unless Docs names an earlier one or CodingIDs are given.
+	AllVersions bool
 	// Speaker keeps quotes from this speaker's turns (case does not
 	// matter).
 	Speaker string
@@ -126,8 +131,12 @@ func (s *Store) Quotes(ctx context.Context, codeRefs []string, opt QuoteOptions)
 					return err
 				}
 				docIDs[id] = true
-				// A bare name takes in the earlier versions too: their
-				// codings stay where they were when the file changed.
+				// With AllVersions, a bare name takes in the earlier
+				// versions too: what is left on them (orphaned codings)
+				// stays where it was when the file changed.
+				if !opt.AllVersions {
+					continue
+				}
 				var name string
 				if err := q.QueryRowContext(ctx, "SELECT name FROM documents WHERE id = ?", id).Scan(&name); err != nil {
 					return err
@@ -175,7 +184,10 @@ func (s *Store) Quotes(ctx context.Context, codeRefs []string, opt QuoteOptions)
 				}
 			}
 		}
-		codings, err := codingsOf(ctx, q, CodingFilter{CodeIDs: ids, Coder: opt.Coder, IDs: opt.CodingIDs})
+		// Only the current versions are quoted unless asked otherwise:
+		// by AllVersions, by naming documents, or by naming codings.
+		current := !opt.AllVersions && docIDs == nil && len(opt.CodingIDs) == 0
+		codings, err := codingsOf(ctx, q, CodingFilter{CodeIDs: ids, Coder: opt.Coder, IDs: opt.CodingIDs, Current: current})
 		if err != nil {
 			return err
 		}

@@ -261,6 +261,49 @@ func (s *Store) Snapshot(ctx context.Context) (*Snapshot, error) {
 	return snap, nil
 }
 
+// Current returns a copy of snap with only the latest version of each
+// document: the earlier versions go, with the codings on them (orphaned
+// ones), the memos on those versions and codings, and their speakers and
+// anchors. Everything else (coders, codes, cases, project memos) stays.
+// This is what an export holds by default: only the current version
+// counts in exports. Store.Snapshot itself keeps every version, as a
+// merge needs a copy's earlier versions to follow a document's line.
+// The result shares the unchanged parts with snap.
+func (snap *Snapshot) Current() *Snapshot {
+	if snap == nil {
+		return nil
+	}
+	out := *snap
+	out.Documents = make([]SnapshotDocument, 0, len(snap.Documents))
+	dropped := map[string]bool{}
+	for _, d := range snap.Documents {
+		if d.Latest {
+			out.Documents = append(out.Documents, d)
+		} else {
+			dropped[d.GUID] = true
+		}
+	}
+	if len(dropped) == 0 {
+		return &out
+	}
+	out.Codings = make([]SnapshotCoding, 0, len(snap.Codings))
+	for _, c := range snap.Codings {
+		if dropped[c.DocGUID] {
+			dropped[c.GUID] = true
+		} else {
+			out.Codings = append(out.Codings, c)
+		}
+	}
+	out.Memos = make([]SnapshotMemo, 0, len(snap.Memos))
+	for _, m := range snap.Memos {
+		if (m.Target == TargetDocument || m.Target == TargetCoding) && dropped[m.TargetGUID] {
+			continue
+		}
+		out.Memos = append(out.Memos, m)
+	}
+	return &out
+}
+
 // each runs query and calls fn on every row.
 func each(ctx context.Context, q querier, query string, fn func(*sql.Rows) error, args ...any) error {
 	rows, err := q.QueryContext(ctx, query, args...)

@@ -282,26 +282,30 @@ func TestAgreeProjectErrors(t *testing.T) {
 	}
 }
 
-// TestAgreeVersions: codings on an earlier version of a document count
+// TestAgreeVersions: only the current version of each document is
+// compared; --all-versions compares the codings left on an earlier version
 // too, and the report names that version as NAME@VERSION.
 func TestAgreeVersions(t *testing.T) {
-	dir := agreeProject(t)
-	src := t.TempDir()
-	// A corrected copy from another folder is a new version only when
-	// asked for.
-	mustQC(t, dir, "import", "--new-version", writeFile(t, src, "R01.txt", strings.Replace(thousandChars, "They", "Then", 1)))
-	mustQC(t, dir, "tag", "R01", "Donations", "--span", "0:10")
-	if _, errOut, err := qcAs(t, dir, "boris", "tag", "R01", "Donations", "--span", "5:10"); err != nil {
-		t.Fatal(errOut)
-	}
+	dir := versionsProjectDir(t)
 	out := mustQC(t, dir, "agree", "--disagreements")
 	for _, want := range []string{
-		"on 2 documents: R01@1, R01\n",
-		"\nR01@1 0:50  Fear of repression  coded by ana, not by boris\n",
-		"\nR01 0:5  Donations  coded by ana, not by boris\n  “Then”\n",
+		"on 2 documents: R01, R02\n",
+		"\nR01 5:10  Hope  coded by ana, not by boris\n",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("agree output lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "R01@1") {
+		t.Errorf("agree compares the earlier version without --all-versions:\n%s", out)
+	}
+	out = mustQC(t, dir, "agree", "--disagreements", "--all-versions")
+	for _, want := range []string{
+		"on 3 documents: R01@1, R01, R02\n",
+		"\nR01@1 5:15  Hope  coded by ana, not by boris\n",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("agree --all-versions output lacks %q:\n%s", want, out)
 		}
 	}
 }

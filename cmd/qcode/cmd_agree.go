@@ -20,7 +20,7 @@ func (a *app) agreeCmd() *cobra.Command {
 		coders, codes                   []string
 		unit, data, statistic, level, w string
 		overlap                         float64
-		asJSON, listDis                 bool
+		asJSON, listDis, allVersions    bool
 	)
 	cmd := &cobra.Command{
 		Use:   "agree",
@@ -37,7 +37,10 @@ units of the whole comparison.
 
 --coders chooses whom to compare (the global --coder does not filter
 here). The documents compared are those in which every compared coder has
-coded something; the others are named as left out. --unit says what one unit of
+coded something; the others are named as left out. Only the latest
+version of each document is compared: codings left on an earlier version
+(see 'qcode doc orphans') are not, unless --all-versions compares each
+such version as a document of its own, named NAME@VERSION. --unit says what one unit of
 the comparison is:
 
   char      every character of every compared document, coded with the
@@ -66,7 +69,7 @@ categories.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			f := cmd.Flags()
 			if data != "" {
-				for _, name := range []string{"coders", "code", "unit", "overlap", "disagreements"} {
+				for _, name := range []string{"coders", "code", "unit", "overlap", "disagreements", "all-versions"} {
 					if f.Changed(name) {
 						return fmt.Errorf("agree: --%s is for the project's codings, not for --data", name)
 					}
@@ -89,7 +92,7 @@ categories.`,
 				return fmt.Errorf("agree: --overlap %g: want a share above 0 and at most 1, such as 0.9", overlap)
 			}
 			return a.withStore(func(s *coding.Store) error {
-				r, err := agree.Compute(a.ctx, s, agree.Options{Coders: coders, Codes: codes, Unit: u, Overlap: overlap, Text: asJSON || listDis})
+				r, err := agree.Compute(a.ctx, s, agree.Options{Coders: coders, Codes: codes, Unit: u, Overlap: overlap, Text: asJSON || listDis, AllVersions: allVersions})
 				if err != nil {
 					return err
 				}
@@ -108,6 +111,7 @@ categories.`,
 	f.Float64Var(&overlap, "overlap", agree.DefaultOverlap, "with --unit segment: the share of their union two codings must overlap to match")
 	f.BoolVar(&listDis, "disagreements", false, "list every disagreement with its text")
 	f.BoolVar(&asJSON, "json", false, "print as JSON (disagreements included)")
+	f.BoolVar(&allVersions, "all-versions", false, "compare the codings on documents' earlier versions too (default: only each document's latest version)")
 	f.StringVar(&data, "data", "", "compute on reliability data in this CSV file instead ('-' reads standard input)")
 	f.StringVar(&statistic, "statistic", "alpha", "with --data: alpha, cohen, fleiss or percent")
 	f.StringVar(&level, "level", "nominal", "with --data: alpha's level of measurement: nominal, ordinal, interval or ratio")

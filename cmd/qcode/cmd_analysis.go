@@ -60,7 +60,7 @@ func (a *app) termWidth(o *tableOpts) int {
 
 func (a *app) statsCmd() *cobra.Command {
 	var o tableOpts
-	var subcodes bool
+	var subcodes, allVersions bool
 	cmd := &cobra.Command{
 		Use:   "stats",
 		Short: "Count each code's codings, documents, participants and words coded, by coder",
@@ -78,6 +78,10 @@ The last line, all codes, counts every coding once, and each document,
 participant and word coded with any code once, however many codes it
 has (in --json: "total").
 
+Only the latest version of each document counts: codings left on an
+earlier version (see 'qcode doc orphans') are not counted, unless
+--all-versions counts them too, each such version as a document of its own.
+
 With --coder NAME only that coder's codings count.`,
 		Example: `  qcode stats
   qcode stats --subcodes --format csv > stats.csv
@@ -92,7 +96,7 @@ With --coder NAME only that coder's codings count.`,
 				if err != nil {
 					return err
 				}
-				st, total, err := s.StatsWithTotal(a.ctx, coding.StatsOptions{Coder: coder})
+				st, total, err := s.StatsWithTotal(a.ctx, coding.StatsOptions{Coder: coder, AllVersions: allVersions})
 				if err != nil {
 					return err
 				}
@@ -112,6 +116,7 @@ With --coder NAME only that coder's codings count.`,
 	}
 	o.register(cmd)
 	cmd.Flags().BoolVar(&subcodes, "subcodes", false, "count each code's sub-codes with it")
+	cmd.Flags().BoolVar(&allVersions, "all-versions", false, allVersionsUsage)
 	return cmd
 }
 
@@ -212,7 +217,12 @@ column's documents with any of the rows' codes).
 
 Rows are the whole codebook, or the codes given with --code, in that
 order. Each row counts its code's own codings; --subcodes adds those of
-its sub-codes. With --coder NAME only that coder's codings count.`,
+its sub-codes. With --coder NAME only that coder's codings count.
+
+Only the latest version of each document counts, so a document
+re-imported as a new version is one column and is counted once;
+--all-versions adds a column NAME@VERSION for each earlier version that
+still has codings (see 'qcode doc orphans').`,
 		Example: `  qcode matrix --cols attr:wave --measure percent
   qcode matrix --cols documents --code "Fear of repression" --code "Reasons for leaving" --subcodes
   qcode matrix --cols attr:gender --format csv > by-gender.csv`,
@@ -233,6 +243,7 @@ its sub-codes. With --coder NAME only that coder's codings count.`,
 	cmd.Flags().StringVar(&opt.Measure, "measure", "codings", "codings, documents, participants or percent")
 	cmd.Flags().StringArrayVar(&opt.Codes, "code", nil, "a code to make a row of (repeat for several; default: every code)")
 	cmd.Flags().BoolVar(&opt.Subcodes, "subcodes", false, "count each row's sub-codes with it")
+	cmd.Flags().BoolVar(&opt.AllVersions, "all-versions", false, allVersionsUsage)
 	return cmd
 }
 
@@ -261,7 +272,8 @@ over what either covers (sentences or turns; for overlap, characters of
 text), from 0 (never together) to 1 (always together).
 
 Rows and columns are numbered; the numbers head the columns. With
---coder NAME only that coder's codings count.`,
+--coder NAME only that coder's codings count. Only the latest version of
+each document counts, unless --all-versions.`,
 		Example: `  qcode cooc
   qcode cooc --within sentence --jaccard
   qcode cooc --within turn --code "Fear of repression" --code "Identity loss" --format md`,
@@ -277,8 +289,14 @@ Rows and columns are numbered; the numbers head the columns. With
 	cmd.Flags().StringVar(&opt.Within, "within", "overlap", "overlap, sentence or turn")
 	cmd.Flags().BoolVar(&opt.Jaccard, "jaccard", false, "show the Jaccard coefficient instead of counts")
 	cmd.Flags().StringArrayVar(&opt.Codes, "code", nil, "a code to include (repeat for several; default: every code)")
+	cmd.Flags().BoolVar(&opt.AllVersions, "all-versions", false, allVersionsUsage)
 	return cmd
 }
+
+// allVersionsUsage is the help of the --all-versions flag of the commands
+// that count, analyse or export codings: by default only the latest
+// version of each document counts.
+const allVersionsUsage = "count the codings on documents' earlier versions too (default: only each document's latest version)"
 
 // printTable prints a Matrix or Cooc table in the chosen format. tree
 // says the rows are the whole codebook in tree order, so the terminal

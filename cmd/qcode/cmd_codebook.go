@@ -24,6 +24,7 @@ const exampleWords = 40
 func (a *app) exportCodebookCmd() *cobra.Command {
 	var format, out string
 	var examples int
+	var allVersions bool
 	cmd := &cobra.Command{
 		Use:   "codebook",
 		Short: "Write the codebook: for another QDA program (.qdc), or a paper's appendix",
@@ -43,6 +44,8 @@ func (a *app) exportCodebookCmd() *cobra.Command {
 Participants are told apart by the 'participant' attribute of the
 documents; a document without one counts as a participant of its own.
 With --coder NAME the counts and examples are of NAME's codings only.
+The counts and examples are of each document's latest version; codings
+left on an earlier version count too with --all-versions.
 The format defaults to the extension of -o, else md. The same project
 always gives the same bytes.`,
 		Example: `  qcode export codebook -o codebook.qdc
@@ -69,7 +72,7 @@ always gives the same bytes.`,
 			}
 			return a.withStore(func(s *coding.Store) error {
 				var buf bytes.Buffer
-				if err := a.writeCodebook(&buf, s, format, examples); err != nil {
+				if err := a.writeCodebook(&buf, s, format, examples, allVersions); err != nil {
 					return err
 				}
 				if out == "" || out == "-" {
@@ -87,11 +90,14 @@ always gives the same bytes.`,
 	cmd.Flags().StringVar(&format, "format", "", "qdc, md, csv or json (default: from -o's extension, else md)")
 	cmd.Flags().StringVarP(&out, "output", "o", "", "write to FILE instead of standard output")
 	cmd.Flags().IntVar(&examples, "examples", 2, "example quotes per code in md and json")
+	cmd.Flags().BoolVar(&allVersions, "all-versions", false, allVersionsUsage)
 	return cmd
 }
 
-// writeCodebook writes the project's codebook in format.
-func (a *app) writeCodebook(w io.Writer, s *coding.Store, format string, examples int) error {
+// writeCodebook writes the project's codebook in format; the counts and
+// examples are of the documents' latest versions, or of every version
+// with allVersions.
+func (a *app) writeCodebook(w io.Writer, s *coding.Store, format string, examples int, allVersions bool) error {
 	if format == "qdc" {
 		codes, err := s.CodeTree(a.ctx)
 		if err != nil {
@@ -106,7 +112,7 @@ func (a *app) writeCodebook(w io.Writer, s *coding.Store, format string, example
 	if err != nil {
 		return err
 	}
-	stats, err := a.codebookStats(s, coder)
+	stats, err := a.codebookStats(s, coder, allVersions)
 	if err != nil {
 		return err
 	}
@@ -119,7 +125,7 @@ func (a *app) writeCodebook(w io.Writer, s *coding.Store, format string, example
 			if c.Codings == 0 {
 				continue
 			}
-			if ex[c.ID], err = a.codeExamples(s, c.Code, examples, coder); err != nil {
+			if ex[c.ID], err = a.codeExamples(s, c.Code, examples, coder, allVersions); err != nil {
 				return err
 			}
 		}
@@ -143,13 +149,14 @@ type codebookStat struct {
 
 // codebookStats is the codebook in tree order with each code's own
 // codings, documents and participants (as 'qcode stats' counts them),
-// of one coder's codings when coder is set.
-func (a *app) codebookStats(s *coding.Store, coder string) ([]codebookStat, error) {
+// of one coder's codings when coder is set, on the latest versions of the
+// documents unless allVersions.
+func (a *app) codebookStats(s *coding.Store, coder string, allVersions bool) ([]codebookStat, error) {
 	codes, err := s.CodeTree(a.ctx)
 	if err != nil {
 		return nil, err
 	}
-	stats, err := s.Stats(a.ctx, coding.StatsOptions{Coder: coder})
+	stats, err := s.Stats(a.ctx, coding.StatsOptions{Coder: coder, AllVersions: allVersions})
 	if err != nil {
 		return nil, err
 	}
@@ -193,8 +200,8 @@ type codebookExample struct {
 // codeExamples picks up to n of the code's own quotes (of one coder's
 // codings when coder is set), first one from
 // each document in document order, then further ones in that order.
-func (a *app) codeExamples(s *coding.Store, c coding.Code, n int, coder string) ([]codebookExample, error) {
-	quotes, err := s.Quotes(a.ctx, []string{c.Path}, coding.QuoteOptions{NoSubcodes: true, Coder: coder})
+func (a *app) codeExamples(s *coding.Store, c coding.Code, n int, coder string, allVersions bool) ([]codebookExample, error) {
+	quotes, err := s.Quotes(a.ctx, []string{c.Path}, coding.QuoteOptions{NoSubcodes: true, Coder: coder, AllVersions: allVersions})
 	if err != nil {
 		return nil, err
 	}

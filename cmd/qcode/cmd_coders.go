@@ -34,20 +34,21 @@ func (a *app) coderFilter(s *coding.Store) (string, error) {
 }
 
 func (a *app) codersCmd() *cobra.Command {
-	var asJSON bool
+	var asJSON, allVersions bool
 	cmd := &cobra.Command{
 		Use:   "coders",
 		Short: "List the coders with how much each has coded",
 		Long: `Coders lists everyone who has worked on the project, with their number of
 codings, the documents and codes those are in, and when they made their
-first and last coding.
+first and last coding. Only the codings on each document's latest version
+count; --all-versions counts those left on earlier versions too.
 
 Every listing, search, quote and analysis command takes --coder NAME to look
 at one coder's codings only: 'qcode show R01 --coder nino'.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return a.withStore(func(s *coding.Store) error {
-				stats, err := s.CoderStats(a.ctx)
+				stats, err := s.CoderStatsWith(a.ctx, coding.CoderStatsOptions{AllVersions: allVersions})
 				if err != nil {
 					return err
 				}
@@ -78,5 +79,6 @@ at one coder's codings only: 'qcode show R01 --coder nino'.`,
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print as JSON")
+	cmd.Flags().BoolVar(&allVersions, "all-versions", false, allVersionsUsage)
 	return cmd
 }

@@ -15,7 +15,7 @@ import (
 
 func (a *app) exportProjectCmd() *cobra.Command {
 	var out string
-	var asJSON bool
+	var asJSON, allVersions bool
 	cmd := &cobra.Command{
 		Use:   "project -o FILE.qdpx",
 		Short: "Write the whole project as a REFI-QDA project (.qdpx) for NVivo, ATLAS.ti, MAXQDA, QualCoder",
@@ -27,8 +27,9 @@ its colours and descriptions, every coding with its coder and time, the
 memos, and the attributes: the 'participant' attribute makes one case per
 participant, holding that participant's documents and the values they
 share; other values stay on their documents. Coders who coded or wrote
-memos become the file's users. Older versions of a document are included
-as "NAME (version N)".
+memos become the file's users. Only the latest version of each document
+goes into the file, with its codings; --all-versions adds the earlier
+versions, with what is left on them, as "NAME (version N)".
 
 The same project always gives a byte-identical file, so an export can be
 kept in git next to the paper.`,
@@ -46,6 +47,9 @@ kept in git next to the paper.`,
 				snap, err := s.Snapshot(a.ctx)
 				if err != nil {
 					return err
+				}
+				if !allVersions {
+					snap = snap.Current()
 				}
 				var buf bytes.Buffer
 				if err := refiqda.WriteProject(&buf, snap, refiqda.ProjectOptions{}); err != nil {
@@ -90,6 +94,7 @@ kept in git next to the paper.`,
 	}
 	cmd.Flags().StringVarP(&out, "output", "o", "", "the .qdpx file to write ('-': standard output, the summary then goes to standard error)")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the summary as JSON")
+	cmd.Flags().BoolVar(&allVersions, "all-versions", false, "also export documents' earlier versions, as \"NAME (version N)\"")
 	return cmd
 }
 

@@ -18,7 +18,7 @@ import (
 type quotesFlags struct {
 	format, output, cite, title, speaker, onlyCoder string
 	docs, attrs                                     []string
-	noSub, group, standalone, bom                   bool
+	noSub, group, standalone, bom, allVersions      bool
 	context, maxWords                               int
 }
 
@@ -51,7 +51,11 @@ Codings of the same passage by several coders appear once in md, latex and
 docx, and once per coding in csv and json.
 
 Filters, as in 'qcode search': --doc, --speaker, --attr KEY=VALUE, and
---coder NAME for one coder's codings.`,
+--coder NAME for one coder's codings.
+
+Only the latest version of each document is quoted: codings left on an
+earlier version (see 'qcode doc orphans') are not, unless --all-versions
+takes them in, or --doc NAME@VERSION names that version.`,
 		Example: `  qcode quotes "Fear of repression"
   qcode quotes "Reasons for leaving" Donations --format docx -o quotes.docx
   qcode quotes Donations --format latex --max-words 40 -o donations.tex
@@ -78,7 +82,7 @@ Filters, as in 'qcode search': --doc, --speaker, --attr KEY=VALUE, and
 					}
 				}
 				qs, err := s.Quotes(a.ctx, args, coding.QuoteOptions{Coder: coder, Cite: f.cite, NoSubcodes: f.noSub,
-					Context: f.context, Docs: f.docs, Speaker: f.speaker, Attrs: f.attrs})
+					Context: f.context, Docs: f.docs, Speaker: f.speaker, Attrs: f.attrs, AllVersions: f.allVersions})
 				if err != nil {
 					return fmt.Errorf("quotes: %w", err)
 				}
@@ -111,7 +115,8 @@ Filters, as in 'qcode search': --doc, --speaker, --attr KEY=VALUE, and
 	fl.IntVar(&f.maxWords, "max-words", 0, "shorten each quote to its first N words, ending in … (0: whole quotes)")
 	fl.BoolVar(&f.group, "group", false, "a heading per code with its description (default: on when the quotes have several codes; --group=false for one list)")
 	fl.BoolVar(&f.noSub, "no-subcodes", false, "leave out codings of sub-codes")
-	fl.StringArrayVar(&f.docs, "doc", nil, "only quotes from this document, all its versions (NAME@V: one; repeatable: any of them)")
+	fl.StringArrayVar(&f.docs, "doc", nil, "only quotes from this document, its latest version (NAME@V: that version; repeatable: any of them)")
+	fl.BoolVar(&f.allVersions, "all-versions", false, "also quote the codings on documents' earlier versions (with --doc NAME: all its versions)")
 	fl.StringVar(&f.speaker, "speaker", "", "only quotes from this speaker's turns")
 	fl.StringArrayVar(&f.attrs, "attr", nil, "only documents with attribute KEY=VALUE (repeatable: all of them)")
 	fl.StringVar(&f.onlyCoder, "only-coder", "", "only this coder's codings (same as --coder)")

@@ -61,6 +61,11 @@ type Options struct {
 	Overlap float64
 	// Text fills Disagreement.Text, which reads the documents' text.
 	Text bool
+	// AllVersions compares the codings on documents' earlier versions
+	// too, each version as a document of its own; by default only the
+	// latest version of each document is compared, and codings left on
+	// an earlier one (orphaned ones) are out of the comparison.
+	AllVersions bool
 }
 
 // Stats are the agreement statistics on one set of units, each coder
@@ -194,6 +199,9 @@ type Report struct {
 	// Overlap is the matching threshold of the Segment unit.
 	Overlap float64  `json:"overlap,omitempty"`
 	Coders  []string `json:"coders"`
+	// AllVersions reports that documents' earlier versions were compared
+	// too (Options.AllVersions).
+	AllVersions bool `json:"all_versions,omitempty"`
 	// Documents are those compared: every document in which each of the
 	// coders has at least one coding (of any code). LeftOut are the
 	// documents some but not all of them coded.
@@ -339,9 +347,24 @@ func Compute(ctx context.Context, s *coding.Store, opt Options) (*Report, error)
 	if err != nil {
 		return nil, fmt.Errorf("agreement: %w", err)
 	}
-	docs, err := s.Documents(ctx, true)
+	docs, err := s.Documents(ctx, opt.AllVersions)
 	if err != nil {
 		return nil, fmt.Errorf("agreement: %w", err)
+	}
+	if !opt.AllVersions {
+		// Only the codings on the documents' latest versions count,
+		// for choosing the coders as for comparing them.
+		current := make(map[int64]bool, len(docs))
+		for _, d := range docs {
+			current[d.ID] = true
+		}
+		kept := all[:0]
+		for _, c := range all {
+			if current[c.DocID] {
+				kept = append(kept, c)
+			}
+		}
+		all = kept
 	}
 
 	coders, err := chooseCoders(ctx, s, all, opt.Coders)
@@ -355,14 +378,15 @@ func Compute(ctx context.Context, s *coding.Store, opt Options) (*Report, error)
 	}
 	full := uint64(1)<<m - 1
 
-	// The compared documents: every chosen coder coded something there.
+	// The compared documents: every chosen coder coded something there
+	// (on the latest versions, unless opt.AllVersions).
 	coded := map[int64]uint64{}
 	for _, c := range all {
 		if i, ok := coderIdx[c.Coder]; ok {
 			coded[c.DocID] |= 1 << i
 		}
 	}
-	r := &Report{Unit: opt.Unit, Coders: coders, Documents: []Doc{}, LeftOut: []Doc{}, Codes: []CodeStats{}, Disagreements: []Disagreement{}}
+	r := &Report{Unit: opt.Unit, Coders: coders, AllVersions: opt.AllVersions, Documents: []Doc{}, LeftOut: []Doc{}, Codes: []CodeStats{}, Disagreements: []Disagreement{}}
 	if opt.Unit == Segment {
 		r.Overlap = opt.Overlap
 	}
