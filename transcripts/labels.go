@@ -17,18 +17,30 @@ import (
 //
 //	timestamp? label timestamp? speech
 //
-// where a timestamp is [clock], (clock), #clock-t# (f4/f5transkript; t is
-// tenths) or a bare clock followed by a blank, a clock is [-]D:HH:MM:SS,
+// where a timestamp is [clock], (clock), \[clock\] (Markdown escapes the
+// brackets), #clock-t# (f4/f5transkript; t is tenths) or a bare clock
+// followed by a blank, a clock is [-]D:HH:MM:SS,
 // H:MM:SS or M:SS with an optional fraction (see parseClockN), and a label
 // is one of
 //
 //	Name:               Anna K. Petrova:  Dr. Ko:  Е. В. Смирнова:  PLT:
 //	Name (qualifier):   Respondent 3 (mother):  Берег 2 (Соколов):
 //	Name (time):        Anna (01:02):  Anna [00:01:02]:
+//	Name, title:        ANDERSON COOPER, CNN ANCHOR:  (the speaker is the
+//	                    name before the comma, see affiliation)
 //	**Name:**, **Name**:  Markdown bold
+//	**Name** speech     bold without a colon, speech after a blank
 //	[id] or [Name]:     [id1]  [P03]:  [SPEAKER_00]
+//	(NAME):             (UNKNOWN):  (CROSSTALK):  the speaker is NAME
+//	?:                  an unknown speaker, named "?"
 //	Name  time          a name and a time alone on the line (Otter)
 //	Name                a name alone on the line, the speech on the next
+//
+// A noise annotation may stand before the label, after the timestamp:
+// "(APPLAUSE) TRUMP: And...", "[BELL RINGS] Anna: ...", "(смех) ИВАНОВ: ..."
+// (in parentheses or brackets, in capitals or one of noiseWords; see
+// noiseAnnotation). The label then starts at the annotation, so that the
+// turn it opens holds the whole line.
 //
 // A colon must be followed by a blank, a no-break space, the end of the
 // line, or speech that opens with an ellipsis or a dash ("Кедр:… огни",
@@ -62,6 +74,9 @@ const (
 	kindAlone              // Name alone on the line
 	kindRunBold            // a bold run at the start of a .docx/.odt paragraph
 	kindGiven              // a name given in Options.Speakers or SpeakerPattern
+	kindBoldBare           // **Name** followed by speech, without a colon
+	kindParen              // (NAME): a name in parentheses before a colon
+	kindUnknown            // ?: an unknown speaker
 )
 
 // shapeNames describe the kinds in warnings.
@@ -74,6 +89,9 @@ var shapeNames = [...]string{
 	kindAlone:    "name alone on a line",
 	kindRunBold:  "bold name",
 	kindGiven:    "given name",
+	kindBoldBare: "**Name**",
+	kindParen:    "(NAME):",
+	kindUnknown:  "?:",
 }
 
 // maxNameRunes is the longest speaker name accepted in a label, qualifier
@@ -101,12 +119,24 @@ type label struct {
 	caps      bool // the name is written in capitals (two letters or more)
 	caseless  bool // the name is in a script without case: it must recur
 	nbsp      bool // the name has a no-break space between its words
+	lineLen   int  // the length of the line
+	paraStart bool // set by the detector: the line starts a paragraph
 }
 
-// style is the label's shape as a small number (below 64): a label seen
-// once counts only if labels that recur have the same style.
+// style is the label's shape as a small number (below 256): a label seen
+// once counts only if labels that recur have the same style. It holds the
+// kind, whether a time is written, whether the name is in capitals, and
+// the layout: speech after the label on its line, or the label alone on
+// its line (with nothing after a colon, "First Citizen:") at the start of a
+// paragraph or inside one ("Come:" in the middle of verse).
 func (l *label) style() uint {
-	s := uint(l.kind) << 2
+	s := uint(l.kind) << 4
+	if l.alone() {
+		s |= 4
+		if !l.paraStart {
+			s |= 8
+		}
+	}
 	if l.hasTime {
 		s |= 2
 	}
@@ -116,10 +146,28 @@ func (l *label) style() uint {
 	return s
 }
 
+// alone reports whether a colon label stands alone on its line, the speech
+// on the lines after it ("First Citizen:").
+func (l *label) alone() bool {
+	return l.speaker != "" && l.kind != kindAlone && l.kind != kindNameTime && l.body == l.lineLen
+}
+
+// styleSet is a set of label styles.
+type styleSet [4]uint64
+
+func (s *styleSet) add(style uint)     { s[style>>6&3] |= 1 << (style & 63) }
+func (s styleSet) has(style uint) bool { return s[style>>6&3]&(1<<(style&63)) != 0 }
+func (s *styleSet) union(o styleSet) {
+	for i := range s {
+		s[i] |= o[i]
+	}
+}
+
 // parseLabel reads the optional timestamp and the speaker label at the start
 // of line. It reports false for a line with neither; a line with only a
 // timestamp at its start has an empty speaker.
 func parseLabel(line string) (l label, ok bool) {
+	l.lineLen = len(line)
 	i := skipBlanks(line, 0)
 	if i == len(line) {
 		return l, false
@@ -132,7 +180,7 @@ func parseLabel(line string) (l label, ok bool) {
 		if !startsName(r) {
 			return l, false
 		}
-	} else if !(c == '[' || c == '(' || c == '*' || c == '#' || isDigit(c) || ('A' <= c && c <= 'Z')) {
+	} else if !(c == '[' || c == '(' || c == '*' || c == '#' || c == '\\' || c == '?' || isDigit(c) || ('A' <= c && c <= 'Z')) {
 		return l, false
 	}
 	l.start = i
@@ -147,6 +195,15 @@ func parseLabel(line string) (l label, ok bool) {
 	l.afterTime = i
 	if parseSpeaker(line, i, &l) {
 		return l, true
+	}
+	l.kind = kindNone
+	// (APPLAUSE) TRUMP: a noise annotation before the label; the label
+	// starts at the annotation.
+	if n := noiseAnnotation(line[i:]); n > 0 {
+		if j := skipBlanks(line, i+n); j > i+n && parseSpeaker(line, j, &l) && l.kind != kindAlone && l.kind != kindNameTime {
+			return l, true
+		}
+		l.speaker, l.kind, l.body = "", kindNone, 0
 	}
 	if l.hasTime {
 		l.body = i
@@ -171,11 +228,16 @@ func parseSpeaker(line string, i int, l *label) bool {
 		if end <= 0 {
 			return false
 		}
+		l.kind, colonEnd = kindBold, true
 		switch {
 		case strings.HasSuffix(inner[:end], ":"):
 			name, after = inner[:end-1], 2+end+2
 		case end+2 < len(inner) && inner[end+2] == ':':
 			name, after = inner[:end], 2+end+3
+		case end+2 < len(inner) && (inner[end+2] == ' ' || inner[end+2] == '\t') && skipBlanks(inner, end+2) < len(inner):
+			// **Name** speech: bold without a colon, speech after it.
+			name, after = inner[:end], 2+end+2
+			l.kind, colonEnd = kindBoldBare, false
 		default:
 			return false
 		}
@@ -183,7 +245,23 @@ func parseSpeaker(line string, i int, l *label) bool {
 		if !ok || n != len(name) {
 			return false
 		}
-		info, l.kind, colonEnd = in, kindBold, true
+		info = in
+	case strings.HasPrefix(rest, "("):
+		// (UNKNOWN): a name in parentheses, then a colon.
+		end := strings.IndexByte(rest[:min(len(rest), 4*maxNameRunes+2)], ')')
+		if end < 0 || end+1 >= len(rest) || rest[end+1] != ':' {
+			return false
+		}
+		name, after = rest[1:end], end+2
+		n, in, ok := scanName(name)
+		if !ok || n != len(name) {
+			return false
+		}
+		info, l.kind, colonEnd = in, kindParen, true
+	case strings.HasPrefix(rest, "?:"):
+		// ?: an unknown speaker.
+		name, after = "?", 2
+		l.kind, colonEnd = kindUnknown, true
 	case strings.HasPrefix(rest, "["):
 		end := strings.IndexByte(rest[:min(len(rest), 4*maxNameRunes+2)], ']')
 		if end < 0 {
@@ -227,6 +305,15 @@ func parseSpeaker(line string, i int, l *label) bool {
 		switch {
 		case j < len(rest) && rest[j] == ':':
 			after = j + 1
+			l.kind, colonEnd = kindColon, true
+		case j+1 < len(rest) && rest[j] == ',' && rest[j+1] == ' ':
+			// ANDERSON COOPER, CNN ANCHOR: a title or an affiliation
+			// after a comma; the speaker is the name before it.
+			m := affiliation(rest[j+2:])
+			if m == 0 || isNonSpeakerWord(name) {
+				return false
+			}
+			after = j + 2 + m + 1
 			l.kind, colonEnd = kindColon, true
 		default:
 			k := skipBlanks(rest, j)
@@ -277,6 +364,105 @@ func parseSpeaker(line string, i int, l *label) bool {
 	l.caps, l.caseless, l.nbsp = info.caps, info.caseless, info.nbsp
 	return true
 }
+
+// maxAffiliationRunes is the longest title or affiliation after a name and
+// a comma in a label ("ANDERSON COOPER, CNN ANCHOR:").
+const maxAffiliationRunes = 60
+
+// affiliation reads a title or an affiliation at the start of s, up to a
+// colon: 1–10 words of letters, digits, marks and - ' ’ . & / ( ) ,, each
+// starting with a capital letter, a digit or a parenthesis, or a short
+// word in lower case ("of", "the", "for", "and"), at most
+// maxAffiliationRunes characters. It returns the offset of the colon, or
+// 0.
+func affiliation(s string) int {
+	words, runes := 0, 0
+	for i := 0; i < len(s) && runes <= maxAffiliationRunes; {
+		start := i
+		for i < len(s) && s[i] != ' ' && s[i] != ':' && runes <= maxAffiliationRunes {
+			r, size := utf8.DecodeRuneInString(s[i:])
+			if !isNameRune(r) && !strings.ContainsRune(".&/(),", r) {
+				return 0
+			}
+			i += size
+			runes++
+		}
+		if i == start {
+			return 0
+		}
+		w := strings.TrimRight(s[start:i], ",")
+		r, _ := utf8.DecodeRuneInString(w)
+		if w == "" || !(startsName(r) || unicode.IsDigit(r) || r == '(' || affiliationWords.has(w)) {
+			return 0
+		}
+		if words++; words > 10 {
+			return 0
+		}
+		if i < len(s) && s[i] == ':' {
+			if s[i-1] == ',' {
+				return 0
+			}
+			return i
+		}
+		if i+1 >= len(s) || s[i+1] == ' ' {
+			return 0
+		}
+		i++
+		runes++
+	}
+	return 0
+}
+
+// affiliationWords are the words in lower case that may stand in a title
+// or an affiliation.
+var affiliationWords = newWordSet("of", "the", "for", "and", "on", "at", "in", "to", "from", "de", "du", "la", "и", "в", "по", "при")
+
+// noiseAnnotation reads a noise annotation at the start of s, a sound or
+// an event in parentheses or brackets written where a label may follow:
+// "(APPLAUSE)", "[BELL RINGS]", "(смех)". It is in capitals (two letters or
+// more, no letter in lower case) or one of noiseWords. It returns its
+// length in bytes, or 0.
+func noiseAnnotation(s string) int {
+	if s == "" || (s[0] != '(' && s[0] != '[') {
+		return 0
+	}
+	closing := byte(')')
+	if s[0] == '[' {
+		closing = ']'
+	}
+	end := strings.IndexByte(s[:min(len(s), 4*maxNameRunes+2)], closing)
+	if end < 2 {
+		return 0
+	}
+	inner := s[1:end]
+	if noiseWords.has(inner) {
+		return end + 1
+	}
+	upper := 0
+	for _, r := range inner {
+		switch {
+		case unicode.IsLower(r):
+			return 0
+		case unicode.IsUpper(r):
+			upper++
+		case r == ' ' || r == '-' || r == '\'' || r == '’' || r == ',' || r == '.' || unicode.IsDigit(r):
+		default:
+			return 0
+		}
+	}
+	if upper < 2 {
+		return 0
+	}
+	return end + 1
+}
+
+// noiseWords are the sounds and events a transcriber notes in parentheses
+// or brackets, compared without regard to case.
+var noiseWords = newWordSet(
+	"applause", "laughter", "laughs", "crosstalk", "inaudible", "bell rings", "booing", "cheers",
+	"cheering", "music", "silence", "unintelligible", "coughs", "pause",
+	"аплодисменты", "смех", "смеётся", "смеется", "неразборчиво", "шум", "музыка", "пауза", "звонок",
+)
 
 // opensSpeech reports whether s, the text right after a label's colon,
 // starts speech without a blank: an ellipsis or a dash ("Кедр:… огни",
@@ -542,7 +728,7 @@ func isInitials(w string) bool {
 var titles = newWordSet(
 	"Dr.", "Mr.", "Mrs.", "Ms.", "Mx.", "Prof.", "Rev.", "Fr.", "Sr.", "Jr.", "St.",
 	"Sgt.", "Capt.", "Cpt.", "Lt.", "Col.", "Gen.", "Cmdr.", "Hon.", "Mme.", "Mlle.",
-	"Int.", "Resp.", "Mod.", "Part.",
+	"Int.", "Resp.", "Mod.", "Part.", "Sen.", "Rep.", "Gov.", "Amb.", "Pres.",
 	"Д-р.", "Др.", "Проф.", "Г-н.", "Г-жа.", "Инт.", "Респ.", "Мод.",
 )
 
@@ -622,6 +808,8 @@ var interviewerWords = newWordSet(
 var otherKnownWords = newWordSet(
 	"Interviewee", "Respondent", "Resp", "Resp.", "Answer", "Participant", "Narrator",
 	"Респондент", "Респ.", "Ответ", "Информант", "Рассказчик", "Рассказчица",
+	"Unidentified Male", "Unidentified Female", "Unidentified Speaker", "Unidentified Voice",
+	"Unknown Speaker", "Неизвестный", "Неизвестная", "Неизвестный голос",
 )
 
 // IsInterviewerLabel reports whether name, a speaker label as written
@@ -711,7 +899,8 @@ var nonSpeakerWords = newWordSet(
 	"Translation", "Context", "Update", "Example", "Remark", "Remarks", "Aside", "Correction",
 	"Description", "Observation", "Observations", "Memo", "Conclusion", "Background", "Abstract",
 	"Introduction", "Warning", "Reminder", "Edit", "Editor", "Addendum", "Appendix", "Chapter",
-	"Section", "Part", "Characters", "Cast", "Dramatis Personae", "Scene", "Act", "Setting", "Transcript", "Transcription", "Caption", "Footnote", "Source", "Sources",
+	"Section", "Part", "Characters", "Cast", "Dramatis Personae", "Scene", "Act", "Setting", "Transcript", "Transcription",
+	"Full Transcript", "Transcript Excerpt", "Rush Transcript", "Partial Transcript", "Full Text", "Caption", "Footnote", "Source", "Sources",
 	"Then", "So", "Also", "However", "Meanwhile", "Yes", "No", "Okay", "OK", "Well", "Right",
 	"Sure", "Thanks", "Hello", "Hi", "End", "Continued", "Tags", "Keywords", "Themes", "Codes",
 	// header fields
@@ -730,6 +919,7 @@ var nonSpeakerWords = newWordSet(
 	"Ладно", "Спасибо", "Понятно", "Ага", "Угу", "Конец", "Введение", "Заключение",
 	"Название", "Дата", "Время", "Место", "Длительность", "Продолжительность", "Тема",
 	"Проект", "Файл", "Запись", "Язык", "Участники", "Расшифровка", "Расшифровщик",
+	"Транскрипт", "Транскрипция", "Полный транскрипт", "Полная расшифровка", "Стенограмма", "Полный текст",
 	"Интервью", "Сессия", "Действующие лица", "Действие", "Сцена", "Частота", "Возраст", "Пол", "Профессия", "Имя", "Город", "Страна", "Согласие",
 	"Врезка", "Вставка", "Sidebar", "Смех", "Смеётся", "Смеется", "Неразборчиво", "Тишина", "Музыка", "Шум", "Вздыхает",
 	"Явление",
@@ -803,6 +993,16 @@ func parseTimestamp(s string) (d time.Duration, n int, ok bool) {
 		return 0, 0, false
 	}
 	switch s[0] {
+	case '\\':
+		// \[0:00:43.4\]: Markdown escapes the brackets.
+		if len(s) < 2 || s[1] != '[' {
+			return 0, 0, false
+		}
+		d, m, ok := parseClockN(s[2:], 4)
+		if !ok || !strings.HasPrefix(s[2+m:], "\\]") {
+			return 0, 0, false
+		}
+		return d, 2 + m + 2, true
 	case '[', '(':
 		closing := byte(']')
 		if s[0] == '(' {

@@ -108,7 +108,16 @@ func TestParseLabelRejects(t *testing.T) {
 		"http://example.org",
 		"[laughs] and then",
 		"[A door opens.]",
-		"**Anna** said so",
+		"**Anna**said so",
+		"**Anna**",
+		"**the end** of it",
+		"(APPLAUSE)",
+		"(laughs) and then",
+		"[APPLAUSE] and then: more",
+		"Well, Anna: yes",
+		"Hello, smith and co: lower case title",
+		"?? what:",
+		"\\[0:00:43.4] Anna: unclosed escape",
 		"10:30: A: d",
 		"[00:61] A: b",
 		"Dr.: only a title",
@@ -616,4 +625,255 @@ func TestReviewOnceLabelLine(t *testing.T) {
 			t.Errorf("%s: warnings = %q, want %q\nturns %v", tt.name, doc.Warnings, tt.want, spans(doc))
 		}
 	}
+}
+
+// The shapes of labels added for podcasts, debates and plays in verse, one
+// line each.
+func TestParseLabelNewShapes(t *testing.T) {
+	sec := time.Second
+	tests := []struct {
+		line, speaker string
+		kind          labelKind
+		body          string
+		time          time.Duration
+		hasTime       bool
+		start         int // where the label (or its annotation) starts
+	}{
+		{"0:00:12.9 **Adam Garrett-Harris** Hello and welcome.", "Adam Garrett-Harris", kindBoldBare, "Hello and welcome.", 12900 * time.Millisecond, true, 0},
+		{`\[0:00:43.4\] **Safia Abdalla** I am Safia.`, "Safia Abdalla", kindBoldBare, "I am Safia.", 43400 * time.Millisecond, true, 0},
+		{`\[0:01:02\] **Анна Петрова** Здравствуйте.`, "Анна Петрова", kindBoldBare, "Здравствуйте.", 62 * sec, true, 0},
+		{`\[0:00:05\] just a time`, "", kindNone, "just a time", 5 * sec, true, 0},
+		{"ANDERSON COOPER, CNN ANCHOR: And good evening.", "ANDERSON COOPER", kindColon, "And good evening.", 0, false, 0},
+		{"Ruth Okafor, Member of the Council: Thank you.", "Ruth Okafor", kindColon, "Thank you.", 0, false, 0},
+		{"SEN. RAND PAUL (R), KENTUCKY: Well.", "SEN. RAND PAUL (R)", kindColon, "Well.", 0, false, 0},
+		{"ИВАН ПЕТРОВ, ВЕДУЩИЙ НТВ: Добрый вечер.", "ИВАН ПЕТРОВ", kindColon, "Добрый вечер.", 0, false, 0},
+		{"(UNKNOWN): You're at work.", "UNKNOWN", kindParen, "You're at work.", 0, false, 0},
+		{"(CROSSTALK):", "CROSSTALK", kindParen, "", 0, false, 0},
+		{"(НЕИЗВЕСТНЫЙ): Вы на работе.", "НЕИЗВЕСТНЫЙ", kindParen, "Вы на работе.", 0, false, 0},
+		{"?: . . .", "?", kindUnknown, ". . .", 0, false, 0},
+		{"(APPLAUSE) TRUMP: And George Bush.", "TRUMP", kindColon, "And George Bush.", 0, false, 0},
+		{"[BELL RINGS] Anna: Class is over.", "Anna", kindColon, "Class is over.", 0, false, 0},
+		{"(аплодисменты) ИВАНОВ: Спасибо.", "ИВАНОВ", kindColon, "Спасибо.", 0, false, 0},
+		{"[смех] Анна: Ну да.", "Анна", kindColon, "Ну да.", 0, false, 0},
+		{"  [00:01:02] (LAUGHTER) Q: Really?", "Q", kindColon, "Really?", 62 * sec, true, 2},
+	}
+	for _, tt := range tests {
+		l, ok := parseLabel(tt.line)
+		if !ok {
+			t.Errorf("parseLabel(%q) found nothing", tt.line)
+			continue
+		}
+		if l.speaker != tt.speaker || l.kind != tt.kind || tt.line[l.body:] != tt.body || l.time != tt.time || l.hasTime != tt.hasTime || l.start != tt.start {
+			t.Errorf("parseLabel(%q) = %q kind %d body %q time %v %v start %d, want %q kind %d body %q time %v %v start %d",
+				tt.line, l.speaker, l.kind, tt.line[l.body:], l.time, l.hasTime, l.start, tt.speaker, tt.kind, tt.body, tt.time, tt.hasTime, tt.start)
+		}
+	}
+}
+
+// 1. A timestamp, then a bold name without a colon: a label when the shape
+// recurs (or the name is known); a paragraph with a timestamp alone
+// continues the speaker.
+func TestBoldNameWithoutColon(t *testing.T) {
+	runDocTests(t, []docTest{
+		{"podcast .txt",
+			"0:00:12.9 **Adam** Hello and welcome.\n\n0:00:15.0 **Jen** Hi.\n\n0:00:17.2 And more from Jen.\n\n0:00:20.0 **Adam** Right.\n",
+			[]span{
+				spt("Adam", "0:00:12.9 **Adam** Hello and welcome.", "Hello and welcome.", 12900*time.Millisecond),
+				spt("Jen", "0:00:15.0 **Jen** Hi.\n\n0:00:17.2 And more from Jen.", "Hi.\n\n0:00:17.2 And more from Jen.", 15*time.Second),
+				spt("Adam", "0:00:20.0 **Adam** Right.", "Right.", 20*time.Second),
+			}},
+		{"Markdown escaped brackets, Russian",
+			`\[0:00:01\] **Анна** Здравствуйте.` + "\n\n" + `\[0:00:04\] **Борис** Добрый день.` + "\n",
+			[]span{
+				spt("Анна", `\[0:00:01\] **Анна** Здравствуйте.`, "Здравствуйте.", time.Second),
+				spt("Борис", `\[0:00:04\] **Борис** Добрый день.`, "Добрый день.", 4*time.Second),
+			}},
+		{"without times, at the start of paragraphs",
+			"**Anna** Hello.\n\n**Boris** Hi.\n",
+			[]span{sp("Anna", "**Anna** Hello.", "Hello."), sp("Boris", "**Boris** Hi.", "Hi.")}},
+		{"once is emphasis, not a label",
+			"We met at the café.\n\n**Really** good coffee there.\n",
+			[]span{sp("", "We met at the café.", "We met at the café."), sp("", "**Really** good coffee there.", "**Really** good coffee there.")}},
+		{"a known name counts once",
+			"Intro.\n\n**Interviewer** Hello.\n",
+			[]span{sp("Interviewer", "**Interviewer** Hello.", "Hello.")}},
+		{"bold inside a paragraph is not a label",
+			"**Anna** Hello,\n**Really** nice.\n\n**Boris** Hi.\n",
+			[]span{sp("Anna", "**Anna** Hello,\n**Really** nice.", "Hello,\n**Really** nice."), sp("Boris", "**Boris** Hi.", "Hi.")}},
+	})
+}
+
+// 2. Given speakers match **Name**, **Name:** and [Name]; when none of
+// them occurs, each paragraph is a turn without a speaker, with a
+// warning.
+func TestGivenSpeakersShapes(t *testing.T) {
+	tests := []struct {
+		name, in string
+		speakers []string
+		want     []span
+		warnings []string
+	}{
+		{"bold without a colon after a time",
+			"0:00:12.9 **Adam Garrett-Harris** Hello.\n\n0:00:15.0 **Jen Luker** Hi.\n",
+			[]string{"Adam Garrett-Harris", "Jen Luker"},
+			[]span{
+				spt("Adam Garrett-Harris", "0:00:12.9 **Adam Garrett-Harris** Hello.", "Hello.", 12900*time.Millisecond),
+				spt("Jen Luker", "0:00:15.0 **Jen Luker** Hi.", "Hi.", 15*time.Second),
+			}, nil},
+		{"bold with a colon, brackets, escaped time, Russian",
+			"**Анна:** Да.\n[Борис] Нет.\n[Анна]: Может.\n" + `\[0:00:05\] **Борис**: Ну.` + "\n",
+			[]string{"Анна", "Борис"},
+			[]span{sp("Анна", "**Анна:** Да.", "Да."), sp("Борис", "[Борис] Нет.", "Нет."), sp("Анна", "[Анна]: Может.", "Может."),
+				spt("Борис", `\[0:00:05\] **Борис**: Ну.`, "Ну.", 5*time.Second)}, nil},
+		{"none found",
+			"First paragraph.\n\nSecond one.\n",
+			[]string{"Anna", "Boris"},
+			[]span{sp("", "First paragraph.", "First paragraph."), sp("", "Second one.", "Second one.")},
+			[]string{"None of the speakers given (Anna, Boris) was found at the start of a line: each paragraph is a turn without a speaker."}},
+		{"none found, Russian",
+			"Первый абзац.\n\nВторой.\n",
+			[]string{"Анна"},
+			[]span{sp("", "Первый абзац.", "Первый абзац."), sp("", "Второй.", "Второй.")},
+			[]string{"None of the speakers given (Анна) was found at the start of a line: each paragraph is a turn without a speaker."}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			opt := Options{Speakers: tt.speakers}
+			got := turnsOf(t, "t.txt", tt.in, opt)
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("turns =\n%v\nwant\n%v", got, tt.want)
+			}
+			turns, err := DetectTurns(tt.in, "txt", opt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if w := reviewTurnsWith(tt.in, turns, opt); tt.warnings != nil && !slices.Equal(w, tt.warnings) {
+				t.Errorf("warnings = %q, want %q", w, tt.warnings)
+			}
+		})
+	}
+	re := regexp.MustCompile(`^<(?P<speaker>[^>]+)>`)
+	opt := Options{SpeakerPattern: re}
+	turns, err := DetectTurns("no match here\n\nnor here\n", "txt", opt)
+	if err != nil || len(turns) != 2 || turns[0].Speaker != "" {
+		t.Fatalf("pattern matching nothing: %v, %v", turns, err)
+	}
+	if w := reviewTurnsWith("no match here\n\nnor here\n", turns, opt); len(w) != 1 || !strings.Contains(w[0], "matches at the start of no line") {
+		t.Errorf("pattern matching nothing: warnings %q", w)
+	}
+}
+
+// 3. A name, a comma and a title or an affiliation before the colon: the
+// speaker is the name.
+func TestNameWithTitle(t *testing.T) {
+	runDocTests(t, []docTest{
+		{"English",
+			"ANDERSON COOPER, CNN ANCHOR: And good evening.\nCOOPER: Welcome.\nSMITH: Thanks.\nCOOPER: So.\nSMITH: Yes.\n",
+			[]span{sp("ANDERSON COOPER", "ANDERSON COOPER, CNN ANCHOR: And good evening.", "And good evening."),
+				sp("COOPER", "COOPER: Welcome.", "Welcome."), sp("SMITH", "SMITH: Thanks.", "Thanks."),
+				sp("COOPER", "COOPER: So.", "So."), sp("SMITH", "SMITH: Yes.", "Yes.")}},
+		{"Russian, recurring with the title",
+			"ИВАН ПЕТРОВ, ВЕДУЩИЙ: Добрый вечер.\nАННА: Здравствуйте.\nИВАН ПЕТРОВ, ВЕДУЩИЙ: Начнём.\nАННА: Да.\n",
+			[]span{sp("ИВАН ПЕТРОВ", "ИВАН ПЕТРОВ, ВЕДУЩИЙ: Добрый вечер.", "Добрый вечер."), sp("АННА", "АННА: Здравствуйте.", "Здравствуйте."),
+				sp("ИВАН ПЕТРОВ", "ИВАН ПЕТРОВ, ВЕДУЩИЙ: Начнём.", "Начнём."), sp("АННА", "АННА: Да.", "Да.")}},
+		{"a sentence with a comma is not a label",
+			"Anna: One.\nBoris: Two.\nWell, Carla: she said no.\nAnna: Three.\n",
+			[]span{sp("Anna", "Anna: One.", "One."), sp("Boris", "Boris: Two.\nWell, Carla: she said no.", "Two.\nWell, Carla: she said no."),
+				sp("Anna", "Anna: Three.", "Three.")}},
+	})
+}
+
+// 4. A transcript header at the top is not a speaker.
+func TestTranscriptHeader(t *testing.T) {
+	for _, header := range []string{"FULL TRANSCRIPT:", "TRANSCRIPT:", "ТРАНСКРИПТ:", "РАСШИФРОВКА:", "Полная расшифровка:", "СТЕНОГРАММА:"} {
+		in := header + "\n\nANNA: One.\nBORIS: Two.\nANNA: Three.\nBORIS: Four.\n"
+		got := turnsOf(t, "t.txt", in, Options{})
+		if len(got) != 4 || got[0].Speaker != "ANNA" {
+			t.Errorf("%q: turns %v", header, got)
+		}
+	}
+	// Its value on the same line is not speech either.
+	got := turnsOf(t, "t.txt", "TRANSCRIPT: Town meeting\n\nANNA: One.\nBORIS: Two.\nANNA: Three.\n", Options{})
+	if len(got) != 3 || got[0].Speaker != "ANNA" {
+		t.Errorf("TRANSCRIPT: Town meeting: turns %v", got)
+	}
+}
+
+// 5. (NAME): and ?: are labels in a document labelled otherwise.
+func TestParenAndUnknownLabels(t *testing.T) {
+	runDocTests(t, []docTest{
+		{"English",
+			"ANNA: One.\n(UNKNOWN): You're at work!\nBORIS: Two.\n(CROSSTALK):\nANNA: Three.\n?: . . .\nUNIDENTIFIED MALE: Answer!\nBORIS: Four.\n",
+			[]span{sp("ANNA", "ANNA: One.", "One."), sp("UNKNOWN", "(UNKNOWN): You're at work!", "You're at work!"),
+				sp("BORIS", "BORIS: Two.", "Two."), sp("CROSSTALK", "(CROSSTALK):", ""),
+				sp("ANNA", "ANNA: Three.", "Three."), sp("?", "?: . . .", ". . ."),
+				sp("UNIDENTIFIED MALE", "UNIDENTIFIED MALE: Answer!", "Answer!"), sp("BORIS", "BORIS: Four.", "Four.")}},
+		{"Russian",
+			"Анна: Раз.\n(НЕИЗВЕСТНЫЙ): Громче!\nБорис: Два.\n?: ...\nНеизвестный: Кто там?\nАнна: Три.\nБорис: Четыре.\n",
+			[]span{sp("Анна", "Анна: Раз.", "Раз."), sp("НЕИЗВЕСТНЫЙ", "(НЕИЗВЕСТНЫЙ): Громче!", "Громче!"),
+				sp("Борис", "Борис: Два.", "Два."), sp("?", "?: ...", "..."), sp("Неизвестный", "Неизвестный: Кто там?", "Кто там?"),
+				sp("Анна", "Анна: Три.", "Три."), sp("Борис", "Борис: Четыре.", "Четыре.")}},
+		{"not in an unlabelled document",
+			"We met.\n\n(UNKNOWN): a note.\n\n?: a question.\n",
+			[]span{sp("", "We met.", "We met."), sp("", "(UNKNOWN): a note.", "(UNKNOWN): a note."), sp("", "?: a question.", "?: a question.")}},
+	})
+}
+
+// 6. A label used once that differs only in case from one that recurs
+// counts as the recurring spelling.
+func TestLabelCaseTypo(t *testing.T) {
+	runDocTests(t, []docTest{
+		{"English",
+			"CLINTON: One.\nTRUMP: Two.\nClINTON: Three.\nTRUMP: Four.\nCLINTON: Five.\n",
+			[]span{sp("CLINTON", "CLINTON: One.", "One."), sp("TRUMP", "TRUMP: Two.", "Two."), sp("CLINTON", "ClINTON: Three.", "Three."),
+				sp("TRUMP", "TRUMP: Four.", "Four."), sp("CLINTON", "CLINTON: Five.", "Five.")}},
+		{"Russian",
+			"ИВАНОВ: Раз.\nПЕТРОВ: Два.\nИваНОВ: Три.\nПЕТРОВ: Четыре.\nИВАНОВ: Пять.\n",
+			[]span{sp("ИВАНОВ", "ИВАНОВ: Раз.", "Раз."), sp("ПЕТРОВ", "ПЕТРОВ: Два.", "Два."), sp("ИВАНОВ", "ИваНОВ: Три.", "Три."),
+				sp("ПЕТРОВ", "ПЕТРОВ: Четыре.", "Четыре."), sp("ИВАНОВ", "ИВАНОВ: Пять.", "Пять.")}},
+	})
+}
+
+// 7. A noise annotation before a label: the label counts, and the turn
+// starts at the annotation; an annotation alone on its line is text.
+func TestNoiseBeforeLabel(t *testing.T) {
+	runDocTests(t, []docTest{
+		{"English",
+			"CLINTON: One.\n(APPLAUSE)\nTRUMP: Two.\n(APPLAUSE) TRUMP: And George Bush.\n[BELL RINGS] CLINTON: Three.\n(laughter) TRUMP: Four.\n",
+			[]span{sp("CLINTON", "CLINTON: One.\n(APPLAUSE)", "One.\n(APPLAUSE)"), sp("TRUMP", "TRUMP: Two.", "Two."),
+				sp("TRUMP", "(APPLAUSE) TRUMP: And George Bush.", "And George Bush."), sp("CLINTON", "[BELL RINGS] CLINTON: Three.", "Three."),
+				sp("TRUMP", "(laughter) TRUMP: Four.", "Four.")}},
+		{"Russian",
+			"ИВАНОВ: Раз.\n(аплодисменты) ПЕТРОВ: Два.\n[смех] ИВАНОВ: Три.\nПЕТРОВ: Четыре.\n",
+			[]span{sp("ИВАНОВ", "ИВАНОВ: Раз.", "Раз."), sp("ПЕТРОВ", "(аплодисменты) ПЕТРОВ: Два.", "Два."),
+				sp("ИВАНОВ", "[смех] ИВАНОВ: Три.", "Три."), sp("ПЕТРОВ", "ПЕТРОВ: Четыре.", "Четыре.")}},
+		{"a note in lower case that is not noise is text",
+			"Anna: One.\n(quietly) Boris: not a label.\nAnna: Two.\nBoris: Three.\n",
+			[]span{sp("Anna", "Anna: One.\n(quietly) Boris: not a label.", "One.\n(quietly) Boris: not a label."),
+				sp("Anna", "Anna: Two.", "Two."), sp("Boris", "Boris: Three.", "Three.")}},
+	})
+}
+
+// 8. A label used once counts only in the layout of those that recur: in a
+// play whose labels stand alone at the start of paragraphs, verse lines
+// with a colon are speech.
+func TestOnceLabelLayout(t *testing.T) {
+	runDocTests(t, []docTest{
+		{"English",
+			"First Citizen:\nBefore we proceed.\n\nSecond Citizen:\nHere: what's the matter?\nCome:\nLet us go.\n\nFirst Citizen:\nWe go.\n\nMessenger:\nNews!\n\nSecond Citizen:\nWhat news?\n",
+			[]span{sp("First Citizen", "First Citizen:\nBefore we proceed.", "Before we proceed."),
+				sp("Second Citizen", "Second Citizen:\nHere: what's the matter?\nCome:\nLet us go.", "Here: what's the matter?\nCome:\nLet us go."),
+				sp("First Citizen", "First Citizen:\nWe go.", "We go."), sp("Messenger", "Messenger:\nNews!", "News!"),
+				sp("Second Citizen", "Second Citizen:\nWhat news?", "What news?")}},
+		{"Russian",
+			"ПЕРВЫЙ ГОРОЖАНИН:\nПостойте, слушайте.\n\nВТОРОЙ ГОРОЖАНИН:\nВОТ: что случилось?\nИДЁМ:\nК нему.\n\nПЕРВЫЙ ГОРОЖАНИН:\nИдём.\n\nГОНЕЦ:\nВести!\n\nВТОРОЙ ГОРОЖАНИН:\nКакие?\n",
+			[]span{sp("ПЕРВЫЙ ГОРОЖАНИН", "ПЕРВЫЙ ГОРОЖАНИН:\nПостойте, слушайте.", "Постойте, слушайте."),
+				sp("ВТОРОЙ ГОРОЖАНИН", "ВТОРОЙ ГОРОЖАНИН:\nВОТ: что случилось?\nИДЁМ:\nК нему.", "ВОТ: что случилось?\nИДЁМ:\nК нему."),
+				sp("ПЕРВЫЙ ГОРОЖАНИН", "ПЕРВЫЙ ГОРОЖАНИН:\nИдём.", "Идём."), sp("ГОНЕЦ", "ГОНЕЦ:\nВести!", "Вести!"),
+				sp("ВТОРОЙ ГОРОЖАНИН", "ВТОРОЙ ГОРОЖАНИН:\nКакие?", "Какие?")}},
+		{"speech on the same line: a once label alone does not count",
+			"Anna: One.\nBoris: Two.\nDora:\nAnna: Three.\nBoris: Four.\nCarla: Five.\n",
+			[]span{sp("Anna", "Anna: One.", "One."), sp("Boris", "Boris: Two.\nDora:", "Two.\nDora:"),
+				sp("Anna", "Anna: Three.", "Three."), sp("Boris", "Boris: Four.", "Four."), sp("Carla", "Carla: Five.", "Five.")}},
+	})
 }

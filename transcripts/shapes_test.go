@@ -75,6 +75,58 @@ var shapeSamples = []struct {
 		{41, "Anna Boris"}, {47, "Radio"}, {48, "Old Tomas"}, {51, "Anna"}, {53, "Messenger"}, {55, "Boris"},
 		{58, "Old Tomas"}, {63, "Anna"}, {67, "Anna"},
 	}},
+	// A podcast: a timestamp, then a bold name without a colon; a
+	// paragraph with only a timestamp continues the speaker; a guest
+	// speaks once; bold at the start of speech is not a label.
+	{"podcast_bold.txt", []string{"Adam Garrett-Harris", "Jen Luker", "Mariko Ito"}, []lineSpeaker{
+		{4, "Adam Garrett-Harris"}, {6, "Jen Luker"}, {8, "Adam Garrett-Harris"}, {10, "Jen Luker"},
+		{14, "Adam Garrett-Harris"}, {16, "Jen Luker"}, {18, "Mariko Ito"}, {20, "Adam Garrett-Harris"},
+	}},
+	// The same in Markdown, with front matter (lines count from after it),
+	// the times in escaped brackets, and a bold "**Note**" that is not a
+	// speaker.
+	{"podcast_bold.md", []string{"Safia Abdalla", "Dmitri Volkov"}, []lineSpeaker{
+		{3, "Safia Abdalla"}, {5, "Dmitri Volkov"}, {7, "Safia Abdalla"}, {11, "Dmitri Volkov"}, {15, "Safia Abdalla"},
+	}},
+	// A debate: a "FULL TRANSCRIPT:" header, a name with a title after a
+	// comma, noise annotations before labels and alone, (NAME): labels,
+	// "?:", an unidentified speaker, and a label with a typo in its case.
+	{"debate.txt", []string{"MARTHA RAINES", "RAINES", "OKAFOR", "LINDQVIST", "CROSSTALK", "UNKNOWN", "?", "UNIDENTIFIED MALE"}, []lineSpeaker{
+		{3, "MARTHA RAINES"}, {7, "RAINES"}, {9, "OKAFOR"}, {11, "LINDQVIST"}, {15, "RAINES"}, {17, "LINDQVIST"},
+		{19, "OKAFOR"}, {21, "LINDQVIST"}, {23, "CROSSTALK"}, {25, "RAINES"}, {27, "LINDQVIST"}, {29, "UNKNOWN"},
+		{31, "RAINES"}, {33, "?"}, {35, "UNIDENTIFIED MALE"}, {37, "RAINES"}, {39, "OKAFOR"},
+	}},
+	// A play in verse with "Name:" alone on its line: verse lines "Here:
+	// what's the matter?" and "Come:" are not speakers; two characters
+	// speak once.
+	{"verse_play.txt", []string{"First Citizen", "Second Citizen", "Old Warden", "A Boy"}, []lineSpeaker{
+		{13, "First Citizen"}, {18, "Second Citizen"}, {22, "First Citizen"}, {27, "Old Warden"},
+		{32, "A Boy"}, {35, "Second Citizen"}, {38, "First Citizen"},
+	}},
+}
+
+// TestShapesGivenFrontMatter reads the samples whose front matter lists
+// the speakers again with those speakers given, as qcode does: the turns
+// are the same.
+func TestShapesGivenFrontMatter(t *testing.T) {
+	for _, s := range shapeSamples {
+		data, err := os.ReadFile(filepath.Join("testdata", "shapes", s.file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		doc, err := Parse(s.file, data)
+		if err != nil || len(doc.Speakers) == 0 {
+			continue
+		}
+		given, err := ParseWith(s.file, data, Options{Speakers: doc.Speakers})
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkInvariants(t, given)
+		if got := turnLines(given); !slices.Equal(got, s.turns) {
+			t.Errorf("%s with the speakers %q given: turns\n%v\nwant\n%v", s.file, doc.Speakers, got, s.turns)
+		}
+	}
 }
 
 // turnLines returns the turns of doc as the line each starts on and its

@@ -48,6 +48,21 @@ const (
 //     speech in a play counts; a stage direction alone on the next line
 //     ("Sings") or at the start of the speech ("[Within] My lord!") is
 //     part of the speech;
+//   - a label used once also needs the same layout as those that recur:
+//     speech after it on its line, or nothing after its colon ("First
+//     Citizen:" with the speech on the next lines) at the start of a
+//     paragraph or inside one, so that a verse line "Here: what's the
+//     matter?" or "Come:" in the middle of a speech is not a speaker in a
+//     play whose labels stand alone at the start of paragraphs;
+//   - a label used once that differs only in case from a label that recurs
+//     ("ClINTON" where "CLINTON" recurs) counts, as the recurring spelling;
+//   - **Name** followed by speech, without a colon, counts when it starts a
+//     paragraph or follows a timestamp and at least two such lines occur
+//     (podcast transcripts: "0:00:12.9 **Adam** Hello"), or when the name
+//     is known;
+//   - (NAME): and ?: (an unknown speaker, named "?") count in a document
+//     labelled otherwise, even when NAME is a sound ("(CROSSTALK):"): the
+//     transcriber wrote them where a speaker label goes;
 //   - a label whose first word is a stage direction or a heading (Exit
 //     ANNA, Enter Boris, Уходит, ACT II, Scene 3, Явление 3) never counts;
 //   - a name written with a no-break space between its words (U+00A0 or
@@ -72,7 +87,9 @@ const (
 // timestamp (Body == Start otherwise).
 //
 // opt.Speakers or opt.SpeakerPattern, when given, replace detection: only
-// their labels start turns.
+// their labels start turns (see givenLabels.parse). When none of them
+// occurs, the text is read as an unlabelled one, one turn without a
+// speaker per paragraph, and reviewTurnsWith says so (givenWarning).
 //
 // It fails only when the text has more than MaxTurns turns.
 //
@@ -108,15 +125,68 @@ func detectTurnsHinted(text string, mode lineMode, opt Options, hints []labelHin
 	if !ok {
 		return nil, tooManyTurns()
 	}
+	if d.given != nil && !hasSpeaker(turns) {
+		// None of the given labels occurs: read the text as detection
+		// reads an unlabelled one (givenWarning says so).
+		turns, ok = paragraphTurns(text, mode)
+		if !ok {
+			return nil, tooManyTurns()
+		}
+	}
 	return turns, nil
+}
+
+// hasSpeaker reports whether one of turns has a speaker.
+func hasSpeaker(turns []Turn) bool {
+	for _, t := range turns {
+		if t.Speaker != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// givenWarning is the warning for turns found with opt's speakers or
+// pattern when none of them occurs in text: then each paragraph is a turn
+// without a speaker. It is "" otherwise.
+func givenWarning(turns []Turn, opt Options) string {
+	if hasSpeaker(turns) || len(turns) == 0 {
+		return ""
+	}
+	switch {
+	case opt.SpeakerPattern != nil:
+		return fmt.Sprintf("The speaker pattern given (%s) matches at the start of no line: each paragraph is a turn without a speaker.", opt.SpeakerPattern)
+	case len(opt.Speakers) > 0:
+		names := make([]string, 0, len(opt.Speakers))
+		for _, n := range opt.Speakers {
+			if n = strings.TrimSpace(n); n != "" {
+				names = append(names, n)
+			}
+		}
+		if len(names) == 0 {
+			return ""
+		}
+		return fmt.Sprintf("None of the speakers given (%s) was found at the start of a line: each paragraph is a turn without a speaker.", strings.Join(names, ", "))
+	}
+	return ""
+}
+
+// reviewTurnsWith is reviewTurns for turns found with opt: when opt's
+// speakers or pattern occur nowhere, it says so in place of "No speaker
+// labels found".
+func reviewTurnsWith(text string, turns []Turn, opt Options) []string {
+	if w := givenWarning(turns, opt); w != "" {
+		return []string{w}
+	}
+	return reviewTurns(text, turns)
 }
 
 // labelCount is what the first pass learns about one generic label.
 type labelCount struct {
-	n          int    // lines it labels
-	alone      int    // of which lines that hold only the name
-	styles     uint64 // the styles it is written in (bit label.style())
-	firstAlone int    // the line of its first use alone
+	n          int      // lines it labels
+	alone      int      // of which lines that hold only the name
+	styles     styleSet // the styles it is written in (label.style())
+	firstAlone int      // the line of its first use alone
 }
 
 // detector finds the turns of one text.
@@ -126,13 +196,19 @@ type detector struct {
 	given *givenLabels // labels given by the user: no detection
 
 	counts   map[string]labelCount // generic labels
-	styles   uint64                // styles of labels that recur or are known
+	styles   styleSet              // styles of labels that recur or are known
 	timed    int                   // generic labels with a timestamp
+	bareBold int                   // generic **Name** labels without a colon
 	labelled bool                  // the document has speaker labels
 	alonesOn bool                  // names alone on their lines are labels
 
-	aloneStyles uint64 // styles of the names that recur alone
-	aloneFrom   int    // the first line of a name that recurs alone
+	aloneStyles styleSet // styles of the names that recur alone
+	aloneFrom   int      // the first line of a name that recurs alone
+
+	// folded maps a name that recurs, in lower case, to its spelling, for
+	// the names that differ from it only in case and are used once
+	// ("ClINTON" where "CLINTON" recurs); nil when there are none.
+	folded map[string]string
 }
 
 // tooManyTurns is the error for a text of more than MaxTurns turns.
@@ -193,7 +269,7 @@ func hintLabel(line, prefix string) (l label, ok bool) {
 	if !ok || n != len(name) {
 		return l, false
 	}
-	l.start, l.afterTime = i, i
+	l.start, l.afterTime, l.lineLen = i, i, len(line)
 	l.speaker, l.known, l.caps, l.caseless, l.nbsp = name, isKnownLabel(name), info.caps, info.caseless, info.nbsp
 	if info.nbsp {
 		l.known = isKnownLabel(nameSpaces(name))
@@ -240,22 +316,31 @@ func (d *detector) count() {
 	known, knownAlone := 0, 0
 	hint := 0
 	k := 0
+	paraStart := true
 	for pos := 0; pos < len(d.text); k++ {
 		end := lineEnd(d.text, pos)
 		l, ok := d.parse(k, pos, end, &hint)
+		l.paraStart = paraStart
+		paraStart = !ok && skipSpace(d.text, pos, end) == end
 		if ok && l.speaker != "" && !(l.kind == kindAlone && !d.speechFollows(k, end, false)) {
 			switch {
+			case l.kind == kindParen || l.kind == kindUnknown:
+				// (NAME): and ?: count only in a document labelled
+				// otherwise.
 			case l.known && l.kind == kindAlone:
 				knownAlone++
 				d.add(&l, k)
 			case l.known:
 				known++
-				d.styles |= 1 << l.style()
+				d.styles.add(l.style())
 			case isNonSpeakerWord(l.speaker):
 			default:
 				d.add(&l, k)
 				if l.hasTime && l.kind != kindAlone {
 					d.timed++
+				}
+				if l.kind == kindBoldBare && (l.hasTime || l.paraStart) {
+					d.bareBold++
 				}
 			}
 		}
@@ -268,18 +353,56 @@ func (d *detector) count() {
 			alone++
 			d.aloneFrom = min(d.aloneFrom, c.firstAlone)
 			if c.alone >= 2 {
-				d.aloneStyles |= c.styles
+				d.aloneStyles.union(c.styles)
 			}
 		}
 		if c.n-c.alone >= 2 {
 			d.labelled = true
 		}
 		if c.n >= 2 {
-			d.styles |= c.styles
+			d.styles.union(c.styles)
 		}
 	}
 	d.alonesOn = alone >= 2
-	d.labelled = d.labelled || known > 0 || d.timed >= 2 || d.alonesOn
+	d.labelled = d.labelled || known > 0 || d.timed >= 2 || d.alonesOn || d.bareBold >= 2
+	d.foldNames()
+}
+
+// foldNames fills d.folded: for each name used once that differs only in
+// case from a name that labels two lines or more, the lower-case form of
+// that name and its spelling (the one used most, if several).
+func (d *detector) foldNames() {
+	once := 0
+	for _, c := range d.counts {
+		if c.n == 1 && c.alone == 0 {
+			once++
+		}
+	}
+	if once == 0 {
+		return
+	}
+	recurring := make(map[string]string)
+	for name, c := range d.counts {
+		if c.n-c.alone < 2 {
+			continue
+		}
+		key := strings.ToLower(name)
+		if prev, ok := recurring[key]; !ok || d.counts[prev].n < c.n || (d.counts[prev].n == c.n && name < prev) {
+			recurring[key] = name
+		}
+	}
+	for name, c := range d.counts {
+		if c.n != 1 || c.alone != 0 {
+			continue
+		}
+		key := strings.ToLower(name)
+		if spelling, ok := recurring[key]; ok {
+			if d.folded == nil {
+				d.folded = make(map[string]string)
+			}
+			d.folded[key] = spelling
+		}
+	}
 }
 
 // add counts a generic (or alone) label found on line k.
@@ -295,7 +418,7 @@ func (d *detector) add(l *label, k int) {
 		}
 		c.alone++
 	}
-	c.styles |= 1 << l.style()
+	c.styles.add(l.style())
 	d.counts[l.speaker] = c
 }
 
@@ -321,7 +444,10 @@ func (d *detector) accepts(l *label, k, end int, afterName bool) bool {
 		// the first of them, not in a list of names, its speech on the
 		// next line.
 		return c.alone == 1 && c.n == 1 && !l.caseless && k > d.aloneFrom && !afterName &&
-			d.aloneStyles&(1<<l.style()) != 0 && d.speechFollows(k, end, true)
+			d.aloneStyles.has(l.style()) && d.speechFollows(k, end, true)
+	}
+	if l.kind == kindParen || l.kind == kindUnknown {
+		return d.labelled
 	}
 	if l.known {
 		return true
@@ -335,8 +461,16 @@ func (d *detector) accepts(l *label, k, end int, afterName bool) bool {
 		return true
 	case l.hasTime && d.timed >= 2:
 		return true
+	case l.kind == kindBoldBare:
+		return d.bareBold >= 2 && (l.hasTime || l.paraStart)
 	}
-	return c.n == 1 && !l.caseless && d.styles&(1<<l.style()) != 0
+	if c.n == 1 && d.folded != nil {
+		if spelling, ok := d.folded[strings.ToLower(l.speaker)]; ok {
+			l.speaker = spelling
+			return true
+		}
+	}
+	return c.n == 1 && !l.caseless && d.styles.has(l.style())
 }
 
 // maxHeaderLines is how far from the top of a document a header block may
@@ -455,15 +589,18 @@ func (d *detector) turns() ([]Turn, bool) {
 	pendingOK, pendingPos := false, 0
 	inHeader, headerSeen := d.given == nil, false
 	afterName := false // the previous non-blank line is a name alone
+	paraStart := true  // the previous line is blank
 	hint := 0
 	k := 0
 	for pos := 0; pos < len(text); k++ {
 		end := lineEnd(text, pos)
 		if skipSpace(text, pos, end) == end {
 			pos = end + 1
+			paraStart = true
 			continue
 		}
 		l, ok := d.parse(k, pos, end, &hint)
+		l.paraStart, paraStart = paraStart, false
 		acc := ok && d.accepts(&l, k, end, afterName)
 		afterName = ok && l.kind == kindAlone && l.speaker != "" && !isNonSpeakerWord(l.speaker)
 		if inHeader {
@@ -660,14 +797,16 @@ func newGivenLabels(opt Options) *givenLabels {
 }
 
 // parse reads a given label at the start of line: an optional timestamp,
-// then a given name (compared without regard to case) followed by a colon
-// and a blank, or by the end of the line; or a match of the pattern.
+// then a given name (compared without regard to case) written Name,
+// **Name**, **Name:** or [Name], followed by a colon and a blank, or by the
+// end of the line, or (**Name** and [Name] only) by a blank and speech; or
+// a match of the pattern.
 func (g *givenLabels) parse(line string) (l label, ok bool) {
 	i := skipBlanks(line, 0)
 	if i == len(line) {
 		return l, false
 	}
-	l.start, l.kind = i, kindGiven
+	l.start, l.kind, l.lineLen = i, kindGiven, len(line)
 	if g.pattern != nil && g.speaker >= 0 {
 		m := g.pattern.FindStringSubmatchIndex(line[i:])
 		if m != nil && m[0] == 0 && m[2*g.speaker] >= 0 && m[2*g.speaker] < m[2*g.speaker+1] {
@@ -695,26 +834,54 @@ func (g *givenLabels) parse(line string) (l label, ok bool) {
 	if g.pattern != nil {
 		return l, false
 	}
+	// The name may be in bold or in brackets; then it may be followed by
+	// speech without a colon.
+	open, closing := 0, ""
+	switch {
+	case strings.HasPrefix(line[i:], "**"):
+		open, closing = 2, "**"
+	case strings.HasPrefix(line[i:], "["):
+		open, closing = 1, "]"
+	}
 	for _, name := range g.names {
-		n, ok := prefixFold(line[i:], name)
+		n, ok := prefixFold(line[i+open:], name)
 		if !ok {
 			continue
 		}
-		j := i + n
-		if j+1 < len(line) && line[j] == ' ' && (line[j+1] == '(' || line[j+1] == '[') {
-			if d, m, ok := parseTimestamp(line[j+1:]); ok {
-				if !l.hasTime {
-					l.time, l.hasTime = d, true
+		j := i + open + n
+		colon := false
+		if open > 0 {
+			// **Name:**, **Name**:, **Name**, [Name]:, [Name]
+			if closing == "**" && strings.HasPrefix(line[j:], ":**") {
+				j, colon = j+3, true
+			} else if strings.HasPrefix(line[j:], closing) {
+				j += len(closing)
+				if j < len(line) && line[j] == ':' {
+					j, colon = j+1, true
 				}
-				j += 1 + m
+			} else {
+				continue
 			}
-		}
-		switch {
-		case j < len(line) && line[j] == ':' && (j+1 == len(line) || line[j+1] == ' ' || line[j+1] == '\t' || strings.HasPrefix(line[j+1:], "\u00a0")):
-			j++
-		case skipBlanks(line, j) == len(line):
-		default:
-			continue
+			if j < len(line) && line[j] != ' ' && line[j] != '\t' && !strings.HasPrefix(line[j:], "\u00a0") &&
+				!(colon && opensSpeech(line[j:])) {
+				continue
+			}
+		} else {
+			if j+1 < len(line) && line[j] == ' ' && (line[j+1] == '(' || line[j+1] == '[') {
+				if d, m, ok := parseTimestamp(line[j+1:]); ok {
+					if !l.hasTime {
+						l.time, l.hasTime = d, true
+					}
+					j += 1 + m
+				}
+			}
+			switch {
+			case j < len(line) && line[j] == ':' && (j+1 == len(line) || line[j+1] == ' ' || line[j+1] == '\t' || strings.HasPrefix(line[j+1:], "\u00a0")):
+				j++
+			case skipBlanks(line, j) == len(line):
+			default:
+				continue
+			}
 		}
 		body := skipBlanks(line, j)
 		for strings.HasPrefix(line[body:], "\u00a0") {
@@ -833,7 +1000,7 @@ func reviewTurns(text string, turns []Turn) []string {
 	}
 	var once []string
 	for _, name := range order {
-		if speakers[name].turns == 1 && !isKnownLabel(name) {
+		if speakers[name].turns == 1 && !isKnownLabel(name) && name != "?" && !isNonSpeakerWord(name) {
 			once = append(once, name)
 		}
 	}
