@@ -280,9 +280,15 @@ func TestReimport(t *testing.T) {
 	if latest.Version != 2 {
 		t.Errorf("Document(R07) is version %d, want the latest, 2", latest.Version)
 	}
+	// The coding follows its text into version 2, shifted by the line
+	// added before it.
 	qs, _ := s.Quotes(ctx, []string{"Family"}, QuoteOptions{})
-	if len(qs) != 1 || qs[0].Text != "We talk about flowers." || qs[0].Version != 1 || qs[0].Latest || qs[0].Start != spans[0].Start {
-		t.Errorf("coding on version 1 moved: %+v", qs)
+	shift := len([]rune("Interviewer: Hello again.\n"))
+	if len(qs) != 1 || qs[0].Text != "We talk about flowers." || qs[0].Version != 2 || !qs[0].Latest || qs[0].Start != spans[0].Start+shift {
+		t.Errorf("coding on version 1 did not follow its text: %+v", qs)
+	}
+	if res.Carry == nil || res.Carry.Moved != 1 {
+		t.Errorf("carry report = %+v, want 1 moved", res.Carry)
 	}
 	files, _ := os.ReadDir(filepath.Join(s.Dir(), SourcesDir))
 	if len(files) != 2 {

@@ -246,6 +246,9 @@ func (s *Store) importFile(ctx context.Context, f ImportFile, opts importOpts) (
 		if err := insertSpeakers(ctx, tx, id, doc.Text, doc.Turns, doc.Speakers, attrs); err != nil {
 			return err
 		}
+		if err := declaredRoles(ctx, tx, id, doc.SpeakerRoles); err != nil {
+			return err
+		}
 		if prev.Valid {
 			// A new version keeps what the user said of its speakers.
 			if _, err := tx.ExecContext(ctx, `UPDATE speakers SET

@@ -164,8 +164,8 @@ func TestFindQuoteAndFilters(t *testing.T) {
 			t.Errorf("Quotes(--attr %q) = %v, want ErrInvalid", bad, err)
 		}
 	}
-	// A new version of R07: its codings stay on version 1, which --doc
-	// R07 still covers; R07@2 has none.
+	// A new version of R07: its codings follow their text into version
+	// 2, which --doc R07 means; R07@1 keeps none.
 	changed := strings.Replace(interview, "And your mother?", "And your mother, then?", 1)
 	if _, err := s.Import(ctx, ImportFile{Path: "R07.txt", Data: []byte(changed)}); err != nil {
 		t.Fatal(err)
@@ -173,7 +173,7 @@ func TestFindQuoteAndFilters(t *testing.T) {
 	for _, tt := range []struct {
 		doc  string
 		want int
-	}{{"R07", 4}, {"r07", 4}, {"R07@1", 4}, {"R07@2", 0}} {
+	}{{"R07", 4}, {"r07", 4}, {"R07@1", 0}, {"R07@2", 4}} {
 		if got := count(QuoteOptions{Docs: []string{tt.doc}}); got != tt.want {
 			t.Errorf("Quotes with --doc %s = %d, want %d", tt.doc, got, tt.want)
 		}
