@@ -376,6 +376,11 @@ func (s *Store) RemoveDocument(ctx context.Context, ref string, force bool) (Rem
 		}
 		*label = fmt.Sprintf("remove document %s (%s)", what, plural(res.Codings, "coding", "codings"))
 		stmts := []string{
+			// What a new version recorded of the codings that go, and of
+			// the orphans a removed version made; codings carried on to a
+			// version that stays keep their history.
+			"DELETE FROM carried WHERE coding_id IN (SELECT id FROM codings WHERE doc_id IN (" + in + "))",
+			"DELETE FROM carried WHERE status = 'orphaned' AND to_doc IN (" + in + ")",
 			"DELETE FROM memos WHERE target = 'coding' AND target_id IN (SELECT id FROM codings WHERE doc_id IN (" + in + "))",
 			"DELETE FROM memos WHERE target = 'document' AND target_id IN (" + in + ")",
 			"DELETE FROM codings WHERE doc_id IN (" + in + ")",
@@ -383,6 +388,9 @@ func (s *Store) RemoveDocument(ctx context.Context, ref string, force bool) (Rem
 			"DELETE FROM turns WHERE doc_id IN (" + in + ")",
 			"DELETE FROM speakers WHERE doc_id IN (" + in + ")",
 			"DELETE FROM attributes WHERE doc_id IN (" + in + ")",
+			// Before the documents, not by their cascade: undo puts rows
+			// back in the reverse order, a document before its origin.
+			"DELETE FROM document_origins WHERE doc_id IN (" + in + ")",
 			"DELETE FROM documents WHERE id IN (" + in + ")",
 		}
 		for _, q := range stmts {

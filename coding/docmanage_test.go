@@ -96,8 +96,8 @@ func TestResolveDocRules(t *testing.T) {
 func dumpAll(t *testing.T, s *Store) string {
 	t.Helper()
 	var b strings.Builder
-	for _, tbl := range []string{"documents", "turns", "anchors", "speakers", "cases", "case_attributes",
-		"attributes", "codes", "codings", "memos", "coders"} {
+	for _, tbl := range []string{"documents", "document_origins", "turns", "anchors", "speakers", "cases", "case_attributes",
+		"attributes", "codes", "codings", "carried", "memos", "coders"} {
 		rows, err := s.db.Query("SELECT * FROM " + tbl + " ORDER BY 1, 2")
 		if err != nil {
 			t.Fatal(err)
@@ -119,22 +119,32 @@ func dumpAll(t *testing.T, s *Store) string {
 	return b.String()
 }
 
-// removalFixture is a project with R07 in two versions (codings by two
-// coders, memos on it and on a coding, a speaker with a case), S1 with
-// time anchors, and R08, which nothing here may touch.
+// removalFixture is a project with R07 in two versions (imported from a
+// path; one coding carried to version 2, one orphaned on version 1;
+// codings by two coders, memos on it and on a coding, a speaker with a
+// case), S1 with time anchors, and R08, which nothing here may touch.
 func removalFixture(t *testing.T) (anna, boris *Store) {
 	t.Helper()
 	ctx := context.Background()
 	anna = newProject(t, "anna")
-	importText(t, anna, "R07.md", interview)
-	importText(t, anna, "S1.vtt", "WEBVTT\n\n00:00:01.000 --> 00:00:03.000\n<v Lena>Hello there.\n\n00:00:04.500 --> 00:00:06.000\n<v Lena>I am still talking.\n\n00:00:07.000 --> 00:00:08.000\n<v Q>Go on.\n")
-	importText(t, anna, "R08.txt", "Interviewer: And you?\nRespondent: I stayed a year longer.\n")
-	changed := strings.Replace(interview, "Interviewer: Why did you leave?", "Interviewer: Hello again.\nInterviewer: Why did you leave?", 1)
-	if _, err := anna.Import(ctx, ImportFile{Path: "R07.md", Data: []byte(changed)}); err != nil {
+	if _, err := anna.Import(ctx, ImportFile{Path: "R07.md", Origin: "/data/R07.md", Data: []byte(interview)}); err != nil {
 		t.Fatal(err)
 	}
-	for _, ref := range []string{"R07@1", "R07", "R08", "S1"} {
-		if _, _, err := anna.Tag(ctx, TagRequest{Doc: ref, Code: "Fear", Spans: []Span{{2, 9}}, Create: true}); err != nil {
+	importText(t, anna, "S1.vtt", "WEBVTT\n\n00:00:01.000 --> 00:00:03.000\n<v Lena>Hello there.\n\n00:00:04.500 --> 00:00:06.000\n<v Lena>I am still talking.\n\n00:00:07.000 --> 00:00:08.000\n<v Q>Go on.\n")
+	importText(t, anna, "R08.txt", "Interviewer: And you?\nRespondent: I stayed a year longer.\n")
+	for code, text := range map[string]string{"Fear": "they would come for NGO people first", "Flywheel": "under that flywheel"} {
+		if _, _, err := anna.Tag(ctx, TagRequest{Doc: "R07", Code: code, Spans: MatchSpans(mustText(t, anna, "R07"), text), Create: true}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	changed := strings.Replace(interview, "Interviewer: Why did you leave?", "Interviewer: Hello again.\nInterviewer: Why did you leave?", 1)
+	changed = strings.Replace(changed, " I did not want to be under that flywheel.", "", 1)
+	res, err := anna.Import(ctx, ImportFile{Path: "R07.md", Origin: "/data/R07.md", Data: []byte(changed)})
+	if err != nil || res.Document.Version != 2 {
+		t.Fatalf("R07 version 2: %+v, %v", res, err)
+	}
+	for _, ref := range []string{"R08", "S1"} {
+		if _, _, err := anna.Tag(ctx, TagRequest{Doc: ref, Code: "Fear", Spans: []Span{{2, 9}}}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -153,7 +163,6 @@ func removalFixture(t *testing.T) (anna, boris *Store) {
 	if _, err := anna.SetAttributes(ctx, "R07", []Attribute{{Key: "education", Value: "university", Type: "text"}}); err != nil {
 		t.Fatal(err)
 	}
-	var err error
 	boris, err = Open(ctx, anna.Dir(), Options{Coder: "boris"})
 	if err != nil {
 		t.Fatal(err)
@@ -169,8 +178,10 @@ func TestRemoveDocument(t *testing.T) {
 	ctx := context.Background()
 	s, _ := removalFixture(t)
 	before := dumpAll(t, s)
-	if !strings.Contains(before, "anchors") {
-		t.Fatal("fixture has no anchors")
+	for _, want := range []string{"anchors", "document_origins", "carried [1", "carried [2", "orphaned", "moved"} {
+		if !strings.Contains(before, want) {
+			t.Fatalf("fixture lacks %s:\n%s", want, before)
+		}
 	}
 
 	// Refused while it has codings, saying how many; nothing changes.
@@ -259,6 +270,16 @@ func TestRemoveOneVersion(t *testing.T) {
 	if _, err := s.Document(ctx, "R07@1", false); !errors.Is(err, ErrNotFound) {
 		t.Errorf("R07@1 after its removal: %v", err)
 	}
+	carried := func() string {
+		var st string
+		s.db.QueryRow("SELECT coalesce(group_concat(status, ' '), '') FROM (SELECT status FROM carried ORDER BY id)").Scan(&st)
+		return st
+	}
+	// The coding carried on to version 2 keeps its history; the orphan
+	// went with version 1.
+	if got := carried(); got != "moved" {
+		t.Errorf("carried after rm R07@1: %q, want moved", got)
+	}
 	// The latest version alone: the earlier one becomes the latest.
 	if _, err := s.Undo(ctx); err != nil {
 		t.Fatal(err)
@@ -271,6 +292,9 @@ func TestRemoveOneVersion(t *testing.T) {
 	}
 	if d, err := s.Document(ctx, "R07", false); err != nil || d.Version != 1 || !d.Latest {
 		t.Errorf("R07 after removing version 2 = %+v, %v", d, err)
+	}
+	if got := carried(); got != "" {
+		t.Errorf("carried after rm R07@2: %q, want nothing (the moved coding went, and the orphans' version)", got)
 	}
 	// A document without codings goes without --force.
 	if _, err := s.RemoveDocument(ctx, "R07", false); !errors.Is(err, ErrConflict) {
