@@ -217,6 +217,11 @@ type importJSON struct {
 		Document string `json:"document"`
 		Version  int    `json:"version"`
 		Error    string `json:"error"`
+		Carry    *struct {
+			Moved    int `json:"moved"`
+			Changed  int `json:"changed"`
+			Orphaned int `json:"orphaned"`
+		} `json:"carry"`
 	} `json:"files"`
 }
 

@@ -356,12 +356,16 @@ func (a *app) showQuote(s *coding.Store, p coding.QuotePlace, color bool) error 
 	if p.Time != "" {
 		head = append(head, p.Time)
 	}
-	if p.Turn != nil && p.Turn.Speaker != "" {
-		head = append(head, p.Turn.Speaker)
+	if p.Speaker != "" {
+		head = append(head, p.Speaker)
 	}
 	fmt.Fprintf(w, "%s  %s\n", paint(color, "1", p.ID), strings.Join(head, ", "))
 	if p.Attribution != "" {
 		fmt.Fprintf(w, "(%s)\n", p.Attribution)
+	}
+	if p.Carried != "" {
+		// The id was cited from an earlier version of the text.
+		fmt.Fprintf(w, "%s\n", p.Carried)
 	}
 	fmt.Fprintln(w)
 
