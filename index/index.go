@@ -11,7 +11,6 @@ package index
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -22,7 +21,6 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
-	"github.com/blevesearch/bleve/v2/index/scorch/mergeplan"
 	"github.com/blevesearch/bleve/v2/mapping"
 
 	"github.com/qcode-dev/qcode/coding"
@@ -35,16 +33,20 @@ const MappingVersion = 3
 // Dir is the index folder inside a project folder.
 const Dir = "index"
 
-// ErrBusy means another process has the index open for longer than the
-// wait allowed.
-var ErrBusy = errors.New("the search index is in use by another qcode process; try again in a moment")
+// ErrBusy means another process is rebuilding the index and did not
+// finish within the wait allowed.
+var ErrBusy = errors.New("the search index is being rebuilt by another qcode process; try again in a moment")
 
-// Index is an open search index of one project.
+// Index is an open search index of one project: the snapshot it reads,
+// and, for documents that changed since that snapshot was made while
+// another process was updating the index, a small index in memory.
 type Index struct {
-	b     bleve.Index
-	store *coding.Store
-	dir   string
-	lock  *os.File
+	store    *coding.Store
+	dir      string // the index folder
+	lockPath string
+	opt      Options
+	snap     *openedSnapshot // nil when no snapshot can be read
+	ov       *overlay
 }
 
 // Options tune Open.
@@ -52,20 +54,29 @@ type Options struct {
 	// Progress, when set, is told how far a rebuild or a large update
 	// has got.
 	Progress func(done, total int)
-	// Wait is how long to wait for another process to release the index;
-	// default 2 s.
+	// Wait is how long Rebuild, or a search that finds the index
+	// damaged, waits for another process that is updating the index;
+	// default 2 s (30 s for a repair). Searching never waits.
 	Wait time.Duration
 }
 
 // Status says what Open or Sync had to do.
 type Status struct {
 	// Rebuilt is set when the index was made from scratch, and Reason
-	// says why (missing, another mapping version, unreadable).
+	// says why (missing, another mapping version, damaged).
 	Rebuilt bool
 	Reason  string
 	// Updated and Removed count documents whose passages were
 	// (re)indexed or dropped.
 	Updated, Removed int
+}
+
+func (st *Status) add(o Status) {
+	if o.Rebuilt && !st.Rebuilt {
+		st.Rebuilt, st.Reason = true, o.Reason
+	}
+	st.Updated += o.Updated
+	st.Removed += o.Removed
 }
 
 type meta struct {
@@ -80,133 +91,317 @@ var (
 
 func docKey(id int64) []byte { return []byte("qcode:doc:" + strconv.FormatInt(id, 10)) }
 
-// Open opens the project's index, creating or rebuilding it when it is
-// missing, of another mapping version, or unreadable, and brings it up to
-// date with the store.
-func Open(ctx context.Context, s *coding.Store, opt Options) (*Index, Status, error) {
-	dir := filepath.Join(s.Dir(), Dir)
-	wait := opt.Wait
-	if wait == 0 {
-		wait = 2 * time.Second
-	}
-	cfg := map[string]interface{}{"bolt_timeout": wait.String()}
-	var st Status
-	lock, err := lockDir(filepath.Join(s.Dir(), lockFile), wait)
-	if err != nil {
-		if errors.Is(err, ErrBusy) {
-			return nil, st, ErrBusy
-		}
-		return nil, st, fmt.Errorf("lock index: %w", err)
-	}
-	ix, st, err := open(ctx, s, dir, cfg, opt)
-	if err != nil {
-		lock.Close()
-		return nil, st, err
-	}
-	ix.lock = lock
-	return ix, st, nil
-}
-
-// lockFile guards the index folder; it lives beside it.
+// lockFile is held by the one process updating the index; it lives
+// beside the index folder. Readers never take it.
 const lockFile = "index.lock"
 
-func open(ctx context.Context, s *coding.Store, dir string, cfg map[string]interface{}, opt Options) (*Index, Status, error) {
-	var st Status
-	b, err := bleve.OpenUsing(dir, cfg)
+func newIndex(s *coding.Store, opt Options) *Index {
+	return &Index{store: s, dir: filepath.Join(s.Dir(), Dir), lockPath: filepath.Join(s.Dir(), lockFile), opt: opt}
+}
+
+// Open opens the project's index and brings it up to date with the store:
+// when no other process is updating it, this one does (creating it when
+// missing, rebuilding it when of another mapping version or damaged);
+// otherwise it opens the last snapshot that process published, and
+// searches answer documents changed since from the store. Open never
+// waits for another process.
+func Open(ctx context.Context, s *coding.Store, opt Options) (*Index, Status, error) {
+	ix := newIndex(s, opt)
+	st, err := ix.catchUp(ctx, opt.Progress)
 	if err != nil {
-		b = nil // bleve returns a typed nil
-	}
-	switch {
-	case err == nil:
-		var m meta
-		raw, err := b.GetInternal(metaKey)
-		if err == nil && raw != nil {
-			err = json.Unmarshal(raw, &m)
-		}
-		if err != nil || m.MappingVersion != MappingVersion {
-			b.Close()
-			b = nil
-			st.Reason = fmt.Sprintf("it was made for mapping version %d, this qcode uses %d", m.MappingVersion, MappingVersion)
-			if err != nil || raw == nil {
-				st.Reason = "its metadata is unreadable"
-			}
-		}
-	case isTimeout(err):
-		return nil, st, ErrBusy
-	case errors.Is(err, bleve.ErrorIndexPathDoesNotExist):
-		st.Reason = "there was none"
-	default:
-		st.Reason = fmt.Sprintf("it could not be opened (%v)", err)
-	}
-	if b == nil {
-		st.Rebuilt = true
-		if err := os.RemoveAll(dir); err != nil {
-			return nil, st, fmt.Errorf("rebuild index: %w", err)
-		}
-		b, err = bleve.NewUsing(dir, buildMapping(), scorch.Name, scorch.Name, cfg)
-		if err != nil {
-			if isTimeout(err) {
-				return nil, st, ErrBusy
-			}
-			return nil, st, fmt.Errorf("create index: %w", err)
-		}
-		// bleve writes its metadata file readable by all; the index is
-		// derived from interviews and stays as private as they are.
-		if err := os.Chmod(filepath.Join(dir, "index_meta.json"), 0o600); err != nil {
-			b.Close()
-			return nil, st, fmt.Errorf("create index: %w", err)
-		}
-	}
-	ix := &Index{b: b, store: s, dir: dir}
-	up, err := ix.sync(ctx, opt.Progress)
-	if err != nil {
-		b.Close()
+		ix.Close()
 		return nil, st, err
 	}
-	st.Updated, st.Removed = up.Updated, up.Removed
 	return ix, st, nil
 }
 
-func isTimeout(err error) bool {
-	return err != nil && strings.Contains(err.Error(), "timeout")
+// Rebuild deletes the index of the project and makes it again from the
+// store. It waits up to opt.Wait for a process updating the index.
+func Rebuild(ctx context.Context, s *coding.Store, opt Options) (*Index, Status, error) {
+	ix := newIndex(s, opt)
+	st, ok, err := ix.write(ctx, opt.Progress, "*", ix.wait(2*time.Second))
+	if err == nil && !ok {
+		err = ErrBusy
+	}
+	if err == nil {
+		err = ix.reopen()
+	}
+	if err != nil {
+		ix.Close()
+		return nil, st, err
+	}
+	st.Reason = "asked to"
+	return ix, st, nil
+}
+
+func (ix *Index) wait(def time.Duration) time.Duration {
+	if ix.opt.Wait > 0 {
+		return ix.opt.Wait
+	}
+	return def
 }
 
 // Close releases the index.
 func (ix *Index) Close() error {
-	err := ix.b.Close()
-	if ix.lock != nil {
-		ix.lock.Close()
+	var err error
+	if ix.snap != nil {
+		err = ix.snap.b.Close()
+		ix.snap = nil
+	}
+	if ix.ov != nil {
+		ix.ov.close()
+		ix.ov = nil
 	}
 	return err
 }
 
-// Rebuild deletes the index of the project and makes it again from the
-// store.
-func Rebuild(ctx context.Context, s *coding.Store, opt Options) (*Index, Status, error) {
-	wait := opt.Wait
-	if wait == 0 {
-		wait = 2 * time.Second
+// Sync brings the index up to date with the store, or, when another
+// process is updating it, opens the newest snapshot that process has
+// published. It is cheap when nothing changed: one read of the store's
+// generation.
+func (ix *Index) Sync(ctx context.Context) (Status, error) {
+	return ix.catchUp(ctx, nil)
+}
+
+// catchUp is Sync with progress.
+func (ix *Index) catchUp(ctx context.Context, progress func(done, total int)) (Status, error) {
+	gen, err := ix.store.Generation(ctx)
+	if err != nil {
+		return Status{}, err
 	}
-	lock, err := lockDir(filepath.Join(s.Dir(), lockFile), wait)
+	if ix.snap != nil && ix.snap.meta.Generation == gen {
+		return Status{}, nil
+	}
+	st, _, err := ix.write(ctx, progress, "", 0)
+	if err != nil {
+		return st, err
+	}
+	err = ix.reopen()
+	if errors.Is(err, errDamaged) {
+		// Another process holds the writer's lock and has not replaced
+		// the damaged snapshot yet: wait for it, then repair.
+		var st2 Status
+		st2, err = ix.repair(ctx, readCurrent(ix.dir))
+		st.add(st2)
+	}
+	return st, err
+}
+
+// reopen opens the current snapshot when it is not the one open. A
+// snapshot removed between reading CURRENT and opening it is looked up
+// again.
+func (ix *Index) reopen() error {
+	for try := 0; ; try++ {
+		cur := readCurrent(ix.dir)
+		if ix.snap != nil && ix.snap.path == cur {
+			return nil
+		}
+		if cur == "" {
+			return nil // searches answer from the store
+		}
+		o, err := openSnapshot(cur)
+		if err != nil {
+			if readCurrent(ix.dir) != cur && try < 10 {
+				continue // a writer published meanwhile
+			}
+			if errors.Is(err, bleve.ErrorIndexPathDoesNotExist) || os.IsNotExist(err) {
+				err = damaged("snapshot %s is missing", filepath.Base(cur))
+			}
+			return err
+		}
+		if o.meta.MappingVersion != MappingVersion {
+			// Made by another qcode; until it is rebuilt, answer from the
+			// store.
+			o.b.Close()
+			if ix.snap != nil {
+				ix.snap.b.Close()
+				ix.snap = nil
+			}
+			return nil
+		}
+		if ix.snap != nil {
+			ix.snap.b.Close()
+		}
+		ix.snap = o
+		return nil
+	}
+}
+
+// repair rebuilds the index when the snapshot at bad is the current one,
+// waiting for the writer's lock.
+func (ix *Index) repair(ctx context.Context, bad string) (Status, error) {
+	if ix.snap != nil && ix.snap.path == bad {
+		closeQuietly(ix.snap.b)
+		ix.snap = nil
+	}
+	st, ok, err := ix.write(ctx, nil, bad, ix.wait(30*time.Second))
+	if err == nil && !ok {
+		err = ErrBusy
+	}
+	if err == nil {
+		err = ix.reopen()
+	}
+	return st, err
+}
+
+// write updates the index as its one writer. It takes the writer's lock,
+// waiting up to wait (0: only tries); ok is false when another process
+// has it. rebuild names a snapshot to be replaced by one made from
+// scratch when it is still the current one ("*": whatever is current).
+func (ix *Index) write(ctx context.Context, progress func(done, total int), rebuild string, wait time.Duration) (st Status, ok bool, err error) {
+	lock, err := lockDir(ix.lockPath, wait)
 	if err != nil {
 		if errors.Is(err, ErrBusy) {
-			return nil, Status{}, ErrBusy
+			return st, false, nil
 		}
-		return nil, Status{}, fmt.Errorf("lock index: %w", err)
+		return st, false, fmt.Errorf("lock index: %w", err)
 	}
-	dir := filepath.Join(s.Dir(), Dir)
-	if err := os.RemoveAll(dir); err != nil {
-		lock.Close()
-		return nil, Status{}, fmt.Errorf("rebuild index: %w", err)
+	defer lock.Close()
+	if err := os.MkdirAll(ix.dir, 0o700); err != nil {
+		return st, true, fmt.Errorf("index: %w", err)
 	}
-	ix, st, err := open(ctx, s, dir, map[string]interface{}{"bolt_timeout": wait.String()}, opt)
+	// Another change may be committed while this one is indexed; catch up
+	// with it too, a few times at most.
+	for round := 0; round < 3; round++ {
+		one, again, err := ix.writeOnce(ctx, progress, rebuild)
+		st.add(one)
+		if err != nil {
+			return st, true, err
+		}
+		rebuild = ""
+		if !again {
+			break
+		}
+	}
+	collect(ix.dir)
+	return st, true, nil
+}
+
+// writeOnce makes a working copy of the current snapshot (or a new
+// index), brings it up to date and publishes it. again says the store
+// changed while it worked.
+func (ix *Index) writeOnce(ctx context.Context, progress func(done, total int), rebuild string) (st Status, again bool, err error) {
+	gen, err := ix.store.Generation(ctx)
 	if err != nil {
-		lock.Close()
-		return nil, st, err
+		return st, false, err
 	}
-	ix.lock = lock
-	st.Reason = "asked to"
-	return ix, st, nil
+	cur := readCurrent(ix.dir)
+	from := ""
+	switch {
+	case cur != "" && (rebuild == "*" || rebuild == cur):
+		st.Reason = "it is damaged"
+		if rebuild == "*" {
+			st.Reason = "asked to"
+		}
+	case cur == "":
+		st.Reason = "there was none"
+		if _, err := os.Stat(filepath.Join(ix.dir, "index_meta.json")); err == nil {
+			st.Reason = "it was made by an earlier qcode"
+		}
+	default:
+		o, err := openSnapshot(cur)
+		switch {
+		case err != nil:
+			st.Reason = err.Error()
+			if !errors.Is(err, errDamaged) {
+				st.Reason = fmt.Sprintf("it could not be opened (%v)", err)
+			}
+		case o.meta.MappingVersion != MappingVersion:
+			st.Reason = fmt.Sprintf("it was made for mapping version %d, this qcode uses %d", o.meta.MappingVersion, MappingVersion)
+		case o.meta.Generation == gen:
+			o.b.Close()
+			return st, false, nil
+		default:
+			from = cur
+		}
+		if o != nil {
+			o.b.Close()
+		}
+	}
+	if from == "" {
+		st.Rebuilt = true
+	} else {
+		st.Reason = ""
+	}
+	work := filepath.Join(ix.dir, fmt.Sprintf("w%d.tmp", time.Now().UnixNano()))
+	b, err := openWork(from, work)
+	if err != nil {
+		os.RemoveAll(work)
+		return st, false, err
+	}
+	up, consistent, err := ix.syncInto(ctx, b, gen, progress)
+	st.Updated, st.Removed = up.Updated, up.Removed
+	if cerr := closeWork(b); cerr != nil && err == nil {
+		err, consistent = cerr, false
+	}
+	if err != nil && !consistent {
+		os.RemoveAll(work)
+		if errors.Is(err, errDamaged) && from != "" && ctx.Err() == nil {
+			// The copy of the last snapshot failed under bleve: start
+			// again from scratch.
+			st2, again, err2 := ix.writeOnce(ctx, progress, cur)
+			st2.Reason = err.Error()
+			return st2, again, err2
+		}
+		return st, false, err
+	}
+	// Interrupted: what was indexed is kept, and the next update finishes
+	// the rest.
+	if _, perr := publish(ix.dir, work); perr != nil {
+		os.RemoveAll(work)
+		if err == nil {
+			err = fmt.Errorf("index: %w", perr)
+		}
+		return st, false, err
+	}
+	if err != nil {
+		return st, false, err
+	}
+	now, err := ix.store.Generation(ctx)
+	return st, err == nil && now != gen, err
+}
+
+// openWork opens a working copy of the snapshot at from, or a new index
+// when from is "".
+func openWork(from, work string) (b bleve.Index, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			b, err = nil, damaged("bleve: %v", r)
+		}
+	}()
+	if from == "" {
+		b, err = bleve.NewUsing(work, buildMapping(), scorch.Name, scorch.Name, nil)
+		if err != nil {
+			return nil, fmt.Errorf("create index: %w", err)
+		}
+		// bleve writes its metadata file readable by all; the index is
+		// derived from interviews and stays as private as they are.
+		if err := os.Chmod(filepath.Join(work, "index_meta.json"), 0o600); err != nil {
+			b.Close()
+			return nil, fmt.Errorf("create index: %w", err)
+		}
+		return b, nil
+	}
+	if err := copySnapshot(from, work); err != nil {
+		return nil, fmt.Errorf("index: copy snapshot: %w", err)
+	}
+	b, err = bleve.OpenUsing(work, nil)
+	if err != nil {
+		return nil, damaged("%v", err)
+	}
+	return b, nil
+}
+
+func closeWork(b bleve.Index) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = damaged("bleve: %v", r)
+		}
+	}()
+	if err := b.Close(); err != nil {
+		return fmt.Errorf("index: %w", err)
+	}
+	return nil
 }
 
 func buildMapping() mapping.IndexMapping {
@@ -267,212 +462,6 @@ func buildMapping() mapping.IndexMapping {
 	m.IndexDynamic = false
 	m.DocValuesDynamic = false
 	return m
-}
-
-// Sync brings the index up to date with the store. It is cheap when
-// nothing changed: one read of the store's generation.
-func (ix *Index) Sync(ctx context.Context) (Status, error) {
-	return ix.sync(ctx, nil)
-}
-
-// docEntry is what the index remembers of a document: the passage ids it
-// holds for it.
-type docEntry struct {
-	Passages []string `json:"passages"`
-}
-
-func (ix *Index) sync(ctx context.Context, progress func(done, total int)) (Status, error) {
-	var st Status
-	gen, err := ix.store.Generation(ctx)
-	if err != nil {
-		return st, err
-	}
-	var m meta
-	if raw, _ := ix.b.GetInternal(metaKey); raw != nil {
-		json.Unmarshal(raw, &m)
-	}
-	if m.MappingVersion == MappingVersion && m.Generation == gen {
-		return st, nil
-	}
-	states, err := ix.store.DocStates(ctx)
-	if err != nil {
-		return st, fmt.Errorf("index: %w", err)
-	}
-	fps := map[int64]string{}
-	if raw, _ := ix.b.GetInternal(fpsKey); raw != nil {
-		if err := json.Unmarshal(raw, &fps); err != nil {
-			fps = map[int64]string{}
-		}
-	}
-	live := map[int64]bool{}
-	var todo []coding.DocState
-	for _, d := range states {
-		if !d.Latest {
-			continue
-		}
-		live[d.ID] = true
-		if fps[d.ID] != d.Fingerprint {
-			todo = append(todo, d)
-		}
-	}
-	batch := ix.b.NewBatch()
-	flushAt := 2000
-	flush := func() error {
-		if batch.Size() == 0 {
-			return nil
-		}
-		if err := ix.b.Batch(batch); err != nil {
-			return fmt.Errorf("index: %w", err)
-		}
-		batch.Reset()
-		return nil
-	}
-	for id := range fps {
-		if !live[id] {
-			if err := ix.dropDoc(batch, id); err != nil {
-				return st, err
-			}
-			delete(fps, id)
-			st.Removed++
-		}
-	}
-	total := len(todo)
-	for i, d := range todo {
-		if err := ctx.Err(); err != nil {
-			return st, err
-		}
-		if err := ix.dropDoc(batch, d.ID); err != nil {
-			return st, err
-		}
-		n, err := ix.addDoc(ctx, batch, d)
-		if err != nil {
-			return st, err
-		}
-		fps[d.ID] = d.Fingerprint
-		st.Updated++
-		if batch.Size() >= flushAt || n > flushAt {
-			if err := flush(); err != nil {
-				return st, err
-			}
-		}
-		if progress != nil {
-			progress(i+1, total)
-		}
-	}
-	raw, _ := json.Marshal(fps)
-	batch.SetInternal(fpsKey, raw)
-	raw, _ = json.Marshal(meta{MappingVersion: MappingVersion, Generation: gen})
-	batch.SetInternal(metaKey, raw)
-	if err := flush(); err != nil {
-		return st, err
-	}
-	// After a large update, merge the segments into one: a smaller index
-	// and faster queries, for a few seconds once.
-	if st.Updated >= forceMergeAt {
-		if err := ix.merge(ctx); err != nil {
-			return st, err
-		}
-	}
-	return st, nil
-}
-
-// forceMergeAt is how many documents an update must touch before the
-// index is merged into one segment.
-const forceMergeAt = 50
-
-func (ix *Index) merge(ctx context.Context) error {
-	adv, err := ix.b.Advanced()
-	if err != nil {
-		return fmt.Errorf("index: %w", err)
-	}
-	sc, ok := adv.(*scorch.Scorch)
-	if !ok {
-		return nil
-	}
-	opt := mergeplan.SingleSegmentMergePlanOptions
-	if err := sc.ForceMerge(ctx, &opt); err != nil {
-		return fmt.Errorf("index: merge segments: %w", err)
-	}
-	return nil
-}
-
-// dropDoc deletes the passages the index holds for a document.
-func (ix *Index) dropDoc(batch *bleve.Batch, id int64) error {
-	raw, err := ix.b.GetInternal(docKey(id))
-	if err != nil || raw == nil {
-		return err
-	}
-	var e docEntry
-	if err := json.Unmarshal(raw, &e); err != nil {
-		return nil
-	}
-	for _, p := range e.Passages {
-		batch.Delete(p)
-	}
-	batch.DeleteInternal(docKey(id))
-	return nil
-}
-
-// addDoc indexes a document's passages with the codes, coders and
-// attributes that apply to each.
-func (ix *Index) addDoc(ctx context.Context, batch *bleve.Batch, d coding.DocState) (int, error) {
-	doc, err := ix.store.Document(ctx, strconv.FormatInt(d.ID, 10), true)
-	if err != nil {
-		return 0, fmt.Errorf("index %s: %w", d.Name, err)
-	}
-	turns, err := ix.store.Turns(ctx, d.ID)
-	if err != nil {
-		return 0, fmt.Errorf("index %s: %w", d.Name, err)
-	}
-	codings, err := ix.store.Codings(ctx, coding.CodingFilter{DocID: d.ID})
-	if err != nil {
-		return 0, fmt.Errorf("index %s: %w", d.Name, err)
-	}
-	attrs := make([]string, 0, len(doc.Attributes))
-	for _, a := range doc.Attributes {
-		attrs = append(attrs, strings.ToLower(a.Key+"="+a.Value))
-	}
-	passages := splitPassages(doc.Text, turns)
-	e := docEntry{Passages: make([]string, 0, len(passages))}
-	docID := strconv.FormatInt(d.ID, 10)
-	for _, p := range passages {
-		var codes, coders, pairs []string
-		for _, c := range codings {
-			if c.Start < p.End && c.End > p.Start {
-				code := strconv.FormatInt(c.CodeID, 10)
-				codes = appendOnce(codes, code)
-				coders = appendOnce(coders, c.Coder)
-				pairs = appendOnce(pairs, code+"/"+c.Coder)
-			}
-		}
-		coded := "no"
-		if len(codes) > 0 {
-			coded = "yes"
-		}
-		id := passageID(d.ID, p.Start)
-		fields := map[string]interface{}{
-			"_type":      "passage",
-			"text":       p.Text,
-			"raw":        p.Text,
-			"doc":        doc.Name,
-			"doc_id":     docID,
-			"speaker":    p.Speaker,
-			"code":       codes,
-			"coder":      coders,
-			"code_coder": pairs,
-			"attr":       attrs,
-			"lang":       doc.Lang,
-			"coded":      coded,
-			"order":      orderKey(doc.Name, p.Start),
-		}
-		if err := batch.Index(id, fields); err != nil {
-			return 0, fmt.Errorf("index %s: %w", d.Name, err)
-		}
-		e.Passages = append(e.Passages, id)
-	}
-	raw, _ := json.Marshal(e)
-	batch.SetInternal(docKey(d.ID), raw)
-	return len(passages), nil
 }
 
 // orderKey sorts passages by document name, then position.

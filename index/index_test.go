@@ -333,18 +333,45 @@ func TestRebuildsWhenMissingOrCorrupt(t *testing.T) {
 	}
 }
 
-func TestSecondOpenerGetsClearError(t *testing.T) {
+// TestReadersDoNotWaitForTheWriter holds the writer's lock, as another
+// process updating the index would, and changes the store: a second Open
+// and its searches answer at once, and as of the store.
+func TestReadersDoNotWaitForTheWriter(t *testing.T) {
 	ctx := context.Background()
-	s := newProject(t, map[string]string{"R1.txt": "Q: Why?\nA: Because.\n"})
-	ix := openIndex(t, s)
-	_ = ix
-	t0 := time.Now()
-	_, _, err := Open(ctx, s, Options{Wait: 200 * time.Millisecond})
-	if !errors.Is(err, ErrBusy) {
-		t.Fatalf("second Open = %v, want ErrBusy", err)
+	s := newProject(t, map[string]string{"R1.txt": "Q: Why?\nA: Because of the mobilization. And fear.\n"})
+	openIndex(t, s)
+	lock, err := lockDir(filepath.Join(s.Dir(), lockFile), 0)
+	if err != nil {
+		t.Fatal(err)
 	}
-	if d := time.Since(t0); d > 5*time.Second {
-		t.Errorf("second Open took %v: it must not hang", d)
+	defer lock.Close()
+	if _, _, err := s.AddCode(ctx, coding.NewCode{Path: "Fear"}); err != nil {
+		t.Fatal(err)
+	}
+	text, _ := s.DocumentText(ctx, 1)
+	if _, _, err := s.Tag(ctx, coding.TagRequest{Doc: "R1", Code: "Fear", Spans: coding.MatchSpans(text, "And fear.")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Import(ctx, coding.ImportFile{Path: "R2.txt", Data: []byte("Q: And?\nB: Fear of the war.\n")}); err != nil {
+		t.Fatal(err)
+	}
+	t0 := time.Now()
+	ix, _, err := Open(ctx, s, Options{Wait: 5 * time.Second})
+	if err != nil {
+		t.Fatalf("second Open = %v, want it to read the last snapshot", err)
+	}
+	defer ix.Close()
+	if got := find(t, ix, Query{Codes: []string{"Fear"}}); got.Total != 1 {
+		t.Errorf("--code Fear: %d hits, want 1 (tagged before the search)", got.Total)
+	}
+	if got := find(t, ix, Query{Text: "fear"}); got.Total != 2 {
+		t.Errorf("fear: %d hits, want 2 (one in a document imported before the search)", got.Total)
+	}
+	if d := time.Since(t0); d > 2*time.Second {
+		t.Errorf("Open and searches took %v: they must not wait for the writer", d)
+	}
+	if ix.ov == nil || ix.ov.mem == nil {
+		t.Errorf("the searches did not use the overlay")
 	}
 }
 

@@ -35,3 +35,17 @@ func lockDir(path string, wait time.Duration) (*os.File, error) {
 		time.Sleep(10 * time.Millisecond)
 	}
 }
+
+// tryExclusive takes an exclusive lock on an existing file without
+// waiting; it fails while anyone (bolt, for a reader) holds a lock on it.
+func tryExclusive(path string) (*os.File, bool) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, os.IsNotExist(err)
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		f.Close()
+		return nil, false
+	}
+	return f, true
+}

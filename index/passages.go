@@ -1,6 +1,7 @@
 package index
 
 import (
+	"context"
 	"strings"
 	"unicode/utf8"
 
@@ -24,12 +25,16 @@ const maxPassage = 2000
 // (skipping its label) and at blank lines. Whitespace-only stretches are
 // left out.
 func splitPassages(text string, turns []coding.Turn) []passage {
-	type cut struct {
-		pos     int // code point where a passage may start
-		skipTo  int // code point where its text starts (after a label)
-		speaker string
-		turn    int
-	}
+	out, _ := splitPassagesCtx(context.Background(), text, turns)
+	return out
+}
+
+// checkEvery is how many code points passage building walks between two
+// looks at its context: a few milliseconds of work.
+const checkEvery = 1 << 16
+
+// splitPassagesCtx is splitPassages that stops when ctx is done.
+func splitPassagesCtx(ctx context.Context, text string, turns []coding.Turn) ([]passage, error) {
 	var out []passage
 	emit := func(start, end int, text string, speaker string, turn int) {
 		// Trim spaces and newlines, keeping offsets right.
@@ -67,6 +72,11 @@ func splitPassages(text string, turns []coding.Turn) []passage {
 		}
 	}
 	for bi := 0; bi <= len(text); {
+		if cp%checkEvery == 0 && cp > 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
 		if ti < len(turns) && turns[ti].Start == cp {
 			flush(cp, bi)
 			t := turns[ti]
@@ -104,7 +114,7 @@ func splitPassages(text string, turns []coding.Turn) []passage {
 		bi += n
 		cp++
 	}
-	return out
+	return out, nil
 }
 
 // cutPoint returns a byte offset at most max code points into s, at the

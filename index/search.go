@@ -79,15 +79,47 @@ type Hit struct {
 
 // Result is the answer to a search.
 type Result struct {
-	Hits  []Hit         `json:"hits"`
-	Total uint64        `json:"total"`
-	Took  time.Duration `json:"-"`
+	Hits  []Hit  `json:"hits"`
+	Total uint64 `json:"total"`
+	// Pending names documents changed so much since the index was last
+	// updated, while another process is updating it, that this search
+	// left them out; the next search after that process is done has them.
+	Pending []string      `json:"pending,omitempty"`
+	Took    time.Duration `json:"-"`
+	// Status says what catching up with the store had to do; Rebuilt is
+	// set when the index was found damaged and made again.
+	Status Status `json:"-"`
 }
 
-// Search runs q after catching up with the store.
+// Search runs q after catching up with the store. A damaged index is
+// rebuilt from the store (Result.Status says so) and q answered.
 func (ix *Index) Search(ctx context.Context, q Query) (Result, error) {
+	res, err := ix.search(ctx, q)
+	if errors.Is(err, errDamaged) && ctx.Err() == nil {
+		bad := ""
+		if ix.snap != nil {
+			bad = ix.snap.path
+		}
+		st, rerr := ix.repair(ctx, bad)
+		if rerr != nil {
+			return Result{}, fmt.Errorf("search: the index %v and could not be rebuilt: %w", err, rerr)
+		}
+		if !st.Rebuilt {
+			st.Rebuilt, st.Reason = true, err.Error()
+		}
+		res, err = ix.search(ctx, q)
+		res.Status.add(st)
+	}
+	return res, err
+}
+
+func (ix *Index) search(ctx context.Context, q Query) (Result, error) {
 	t0 := time.Now()
-	if _, err := ix.Sync(ctx); err != nil {
+	st, err := ix.catchUp(ctx, nil)
+	if err != nil {
+		return Result{}, err
+	}
+	if err := ix.prepareOverlay(ctx); err != nil {
 		return Result{}, err
 	}
 	bq, err := ix.buildQuery(ctx, q)
@@ -97,24 +129,27 @@ func (ix *Index) Search(ctx context.Context, q Query) (Result, error) {
 	size := q.Limit
 	if size <= 0 {
 		count := bleve.NewSearchRequestOptions(bq, 0, 0, false)
-		res, err := ix.b.SearchInContext(ctx, count)
+		_, total, err := ix.run(ctx, count)
 		if err != nil {
-			return Result{}, searchErr(err)
+			return Result{}, err
 		}
-		size = int(res.Total)
+		size = int(total)
 	}
 	req := bleve.NewSearchRequestOptions(bq, size, 0, false)
 	req.IncludeLocations = true
 	if !q.Rank {
 		req.SortBy([]string{"order"})
 	}
-	res, err := ix.b.SearchInContext(ctx, req)
+	hits, total, err := ix.run(ctx, req)
 	if err != nil {
-		return Result{}, searchErr(err)
+		return Result{}, err
 	}
-	out := Result{Total: res.Total, Hits: make([]Hit, 0, len(res.Hits))}
+	out := Result{Total: total, Hits: make([]Hit, 0, len(hits)), Status: st}
+	if ix.ov != nil {
+		out.Pending = ix.ov.pending
+	}
 	docs := map[int64]*docCache{}
-	for _, h := range res.Hits {
+	for _, h := range hits {
 		docID, start, err := parsePassageID(h.ID)
 		if err != nil {
 			return Result{}, err
@@ -141,6 +176,119 @@ func (ix *Index) Search(ctx context.Context, q Query) (Result, error) {
 	}
 	out.Took = time.Since(t0)
 	return out, nil
+}
+
+// prepareOverlay makes sure the documents the open snapshot has not
+// caught up with are answered from the store.
+func (ix *Index) prepareOverlay(ctx context.Context) error {
+	gen, err := ix.store.Generation(ctx)
+	if err != nil {
+		return err
+	}
+	snap := ""
+	if ix.snap != nil {
+		snap = ix.snap.path
+		if ix.snap.meta.Generation == gen {
+			if ix.ov != nil {
+				ix.ov.close()
+				ix.ov = nil
+			}
+			return nil
+		}
+	}
+	if ix.ov != nil && ix.ov.gen == gen && ix.ov.snap == snap {
+		return nil
+	}
+	ov, err := ix.buildOverlay(ctx, gen)
+	if err != nil {
+		return err
+	}
+	if ix.ov != nil {
+		ix.ov.close()
+	}
+	ix.ov = ov
+	return nil
+}
+
+// run sends a request to the snapshot (leaving out the documents the
+// overlay answers for) and to the overlay, and merges their hits in the
+// request's order. An error or panic from bleve on the snapshot is
+// errDamaged.
+func (ix *Index) run(ctx context.Context, req *bleve.SearchRequest) ([]*search.DocumentMatch, uint64, error) {
+	var hits []*search.DocumentMatch
+	var total uint64
+	if ix.snap != nil {
+		r := *req
+		if ix.ov != nil && len(ix.ov.exclude) > 0 {
+			var not []query.Query
+			for _, id := range ix.ov.exclude {
+				t := bleve.NewTermQuery(id)
+				t.SetField("doc_id")
+				not = append(not, t)
+			}
+			b := bleve.NewBooleanQuery()
+			b.AddMust(req.Query)
+			b.AddMustNot(not...)
+			r.Query = b
+		}
+		res, err := searchIn(ctx, ix.snap.b, &r)
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil, 0, ctx.Err()
+			}
+			if e := searchErr(err); errors.Is(e, ErrQuery) {
+				return nil, 0, e
+			}
+			return nil, 0, damaged("%v", err)
+		}
+		hits, total = res.Hits, res.Total
+	}
+	if ix.ov != nil && ix.ov.mem != nil {
+		r := *req
+		res, err := searchIn(ctx, ix.ov.mem, &r)
+		if err != nil {
+			return nil, 0, searchErr(err)
+		}
+		hits, total = append(hits, res.Hits...), total+res.Total
+		sortHits(hits, len(req.Sort) > 0 && !isScoreSort(req))
+		if req.Size < len(hits) {
+			hits = hits[:req.Size]
+		}
+	}
+	return hits, total, nil
+}
+
+func isScoreSort(req *bleve.SearchRequest) bool {
+	_, ok := req.Sort[0].(*search.SortScore)
+	return ok
+}
+
+// sortHits orders hits merged from two indexes: by the first sort value
+// (the passage order key), or by score.
+func sortHits(hits []*search.DocumentMatch, byOrder bool) {
+	sort.SliceStable(hits, func(i, j int) bool {
+		a, b := hits[i], hits[j]
+		if byOrder && len(a.Sort) > 0 && len(b.Sort) > 0 {
+			if a.Sort[0] != b.Sort[0] {
+				return a.Sort[0] < b.Sort[0]
+			}
+			return a.ID < b.ID
+		}
+		if a.Score != b.Score {
+			return a.Score > b.Score
+		}
+		return a.ID < b.ID
+	})
+}
+
+// searchIn runs a request, turning a panic inside bleve into an error.
+func searchIn(ctx context.Context, b bleve.Index, req *bleve.SearchRequest) (res *bleve.SearchResult, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			res, err = nil, damaged("bleve: %v", r)
+		}
+	}()
+	return b.SearchInContext(ctx, req)
 }
 
 func searchErr(err error) error {

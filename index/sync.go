@@ -1,0 +1,401 @@
+package index
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/index/scorch/mergeplan"
+
+	"github.com/qcode-dev/qcode/coding"
+)
+
+// Passages go to bleve in batches of bounded size whatever one document
+// holds: bleve analyses a whole batch at once, and its memory grows with
+// the batch. Between two batches the context is looked at.
+const (
+	batchPassages = 1000
+	batchBytes    = 512 << 10
+)
+
+// batcher fills bleve batches and sends them when full. Bookkeeping that
+// may only be believed once a batch is in the index waits in pending.
+type batcher struct {
+	b        bleve.Index
+	batch    *bleve.Batch
+	n, bytes int
+	pending  []func()
+	flushes  int
+	total    int // bytes of text added
+}
+
+func newBatcher(b bleve.Index) *batcher { return &batcher{b: b, batch: b.NewBatch()} }
+
+func (bt *batcher) full() bool { return bt.n >= batchPassages || bt.bytes >= batchBytes }
+
+// flush sends the batch, unless ctx is done.
+func (bt *batcher) flush(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if bt.batch.Size() > 0 {
+		if err := bt.b.Batch(bt.batch); err != nil {
+			return damaged("%v", err)
+		}
+		bt.flushes++
+	}
+	for _, f := range bt.pending {
+		f()
+	}
+	bt.discard()
+	return nil
+}
+
+// discard drops what the batch holds and its pending bookkeeping.
+func (bt *batcher) discard() {
+	bt.batch.Reset()
+	bt.n, bt.bytes, bt.pending = 0, 0, nil
+}
+
+func (bt *batcher) add(id string, fields map[string]interface{}, size int) error {
+	if err := bt.batch.Index(id, fields); err != nil {
+		return err
+	}
+	bt.n++
+	bt.bytes += size
+	bt.total += size
+	return nil
+}
+
+func (bt *batcher) delete(id string) {
+	bt.batch.Delete(id)
+	bt.n++
+}
+
+// syncInto brings a writable index up to date with the store as of
+// generation gen. When interrupted (ctx done) it drops the batch in
+// progress and records what is in the index: documents done keep their
+// fingerprints, a document half done loses its own (so the next update
+// does it again) and is remembered with every passage id it may have
+// left. consistent says the index may be published.
+func (ix *Index) syncInto(ctx context.Context, b bleve.Index, gen int64, progress func(done, total int)) (st Status, consistent bool, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			st, consistent, err = Status{}, false, damaged("bleve: %v", r)
+		}
+	}()
+	fps := map[int64]string{}
+	if raw, _ := b.GetInternal(fpsKey); raw != nil {
+		if err := json.Unmarshal(raw, &fps); err != nil {
+			fps = map[int64]string{}
+		}
+	}
+	states, err := ix.store.DocStates(ctx)
+	if err != nil {
+		return st, false, fmt.Errorf("index: %w", err)
+	}
+	live := map[int64]bool{}
+	var todo []coding.DocState
+	for _, d := range states {
+		if !d.Latest {
+			continue
+		}
+		live[d.ID] = true
+		if fps[d.ID] != d.Fingerprint {
+			todo = append(todo, d)
+		}
+	}
+	bt := newBatcher(b)
+	// finish writes the fingerprints and the generation: gen when all is
+	// done, -1 when interrupted, so that the next update runs.
+	finish := func(fctx context.Context, complete bool) error {
+		if err := fctx.Err(); err != nil {
+			return err
+		}
+		// The bookkeeping waiting on this batch lands with it.
+		for _, f := range bt.pending {
+			f()
+		}
+		bt.pending = nil
+		raw, _ := json.Marshal(fps)
+		bt.batch.SetInternal(fpsKey, raw)
+		g := gen
+		if !complete {
+			g = -1
+		}
+		raw, _ = json.Marshal(meta{MappingVersion: MappingVersion, Generation: g})
+		bt.batch.SetInternal(metaKey, raw)
+		return bt.flush(fctx)
+	}
+	interrupted := func(cause error) (Status, bool, error) {
+		bt.discard()
+		if err := finish(context.Background(), false); err != nil {
+			return st, false, errors.Join(cause, err)
+		}
+		return st, true, cause
+	}
+	var removed []int64
+	for id := range fps {
+		if !live[id] {
+			removed = append(removed, id)
+		}
+	}
+	sort.Slice(removed, func(i, j int) bool { return removed[i] < removed[j] })
+	for _, id := range removed {
+		old, err := docPassages(b, id)
+		if err != nil {
+			return st, false, err
+		}
+		for _, p := range old {
+			bt.delete(p)
+			if bt.full() {
+				if err := bt.flush(ctx); err != nil {
+					if ctx.Err() != nil {
+						return interrupted(err)
+					}
+					return st, false, err
+				}
+			}
+		}
+		bt.batch.DeleteInternal(docKey(id))
+		bt.pending = append(bt.pending, func() { delete(fps, id) })
+		st.Removed++
+	}
+	passages := 0
+	for i, d := range todo {
+		if err := ctx.Err(); err != nil {
+			return interrupted(err)
+		}
+		old, err := docPassages(b, d.ID)
+		if err != nil {
+			return st, false, err
+		}
+		n, err := ix.addDoc(ctx, bt, d, old, func() { delete(fps, d.ID) }, 0)
+		if err != nil {
+			if ctx.Err() != nil {
+				return interrupted(ctx.Err())
+			}
+			return st, false, err
+		}
+		fp := d.Fingerprint
+		bt.pending = append(bt.pending, func() { fps[d.ID] = fp })
+		passages += n
+		st.Updated++
+		if bt.full() {
+			if err := bt.flush(ctx); err != nil {
+				if ctx.Err() != nil {
+					return interrupted(err)
+				}
+				return st, false, err
+			}
+		}
+		if progress != nil {
+			progress(i+1, len(todo))
+		}
+	}
+	if err := finish(ctx, true); err != nil {
+		if ctx.Err() != nil {
+			return interrupted(err)
+		}
+		return st, false, err
+	}
+	// After a large update, merge the segments into one: a smaller index
+	// and faster queries, for a few seconds once. Interrupted, the index
+	// is whole all the same.
+	if st.Updated >= forceMergeAt || bt.flushes >= forceMergeFlushes {
+		if err := merge(ctx, b); err != nil {
+			return st, true, err
+		}
+	}
+	return st, true, nil
+}
+
+// forceMergeAt is how many documents, and forceMergeFlushes how many
+// batches, an update must take before the index is merged into one
+// segment.
+const (
+	forceMergeAt      = 50
+	forceMergeFlushes = 20
+)
+
+func merge(ctx context.Context, b bleve.Index) error {
+	adv, err := b.Advanced()
+	if err != nil {
+		return fmt.Errorf("index: %w", err)
+	}
+	sc, ok := adv.(*scorch.Scorch)
+	if !ok {
+		return nil
+	}
+	opt := mergeplan.SingleSegmentMergePlanOptions
+	if err := sc.ForceMerge(ctx, &opt); err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		return fmt.Errorf("index: merge segments: %w", err)
+	}
+	return ctx.Err()
+}
+
+// docEntry is what the index remembers of a document: the passage ids it
+// may hold for it.
+type docEntry struct {
+	Passages []string `json:"passages"`
+}
+
+// docPassages returns the passage ids the index holds for a document.
+func docPassages(b bleve.Index, id int64) ([]string, error) {
+	raw, err := b.GetInternal(docKey(id))
+	if err != nil {
+		return nil, damaged("%v", err)
+	}
+	if raw == nil {
+		return nil, nil
+	}
+	var e docEntry
+	if err := json.Unmarshal(raw, &e); err != nil {
+		return nil, nil
+	}
+	return e.Passages, nil
+}
+
+// addDoc indexes a document's passages with the codes, coders and
+// attributes that apply to each, sending the batch whenever it is full.
+// old are the passage ids the index held for the document: those not
+// made again are deleted. The first batch that holds any of this
+// document records every id it may leave (old and new) and runs
+// started (so that its fingerprint is forgotten); the last records the
+// new ids.
+//
+// limit, when above 0, refuses a text longer than that many bytes with
+// errOverBudget.
+func (ix *Index) addDoc(ctx context.Context, bt *batcher, d coding.DocState, old []string, started func(), limit int) (int, error) {
+	doc, err := ix.store.Document(ctx, strconv.FormatInt(d.ID, 10), true)
+	if err != nil {
+		return 0, fmt.Errorf("index %s: %w", d.Name, err)
+	}
+	if limit > 0 && len(doc.Text) > limit {
+		return 0, errOverBudget
+	}
+	turns, err := ix.store.Turns(ctx, d.ID)
+	if err != nil {
+		return 0, fmt.Errorf("index %s: %w", d.Name, err)
+	}
+	codings, err := ix.store.Codings(ctx, coding.CodingFilter{DocID: d.ID})
+	if err != nil {
+		return 0, fmt.Errorf("index %s: %w", d.Name, err)
+	}
+	attrs := make([]string, 0, len(doc.Attributes))
+	for _, a := range doc.Attributes {
+		attrs = append(attrs, strings.ToLower(a.Key+"="+a.Value))
+	}
+	passages, err := splitPassagesCtx(ctx, doc.Text, turns)
+	if err != nil {
+		return 0, err
+	}
+	tagged := passageCodes(passages, codings)
+	ids := make([]string, len(passages))
+	keep := make(map[string]bool, len(passages))
+	for i, p := range passages {
+		ids[i] = passageID(d.ID, p.Start)
+		keep[ids[i]] = true
+	}
+	all := ids
+	for _, id := range old {
+		if !keep[id] {
+			all = append(all[:len(all):len(all)], id)
+		}
+	}
+	raw, _ := json.Marshal(docEntry{Passages: all})
+	bt.batch.SetInternal(docKey(d.ID), raw)
+	if started != nil {
+		bt.pending = append(bt.pending, started)
+	}
+	flush := func() error {
+		if !bt.full() {
+			return nil
+		}
+		return bt.flush(ctx)
+	}
+	for _, id := range old {
+		if !keep[id] {
+			bt.delete(id)
+			if err := flush(); err != nil {
+				return 0, err
+			}
+		}
+	}
+	docID := strconv.FormatInt(d.ID, 10)
+	for i, p := range passages {
+		if i%256 == 0 {
+			if err := ctx.Err(); err != nil {
+				return 0, err
+			}
+		}
+		t := tagged[i]
+		coded := "no"
+		if t != nil && len(t.codes) > 0 {
+			coded = "yes"
+		}
+		fields := map[string]interface{}{
+			"_type":   "passage",
+			"text":    p.Text,
+			"raw":     p.Text,
+			"doc":     doc.Name,
+			"doc_id":  docID,
+			"speaker": p.Speaker,
+			"attr":    attrs,
+			"lang":    doc.Lang,
+			"coded":   coded,
+			"order":   orderKey(doc.Name, p.Start),
+		}
+		if t != nil {
+			fields["code"], fields["coder"], fields["code_coder"] = t.codes, t.coders, t.pairs
+		}
+		if err := bt.add(ids[i], fields, len(p.Text)); err != nil {
+			return 0, fmt.Errorf("index %s: %w", d.Name, err)
+		}
+		if err := flush(); err != nil {
+			return 0, err
+		}
+	}
+	if len(all) != len(ids) {
+		raw, _ = json.Marshal(docEntry{Passages: ids})
+		bt.batch.SetInternal(docKey(d.ID), raw)
+	}
+	return len(passages), nil
+}
+
+// tags are the codes, coders and code/coder pairs on one passage.
+type tags struct {
+	codes, coders, pairs []string
+}
+
+// passageCodes finds, for each passage (in order of start, not
+// overlapping), the codings that overlap it: each coding looks up its
+// first passage by binary search and walks on while they overlap, so the
+// cost follows the codings, not passages × codings.
+func passageCodes(passages []passage, codings []coding.Coding) map[int]*tags {
+	out := map[int]*tags{}
+	for _, c := range codings {
+		i := sort.Search(len(passages), func(i int) bool { return passages[i].End > c.Start })
+		code := strconv.FormatInt(c.CodeID, 10)
+		for ; i < len(passages) && passages[i].Start < c.End; i++ {
+			t := out[i]
+			if t == nil {
+				t = &tags{}
+				out[i] = t
+			}
+			t.codes = appendOnce(t.codes, code)
+			t.coders = appendOnce(t.coders, c.Coder)
+			t.pairs = appendOnce(t.pairs, code+"/"+c.Coder)
+		}
+	}
+	return out
+}
