@@ -822,7 +822,7 @@ func (s *Store) deriveTurns(source, text, format string, opt transcripts.Options
 	if err != nil {
 		return nil, nil, err
 	}
-	return turns, transcripts.ReviewTurns(text, turns), nil
+	return turns, transcripts.ReviewTurns(text, turns, opt), nil
 }
 
 // turnWarnings keeps the warnings about speakers and turns (not those

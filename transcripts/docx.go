@@ -82,7 +82,7 @@ func parseDocx(data []byte, opt Options) (*Document, error) {
 	if doc.Turns, err = detectTurnsHinted(text, eachLine, opt, hints); err != nil {
 		return nil, err
 	}
-	doc.Warnings = append(doc.Warnings, reviewTurns(text, doc.Turns)...)
+	doc.Warnings = append(doc.Warnings, reviewTurnsWith(text, doc.Turns, opt)...)
 	return doc, nil
 }
 

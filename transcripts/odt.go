@@ -99,7 +99,7 @@ func parseODT(data []byte, opt Options) (*Document, error) {
 	if doc.Turns, err = detectTurnsHinted(text, eachLine, opt, hints); err != nil {
 		return nil, err
 	}
-	doc.Warnings = append(doc.Warnings, reviewTurns(text, doc.Turns)...)
+	doc.Warnings = append(doc.Warnings, reviewTurnsWith(text, doc.Turns, opt)...)
 	return doc, nil
 }
 

@@ -133,7 +133,7 @@ func parsePlain(data []byte, opt Options) (*Document, error) {
 	if doc.Turns, err = detectTurns(text, paragraphs, opt); err != nil {
 		return nil, err
 	}
-	doc.Warnings = append(doc.Warnings, reviewTurns(text, doc.Turns)...)
+	doc.Warnings = append(doc.Warnings, reviewTurnsWith(text, doc.Turns, opt)...)
 	return doc, nil
 }
 
@@ -179,9 +179,10 @@ func DetectTurns(text, format string, opt Options) ([]Turn, error) {
 	return detectTurns(text, mode, opt)
 }
 
-// ReviewTurns says what is doubtful in the turns found in text, as the
-// readers add it to Document.Warnings: no speaker label at all, one
-// speaker holding nearly all the words and turns, a label seen once.
-func ReviewTurns(text string, turns []Turn) []string {
-	return reviewTurns(text, turns)
+// ReviewTurns says what is doubtful in the turns found in text with opt,
+// as the readers add it to Document.Warnings: no speaker label at all
+// (or none of the speakers given), one speaker holding nearly all the
+// words and turns, a label seen once.
+func ReviewTurns(text string, turns []Turn, opt Options) []string {
+	return reviewTurnsWith(text, turns, opt)
 }
