@@ -249,12 +249,18 @@ type RenameResult struct {
 	From     string `json:"from"`
 	To       string `json:"to"`
 	Versions int    `json:"versions"`
+	// Cases counts the focus group members' cases, named "DOC: NAME"
+	// after the document, that were renamed with it.
+	Cases int `json:"cases"`
 }
 
 // RenameDocument gives every version of the document ref names the name
 // to, as one undoable action. It refuses a name another document has (in
 // any case), an empty one, one with a hidden control character and one
-// holding '@'. The files in sources/ keep their names.
+// holding '@'. The cases of a focus group's members, named after the
+// document ("R07: Anna", see focusGroupCases), follow when no other
+// document's speakers use them and the new case name is free. The files
+// in sources/ keep their names.
 func (s *Store) RenameDocument(ctx context.Context, ref, to string) (RenameResult, error) {
 	var res RenameResult
 	name, err := checkDocName(to)
@@ -289,12 +295,61 @@ func (s *Store) RenameDocument(ctx context.Context, ref, to string) (RenameResul
 		}
 		n, _ := r.RowsAffected()
 		res.Versions = int(n)
-		return nil
+		res.Cases, err = renameDocCases(ctx, tx, res.From, name)
+		return err
 	})
 	if err != nil {
 		return RenameResult{}, err
 	}
 	return res, nil
+}
+
+// renameDocCases renames the cases "FROM: NAME" of the speakers of the
+// document now called to, which no other document's speakers use, to
+// "TO: NAME", unless a case has that name already. It returns how many
+// it renamed.
+func renameDocCases(ctx context.Context, tx *sql.Tx, from, to string) (int, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT DISTINCT c.id, c.name FROM cases c
+		JOIN speakers sp ON sp.case_id = c.id JOIN documents d ON d.id = sp.doc_id
+		WHERE d.name = ?1 AND substr(c.name, 1, length(?2)) = ?2
+		AND NOT EXISTS (SELECT 1 FROM speakers o JOIN documents od ON od.id = o.doc_id WHERE o.case_id = c.id AND od.name <> ?1)
+		ORDER BY c.id`, to, from+": ")
+	if err != nil {
+		return 0, err
+	}
+	type cs struct {
+		id   int64
+		name string
+	}
+	var list []cs
+	for rows.Next() {
+		var c cs
+		if err := rows.Scan(&c.id, &c.name); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		list = append(list, c)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, c := range list {
+		name := to + ": " + strings.TrimPrefix(c.name, from+": ")
+		var taken int
+		if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM cases WHERE name = ?", name).Scan(&taken); err != nil {
+			return 0, err
+		}
+		if taken > 0 {
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, "UPDATE cases SET name = ? WHERE id = ?", name, c.id); err != nil {
+			return 0, err
+		}
+		n++
+	}
+	return n, nil
 }
 
 // RemoveResult says what RemoveDocument did, or would do.

@@ -381,3 +381,32 @@ func TestRenameDocument(t *testing.T) {
 		t.Errorf("rename of a missing document: %v", err)
 	}
 }
+
+func TestRenameFocusGroupCases(t *testing.T) {
+	ctx := context.Background()
+	s := newProject(t, "anna")
+	importText(t, s, "FG1.txt", "Moderator: Why did you leave?\nAnna: I was afraid.\nBoris: I was not.\nModerator: And now?\nAnna: Tbilisi.\n")
+	importText(t, s, "FG2.txt", "Moderator: Why?\nLena: Work.\nOleg: Family.\n")
+	cases := func() string {
+		var c string
+		s.db.QueryRow("SELECT coalesce(group_concat(name, '|'), '') FROM (SELECT name FROM cases ORDER BY id)").Scan(&c)
+		return c
+	}
+	if got := cases(); got != "FG1: Anna|FG1: Boris|FG2: Lena|FG2: Oleg" {
+		t.Fatalf("cases before = %q", got)
+	}
+	before := dumpAll(t, s)
+	res, err := s.RenameDocument(ctx, "FG1", "Группа А")
+	if err != nil || res.Cases != 2 {
+		t.Fatalf("rename = %+v, %v", res, err)
+	}
+	if got := cases(); got != "Группа А: Anna|Группа А: Boris|FG2: Lena|FG2: Oleg" {
+		t.Errorf("cases after rename = %q", got)
+	}
+	if _, err := s.Undo(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if dumpAll(t, s) != before {
+		t.Error("undo of the rename differs")
+	}
+}

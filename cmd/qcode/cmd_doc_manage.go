@@ -22,7 +22,9 @@ func (a *app) docRenameCmd() *cobra.Command {
 		Long: `Rename gives a document a new name: every version of it, as one change
 that 'qcode undo' reverts. Its codings, memos, speakers and attributes
 stay as they are, and so does its short id (#12); search shows the new
-name at once. The files in sources/ keep the names they came with.
+name at once. A focus group's members' cases, named after the document
+("R07: Anna"), are renamed with it. The files in sources/ keep the names
+they came with.
 
 The new name may not be another document's (in any case), empty, hold
 control characters or direction overrides, or hold '@' (NAME@N names a
@@ -42,8 +44,12 @@ version) or be '#' and a number (a short id).
 				if err != nil {
 					return err
 				}
-				fmt.Fprintf(a.stdout, "Renamed %s to %s (%s). ('qcode undo' reverts it.)\n",
-					printable(res.From), printable(res.To), countOf(res.Versions, "version", "versions"))
+				also := ""
+				if res.Cases > 0 {
+					also = fmt.Sprintf(", and %s named after it", countOf(res.Cases, "case", "cases"))
+				}
+				fmt.Fprintf(a.stdout, "Renamed %s to %s (%s%s). ('qcode undo' reverts it.)\n",
+					printable(res.From), printable(res.To), countOf(res.Versions, "version", "versions"), also)
 				return nil
 			})
 		},
