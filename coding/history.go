@@ -7,6 +7,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 )
@@ -207,6 +209,7 @@ func (s *Store) replay(ctx context.Context, undo bool) (Op, error) {
 	if err := rows.Err(); err != nil {
 		return Op{}, mapErr(err)
 	}
+	var gone, back []string // files in sources/ of documents removed and restored
 	for _, c := range chs {
 		from, to := c.after, c.before
 		if !undo {
@@ -214,6 +217,17 @@ func (s *Store) replay(ctx context.Context, undo bool) (Op, error) {
 		}
 		if err := applyRow(ctx, tx, c.tbl, c.rowID, from, to); err != nil {
 			return Op{}, fmt.Errorf("%s %q: %w", verb, op.Label, err)
+		}
+		if c.tbl == "documents" && from.Valid != to.Valid {
+			js := from
+			if to.Valid {
+				js = to
+			}
+			if src := sourceOf(js.String); src != "" && to.Valid {
+				back = append(back, src)
+			} else if src != "" {
+				gone = append(gone, src)
+			}
 		}
 	}
 	flag := 1
@@ -226,7 +240,52 @@ func (s *Store) replay(ctx context.Context, undo bool) (Op, error) {
 	if err := bumpGeneration(ctx, tx); err != nil {
 		return Op{}, err
 	}
-	return op, mapErr(tx.Commit())
+	if err := tx.Commit(); err != nil {
+		return Op{}, mapErr(err)
+	}
+	s.shelveSources(gone, back)
+	return op, nil
+}
+
+// undoneDir holds, under sources/, the originals of documents an undo
+// removed, so that redo can bring them back.
+const undoneDir = ".undone"
+
+// shelveSources moves the originals of documents an undo removed out of
+// sources/ (into sources/.undone/) and those of documents a redo restored
+// back. A file that is not where it should be is left alone: the rows
+// are the truth, and a missing original only matters to provenance.
+func (s *Store) shelveSources(gone, back []string) {
+	dir := filepath.Join(s.dir, SourcesDir)
+	if len(gone) > 0 {
+		if err := os.MkdirAll(filepath.Join(dir, undoneDir), 0o700); err != nil {
+			return
+		}
+	}
+	move := func(from, to string) {
+		if _, err := os.Lstat(to); err == nil {
+			return // never overwrite: a later import took the name
+		}
+		os.Rename(from, to)
+	}
+	for _, name := range gone {
+		move(filepath.Join(dir, name), filepath.Join(dir, undoneDir, name))
+	}
+	for _, name := range back {
+		move(filepath.Join(dir, undoneDir, name), filepath.Join(dir, name))
+	}
+}
+
+// sourceOf returns the file name under sources/ that a recorded documents
+// row names, or "".
+func sourceOf(js string) string {
+	var row struct {
+		Source string `json:"source"`
+	}
+	if json.Unmarshal([]byte(js), &row) != nil || row.Source != filepath.Base(row.Source) || row.Source == "." || row.Source == ".." {
+		return ""
+	}
+	return row.Source
 }
 
 // applyRow moves one row of table tbl from state from to state to (either

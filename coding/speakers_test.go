@@ -2,6 +2,7 @@ package coding
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -428,5 +429,31 @@ Olga: For work. My company moved the whole team.
 	}
 	if want := map[string]string{"Olga": RoleInterviewer, "Nino": RoleParticipant}; !reflect.DeepEqual(got, want) {
 		t.Errorf("roles = %v, want %v (as the front matter says)", got, want)
+	}
+}
+
+// Undoing an import takes its original out of sources/ (into
+// sources/.undone, where redo finds it again).
+func TestUndoImportShelvesSource(t *testing.T) {
+	ctx := context.Background()
+	s := newProject(t, "anna")
+	importText(t, s, "R01.txt", "Q: Why?\nA: Because.\n")
+	src := filepath.Join(s.Dir(), SourcesDir, "R01.txt")
+	shelf := filepath.Join(s.Dir(), SourcesDir, ".undone", "R01.txt")
+	exists := func(p string) bool { _, err := os.Stat(p); return err == nil }
+	if !exists(src) {
+		t.Fatal("the import wrote no original")
+	}
+	if _, err := s.Undo(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if docs, _ := s.Documents(ctx, true); len(docs) != 0 || exists(src) || !exists(shelf) {
+		t.Errorf("after undo: %d documents, original in sources/ %v, on the shelf %v; want 0, false, true", len(docs), exists(src), exists(shelf))
+	}
+	if _, err := s.Redo(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if docs, _ := s.Documents(ctx, true); len(docs) != 1 || !exists(src) || exists(shelf) {
+		t.Errorf("after redo: %d documents, original in sources/ %v, on the shelf %v; want 1, true, false", len(docs), exists(src), exists(shelf))
 	}
 }
