@@ -88,6 +88,9 @@ type importOpts struct {
 	parsed *transcripts.Document
 	// dryRun makes the report and writes nothing.
 	dryRun bool
+	// verb names the action in the history ("replace", "edit"); "" is
+	// "import".
+	verb string
 }
 
 // importFile is Import, with what opts adds.
@@ -171,7 +174,11 @@ func (s *Store) importFile(ctx context.Context, f ImportFile, opts importOpts) (
 
 	var res ImportResult
 	var written string
-	_, err = s.action(ctx, "import "+name, func(tx *sql.Tx, label *string) error {
+	verb := opts.verb
+	if verb == "" {
+		verb = "import"
+	}
+	_, err = s.action(ctx, verb+" "+name, func(tx *sql.Tx, label *string) error {
 		if !f.NewVersion && origin != "" {
 			n, renamed, err := nameForOrigin(ctx, tx, name, origin)
 			if err != nil {
@@ -190,7 +197,7 @@ func (s *Store) importFile(ctx context.Context, f ImportFile, opts importOpts) (
 		res.Status = Imported
 		if version > 1 {
 			res.Status = NewVersion
-			*label = fmt.Sprintf("import %s (version %d)", name, version)
+			*label = fmt.Sprintf("%s %s (version %d)", verb, name, version)
 		}
 		coder, err := s.coderID(ctx, tx, s.coder)
 		if err != nil {

@@ -490,7 +490,7 @@ func (s *Store) ReplaceDocument(ctx context.Context, ref string, f ImportFile, d
 		return ImportResult{}, fmt.Errorf("replace %s: %w: %s@%d is not the latest version; replace %s", ref, ErrInvalid, d.Name, d.Version, d.Name)
 	}
 	f.NewVersion = true
-	return s.importFile(ctx, f, importOpts{name: d.Name, dryRun: dryRun, prev: d})
+	return s.importFile(ctx, f, importOpts{name: d.Name, dryRun: dryRun, prev: d, verb: "replace"})
 }
 
 // EditDocument makes text the next version of the document ref names,
@@ -521,7 +521,7 @@ func (s *Store) EditDocument(ctx context.Context, ref, text string, dryRun bool)
 	}
 	doc := &transcripts.Document{Format: d.Format, Text: text, Turns: turns, Lang: d.Lang}
 	f := ImportFile{Path: d.Name + ".txt", Data: []byte(text), Lang: d.Lang, NewVersion: true}
-	return s.importFile(ctx, f, importOpts{name: d.Name, dryRun: dryRun, prev: d, parsed: doc})
+	return s.importFile(ctx, f, importOpts{name: d.Name, dryRun: dryRun, prev: d, parsed: doc, verb: "edit"})
 }
 
 // Orphan is a coding left on an earlier version of a document because a
