@@ -61,7 +61,11 @@ type archive struct {
 	name    string // the .qdpx, for messages
 	entries map[string]*zip.File
 	spent   int64
-	warn    func(format string, args ...any)
+	total   int64 // the budget: maxTotal, lower in tests
+	// measured holds the sizes of entries measure probed and read has
+	// not taken yet.
+	measured map[*zip.File]int64
+	warn     func(format string, args ...any)
 }
 
 // safeEntryName reports whether an entry or path names something inside
@@ -98,7 +102,7 @@ func openArchive(name string, r io.ReaderAt, size int64, warn func(string, ...an
 	if len(zr.File) > maxEntries {
 		return nil, fmt.Errorf("%w: %d entries in the archive, at most %d", ErrHostile, len(zr.File), maxEntries)
 	}
-	a := &archive{name: name, entries: map[string]*zip.File{}, warn: warn}
+	a := &archive{name: name, entries: map[string]*zip.File{}, total: maxTotal, warn: warn}
 	for _, f := range zr.File {
 		if strings.HasSuffix(f.Name, "/") {
 			continue
@@ -151,26 +155,55 @@ func (a *archive) lookup(p string) (*zip.File, bool) {
 
 // open opens an entry for reading at most limit inflated bytes, counted
 // against the archive's budget. It first inflates the entry without
-// keeping it, so that a zip bomb is refused before anything parses it.
+// keeping it (see probe), so that a zip bomb is refused before anything
+// parses it or holds it in memory.
 func (a *archive) open(f *zip.File, limit int64) (io.ReadCloser, error) {
-	limit = min(limit, maxTotal-a.spent)
+	n, err := a.probe(f, limit)
+	if err != nil {
+		return nil, err
+	}
+	return a.reopen(f, n)
+}
+
+// probe inflates an entry to nowhere, at most limit bytes and at most
+// what is left of the archive's budget, and counts its size against the
+// budget as it goes. It returns the entry's inflated size.
+func (a *archive) probe(f *zip.File, limit int64) (int64, error) {
+	left := a.total - a.spent
 	rc, err := f.Open()
 	if err != nil {
-		return nil, fmt.Errorf("%w: %s: %v", ErrHostile, f.Name, err)
+		return 0, fmt.Errorf("%w: %s: %v", ErrHostile, f.Name, err)
 	}
-	var probe int64
-	_, err = io.Copy(io.Discard, &cappedReader{r: rc, left: limit, spent: &probe})
-	rc.Close()
+	defer rc.Close()
+	var n int64
+	_, err = io.Copy(io.Discard, &cappedReader{r: rc, left: min(limit, left), spent: &n})
 	if err != nil {
-		return nil, a.readErr(f, limit, err)
+		if errors.Is(err, errOverCap) && left < limit {
+			return 0, a.totalErr()
+		}
+		return 0, a.readErr(f, limit, err)
 	}
-	if rc, err = f.Open(); err != nil {
+	a.spent += n
+	return n, nil
+}
+
+// reopen opens an entry probe has measured at n bytes; it reads no more
+// than that.
+func (a *archive) reopen(f *zip.File, n int64) (io.ReadCloser, error) {
+	rc, err := f.Open()
+	if err != nil {
 		return nil, fmt.Errorf("%w: %s: %v", ErrHostile, f.Name, err)
 	}
 	return struct {
 		io.Reader
 		io.Closer
-	}{&cappedReader{r: rc, left: limit, spent: &a.spent}, rc}, nil
+	}{&cappedReader{r: rc, left: n}, rc}, nil
+}
+
+// totalErr refuses an archive whose entries together inflate past the
+// budget.
+func (a *archive) totalErr() error {
+	return fmt.Errorf("%w: the files qcode reads from the archive inflate beyond %s in all (a zip bomb?)", ErrHostile, sizeName(a.total))
 }
 
 func (a *archive) readErr(f *zip.File, limit int64, err error) error {
@@ -180,9 +213,17 @@ func (a *archive) readErr(f *zip.File, limit int64, err error) error {
 	return fmt.Errorf("%w: %s: %v", ErrHostile, f.Name, err)
 }
 
-// read returns an entry's inflated bytes, at most limit of them.
+// read returns an entry's inflated bytes, at most limit of them. An
+// entry measured by measure is not counted again.
 func (a *archive) read(f *zip.File, limit int64) ([]byte, error) {
-	rc, err := a.open(f, limit)
+	var rc io.ReadCloser
+	var err error
+	if n, ok := a.measured[f]; ok {
+		delete(a.measured, f)
+		rc, err = a.reopen(f, n)
+	} else {
+		rc, err = a.open(f, limit)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -192,6 +233,27 @@ func (a *archive) read(f *zip.File, limit int64) ([]byte, error) {
 		return nil, a.readErr(f, limit, err)
 	}
 	return data, nil
+}
+
+// measure probes entries before any of them is read, so that archives
+// whose files together inflate past the budget are refused while nothing
+// is held in memory. read then takes each measured entry once without
+// counting it again.
+func (a *archive) measure(files []*zip.File, limit int64) error {
+	if a.measured == nil {
+		a.measured = map[*zip.File]int64{}
+	}
+	for _, f := range files {
+		if _, ok := a.measured[f]; ok {
+			continue
+		}
+		n, err := a.probe(f, limit)
+		if err != nil {
+			return err
+		}
+		a.measured[f] = n
+	}
+	return nil
 }
 
 func sizeName(n int64) string {

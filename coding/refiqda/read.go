@@ -1,6 +1,7 @@
 package refiqda
 
 import (
+	"archive/zip"
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
@@ -137,11 +138,18 @@ func ReadProject(name string) (*coding.Snapshot, Report, error) {
 
 // readProject reads a .qdpx from r.
 func readProject(name string, r io.ReaderAt, size int64) (*coding.Snapshot, Report, error) {
+	return readProjectWithin(name, r, size, maxTotal)
+}
+
+// readProjectWithin is readProject with a budget of total inflated bytes
+// for the whole archive.
+func readProjectWithin(name string, r io.ReaderAt, size, total int64) (*coding.Snapshot, Report, error) {
 	rd := &reader{}
 	a, err := openArchive(name, r, size, rd.warnf)
 	if err != nil {
 		return nil, rd.rep, err
 	}
+	a.total = total
 	rd.arc = a
 	f, err := a.qde()
 	if err != nil {
@@ -484,6 +492,9 @@ func (rd *reader) readSources() error {
 			rd.rep.Skipped = append(rd.rep.Skipped, Skipped{Kind: k.kind, Name: name, Reason: "qcode imports text sources only"})
 		}
 	}
+	if err := rd.measureTexts(s.Text); err != nil {
+		return err
+	}
 	names := map[string]bool{}
 	for i := range s.Text {
 		if err := rd.readSource(&s.Text[i], i, names); err != nil {
@@ -491,6 +502,26 @@ func (rd *reader) readSources() error {
 		}
 	}
 	return nil
+}
+
+// measureTexts inflates, without keeping, every text file the sources
+// name, so that their total is checked against the archive's budget
+// before any of them is held in memory.
+func (rd *reader) measureTexts(srcs []xTextSource) error {
+	var files []*zip.File
+	for _, src := range srcs {
+		if src.PlainTextContent != nil || src.PlainTextPath == "" {
+			continue
+		}
+		p, inside := sourcePath(src.PlainTextPath)
+		if !inside || !safeEntryName(p) {
+			continue
+		}
+		if f, ok := rd.arc.lookup(p); ok {
+			files = append(files, f)
+		}
+	}
+	return rd.arc.measure(files, maxTextSize)
 }
 
 // docName makes a source's name a safe document name: qcode names the
