@@ -178,7 +178,29 @@ func (s *Store) importFile(ctx context.Context, f ImportFile, opts importOpts) (
 	if verb == "" {
 		verb = "import"
 	}
+	textHex := hex.EncodeToString(textSum[:])
+	var already int64 // a document holding these bytes, committed by another import meanwhile
 	_, err = s.action(ctx, verb+" "+name, func(tx *sql.Tx, label *string) error {
+		// The check above ran outside this transaction: another import
+		// of the same bytes (another process, another handle) may have
+		// committed since. Deciding again here, under the write lock,
+		// is what keeps concurrent imports from adding them twice.
+		if opts.name == "" {
+			var id int64
+			var other, otherText string
+			err := tx.QueryRowContext(ctx, "SELECT id, name, text_sha256 FROM documents WHERE source_sha256 = ? ORDER BY id DESC LIMIT 1", srcSum).Scan(&id, &other, &otherText)
+			switch {
+			case err == nil && (f.Parse.Encoding == "" || otherText == textHex):
+				already = id
+				return errUnchanged
+			case err == nil && reread == "":
+				// Read otherwise than those bytes were: their next version.
+				reread, name, f.NewVersion = other, other, true
+				*label = verb + " " + name
+			case err != nil && !errors.Is(err, sql.ErrNoRows):
+				return err
+			}
+		}
 		if !f.NewVersion && origin != "" {
 			n, renamed, err := nameForOrigin(ctx, tx, name, origin)
 			if err != nil {
@@ -212,7 +234,7 @@ func (s *Store) importFile(ctx context.Context, f ImportFile, opts importOpts) (
 			(guid, name, version, format, lang, source, source_sha256, text, text_sha256, length, words, imported_at, imported_by)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			newGUID(), name, version, doc.Format, lang, source, srcSum, doc.Text,
-			hex.EncodeToString(textSum[:]), utf8.RuneCountInString(doc.Text), countWords(doc.Text), s.stamp(), coder)
+			textHex, utf8.RuneCountInString(doc.Text), countWords(doc.Text), s.stamp(), coder)
 		if err != nil {
 			return err
 		}
@@ -285,6 +307,13 @@ func (s *Store) importFile(ctx context.Context, f ImportFile, opts importOpts) (
 		return nil
 	})
 	res.Warnings = doc.Warnings
+	if errors.Is(err, errUnchanged) {
+		d, err := s.documentByID(ctx, s.db, already)
+		if err != nil {
+			return ImportResult{}, fmt.Errorf("import %s: %w", f.Path, err)
+		}
+		return ImportResult{Status: Unchanged, Document: d}, nil
+	}
 	if errors.Is(err, errDryRun) {
 		s.removeSource(written)
 		if res.Carry != nil {
@@ -298,6 +327,10 @@ func (s *Store) importFile(ctx context.Context, f ImportFile, opts importOpts) (
 	}
 	return res, nil
 }
+
+// errUnchanged ends an import's transaction when the file's bytes are
+// found already in the project.
+var errUnchanged = errors.New("already imported")
 
 // writeSource copies an original file into sources/, private, under a
 // name no other document uses.
