@@ -24,9 +24,9 @@ var (
 	// busy timeout.
 	ErrBusy = errors.New("project is busy: another qcode process is writing; try again")
 	// ErrReadOnly means qcode may not write the project: the folder or
-	// project.db is read-only (qcode writes its journal beside project.db,
-	// even to read).
-	ErrReadOnly = errors.New("the project is read-only: qcode needs to write to project.db and to the project folder")
+	// project.db is read-only (a read-only mount, or no write permission).
+	// Such a project is opened for reading; a change is refused.
+	ErrReadOnly = errors.New("read-only project: it can be read, searched and exported, not changed (the folder or project.db is read-only)")
 	// ErrNewer means the project was written by a newer qcode.
 	ErrNewer = errors.New("project was made by a newer qcode")
 	// ErrNotProject means the folder or database is not a qcode project.

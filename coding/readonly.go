@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -31,8 +32,24 @@ func ReadSnapshot(ctx context.Context, dir string) (*Snapshot, error) {
 	if !st.Mode().IsRegular() {
 		return nil, fmt.Errorf("read %s: %w: %s is not a file", dir, ErrNotProject, DBFile)
 	}
-	dsn := "file:" + path + "?mode=ro&_pragma=busy_timeout(5000)&_pragma=query_only(1)"
-	db, err := sql.Open("sqlite", dsn)
+	// Nothing is written to the other copy's folder, not even SQLite's
+	// -wal and -shm files: without a write-ahead log there the file is
+	// read immutable; with one (the copy is open, or its qcode was
+	// killed), a private copy of both is read instead.
+	if st, err := os.Stat(path + "-wal"); err == nil && st.Size() > 0 {
+		tmp, err := os.MkdirTemp("", "qcode-read-")
+		if err != nil {
+			return nil, fmt.Errorf("read %s: %w", dir, err)
+		}
+		defer os.RemoveAll(tmp)
+		for _, suffix := range []string{"", "-wal"} {
+			if err := copyFile(path+suffix, filepath.Join(tmp, DBFile+suffix)); err != nil {
+				return nil, fmt.Errorf("read %s: %w", dir, err)
+			}
+		}
+		path = filepath.Join(tmp, DBFile)
+	}
+	db, err := sql.Open("sqlite", roDSN(path))
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", dir, err)
 	}
@@ -115,4 +132,22 @@ func (s *Store) checkIntegrity(ctx context.Context) error {
 		return fmt.Errorf("%w: %s is damaged (%s)", ErrNotProject, DBFile, res)
 	}
 	return nil
+}
+
+// copyFile copies the regular file from to a new private file to.
+func copyFile(from, to string) error {
+	in, err := os.Open(from)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.OpenFile(to, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
 }

@@ -52,6 +52,8 @@ type Store struct {
 	dir   string
 	coder string
 	now   func() time.Time
+	// readOnly is set when the project could only be opened for reading.
+	readOnly bool
 }
 
 // Options tune how a project is opened.
@@ -127,8 +129,23 @@ func Open(ctx context.Context, dir string, opt Options) (*Store, error) {
 	if st.IsDir() {
 		return nil, fmt.Errorf("open %s: %w: %s is a folder", dir, ErrNotProject, DBFile)
 	}
-	return open(ctx, dir, opt, SchemaVersion)
+	if !writable(dir) {
+		return openReadOnly(ctx, dir, opt)
+	}
+	s, err := open(ctx, dir, opt, SchemaVersion)
+	if err != nil && cantWrite(err) {
+		// A folder that looked writable but is not (an unusual file
+		// system, a lock file qcode may not create): read it.
+		if s, rerr := openReadOnly(ctx, dir, opt); rerr == nil {
+			return s, nil
+		}
+	}
+	return s, err
 }
+
+// ReadOnly reports whether the project was opened for reading only,
+// because its folder or database may not be written.
+func (s *Store) ReadOnly() bool { return s.readOnly }
 
 // open opens the database and migrates it to schema version target.
 func open(ctx context.Context, dir string, opt Options, target int) (*Store, error) {
@@ -164,6 +181,66 @@ func open(ctx context.Context, dir string, opt Options, target int) (*Store, err
 
 // Close releases the database.
 func (s *Store) Close() error { return s.db.Close() }
+
+// roDSN is the DSN that reads the database at path without writing
+// anything beside it. Without a write-ahead log beside it the file is
+// opened immutable, so SQLite creates no -wal or -shm file either; with
+// one, read-only, so the log's changes are read too.
+func roDSN(path string) string {
+	dsn := "file:" + path + "?mode=ro&_pragma=busy_timeout(5000)&_pragma=query_only(1)&_pragma=foreign_keys(1)"
+	if st, err := os.Stat(path + "-wal"); err != nil || st.Size() == 0 {
+		dsn += "&immutable=1"
+	}
+	return dsn
+}
+
+// openReadOnly opens a project that may not be written. A project of an
+// older schema is refused: upgrading it would write it.
+func openReadOnly(ctx context.Context, dir string, opt Options) (*Store, error) {
+	db, err := sql.Open("sqlite", roDSN(filepath.Join(dir, DBFile)))
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", dir, err)
+	}
+	s := &Store{db: db, dir: dir, coder: opt.Coder, now: opt.Now, readOnly: true}
+	if s.coder == "" {
+		s.coder = "unknown"
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	var version, appID int
+	if err := db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open %s: %w", dir, damaged(err))
+	}
+	if err := db.QueryRowContext(ctx, "PRAGMA application_id").Scan(&appID); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open %s: %w", dir, damaged(err))
+	}
+	switch {
+	case version == 0 || appID != ApplicationID:
+		db.Close()
+		return nil, fmt.Errorf("open %s: %w: %s is not a qcode project's database", dir, ErrNotProject, DBFile)
+	case version > SchemaVersion:
+		db.Close()
+		return nil, fmt.Errorf("open %s: %w: schema version %d, this qcode knows up to %d; install a newer qcode",
+			dir, ErrNewer, version, SchemaVersion)
+	case version < SchemaVersion:
+		db.Close()
+		return nil, fmt.Errorf("open %s: %w; it was made by an older qcode and must be upgraded, which writes to it: copy the folder somewhere writable", dir, ErrReadOnly)
+	}
+	return s, nil
+}
+
+// cantWrite reports whether err says the database or its folder could
+// not be written.
+func cantWrite(err error) bool {
+	if errors.Is(err, ErrReadOnly) {
+		return true
+	}
+	var se *sqlite.Error
+	return errors.As(err, &se) && se.Code()&0xff == sqlite3.SQLITE_CANTOPEN
+}
 
 // Dir is the project folder.
 func (s *Store) Dir() string { return s.dir }
