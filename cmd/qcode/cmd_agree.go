@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"strings"
 	"text/tabwriter"
 
@@ -165,14 +164,11 @@ func (a *app) agreeData(path, statistic, levelName, weights string, levelSet, as
 	var in io.Reader = a.stdin
 	name := "standard input"
 	if path != "-" {
-		file, err := os.Open(path)
+		file, _, err := coding.OpenRegular(path, 0, "a CSV file")
 		if err != nil {
 			return fmt.Errorf("agree: %w", err)
 		}
 		defer file.Close()
-		if st, err := file.Stat(); err == nil && st.IsDir() {
-			return fmt.Errorf("agree: %s: a folder, not a CSV file", path)
-		}
 		in, name = file, path
 	}
 	d, err := agree.ReadCSV(name, in, numeric)

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -357,13 +356,9 @@ warning for each. A file qcode cannot read changes nothing.
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			path := args[0]
-			f, err := os.Open(path)
+			f, _, err := coding.OpenRegular(path, 0, "a codebook file (.qdc)")
 			if err != nil {
 				return fmt.Errorf("import codebook: %w", err)
-			}
-			if st, err := f.Stat(); err == nil && st.IsDir() {
-				f.Close()
-				return fmt.Errorf("import codebook: %s: a folder, not a codebook file (.qdc)", path)
 			}
 			codes, warns, err := refiqda.ReadCodebook(f, path)
 			f.Close()

@@ -43,7 +43,7 @@ whatever FILE is called.
 		RunE: func(cmd *cobra.Command, args []string) error {
 			data, err := readCapped(args[1])
 			if err != nil {
-				return fmt.Errorf("replace %s: %s: %w", args[0], args[1], err)
+				return fmt.Errorf("replace %s: %w", args[0], err)
 			}
 			return a.withStoreUpdating(func(s *coding.Store) error {
 				res, err := s.ReplaceDocument(a.ctx, args[0], coding.ImportFile{Path: args[1], Data: data}, dryRun)
@@ -133,7 +133,7 @@ func (a *app) editText(name, text string) (string, error) {
 	if err := c.Run(); err != nil {
 		return "", fmt.Errorf("editor %s: %w; the text is unchanged", editor, err)
 	}
-	data, err := os.ReadFile(path)
+	data, err := readCapped(path)
 	if err != nil {
 		return "", err
 	}

@@ -549,7 +549,7 @@ func (a *app) importOne(s *coding.Store, path string, o importOptions) (coding.I
 	}
 	data, err := readCapped(path)
 	if err != nil {
-		return coding.ImportResult{}, fmt.Errorf("import %s: %w", path, err)
+		return coding.ImportResult{}, fmt.Errorf("import: %w", err)
 	}
 	origin, err := filepath.Abs(path)
 	if err != nil {
@@ -561,29 +561,9 @@ func (a *app) importOne(s *coding.Store, path string, o importOptions) (coding.I
 	})
 }
 
-// readCapped reads a whole file, refusing one larger than maxFileSize.
+// readCapped reads a whole transcript file, refusing a pipe, a device or
+// a folder at once and one larger than maxFileSize (coding.ReadRegular).
+// Its errors name the file.
 func readCapped(path string) ([]byte, error) {
-	// Stat before opening: opening a named pipe or a device would block
-	// or never end.
-	st, err := os.Stat(path)
-	if err != nil {
-		return nil, err
-	}
-	if !st.Mode().IsRegular() {
-		return nil, errors.New("not a regular file")
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	if st, err = f.Stat(); err != nil {
-		return nil, err
-	}
-	if st.Size() > maxFileSize {
-		return nil, fmt.Errorf("file is %d MiB; the limit is %d MiB", st.Size()>>20, maxFileSize>>20)
-	}
-	data := make([]byte, st.Size())
-	_, err = io.ReadFull(f, data)
-	return data, err
+	return coding.ReadRegular(path, maxFileSize, "a transcript file")
 }

@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path"
 	"sort"
 	"strconv"
@@ -114,21 +113,14 @@ func (r Report) SkippedByKind() []KindCount {
 func ReadProject(name string) (*coding.Snapshot, Report, error) {
 	// A .qdpx is read out of order, which a named pipe or a device cannot
 	// do, and opening a pipe would wait for a writer.
-	if st, err := os.Stat(name); err == nil && !st.IsDir() && !st.Mode().IsRegular() {
-		return nil, Report{}, fmt.Errorf("read %s: %w: not a regular file (a named pipe or a device); give the .qdpx file itself", name, ErrHostile)
+	f, st, err := coding.OpenRegular(name, 0, "a .qdpx file")
+	if errors.Is(err, coding.ErrNotRegular) {
+		return nil, Report{}, fmt.Errorf("read: %w: %w", ErrHostile, err)
 	}
-	f, err := os.Open(name)
 	if err != nil {
-		return nil, Report{}, fmt.Errorf("read %s: %w", name, err)
+		return nil, Report{}, fmt.Errorf("read: %w", err)
 	}
 	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return nil, Report{}, fmt.Errorf("read %s: %w", name, err)
-	}
-	if st.IsDir() {
-		return nil, Report{}, fmt.Errorf("read %s: %w: a folder, not a .qdpx file", name, ErrHostile)
-	}
 	snap, rep, err := readProject(name, f, st.Size())
 	if err != nil {
 		return nil, rep, fmt.Errorf("read %s: %w", name, err)

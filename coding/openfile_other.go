@@ -1,0 +1,5 @@
+//go:build !unix
+
+package coding
+
+const openNonblock = 0
