@@ -16,6 +16,11 @@ import (
 // second Open in the same process waits too.
 func lockDir(path string, wait time.Duration) (*os.File, error) {
 	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o600)
+	if errors.Is(err, syscall.EROFS) {
+		// A project on a read-only mount: nobody updates its index;
+		// searches read the index as it is, and the store beyond it.
+		return nil, ErrBusy
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -31,6 +31,8 @@ type app struct {
 	// errPrinted marks an error already reported line by line, so run
 	// returns it without printing it again.
 	errPrinted bool
+	// roNoted marks the note that the project is read-only as given.
+	roNoted bool
 }
 
 // errSilent is returned when the command has already told the user what
@@ -150,7 +152,12 @@ func (a *app) open() (*coding.Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	return coding.Open(a.ctx, dir, coding.Options{Coder: a.coderName()})
+	s, err := coding.Open(a.ctx, dir, coding.Options{Coder: a.coderName()})
+	if err == nil && s.ReadOnly() && !a.roNoted {
+		a.roNoted = true
+		fmt.Fprintf(a.stderr, "note: %s is a read-only project: it can be read, searched and exported elsewhere, not changed.\n", dir)
+	}
+	return s, err
 }
 
 // withStore opens the project, runs fn and closes it.
