@@ -152,12 +152,20 @@ func (s *Store) importFile(ctx context.Context, f ImportFile, opts importOpts) (
 	if opts.name != "" {
 		name = opts.name
 	}
+	if err := checkText("document name", name, MaxDocName); err != nil {
+		return ImportResult{}, fmt.Errorf("import %s: %w", f.Path, err)
+	}
 	origin := ""
 	if f.Origin != "" {
 		origin = filepath.Clean(f.Origin)
 	}
+	if f.Lang != "" {
+		if err := CheckLang(f.Lang); err != nil {
+			return ImportResult{}, fmt.Errorf("import %s: %w", f.Path, err)
+		}
+	}
 	lang := strings.ToLower(f.Lang)
-	if lang == "" {
+	if lang == "" && CheckLang(doc.Lang) == nil {
 		lang = doc.Lang
 	}
 	if lang == "" {
@@ -230,6 +238,9 @@ func (s *Store) importFile(ctx context.Context, f ImportFile, opts importOpts) (
 			return err
 		}
 		written = source
+		if testHookSourceWritten != nil {
+			testHookSourceWritten(source)
+		}
 		r, err := tx.ExecContext(ctx, `INSERT INTO documents
 			(guid, name, version, format, lang, source, source_sha256, text, text_sha256, length, words, imported_at, imported_by)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -327,6 +338,10 @@ func (s *Store) importFile(ctx context.Context, f ImportFile, opts importOpts) (
 	}
 	return res, nil
 }
+
+// testHookSourceWritten, when set by a test, runs in an import's
+// transaction once the original is written to sources/, before the commit.
+var testHookSourceWritten func(source string)
 
 // errUnchanged ends an import's transaction when the file's bytes are
 // found already in the project.

@@ -25,6 +25,9 @@ func TestMain(m *testing.M) {
 		n, _ := strconv.Atoi(os.Getenv("QCODE_TEST_CHILD_N"))
 		os.Exit(childTagLoop(dir, n))
 	}
+	if dir := os.Getenv("QCODE_TEST_IMPORT_CHILD"); dir != "" {
+		os.Exit(childImportKilled(dir))
+	}
 	if dir := os.Getenv("QCODE_TEST_REPLACE_CHILD"); dir != "" {
 		os.Exit(childReplaceLoop(dir, 0))
 	}

@@ -133,6 +133,9 @@ func Open(ctx context.Context, dir string, opt Options) (*Store, error) {
 		return openReadOnly(ctx, dir, opt)
 	}
 	s, err := open(ctx, dir, opt, SchemaVersion)
+	if err == nil {
+		s.sweepSources(ctx)
+	}
 	if err != nil && cantWrite(err) {
 		// A folder that looked writable but is not (an unusual file
 		// system, a lock file qcode may not create): read it.
