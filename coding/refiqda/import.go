@@ -27,7 +27,10 @@ type ImportResult struct {
 // so there is either a whole new project or none. dir must not exist or
 // be an empty folder. The project keeps the file's name and creation
 // time, so that exporting it again gives the same project element; a file
-// without a name gives the project dir's name, as 'qcode init' does.
+// without a name gives the project dir's name, as 'qcode init' does. The
+// temporary folder is named after the importing process, so that the
+// next import into the same folder removes those a killed import left
+// (sweepStaging).
 func ImportProject(ctx context.Context, file, dir string, opt coding.Options) (ImportResult, error) {
 	dir = filepath.Clean(dir) // "study.qcode/" names study.qcode, not a folder in it
 	res := ImportResult{Dir: dir}
@@ -46,7 +49,8 @@ func ImportProject(ctx context.Context, file, dir string, opt coding.Options) (I
 		return fail(ctx.Err())
 	}
 
-	tmp, err := os.MkdirTemp(filepath.Dir(dir), ".qcode-import-*")
+	sweepStaging(filepath.Dir(dir), time.Now())
+	tmp, err := mkStaging(filepath.Dir(dir))
 	if err != nil {
 		return fail(err)
 	}
