@@ -1,12 +1,18 @@
 package index
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"runtime"
 	"runtime/pprof"
+	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/qcode-dev/qcode/coding"
 	"github.com/qcode-dev/qcode/transcripts/synth"
@@ -51,4 +57,135 @@ func BenchmarkIndex(b *testing.B) {
 		b.StartTimer()
 	}
 	b.ReportMetric(float64(words)*float64(b.N)/b.Elapsed().Seconds(), "words/s")
+}
+
+// largeVTT is a subtitle file of n cues, two speakers taking turns on
+// every cue: each cue is a turn, and a passage, of its own.
+func largeVTT(n int) []byte {
+	words := strings.Fields("we left after the mobilization because of fear and my brother stayed with our parents in moscow talking politics is hard")
+	var b bytes.Buffer
+	b.WriteString("WEBVTT\n\n")
+	who := []string{"Anna", "Boris"}
+	for i := 0; i < n; i++ {
+		s := i * 2
+		fmt.Fprintf(&b, "%02d:%02d:%02d.000 --> %02d:%02d:%02d.500\n%s: %s %s %s %s\n\n",
+			s/3600, s/60%60, s%60, s/3600, s/60%60, s%60, who[i%2],
+			words[i%len(words)], words[(i*7+1)%len(words)], words[(i*3+2)%len(words)], words[(i*5+3)%len(words)])
+	}
+	return b.Bytes()
+}
+
+// BenchmarkIndexLargeDocument indexes one large document in a child
+// process (the project is imported here, untimed) and reports the
+// child's peak RSS (its VmHWM from /proc/self/status: the whole
+// process, Go runtime and store included) and the seconds indexing took
+// (the child's start and the opening of the store included):
+//
+//	go test ./index -run '^$' -bench LargeDocument -benchtime 1x
+func BenchmarkIndexLargeDocument(b *testing.B) {
+	cases := []struct {
+		name string
+		file func() (string, []byte, int)
+	}{
+		{"vtt-100k-cues", func() (string, []byte, int) { d := largeVTT(100_000); return "big.vtt", d, 400_000 }},
+		{"vtt-500k-cues", func() (string, []byte, int) { d := largeVTT(500_000); return "big.vtt", d, 2_000_000 }},
+		{"txt-3.5M-words", func() (string, []byte, int) {
+			f := synth.Generate(synth.Options{Docs: 1, Words: 3_500_000, Seed: 7, RussianShare: 0.01})[0]
+			return "big.txt", f.Data, f.Words
+		}},
+	}
+	for _, c := range cases {
+		b.Run(c.name, func(b *testing.B) {
+			name, data, words := c.file()
+			ctx := context.Background()
+			for i := 0; i < b.N; i++ {
+				b.StopTimer()
+				dir := filepath.Join(b.TempDir(), "big.qcode")
+				s, err := coding.Create(ctx, dir, coding.Options{Coder: "bench"})
+				if err != nil {
+					b.Fatal(err)
+				}
+				if _, err := s.Import(ctx, coding.ImportFile{Path: name, Data: data}); err != nil {
+					b.Fatal(err)
+				}
+				s.Close()
+				b.StartTimer()
+				t0 := time.Now()
+				cmd := exec.Command(os.Args[0], "-test.run=^TestIndexChild$", "-test.v")
+				cmd.Env = append(os.Environ(), "QCODE_INDEX_CHILD="+dir)
+				out, err := cmd.CombinedOutput()
+				if err != nil {
+					b.Fatalf("child: %v\n%s", err, out)
+				}
+				secs := time.Since(t0).Seconds()
+				b.StopTimer()
+				// The child prints its VmHWM (Linux); rusage's maxrss
+				// is the fallback, but it keeps the high-water mark of
+				// the parent's memory across exec.
+				if _, after, ok := strings.Cut(string(out), "VmHWM:"); ok {
+					var kb float64
+					fmt.Sscan(after, &kb)
+					b.ReportMetric(kb/1024, "peak-RSS-MB")
+				} else if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+					b.ReportMetric(float64(ru.Maxrss)/1024, "peak-RSS-MB")
+				}
+				b.ReportMetric(secs, "s")
+				b.ReportMetric(float64(words)/secs, "words/s")
+				b.ReportMetric(float64(len(data))/(1<<20), "file-MB")
+				b.StartTimer()
+			}
+		})
+	}
+}
+
+// TestIndexChild builds the index of the project named by
+// QCODE_INDEX_CHILD; BenchmarkIndexLargeDocument runs it in a child
+// process to measure its peak memory.
+func TestIndexChild(t *testing.T) {
+	dir := os.Getenv("QCODE_INDEX_CHILD")
+	if dir == "" {
+		t.Skip("run by BenchmarkIndexLargeDocument")
+	}
+	ctx := context.Background()
+	s, err := coding.Open(ctx, dir, coding.Options{Coder: "bench"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if p := os.Getenv("QCODE_INDEX_PROFILE"); p != "" {
+		f, _ := os.Create(p)
+		pprof.StartCPUProfile(f)
+		defer pprof.StopCPUProfile()
+	}
+	if p := os.Getenv("QCODE_INDEX_HEAP"); p != "" {
+		go func() {
+			var top uint64
+			for {
+				var m runtime.MemStats
+				runtime.ReadMemStats(&m)
+				if m.HeapInuse > top+8<<20 {
+					top = m.HeapInuse
+					f, _ := os.Create(p)
+					pprof.WriteHeapProfile(f)
+					f.Close()
+				}
+				time.Sleep(200 * time.Millisecond)
+			}
+		}()
+	}
+	ix, st, err := Open(ctx, s, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	if st.Updated != 1 {
+		t.Fatalf("indexed %d documents, want 1", st.Updated)
+	}
+	if raw, err := os.ReadFile("/proc/self/status"); err == nil {
+		for _, l := range strings.Split(string(raw), "\n") {
+			if strings.HasPrefix(l, "VmHWM:") {
+				fmt.Println(l)
+			}
+		}
+	}
 }

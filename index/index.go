@@ -13,8 +13,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"time"
@@ -28,7 +30,7 @@ import (
 
 // MappingVersion changes whenever the mapping or the passage rules change;
 // an index of another version is rebuilt.
-const MappingVersion = 3
+const MappingVersion = 4
 
 // Dir is the index folder inside a project folder.
 const Dir = "index"
@@ -244,6 +246,10 @@ func (ix *Index) repair(ctx context.Context, bad string) (Status, error) {
 	return st, err
 }
 
+// writerMemoryLimit is the soft limit on the Go heap while this process
+// updates the index, unless the program set one of its own.
+const writerMemoryLimit = 160 << 20
+
 // write updates the index as its one writer. It takes the writer's lock,
 // waiting up to wait (0: only tries); ok is false when another process
 // has it. rebuild names a snapshot to be replaced by one made from
@@ -257,6 +263,12 @@ func (ix *Index) write(ctx context.Context, progress func(done, total int), rebu
 		return st, false, fmt.Errorf("lock index: %w", err)
 	}
 	defer lock.Close()
+	// Keep the garbage collector close behind: without a limit, the heap
+	// of a large update may grow to twice what it holds.
+	if prev := debug.SetMemoryLimit(-1); prev == math.MaxInt64 {
+		debug.SetMemoryLimit(writerMemoryLimit)
+		defer debug.SetMemoryLimit(prev)
+	}
 	if err := os.MkdirAll(ix.dir, 0o700); err != nil {
 		return st, true, fmt.Errorf("index: %w", err)
 	}
@@ -370,7 +382,7 @@ func openWork(from, work string) (b bleve.Index, err error) {
 		}
 	}()
 	if from == "" {
-		b, err = bleve.NewUsing(work, buildMapping(), scorch.Name, scorch.Name, nil)
+		b, err = bleve.NewUsing(work, buildMapping(), scorch.Name, scorch.Name, workConfig())
 		if err != nil {
 			return nil, fmt.Errorf("create index: %w", err)
 		}
@@ -385,11 +397,18 @@ func openWork(from, work string) (b bleve.Index, err error) {
 	if err := copySnapshot(from, work); err != nil {
 		return nil, fmt.Errorf("index: copy snapshot: %w", err)
 	}
-	b, err = bleve.OpenUsing(work, nil)
+	b, err = bleve.OpenUsing(work, workConfig())
 	if err != nil {
 		return nil, damaged("%v", err)
 	}
 	return b, nil
+}
+
+// workConfig opens a working copy with batches that return before they
+// are on disk: the batcher waits for them every few batches and at the
+// end (a working copy is published only once closed).
+func workConfig() map[string]interface{} {
+	return map[string]interface{}{"unsafe_batch": true}
 }
 
 func closeWork(b bleve.Index) (err error) {

@@ -33,7 +33,15 @@ type batcher struct {
 	pending  []func()
 	flushes  int
 	total    int // bytes of text added
+	// durable: every persistEvery batches, and for the last, wait until
+	// bleve has written them to disk. The index is opened with
+	// unsafe_batch, so that analysis of the next batches overlaps the
+	// writing of the last, and memory stays bounded all the same.
+	durable bool
 }
+
+// persistEvery is how many batches may be in memory, not yet on disk.
+const persistEvery = 4
 
 func newBatcher(b bleve.Index) *batcher { return &batcher{b: b, batch: b.NewBatch()} }
 
@@ -45,10 +53,9 @@ func (bt *batcher) flush(ctx context.Context) error {
 		return err
 	}
 	if bt.batch.Size() > 0 {
-		if err := bt.b.Batch(bt.batch); err != nil {
-			return damaged("%v", err)
+		if err := bt.send(bt.durable && (bt.flushes+1)%persistEvery == 0); err != nil {
+			return err
 		}
-		bt.flushes++
 	}
 	for _, f := range bt.pending {
 		f()
@@ -61,6 +68,39 @@ func (bt *batcher) flush(ctx context.Context) error {
 func (bt *batcher) discard() {
 	bt.batch.Reset()
 	bt.n, bt.bytes, bt.pending = 0, 0, nil
+}
+
+// send hands the batch to bleve, waiting until it is on disk when wait
+// is set.
+func (bt *batcher) send(wait bool) error {
+	var done chan error
+	if wait {
+		done = make(chan error, 1)
+		bt.batch.SetPersistedCallback(func(err error) { done <- err })
+	}
+	if err := bt.b.Batch(bt.batch); err != nil {
+		return damaged("%v", err)
+	}
+	bt.flushes++
+	if wait {
+		if err := <-done; err != nil {
+			return damaged("%v", err)
+		}
+	}
+	return nil
+}
+
+// close sends what is left and waits until all is on disk.
+func (bt *batcher) close(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	for _, f := range bt.pending {
+		f()
+	}
+	err := bt.send(bt.durable)
+	bt.discard()
+	return err
 }
 
 func (bt *batcher) add(id string, fields map[string]interface{}, size int) error {
@@ -112,6 +152,7 @@ func (ix *Index) syncInto(ctx context.Context, b bleve.Index, gen int64, progres
 		}
 	}
 	bt := newBatcher(b)
+	bt.durable = true
 	// finish writes the fingerprints and the generation: gen when all is
 	// done, -1 when interrupted, so that the next update runs.
 	finish := func(fctx context.Context, complete bool) error {
@@ -131,7 +172,7 @@ func (ix *Index) syncInto(ctx context.Context, b bleve.Index, gen int64, progres
 		}
 		raw, _ = json.Marshal(meta{MappingVersion: MappingVersion, Generation: g})
 		bt.batch.SetInternal(metaKey, raw)
-		return bt.flush(fctx)
+		return bt.close(fctx)
 	}
 	interrupted := func(cause error) (Status, bool, error) {
 		bt.discard()
@@ -153,7 +194,7 @@ func (ix *Index) syncInto(ctx context.Context, b bleve.Index, gen int64, progres
 			return st, false, err
 		}
 		for _, p := range old {
-			bt.delete(p)
+			bt.delete(passageID(id, p))
 			if bt.full() {
 				if err := bt.flush(ctx); err != nil {
 					if ctx.Err() != nil {
@@ -212,6 +253,13 @@ func (ix *Index) syncInto(ctx context.Context, b bleve.Index, gen int64, progres
 		if err := merge(ctx, b); err != nil {
 			return st, true, err
 		}
+		// Wait until the merged segment is recorded on disk, or the
+		// merge would be lost on closing.
+		raw, _ := json.Marshal(meta{MappingVersion: MappingVersion, Generation: gen})
+		bt.batch.SetInternal(metaKey, raw)
+		if err := bt.send(true); err != nil {
+			return st, false, err
+		}
 	}
 	return st, true, nil
 }
@@ -243,14 +291,15 @@ func merge(ctx context.Context, b bleve.Index) error {
 	return ctx.Err()
 }
 
-// docEntry is what the index remembers of a document: the passage ids it
-// may hold for it.
+// docEntry is what the index remembers of a document: the starts of the
+// passages it may hold for it (a passage's id is "DOC/START").
 type docEntry struct {
-	Passages []string `json:"passages"`
+	Starts []int `json:"starts"`
 }
 
-// docPassages returns the passage ids the index holds for a document.
-func docPassages(b bleve.Index, id int64) ([]string, error) {
+// docPassages returns the starts of the passages the index holds for a
+// document.
+func docPassages(b bleve.Index, id int64) ([]int, error) {
 	raw, err := b.GetInternal(docKey(id))
 	if err != nil {
 		return nil, damaged("%v", err)
@@ -262,7 +311,7 @@ func docPassages(b bleve.Index, id int64) ([]string, error) {
 	if err := json.Unmarshal(raw, &e); err != nil {
 		return nil, nil
 	}
-	return e.Passages, nil
+	return e.Starts, nil
 }
 
 // addDoc indexes a document's passages with the codes, coders and
@@ -275,7 +324,7 @@ func docPassages(b bleve.Index, id int64) ([]string, error) {
 //
 // limit, when above 0, refuses a text longer than that many bytes with
 // errOverBudget.
-func (ix *Index) addDoc(ctx context.Context, bt *batcher, d coding.DocState, old []string, started func(), limit int) (int, error) {
+func (ix *Index) addDoc(ctx context.Context, bt *batcher, d coding.DocState, old []int, started func(), limit int) (int, error) {
 	doc, err := ix.store.Document(ctx, strconv.FormatInt(d.ID, 10), true)
 	if err != nil {
 		return 0, fmt.Errorf("index %s: %w", d.Name, err)
@@ -300,20 +349,31 @@ func (ix *Index) addDoc(ctx context.Context, bt *batcher, d coding.DocState, old
 		return 0, err
 	}
 	tagged := passageCodes(passages, codings)
-	ids := make([]string, len(passages))
-	keep := make(map[string]bool, len(passages))
+	starts := make([]int, len(passages))
 	for i, p := range passages {
-		ids[i] = passageID(d.ID, p.Start)
-		keep[ids[i]] = true
+		starts[i] = p.Start
 	}
-	all := ids
-	for _, id := range old {
-		if !keep[id] {
-			all = append(all[:len(all):len(all)], id)
+	// Old passages that are not made again are deleted; until the
+	// document is done, the index remembers both.
+	var gone []int
+	if len(old) > 0 {
+		keep := make(map[int]bool, len(passages))
+		for _, st := range starts {
+			keep[st] = true
+		}
+		for _, st := range old {
+			if !keep[st] {
+				gone = append(gone, st)
+			}
 		}
 	}
-	raw, _ := json.Marshal(docEntry{Passages: all})
+	all := starts
+	if len(gone) > 0 {
+		all = append(append([]int(nil), starts...), gone...)
+	}
+	raw, _ := json.Marshal(docEntry{Starts: all})
 	bt.batch.SetInternal(docKey(d.ID), raw)
+	raw = nil
 	if started != nil {
 		bt.pending = append(bt.pending, started)
 	}
@@ -323,12 +383,10 @@ func (ix *Index) addDoc(ctx context.Context, bt *batcher, d coding.DocState, old
 		}
 		return bt.flush(ctx)
 	}
-	for _, id := range old {
-		if !keep[id] {
-			bt.delete(id)
-			if err := flush(); err != nil {
-				return 0, err
-			}
+	for _, st := range gone {
+		bt.delete(passageID(d.ID, st))
+		if err := flush(); err != nil {
+			return 0, err
 		}
 	}
 	docID := strconv.FormatInt(d.ID, 10)
@@ -358,15 +416,15 @@ func (ix *Index) addDoc(ctx context.Context, bt *batcher, d coding.DocState, old
 		if t != nil {
 			fields["code"], fields["coder"], fields["code_coder"] = t.codes, t.coders, t.pairs
 		}
-		if err := bt.add(ids[i], fields, len(p.Text)); err != nil {
+		if err := bt.add(passageID(d.ID, p.Start), fields, len(p.Text)); err != nil {
 			return 0, fmt.Errorf("index %s: %w", d.Name, err)
 		}
 		if err := flush(); err != nil {
 			return 0, err
 		}
 	}
-	if len(all) != len(ids) {
-		raw, _ = json.Marshal(docEntry{Passages: ids})
+	if len(gone) > 0 {
+		raw, _ := json.Marshal(docEntry{Starts: starts})
 		bt.batch.SetInternal(docKey(d.ID), raw)
 	}
 	return len(passages), nil
