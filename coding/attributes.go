@@ -89,11 +89,26 @@ func ParseAttribute(s string) (Attribute, error) {
 	if typ == "" {
 		typ = InferType(v)
 	}
+	if err := checkAttribute(k, v); err != nil {
+		return Attribute{}, err
+	}
 	cv, err := CheckType(typ, v)
 	if err != nil {
 		return Attribute{}, fmt.Errorf("attribute %s: %w", k, err)
 	}
 	return Attribute{Key: k, Type: typ, Value: cv}, nil
+}
+
+// checkAttribute refuses an attribute key or value that holds a hidden
+// control character or is too long (MaxAttrKey, MaxAttrValue).
+func checkAttribute(key, value string) error {
+	if err := checkText("attribute key", key, MaxAttrKey); err != nil {
+		return err
+	}
+	if err := checkText("attribute "+quoteSafe(key)+" value", value, MaxAttrValue); err != nil {
+		return err
+	}
+	return nil
 }
 
 // mergeAttributes returns base with each of over replacing the entry of
@@ -159,6 +174,9 @@ func (s *Store) SetAttributes(ctx context.Context, docRef string, attrs []Attrib
 	}
 	var keys []string
 	for _, a := range attrs {
+		if err := checkAttribute(a.Key, a.Value); err != nil {
+			return Op{}, err
+		}
 		keys = append(keys, a.Key+"="+a.Value)
 	}
 	return s.action(ctx, "", func(tx *sql.Tx, label *string) error {

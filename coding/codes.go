@@ -10,7 +10,6 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
-	"unicode/utf8"
 )
 
 // palette gives new codes a distinct colour when none is chosen.
@@ -29,32 +28,26 @@ func NormalizeColor(c string) (string, error) {
 	return strings.ToUpper(c), nil
 }
 
-// IsHiddenControl reports whether a code name must not hold r: a control
-// character, which a terminal acts on rather than shows, or a
-// bidirectional embedding, override or isolate, which reverses the text
-// shown around it.
+// IsHiddenControl reports whether a name must not hold r: a control
+// character, which a terminal acts on rather than shows; a bidirectional
+// embedding, override or isolate, which reverses the text shown around
+// it; or another invisible format character (U+200B and the rest of
+// Unicode's Cf), which makes two names look alike.
 func IsHiddenControl(r rune) bool {
-	return unicode.IsControl(r) || r >= 0x202A && r <= 0x202E || r >= 0x2066 && r <= 0x2069
+	return unicode.IsControl(r) || r >= 0x202A && r <= 0x202E || r >= 0x2066 && r <= 0x2069 || unicode.Is(unicode.Cf, r)
 }
 
-// checkCoderName refuses a coder's name that holds a hidden control
-// character (see IsHiddenControl): listed, it would act on the terminal.
-func checkCoderName(name string) error {
-	if i := strings.IndexFunc(name, IsHiddenControl); i >= 0 {
-		r, _ := utf8.DecodeRuneInString(name[i:])
-		return fmt.Errorf("%w: coder name %q holds the invisible control character %U", ErrInvalid, name, r)
-	}
-	return nil
-}
+// checkCoderName refuses a coder's name that is blank, too long or holds
+// a hidden control character (see CheckCoderName).
+func checkCoderName(name string) error { return CheckCoderName(name) }
 
 func checkCodeName(name string) (string, error) {
 	name = strings.Join(strings.Fields(name), " ")
 	if name == "" {
 		return "", fmt.Errorf("%w: empty code name", ErrInvalid)
 	}
-	if i := strings.IndexFunc(name, IsHiddenControl); i >= 0 {
-		r, _ := utf8.DecodeRuneInString(name[i:])
-		return "", fmt.Errorf("%w: code name %q holds the invisible control character %U; type the name without it", ErrInvalid, name, r)
+	if err := checkText("code name", name, MaxCodeName); err != nil {
+		return "", err
 	}
 	if strings.Contains(name, "/") {
 		return "", fmt.Errorf("%w: code name %q: '/' separates a parent from a child", ErrInvalid, name)

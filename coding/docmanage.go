@@ -8,7 +8,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 )
@@ -230,9 +229,8 @@ func checkDocName(name string) (string, error) {
 	if name == "" {
 		return "", fmt.Errorf("%w: empty document name", ErrInvalid)
 	}
-	if i := strings.IndexFunc(name, IsHiddenControl); i >= 0 {
-		r, _ := utf8.DecodeRuneInString(name[i:])
-		return "", fmt.Errorf("%w: document name %q holds the invisible control character %U; type the name without it", ErrInvalid, name, r)
+	if err := checkText("document name", name, MaxDocName); err != nil {
+		return "", err
 	}
 	if strings.Contains(name, "@") {
 		return "", fmt.Errorf("%w: document name %q: '@' is how a version is named (NAME@2)", ErrInvalid, name)

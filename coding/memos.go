@@ -37,6 +37,9 @@ func resolveTarget(ctx context.Context, q querier, target, ref string) (int64, s
 // AddMemo writes a memo on the project, a document, a code or a coding as
 // one undoable action.
 func (s *Store) AddMemo(ctx context.Context, target, ref, text string) (Memo, Op, error) {
+	// A memo keeps its lines and tabs; other controls are removed (the
+	// command line warns when it removed any, see CleanText).
+	text, _ = CleanText(text)
 	if strings.TrimSpace(text) == "" {
 		return Memo{}, Op{}, fmt.Errorf("%w: empty memo", ErrInvalid)
 	}
@@ -71,6 +74,7 @@ func (s *Store) AddMemo(ctx context.Context, target, ref, text string) (Memo, Op
 
 // EditMemo replaces a memo's text.
 func (s *Store) EditMemo(ctx context.Context, id int64, text string) (Op, error) {
+	text, _ = CleanText(text)
 	if strings.TrimSpace(text) == "" {
 		return Op{}, fmt.Errorf("%w: empty memo", ErrInvalid)
 	}
@@ -147,7 +151,12 @@ func settingOf(ctx context.Context, q querier, key, def string) (string, error) 
 }
 
 // SetSetting stores a project setting.
+// A value holding a hidden control character, or longer than 10,000
+// characters, is refused.
 func (s *Store) SetSetting(ctx context.Context, key, value string) error {
+	if err := checkText("setting "+quoteSafe(key), value, MaxAttrValue); err != nil {
+		return err
+	}
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", key, value)
 		return err
