@@ -157,6 +157,7 @@ func open(ctx context.Context, dir string, opt Options, target int) (*Store, err
 	// writer, NORMAL sync (durable at checkpoints, never corrupt), and
 	// BEGIN IMMEDIATE so a write transaction takes the lock up front
 	// instead of failing half-way on upgrade.
+	noteOpened(dir)
 	path := filepath.Join(dir, DBFile)
 	busy := opt.BusyTimeout
 	if busy == 0 {
@@ -374,9 +375,15 @@ func mapErr(err error) error {
 			return ErrReadOnly
 		case sqlite3.SQLITE_NOTADB:
 			return fmt.Errorf("%w: %s is not a SQLite database", ErrNotProject, DBFile)
+		case sqlite3.SQLITE_FULL:
+			return noSpace(err)
+		case sqlite3.SQLITE_IOERR:
+			if diskFull() {
+				return noSpace(err)
+			}
 		}
 	}
-	return err
+	return NoSpace(err)
 }
 
 const stampLayout = "2006-01-02T15:04:05Z"

@@ -57,7 +57,9 @@ func runEnv(ctx context.Context, args []string, getenv func(string) string, stdi
 	if errors.Is(err, errSilent) {
 		return silentExit{}
 	}
-	return err
+	// A full disk is called so, whatever noticed it (writing an export,
+	// an original, the index).
+	return coding.NoSpace(err)
 }
 
 // silentExit is an error with nothing left to print.
