@@ -51,9 +51,18 @@ func TestNamesAreText(t *testing.T) {
 			_, err := s.Import(ctx, coding.ImportFile{Path: "R03.txt", Data: []byte("A: x\n"), Lang: "pt-BR"})
 			return err
 		}, true, ""},
-		{"attribute key with ESC", func() error { _, err := s.SetAttributes(ctx, "R01", []coding.Attribute{{Key: "age\x1b", Value: "30"}}); return err }, false, "U+001B"},
-		{"attribute value with BEL", func() error { _, err := s.SetAttributes(ctx, "R01", []coding.Attribute{{Key: "job", Value: "x\x07"}}); return err }, false, "U+0007"},
-		{"attribute key of 101 characters", func() error { _, err := s.SetAttributes(ctx, "R01", []coding.Attribute{{Key: long(101), Value: "1"}}); return err }, false, "at most 100"},
+		{"attribute key with ESC", func() error {
+			_, err := s.SetAttributes(ctx, "R01", []coding.Attribute{{Key: "age\x1b", Value: "30"}})
+			return err
+		}, false, "U+001B"},
+		{"attribute value with BEL", func() error {
+			_, err := s.SetAttributes(ctx, "R01", []coding.Attribute{{Key: "job", Value: "x\x07"}})
+			return err
+		}, false, "U+0007"},
+		{"attribute key of 101 characters", func() error {
+			_, err := s.SetAttributes(ctx, "R01", []coding.Attribute{{Key: long(101), Value: "1"}})
+			return err
+		}, false, "at most 100"},
 		{"attribute value of 10,001 characters", func() error {
 			_, err := s.SetAttributes(ctx, "R01", []coding.Attribute{{Key: "bio", Value: long(10001)}})
 			return err

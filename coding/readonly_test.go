@@ -55,7 +55,7 @@ func names(l []string) []string {
 func TestMergeLeavesOtherUntouched(t *testing.T) {
 	ctx := context.Background()
 	tests := []struct {
-		name string
+		name    string
 		open    bool // keep the other copy open, its changes in its -wal
 		newer   bool // the other copy is of a newer schema: refused
 		wantErr error

@@ -50,7 +50,7 @@ func (a *app) termWidth(o *tableOpts) int {
 	if o.width > 0 {
 		return o.width
 	}
-	if f, ok := a.stdout.(*os.File); ok && isTerminal(f) {
+	if f, ok := unwrap(a.stdout).(*os.File); ok && isTerminal(f) {
 		if w, _, err := term.GetSize(int(f.Fd())); err == nil && w > 0 {
 			return w
 		}

@@ -123,11 +123,11 @@ func (a *app) editText(name, text string) (string, error) {
 	}
 	// $EDITOR may hold arguments ("code --wait"): the shell splits them.
 	c := exec.CommandContext(a.ctx, "/bin/sh", "-c", editor+` "$1"`, "qcode-edit", path)
-	c.Stdin, c.Stdout, c.Stderr = os.Stdin, os.Stdout, a.stderr
+	c.Stdin, c.Stdout, c.Stderr = os.Stdin, os.Stdout, unwrap(a.stderr)
 	if f, ok := a.stdin.(*os.File); ok {
 		c.Stdin = f
 	}
-	if f, ok := a.stdout.(*os.File); ok {
+	if f, ok := unwrap(a.stdout).(*os.File); ok {
 		c.Stdout = f
 	}
 	if err := c.Run(); err != nil {

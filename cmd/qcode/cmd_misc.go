@@ -152,6 +152,7 @@ them, or those on the target given with --doc, --code or --coding; with
 				if err != nil {
 					return err
 				}
+				a.warnCleaned(args[0])
 				fmt.Fprintf(a.stdout, "Memo #%d written: %s.\n", m.ID, op.Label)
 				return nil
 			})
@@ -168,6 +169,9 @@ them, or those on the target given with --doc, --code or --coding; with
 			}
 			return a.withStore(func(s *coding.Store) error {
 				op, err := s.EditMemo(a.ctx, id, args[1])
+				if err == nil {
+					a.warnCleaned(args[1])
+				}
 				return a.done(op, err)
 			})
 		},

@@ -25,7 +25,9 @@ func main() {
 		// A silent exit has said everything already (for example in
 		// the JSON on stdout); only the status is left to set.
 		if !errors.Is(err, silentExit{}) {
-			fmt.Fprintln(os.Stderr, "qcode:", err)
+			// The message may name a file whose name holds what a
+			// terminal would act on: escape it (see termEscape).
+			fmt.Fprintln(os.Stderr, "qcode:", termEscape(err.Error(), false))
 		}
 		os.Exit(1)
 	}

@@ -47,6 +47,13 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 // runEnv is run with the environment read through getenv, so that tests
 // can set $QCODE_CODER for one run without touching the process's.
 func runEnv(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	// What is meant for a person is escaped on the way out (see
+	// termEscape): standard output when it is a terminal (what goes to a
+	// file or a pipe is data, byte for byte), standard error always.
+	if isTerminal(stdout) {
+		stdout = &escWriter{w: stdout, keepSGR: true}
+	}
+	stderr = &escWriter{w: stderr, keepSGR: isTerminal(stderr)}
 	a := &app{ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr, getenv: getenv}
 	root := a.rootCmd()
 	root.SetArgs(args)
@@ -154,7 +161,11 @@ func (a *app) open() (*coding.Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	s, err := coding.Open(a.ctx, dir, coding.Options{Coder: a.coderName()})
+	coder := a.coderName()
+	if err := coding.CheckCoderName(coder); err != nil {
+		return nil, fmt.Errorf("--coder or $QCODE_CODER: %w", err)
+	}
+	s, err := coding.Open(a.ctx, dir, coding.Options{Coder: coder})
 	if err == nil && s.ReadOnly() && !a.roNoted {
 		a.roNoted = true
 		fmt.Fprintf(a.stderr, "note: %s is a read-only project: it can be read, searched and exported elsewhere, not changed.\n", dir)
@@ -194,7 +205,7 @@ func (a *app) printJSON(v any) error {
 
 // isTerminal reports whether w is a terminal.
 func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
+	f, ok := unwrap(w).(*os.File)
 	return ok && term.IsTerminal(int(f.Fd()))
 }
 
