@@ -263,6 +263,12 @@ func (s *Store) importFile(ctx context.Context, f ImportFile, opts importOpts) (
 		}
 		attrs := make([]Attribute, 0, len(doc.Attributes))
 		for _, a := range doc.Attributes {
+			if err := checkAttribute(a.Key, a.Value); err != nil {
+				// What a file says is text: an attribute with hidden
+				// controls or over the lengths is left out, with a warning.
+				doc.Warnings = append(doc.Warnings, fmt.Sprintf("attribute left out: %s", strings.TrimPrefix(err.Error(), ErrInvalid.Error()+": ")))
+				continue
+			}
 			attrs = append(attrs, Attribute{Key: a.Key, Value: a.Value, Type: InferType(a.Value)})
 		}
 		if prev.Valid {

@@ -115,3 +115,25 @@ func TestNamesAreText(t *testing.T) {
 		}
 	}
 }
+
+// TestFileAttributesAreText: an attribute a file's front matter gives
+// with an invisible character is left out with a warning; the others
+// are kept.
+func TestFileAttributesAreText(t *testing.T) {
+	ctx := context.Background()
+	s, err := coding.Create(ctx, filepath.Join(t.TempDir(), "p.qcode"), coding.Options{Coder: "anna"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	res, err := s.Import(ctx, coding.ImportFile{Path: "R04.md", Data: []byte("---\ngender: fe\u202emale\nage: 30\n---\nInterviewer: Why?\nRespondent: Because.\n")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Document.Attributes) != 1 || res.Document.Attributes[0].Key != "age" {
+		t.Errorf("attributes %+v; want only age", res.Document.Attributes)
+	}
+	if !strings.Contains(strings.Join(res.Warnings, "\n"), "attribute left out") {
+		t.Errorf("warnings %q; want one about the attribute left out", res.Warnings)
+	}
+}
