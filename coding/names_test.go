@@ -67,6 +67,10 @@ func TestNamesAreText(t *testing.T) {
 			_, err := s.SetAttributes(ctx, "R01", []coding.Attribute{{Key: "bio", Value: long(10001)}})
 			return err
 		}, false, "at most 10000"},
+		{"case attribute with RLO", func() error {
+			_, err := s.SetSpeaker(ctx, "R01", "Respondent", coding.SpeakerChange{Attributes: []coding.Attribute{{Key: "job", Value: "x\u202e"}}})
+			return err
+		}, false, "U+202E"},
 		{"attribute parsed with OSC", func() error { _, err := coding.ParseAttribute("job=\x1b]0;x\x07"); return err }, false, "U+001B"},
 		{"cite template with ESC", func() error { return s.SetSetting(ctx, "cite", "{participant}\x1b[8m") }, false, "U+001B"},
 		{"blank coder", func() error {

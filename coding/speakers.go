@@ -561,6 +561,9 @@ func dropEmptyCase(ctx context.Context, tx *sql.Tx, id sql.NullInt64) error {
 // of a case.
 func setCaseAttributes(ctx context.Context, tx *sql.Tx, caseID int64, attrs []Attribute) error {
 	for _, a := range attrs {
+		if err := checkAttribute(a.Key, a.Value); err != nil {
+			return err
+		}
 		if strings.TrimSpace(a.Value) == "" {
 			if _, err := tx.ExecContext(ctx, "DELETE FROM case_attributes WHERE case_id = ? AND key = ?", caseID, a.Key); err != nil {
 				return err
