@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
@@ -83,12 +84,24 @@ func (bt *batcher) send(wait bool) error {
 	}
 	bt.flushes++
 	if wait {
-		if err := <-done; err != nil {
-			return damaged("%v", err)
+		// bleve retries a write that fails (a full disk) without
+		// calling back: never wait for it longer than persistTimeout.
+		t := time.NewTimer(persistTimeout)
+		defer t.Stop()
+		select {
+		case err := <-done:
+			if err != nil {
+				return damaged("%v", err)
+			}
+		case <-t.C:
+			return fmt.Errorf("index: not written to disk within %v (is the disk full?); the next search brings it up to date", persistTimeout)
 		}
 	}
 	return nil
 }
+
+// persistTimeout bounds the wait for bleve to write a batch to disk.
+var persistTimeout = 30 * time.Second
 
 // close sends what is left and waits until all is on disk.
 func (bt *batcher) close(ctx context.Context) error {
