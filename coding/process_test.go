@@ -28,6 +28,9 @@ func TestMain(m *testing.M) {
 	if dir := os.Getenv("QCODE_TEST_IMPORT_CHILD"); dir != "" {
 		os.Exit(childImportKilled(dir))
 	}
+	if dir := os.Getenv("QCODE_TEST_MERGE_CHILD"); dir != "" {
+		os.Exit(childMergeLoop(dir, os.Getenv("QCODE_TEST_MERGE_FROM")))
+	}
 	if dir := os.Getenv("QCODE_TEST_REPLACE_CHILD"); dir != "" {
 		os.Exit(childReplaceLoop(dir, 0))
 	}
