@@ -110,7 +110,7 @@ type Model struct {
 
 	project string
 	gen     int64
-	seqs    struct{ project, doc, codings, focus, turns int }
+	seqs    struct{ project, doc, codings, focus, turns, orphans int }
 	loaded  bool
 	opening bool
 	pending int // changes sent to the store and not yet answered
@@ -170,7 +170,7 @@ func (m *Model) reload() tea.Cmd {
 	cmds := []tea.Cmd{m.refresh()}
 	if m.reader.HasDoc() {
 		m.seqs.codings++
-		cmds = append(cmds, codingsCmd(m.ctx, m.store, m.seqs.codings, m.reader.Doc().ID), m.loadTurns())
+		cmds = append(cmds, codingsCmd(m.ctx, m.store, m.seqs.codings, m.reader.Doc().ID), m.loadTurns(), m.loadOrphans())
 	}
 	if id, ok := m.codebook.SelectedID(); ok {
 		cmds = append(cmds, m.loadFocus(id))
@@ -294,6 +294,12 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.disagree.SetReport(msg)
 	case speakersMsg, turnsMsg, sayMsg:
 		cmd = m.onSpeakersMsg(msg)
+	case editorDoneMsg:
+		cmd = m.onEditorDone(msg)
+	case editedMsg:
+		cmd = m.onEdited(msg)
+	case orphansMsg:
+		m.onOrphans(msg)
 	case exportQuotesMsg:
 		cmd = m.exportQuotes(msg)
 	case exportMsg:
@@ -422,6 +428,9 @@ func (m *Model) onProject(msg projectMsg) tea.Cmd {
 	}
 	if first && len(msg.docs) == 0 {
 		m.status.Say("no documents yet: import some with 'qcode import FILE'")
+	}
+	if d, ok := m.newerVersion(msg.docs); ok {
+		return m.followVersion(d)
 	}
 	return nil
 }
@@ -650,6 +659,8 @@ func (m *Model) readerKey(msg tea.KeyMsg) tea.Cmd {
 		return m.jumpSpan(1)
 	case key.Matches(msg, k.PrevSpan):
 		return m.jumpSpan(-1)
+	case key.Matches(msg, k.Edit):
+		return m.editDoc()
 	}
 	m.reader.Update(msg)
 	return nil

@@ -69,7 +69,7 @@ func openDocCmd(ctx context.Context, s *coding.Store, seq int, ref string, w, at
 		}
 		// Read the turns and codings while the text is wrapped: on a
 		// long transcript both take a good part of the opening time.
-		var terr, cerr error
+		var terr, cerr, oerr error
 		var wg sync.WaitGroup
 		wg.Add(2)
 		go func() { defer wg.Done(); m.turns, terr = s.Turns(ctx, m.doc.ID) }()
@@ -77,10 +77,20 @@ func openDocCmd(ctx context.Context, s *coding.Store, seq int, ref string, w, at
 			defer wg.Done()
 			m.codings, cerr = s.Codings(ctx, coding.CodingFilter{DocID: m.doc.ID})
 		}()
+		if m.doc.Version > 1 {
+			// Codings left on earlier versions, to re-code.
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				var list []coding.Orphan
+				list, oerr = s.Orphans(ctx, docRef(m.doc.ID))
+				m.orphans = len(list)
+			}()
+		}
 		m.lines = strings.Count(m.doc.Text, "\n") + 1
 		m.text = textview.New(m.doc.Text, textWidth(w, m.lines))
 		wg.Wait()
-		m.err = errors.Join(terr, cerr)
+		m.err = errors.Join(terr, cerr, oerr)
 		return m
 	}
 }

@@ -36,16 +36,22 @@ func (d *DocList) SetSize(w, h int) { d.w, d.h = w, h; d.scroll() }
 // SetFocused marks the pane focused or not.
 func (d *DocList) SetFocused(f bool) { d.focused = f }
 
-// SetDocs replaces the list, keeping the selected document.
+// SetDocs replaces the list, keeping the selected document (by name
+// when it has a new version).
 func (d *DocList) SetDocs(docs []coding.Document) {
 	var id int64
+	var name string
 	if d.sel < len(d.docs) {
-		id = d.docs[d.sel].ID
+		id, name = d.docs[d.sel].ID, d.docs[d.sel].Name
 	}
 	d.docs = docs
 	d.sel = 0
 	for i, doc := range docs {
 		if doc.ID == id {
+			d.sel = i
+			break
+		}
+		if doc.Name == name {
 			d.sel = i
 		}
 	}

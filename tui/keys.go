@@ -34,7 +34,7 @@ type readerKeys struct {
 	Down, Up, Left, Right, WordFwd, WordBack, SentFwd, SentBack, TurnFwd, TurnBack key.Binding
 	Top, Bottom, PageDown, PageUp                                                  key.Binding
 	Select, SelSentence, SelTurn, Clear                                            key.Binding
-	Code, InVivo, Remove, Memo, NextSpan, PrevSpan                                 key.Binding
+	Code, InVivo, Remove, Memo, NextSpan, PrevSpan, Edit                           key.Binding
 }
 
 func newReaderKeys() readerKeys {
@@ -63,6 +63,7 @@ func newReaderKeys() readerKeys {
 		Memo:        kb([]string{"m"}, "m", "memo"),
 		NextSpan:    kb([]string{"n"}, "n", "next span of code"),
 		PrevSpan:    kb([]string{"N"}, "N", "previous span of code"),
+		Edit:        kb([]string{"E"}, "E", "edit the text ($EDITOR)"),
 	}
 }
 

@@ -39,7 +39,14 @@ type docMsg struct {
 	// at, when >= 0, is where to put the cursor; sel selects a span.
 	at  int
 	sel coding.Span
-	err error
+	// keepRow puts the cursor's row row rows below the top of the pane
+	// (the place kept when a new version replaces the text) instead of
+	// in the middle.
+	keepRow bool
+	row     int
+	// orphans counts the codings left on earlier versions.
+	orphans int
+	err     error
 }
 
 // codingsMsg answers a reload of the open document's codings.

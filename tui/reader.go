@@ -34,6 +34,9 @@ type Reader struct {
 	codes   map[int64]coding.Code
 	text    *textview.Text
 	lines   int
+	// orphans counts the codings left on earlier versions of the
+	// document: the title says so, so that they are re-coded.
+	orphans int
 
 	w, h    int
 	focused bool
@@ -141,7 +144,7 @@ func (r *Reader) lineCount() int { return r.lines }
 // scroll stay where they were.
 func (r *Reader) SetDoc(m docMsg) {
 	same := r.text != nil && r.doc.ID == m.doc.ID
-	r.doc, r.turns, r.text, r.lines = m.doc, m.turns, m.text, m.lines
+	r.doc, r.turns, r.text, r.lines, r.orphans = m.doc, m.turns, m.text, m.lines, m.orphans
 	r.text.SetWidth(textWidth(r.w, r.lineCount()))
 	if !same {
 		r.cursor, r.top, r.selecting, r.wantCol = 0, 0, false, 0
@@ -156,11 +159,18 @@ func (r *Reader) SetDoc(m docMsg) {
 		if m.sel.End > m.sel.Start {
 			r.Select(m.sel)
 		}
-		r.centre()
+		if m.keepRow {
+			r.top = r.text.RowOf(r.cursor) - m.row
+		} else {
+			r.centre()
+		}
 	}
 	r.clamp()
 	r.scroll()
 }
+
+// SetOrphans sets how many codings are left on earlier versions.
+func (r *Reader) SetOrphans(n int) { r.orphans = n }
 
 // SetCodings replaces the open document's codings (every coder's).
 func (r *Reader) SetCodings(cs []coding.Coding) {
@@ -628,17 +638,24 @@ func (r *Reader) Lines() []string {
 	out := make([]string, 0, r.h)
 	st := r.st
 	title := "no document open — pick one on the left"
-	if r.text != nil {
-		title = r.doc.Name
-		if a := attrLine(r.doc.Attributes); a != "" {
-			title += " · " + a
-		}
-	}
 	ts := st.paneTitle
 	if r.focused {
 		ts = st.paneTitleFocused
 	}
-	out = append(out, r.titleLine(ts.Render(ansi.Truncate(title, r.w, "…")), r.legend()))
+	var left string
+	if r.text == nil {
+		left = ts.Render(title)
+	} else {
+		// The orphans come before the attributes, which may not fit.
+		left = ts.Render(r.doc.Name)
+		if n := r.orphans; n > 0 {
+			left += ts.Render(" · ") + st.errText.Render(orphanNote(n, r.doc.Name))
+		}
+		if a := attrLine(r.doc.Attributes); a != "" {
+			left += ts.Render(" · " + a)
+		}
+	}
+	out = append(out, r.titleLine(ansi.Truncate(left, r.w, "…"), r.legend()))
 	if r.text == nil {
 		for len(out) < r.h {
 			out = append(out, strings.Repeat(" ", r.w))
@@ -913,6 +930,6 @@ func (r *Reader) FullHelp() [][]key.Binding {
 		{k.Down, k.Up, k.Left, k.Right, k.WordFwd, k.WordBack},
 		{k.SentFwd, k.SentBack, k.TurnFwd, k.TurnBack, k.Top, k.Bottom, k.PageDown, k.PageUp},
 		{k.Select, k.SelSentence, k.SelTurn, k.Clear, k.Code, k.InVivo},
-		{k.Remove, k.Memo, k.NextSpan, k.PrevSpan},
+		{k.Remove, k.Memo, k.NextSpan, k.PrevSpan, k.Edit},
 	}
 }

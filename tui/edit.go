@@ -1,0 +1,300 @@
+package tui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/qcode-dev/qcode/coding"
+)
+
+// Editing in place: E in the transcript hands the terminal to $VISUAL
+// (else $EDITOR, else vi) on the open document's text, written to a
+// private temporary file; what is saved becomes the next version, its
+// codings carried across as 'qcode doc edit' carries them (one undoable
+// action). The transcript then shows the new version at the same line.
+
+// editorDoneMsg says the editor has exited (err when it failed or did
+// not run).
+type editorDoneMsg struct {
+	err       error
+	editor    string
+	dir, path string
+	docID     int64
+	name      string
+	text      string // the text written out
+}
+
+// editedMsg answers making the edited text the next version.
+type editedMsg struct {
+	name      string
+	unchanged bool
+	res       coding.ImportResult
+	err       error
+}
+
+// orphansMsg answers a count of the open document's orphaned codings.
+type orphansMsg struct {
+	seq   int
+	docID int64
+	n     int
+	err   error
+}
+
+// editorCommand is the editor the user asked for.
+func editorCommand() string {
+	for _, v := range []string{"VISUAL", "EDITOR"} {
+		if e := strings.TrimSpace(os.Getenv(v)); e != "" {
+			return e
+		}
+	}
+	return "vi"
+}
+
+// fileBase makes a document name a file name.
+func fileBase(name string) string {
+	base := strings.Map(func(r rune) rune {
+		if r == '/' || r == os.PathSeparator || r < ' ' || r == 0x7f {
+			return '_'
+		}
+		return r
+	}, name)
+	if base == "" || base == "." || base == ".." {
+		base = "document"
+	}
+	return base
+}
+
+// editDoc suspends the workbench and opens the document's text in the
+// editor.
+func (m *Model) editDoc() tea.Cmd {
+	d := m.reader.Doc()
+	if !d.Latest {
+		m.status.Say(fmt.Sprintf("%s@%d is an earlier version: open %s to edit its text", oneLine(d.Name), d.Version, oneLine(d.Name)))
+		return nil
+	}
+	fail := func(err error) tea.Cmd {
+		m.status.Fail(fmt.Errorf("nothing changed: edit %s: %w", oneLine(d.Name), err))
+		return nil
+	}
+	// MkdirTemp makes the folder 0700; the file is 0600.
+	dir, err := os.MkdirTemp("", "qcode-edit-")
+	if err != nil {
+		return fail(err)
+	}
+	path := filepath.Join(dir, fileBase(d.Name)+".txt")
+	if err := os.WriteFile(path, []byte(d.Text), 0o600); err != nil {
+		os.RemoveAll(dir)
+		return fail(err)
+	}
+	editor := editorCommand()
+	// $EDITOR may hold arguments ("code --wait"): the shell splits them.
+	c := exec.Command("/bin/sh", "-c", editor+` "$1"`, "qcode-edit", path)
+	done := editorDoneMsg{editor: editor, dir: dir, path: path, docID: d.ID, name: d.Name, text: d.Text}
+	m.status.Say("editing " + oneLine(d.Name) + " in " + editor)
+	return tea.ExecProcess(c, func(err error) tea.Msg {
+		done.err = err
+		return done
+	})
+}
+
+// onEditorDone takes the text the editor saved and makes it the next
+// version, unless the editor failed.
+func (m *Model) onEditorDone(msg editorDoneMsg) tea.Cmd {
+	name := oneLine(msg.name)
+	if msg.err != nil {
+		os.RemoveAll(msg.dir)
+		var ee *exec.ExitError
+		if errors.As(msg.err, &ee) {
+			m.status.Fail(fmt.Errorf("nothing changed in %s: the editor exited with status %d (%s)", name, ee.ExitCode(), msg.editor))
+		} else {
+			m.status.Fail(fmt.Errorf("nothing changed in %s: the editor did not run: %v (%s)", name, msg.err, msg.editor))
+		}
+		return nil
+	}
+	m.pending++
+	m.status.Busy("saving " + name)
+	return editCmd(m.ctx, m.store, msg)
+}
+
+// editCmd reads what the editor saved, removes the temporary folder and
+// makes the text the next version of the document.
+func editCmd(ctx context.Context, s *coding.Store, e editorDoneMsg) tea.Cmd {
+	return func() tea.Msg {
+		data, err := os.ReadFile(e.path)
+		os.RemoveAll(e.dir)
+		out := editedMsg{name: e.name}
+		switch {
+		case err != nil:
+			out.err = err
+			return out
+		case string(data) == e.text:
+			out.unchanged = true
+			return out
+		case strings.TrimSpace(string(data)) == "":
+			out.err = errors.New("the saved text is empty")
+			return out
+		}
+		// The document by name, so that the error names it; but only the
+		// version the user edited.
+		d, err := s.Document(ctx, e.name, false)
+		if err != nil {
+			out.err = err
+			return out
+		}
+		if d.ID != e.docID {
+			out.err = fmt.Errorf("%s has a newer version (%d) since the editor opened; edit that one", oneLine(d.Name), d.Version)
+			return out
+		}
+		out.res, out.err = s.EditDocument(ctx, e.name, string(data), false)
+		out.unchanged = out.err == nil && (out.res.Status == coding.Unchanged || out.res.Carry == nil)
+		return out
+	}
+}
+
+// onEdited says what the edit did; the reload shows the new version at
+// the same place (onProject follows a document to its newest version).
+func (m *Model) onEdited(msg editedMsg) tea.Cmd {
+	m.pending = max(m.pending-1, 0)
+	m.status.Busy("")
+	name := oneLine(msg.name)
+	switch {
+	case msg.err != nil:
+		m.status.Fail(fmt.Errorf("nothing changed in %s: %w", name, msg.err))
+		return nil
+	case msg.unchanged:
+		m.status.Say("no change to " + name)
+		return nil
+	}
+	c := msg.res.Carry
+	m.status.Say(fmt.Sprintf("%s version %d: %s · u undoes", oneLine(c.Document), c.ToVersion, c.Summary()))
+	return m.reload()
+}
+
+// orphanNote tells of n codings on earlier versions and how to list
+// them.
+func orphanNote(n int, name string) string {
+	s := fmt.Sprintf("%d orphaned codings", n)
+	if n == 1 {
+		s = "1 orphaned coding"
+	}
+	return s + " · qcode doc orphans " + shellWord(oneLine(name))
+}
+
+// shellWord quotes s for a shell command line when it needs it.
+func shellWord(s string) string {
+	if s == "" || strings.ContainsAny(s, " \t'\"$`\\!*?[]()&;|<>{}~#") {
+		return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+	}
+	return s
+}
+
+// orphansCmd counts the codings left on earlier versions of a document.
+func orphansCmd(ctx context.Context, s *coding.Store, seq int, docID int64) tea.Cmd {
+	return func() tea.Msg {
+		list, err := s.Orphans(ctx, docRef(docID))
+		return orphansMsg{seq: seq, docID: docID, n: len(list), err: err}
+	}
+}
+
+// loadOrphans counts the open document's orphans again.
+func (m *Model) loadOrphans() tea.Cmd {
+	m.seqs.orphans++
+	return orphansCmd(m.ctx, m.store, m.seqs.orphans, m.reader.Doc().ID)
+}
+
+func (m *Model) onOrphans(msg orphansMsg) {
+	if msg.seq != m.seqs.orphans || !m.reader.HasDoc() || msg.docID != m.reader.Doc().ID {
+		return
+	}
+	switch {
+	case errors.Is(msg.err, coding.ErrNotFound):
+		// The version is gone (an edit undone); the one in its place
+		// is being opened.
+	case msg.err != nil:
+		m.status.Fail(msg.err)
+	default:
+		m.reader.SetOrphans(msg.n)
+	}
+}
+
+// place is where the cursor is: its line and column in the text, and
+// its row on the screen.
+type place struct{ line, col, row int }
+
+// Place is where the cursor is, to find the same place in a new version.
+func (r *Reader) Place() place {
+	if r.text == nil {
+		return place{}
+	}
+	rs := r.text.Runes()
+	line, start := 0, 0
+	for i := 0; i < r.cursor && i < len(rs); i++ {
+		if rs[i] == '\n' {
+			line, start = line+1, i+1
+		}
+	}
+	return place{line: line, col: r.cursor - start, row: r.text.RowOf(r.cursor) - r.top}
+}
+
+// at finds the place in a text: the same line (the last when the text
+// is shorter) and column (the line's end when it is shorter).
+func (p place) at(rs []rune) int {
+	line, i := 0, 0
+	for line < p.line {
+		j := i
+		for j < len(rs) && rs[j] != '\n' {
+			j++
+		}
+		if j >= len(rs) {
+			break
+		}
+		i, line = j+1, line+1
+	}
+	for c := 0; c < p.col && i < len(rs) && rs[i] != '\n'; c++ {
+		i++
+	}
+	return i
+}
+
+// followVersion opens the newest version d of the open document at the
+// place the cursor is.
+func (m *Model) followVersion(d coding.Document) tea.Cmd {
+	pl := m.reader.Place()
+	m.seqs.doc++
+	m.opening = true
+	open := openDocCmd(m.ctx, m.store, m.seqs.doc, docRef(d.ID), m.reader.w, -1, coding.Span{})
+	return func() tea.Msg {
+		msg, ok := open().(docMsg)
+		if ok && msg.err == nil {
+			msg.at = pl.at(msg.text.Runes())
+			msg.keepRow, msg.row = true, pl.row
+		}
+		return msg
+	}
+}
+
+// newerVersion finds the document that has taken the open one's place
+// among docs (the newest versions): a new version made here or
+// elsewhere, or the one before it again after an undo.
+func (m *Model) newerVersion(docs []coding.Document) (coding.Document, bool) {
+	if !m.reader.HasDoc() || m.opening {
+		return coding.Document{}, false
+	}
+	cur := m.reader.Doc()
+	if !cur.Latest {
+		return coding.Document{}, false
+	}
+	for _, d := range docs {
+		if d.Name == cur.Name && d.ID != cur.ID {
+			return d, true
+		}
+	}
+	return coding.Document{}, false
+}
