@@ -105,6 +105,7 @@ func (a *app) searchCmd() *cobra.Command {
 				if err != nil {
 					return err
 				}
+				a.reportSearch(res)
 				if asJSON {
 					return a.printJSON(res)
 				}
@@ -213,6 +214,7 @@ Passages you have already coded with CODE are left as they are.
 				if err != nil {
 					return err
 				}
+				a.reportSearch(res)
 				items, listing, err := a.autocodeSpans(s, res, scope)
 				if err != nil {
 					return err
@@ -383,6 +385,16 @@ func (a *app) indexOptions() index.Options {
 		}
 	}
 	return opt
+}
+
+// reportSearch tells on stderr when a search found the index damaged
+// and rebuilt it, and which documents it could not search yet.
+func (a *app) reportSearch(res index.Result) {
+	a.reportRebuild(res.Status)
+	if len(res.Pending) > 0 {
+		fmt.Fprintf(a.stderr, "note: %s still being indexed by another qcode and not searched: %s\n",
+			plural(len(res.Pending), "document is", "documents are"), strings.Join(res.Pending, ", "))
+	}
 }
 
 func (a *app) reportRebuild(st index.Status) {
