@@ -178,10 +178,14 @@ func (m *Model) onEdited(msg editedMsg) tea.Cmd {
 }
 
 // orphanNote tells of n codings on earlier versions and how to list
-// them.
-func orphanNote(n int, name string) string {
+// them ("3 orphaned codings · qcode doc orphans R01", or short "3
+// orphaned · …").
+func orphanNote(n int, name string, short bool) string {
 	s := fmt.Sprintf("%d orphaned codings", n)
-	if n == 1 {
+	switch {
+	case short:
+		s = fmt.Sprintf("%d orphaned", n)
+	case n == 1:
 		s = "1 orphaned coding"
 	}
 	return s + " · qcode doc orphans " + shellWord(oneLine(name))

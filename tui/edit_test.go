@@ -275,3 +275,36 @@ func TestPlaceAt(t *testing.T) {
 		}
 	}
 }
+
+// TestOrphansInTitle: the title names the orphans and the command that
+// lists them whole, at every size, dropping the coders' legend or words
+// before the command.
+func TestOrphansInTitle(t *testing.T) {
+	for _, sz := range []struct {
+		w, h int
+		want string
+	}{
+		{80, 24, "R01 · 1 orphaned · qcode doc orphans R01"},
+		{100, 30, "R01 · 1 orphaned · qcode doc orphans R01"},
+		{120, 40, "R01 · 1 orphaned coding · qcode doc orphans R01 · femal"},
+	} {
+		s := demoStore(t, "ann")
+		d := newDriver(t, s, sz.w, sz.h)
+		d.wantView("R01 · female")
+		text := strings.Replace(d.m.reader.Doc().Text, "Sometimes I feel like a phone that was reset to factory settings, all the contacts gone.", "", 1)
+		if _, err := s.EditDocument(context.Background(), "R01", text, false); err != nil {
+			t.Fatal(err)
+		}
+		d.send(tickMsg{})
+		d.wantView(sz.want)
+		if sz.w >= 100 {
+			d.wantView("n nino · p pavel")
+		}
+		// Undone, the version and its orphan are gone.
+		d.keys("u")
+		d.wantView("undone: edit R01")
+		if v := d.view(); strings.Contains(v, "orphaned") || d.m.reader.Doc().Version != 1 {
+			t.Fatalf("after undo at %dx%d:\n%s", sz.w, sz.h, v)
+		}
+	}
+}

@@ -643,19 +643,22 @@ func (r *Reader) Lines() []string {
 		ts = st.paneTitleFocused
 	}
 	var left string
+	legend := r.legend()
 	if r.text == nil {
 		left = ts.Render(title)
 	} else {
 		// The orphans come before the attributes, which may not fit.
 		left = ts.Render(r.doc.Name)
 		if n := r.orphans; n > 0 {
-			left += ts.Render(" · ") + st.errText.Render(orphanNote(n, r.doc.Name))
+			var note string
+			note, legend = r.orphanTitle(legend)
+			left += ts.Render(" · ") + st.errText.Render(note)
 		}
 		if a := attrLine(r.doc.Attributes); a != "" {
 			left += ts.Render(" · " + a)
 		}
 	}
-	out = append(out, r.titleLine(ansi.Truncate(left, r.w, "…"), r.legend()))
+	out = append(out, r.titleLine(ansi.Truncate(left, r.w, "…"), legend))
 	if r.text == nil {
 		for len(out) < r.h {
 			out = append(out, strings.Repeat(" ", r.w))
@@ -687,6 +690,23 @@ func (r *Reader) Lines() []string {
 	}
 	out = append(out, r.codesLine())
 	return out
+}
+
+// orphanTitle is the note on orphaned codings for the title, as long as
+// fits whole: beside the legend, else without it, in words, else short.
+func (r *Reader) orphanTitle(legend string) (note, leg string) {
+	long, short := orphanNote(r.orphans, r.doc.Name, false), orphanNote(r.orphans, r.doc.Name, true)
+	used := ansi.StringWidth(r.doc.Name) + 3
+	lw := ansi.StringWidth(legend) + 2
+	switch {
+	case legend != "" && used+ansi.StringWidth(long)+lw <= r.w:
+		return long, legend
+	case legend != "" && used+ansi.StringWidth(short)+lw <= r.w:
+		return short, legend
+	case used+ansi.StringWidth(long) <= r.w:
+		return long, ""
+	}
+	return short, ""
 }
 
 // legend says whose codings are shown: one coder's, or every coder's
