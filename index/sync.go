@@ -41,8 +41,12 @@ type batcher struct {
 	durable bool
 }
 
-// persistEvery is how many batches may be in memory, not yet on disk.
-const persistEvery = 4
+// persistEvery is how many batches may be in memory, not yet on disk;
+// persistWait is how long to wait for one to be written.
+const (
+	persistEvery = 4
+	persistWait  = 2 * time.Minute
+)
 
 func newBatcher(b bleve.Index) *batcher { return &batcher{b: b, batch: b.NewBatch()} }
 
@@ -54,7 +58,7 @@ func (bt *batcher) flush(ctx context.Context) error {
 		return err
 	}
 	if bt.batch.Size() > 0 {
-		if err := bt.send(bt.durable && (bt.flushes+1)%persistEvery == 0); err != nil {
+		if err := bt.send(ctx, bt.durable && (bt.flushes+1)%persistEvery == 0); err != nil {
 			return err
 		}
 	}
@@ -73,7 +77,7 @@ func (bt *batcher) discard() {
 
 // send hands the batch to bleve, waiting until it is on disk when wait
 // is set.
-func (bt *batcher) send(wait bool) error {
+func (bt *batcher) send(ctx context.Context, wait bool) error {
 	var done chan error
 	if wait {
 		done = make(chan error, 1)
@@ -111,7 +115,7 @@ func (bt *batcher) close(ctx context.Context) error {
 	for _, f := range bt.pending {
 		f()
 	}
-	err := bt.send(bt.durable)
+	err := bt.send(ctx, bt.durable)
 	bt.discard()
 	return err
 }
@@ -270,7 +274,7 @@ func (ix *Index) syncInto(ctx context.Context, b bleve.Index, gen int64, progres
 		// merge would be lost on closing.
 		raw, _ := json.Marshal(meta{MappingVersion: MappingVersion, Generation: gen})
 		bt.batch.SetInternal(metaKey, raw)
-		if err := bt.send(true); err != nil {
+		if err := bt.send(ctx, true); err != nil {
 			return st, false, err
 		}
 	}
