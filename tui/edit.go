@@ -4,10 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 
@@ -98,11 +100,34 @@ func (m *Model) editDoc() tea.Cmd {
 	c := exec.Command("/bin/sh", "-c", editor+` "$1"`, "qcode-edit", path)
 	done := editorDoneMsg{editor: editor, dir: dir, path: path, docID: d.ID, name: d.Name, text: d.Text}
 	m.status.Say("editing " + oneLine(d.Name) + " in " + editor)
-	return tea.ExecProcess(c, func(err error) tea.Msg {
+	return tea.Exec(slowExec{c}, func(err error) tea.Msg {
 		done.err = err
 		return done
 	})
 }
+
+// slowExec runs a command for tea.Exec, taking at least minExec even
+// when the command returns at once (an $EDITOR that does not exist):
+// bubbletea stops its renderer in a goroutine when it hands the terminal
+// over, and a command that returns before that goroutine has run leaves
+// the screen frozen.
+type slowExec struct{ *exec.Cmd }
+
+// minExec is the least time slowExec takes.
+const minExec = 300 * time.Millisecond
+
+func (c slowExec) Run() error {
+	start := time.Now()
+	err := c.Cmd.Run()
+	if d := time.Since(start); d < minExec {
+		time.Sleep(minExec - d)
+	}
+	return err
+}
+
+func (c slowExec) SetStdin(r io.Reader)  { c.Cmd.Stdin = r }
+func (c slowExec) SetStdout(w io.Writer) { c.Cmd.Stdout = w }
+func (c slowExec) SetStderr(w io.Writer) { c.Cmd.Stderr = w }
 
 // onEditorDone takes the text the editor saved and makes it the next
 // version, unless the editor failed.
