@@ -78,10 +78,19 @@ func TestTerminalOutputEscaped(t *testing.T) {
 			if err != nil {
 				t.Fatalf("%v; %s", err, errOut.String())
 			}
-			master.SetReadDeadline(time.Now().Add(2 * time.Second))
+			// A terminal hands output over in pieces: read until the
+			// name has come or the deadline passes.
+			master.SetReadDeadline(time.Now().Add(3 * time.Second))
+			var all []byte
 			buf := make([]byte, 1<<16)
-			n, _ := master.Read(buf)
-			got := string(buf[:n])
+			for !bytes.Contains(all, []byte(tt.want)) {
+				n, err := master.Read(buf)
+				all = append(all, buf[:n]...)
+				if err != nil {
+					break
+				}
+			}
+			got := string(all)
 			if strings.Contains(got, "\x1b]") || strings.Contains(got, "\x1b[2J") || strings.Contains(got, "\x07") || strings.Contains(got, "\u202e") {
 				t.Errorf("the terminal got a raw control sequence:\n%q", got)
 			}
