@@ -25,9 +25,15 @@ func main() {
 		// A silent exit has said everything already (for example in
 		// the JSON on stdout); only the status is left to set.
 		if !errors.Is(err, silentExit{}) {
+			msg := err.Error()
+			if errors.Is(err, context.Canceled) {
+				// Ctrl-C or SIGTERM: each action is one transaction, so
+				// the one in flight was rolled back whole.
+				msg = "interrupted: the change in progress was rolled back; what was done before it stays"
+			}
 			// The message may name a file whose name holds what a
 			// terminal would act on: escape it (see termEscape).
-			fmt.Fprintln(os.Stderr, "qcode:", termEscape(err.Error(), false))
+			fmt.Fprintln(os.Stderr, "qcode:", termEscape(msg, false))
 		}
 		os.Exit(1)
 	}
