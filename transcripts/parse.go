@@ -111,6 +111,10 @@ func ParseWith(name string, data []byte, opt Options) (*Document, error) {
 		return nil, err
 	}
 	doc.Format = r.format
+	var n int
+	if doc.Text, n = replaceControls(doc.Text); n > 0 {
+		doc.Warnings = append(doc.Warnings, fmt.Sprintf("%d control characters (such as ESC, which a terminal would act on) were replaced with \uFFFD", n))
+	}
 	return doc, nil
 }
 
@@ -185,4 +189,30 @@ func DetectTurns(text, format string, opt Options) ([]Turn, error) {
 // words and turns, a label seen once.
 func ReviewTurns(text string, turns []Turn, opt Options) []string {
 	return reviewTurnsWith(text, turns, opt)
+}
+
+// replaceControls replaces each control character of s other than tab
+// and newline (C0, DEL, C1) with U+FFFD, one code point for one, so that
+// positions in s stay valid; n is how many it replaced. Such characters
+// are not text a person typed, and a terminal would act on them.
+func replaceControls(s string) (string, int) {
+	n := 0
+	for _, r := range s {
+		if isTextControl(r) {
+			n++
+		}
+	}
+	if n == 0 {
+		return s, 0
+	}
+	return strings.Map(func(r rune) rune {
+		if isTextControl(r) {
+			return '\uFFFD'
+		}
+		return r
+	}, s), n
+}
+
+func isTextControl(r rune) bool {
+	return (r < 0x20 && r != '\n' && r != '\t') || (r >= 0x7f && r < 0xa0)
 }

@@ -3,6 +3,7 @@ package transcripts
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"unicode/utf16"
@@ -171,6 +172,40 @@ func TestIsNFC(t *testing.T) {
 			if got, want := isNFC(s), norm.NFC.IsNormalString(s); got != want {
 				t.Fatalf("isNFC(%q) = %v, want %v", s, got, want)
 			}
+		}
+	}
+}
+
+// Control characters a terminal would act on (ESC sequences, BEL, C1)
+// are replaced one for one, so that turns and positions stay as they
+// were, and the reader says so.
+func TestControlsReplaced(t *testing.T) {
+	tests := []struct {
+		file string
+		in   string
+		want string
+		n    int
+	}{
+		{"a.txt", "Interviewer: Hello \x1b]0;PWNED\x07 there?\nRespondent: Fine \x1b[2J ok.\n",
+			"Interviewer: Hello \uFFFD]0;PWNED\uFFFD there?\nRespondent: Fine \uFFFD[2J ok.", 3},
+		{"b.md", "Q: Tab\tand\r\nnewline stay.\nA: Да\u0085нет\x7f.\n", "Q: Tab\tand\nnewline stay.\nA: Да\uFFFDнет\uFFFD.", 2},
+		{"c.srt", "1\n00:00:01,000 --> 00:00:02,000\nAnna: Hi\x1b[31m red\n", "Anna: Hi\uFFFD[31m red", 1},
+	}
+	for _, tt := range tests {
+		doc, err := Parse(tt.file, []byte(tt.in))
+		if err != nil {
+			t.Fatalf("Parse(%s): %v", tt.file, err)
+		}
+		checkInvariants(t, doc)
+		if strings.TrimRight(doc.Text, "\n") != tt.want {
+			t.Errorf("Parse(%s).Text = %q, want %q", tt.file, doc.Text, tt.want)
+		}
+		warned := false
+		for _, w := range doc.Warnings {
+			warned = warned || strings.HasPrefix(w, fmt.Sprintf("%d control characters", tt.n))
+		}
+		if !warned {
+			t.Errorf("Parse(%s) warnings %q, want one counting %d control characters", tt.file, doc.Warnings, tt.n)
 		}
 	}
 }

@@ -264,7 +264,7 @@ func (d *Disagree) disagreement(out []string, g agree.Disagreement) []string {
 		coders = append(coders, fit(line, d.w))
 	}
 	room := d.h - len(out) - len(coders) - 3
-	text := "“" + strings.Join(strings.Fields(g.Text), " ") + "”"
+	text := "“" + strings.Join(strings.Fields(oneLine(g.Text)), " ") + "”"
 	lines := strings.Split(wrapWords(text, max(d.w-4, 8)), "\n")
 	if len(lines) > max(room, 1) {
 		lines = lines[:max(room, 1)]

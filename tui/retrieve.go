@@ -198,7 +198,7 @@ func (r *Retrieve) Lines() []string {
 	out = append(out, fit(st.muted.Render(info), r.w))
 	for i := r.top; i < len(r.shown) && len(out)+2 < r.h+1; i++ {
 		q := r.shown[i]
-		text := "“" + strings.Join(strings.Fields(q.Text), " ") + "”"
+		text := "“" + strings.Join(strings.Fields(oneLine(q.Text)), " ") + "”"
 		lines := strings.Split(wrapWords(text, max(r.w-2, 8)), "\n")
 		first := fit("  "+lines[0], r.w)
 		if i == r.sel {

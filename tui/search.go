@@ -202,7 +202,7 @@ func (s *Search) Lines() []string {
 // highlighted. When the first match would fall off the right edge, the
 // fragment is cut on the left so that the match shows a third of the way in.
 func (s *Search) fragment(h index.Hit) string {
-	rs := []rune(strings.ReplaceAll(h.Fragment, "\n", " "))
+	rs := []rune(oneLine(h.Fragment))
 	width := max(s.w-2, 1)
 	from := 0
 	if len(h.Highlights) > 0 {

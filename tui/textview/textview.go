@@ -32,9 +32,16 @@ type Text struct {
 	rows  []Row
 }
 
-// New returns the text s wrapped to width.
+// New returns the text s wrapped to width. A control character other
+// than tab and newline (stored by an older qcode) is shown as U+FFFD, one
+// for one, so that the terminal never acts on it.
 func New(s string, width int) *Text {
 	t := &Text{runes: []rune(s)}
+	for i, r := range t.runes {
+		if (r < 0x20 && r != '\n' && r != '\t') || (r >= 0x7f && r < 0xa0) {
+			t.runes[i] = '\uFFFD'
+		}
+	}
 	t.wrap(width)
 	return t
 }

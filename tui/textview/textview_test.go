@@ -59,3 +59,18 @@ func TestSentence(t *testing.T) {
 		}
 	}
 }
+
+// A control character in the text is drawn as U+FFFD, never sent to the
+// terminal, and positions stay one for one.
+func TestControlsNotDrawn(t *testing.T) {
+	in := "Hello \x1b]0;PWNED\x07 there \x1b[2J ok\u0085."
+	tv := New(in, 80)
+	if tv.Len() != len([]rune(in)) {
+		t.Fatalf("Len = %d, want %d", tv.Len(), len([]rune(in)))
+	}
+	var buf []uint8
+	row := tv.RenderRow(0, plain{}, nil, &buf)
+	if strings.ContainsAny(row, "\x1b\x07\u0085") || !strings.Contains(row, "Hello \uFFFD]0;PWNED\uFFFD there") {
+		t.Errorf("row drawn as %q", row)
+	}
+}
