@@ -2,7 +2,6 @@ package coding
 
 import (
 	"context"
-	"database/sql"
 )
 
 // AllCodings lists every coding in the project in no particular order. It
@@ -69,31 +68,8 @@ func (s *Store) CoderStatsWith(ctx context.Context, opt CoderStatsOptions) ([]Co
 	if opt.AllVersions {
 		return s.CoderStats(ctx)
 	}
-	var out []CoderStats
-	err := s.read(ctx, func(q querier) error {
-		return each(ctx, q, `SELECT c.name, count(g.id), count(DISTINCT g.doc_id), count(DISTINCT g.code_id),
-				min(g.created_at), max(g.created_at)
-			FROM coders c LEFT JOIN codings g ON g.coder_id = c.id AND g.doc_id IN (SELECT d.id FROM documents d
-				WHERE d.version = (SELECT max(version) FROM documents v WHERE v.name = d.name))
-			GROUP BY c.id ORDER BY c.name`, func(r *sql.Rows) error {
-			var st CoderStats
-			var first, last sql.NullString
-			if err := r.Scan(&st.Name, &st.Codings, &st.Documents, &st.Codes, &first, &last); err != nil {
-				return err
-			}
-			if first.Valid {
-				t := parseStamp(first.String)
-				st.First = &t
-			}
-			if last.Valid {
-				t := parseStamp(last.String)
-				st.Last = &t
-			}
-			out = append(out, st)
-			return nil
-		})
-	})
-	return out, err
+	return s.coderStats(ctx, ` AND g.doc_id IN (SELECT d.id FROM documents d
+				WHERE d.version = (SELECT max(version) FROM documents v WHERE v.name = d.name))`)
 }
 
 // idNames reads a query of (id, name) rows into a map.

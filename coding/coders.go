@@ -23,11 +23,17 @@ type CoderStats struct {
 // CoderStats lists every coder of the project, by name, with counts of
 // their codings.
 func (s *Store) CoderStats(ctx context.Context) ([]CoderStats, error) {
+	return s.coderStats(ctx, "")
+}
+
+// coderStats is CoderStats of the codings that also meet cond, a
+// condition on the codings g joined to each coder.
+func (s *Store) coderStats(ctx context.Context, cond string) ([]CoderStats, error) {
 	var out []CoderStats
 	err := s.read(ctx, func(q querier) error {
 		return each(ctx, q, `SELECT c.name, count(g.id), count(DISTINCT g.doc_id), count(DISTINCT g.code_id),
 				min(g.created_at), max(g.created_at)
-			FROM coders c LEFT JOIN codings g ON g.coder_id = c.id
+			FROM coders c LEFT JOIN codings g ON g.coder_id = c.id`+cond+`
 			GROUP BY c.id ORDER BY c.name`, func(r *sql.Rows) error {
 			var st CoderStats
 			var first, last sql.NullString
