@@ -549,6 +549,12 @@ func (s *Store) Document(ctx context.Context, ref string, withText bool) (Docume
 	if err != nil {
 		return Document{}, err
 	}
+	return s.DocumentByID(ctx, id, withText)
+}
+
+// DocumentByID is Document for a document's id, whatever names other
+// documents have (a document may be called "12").
+func (s *Store) DocumentByID(ctx context.Context, id int64, withText bool) (Document, error) {
 	d, err := s.documentByID(ctx, s.db, id)
 	if err != nil {
 		return Document{}, err

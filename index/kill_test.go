@@ -76,3 +76,33 @@ func TestKilledMidReindex(t *testing.T) {
 		ix.Close()
 	}
 }
+
+// A document called "1" does not stand in for the document whose id is
+// 1 when the index reads the store.
+func TestDocumentNamedLikeAnID(t *testing.T) {
+	ctx := context.Background()
+	s, err := coding.Create(ctx, t.TempDir()+"/n.qcode", coding.Options{Coder: "anna"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	for _, f := range []struct{ name, text string }{{"R01.txt", "Q: Alpha?\nA: Alpha indeed.\n"}, {"1.txt", "Q: Beta?\nA: Beta indeed.\n"}} {
+		if _, err := s.Import(ctx, coding.ImportFile{Path: f.name, Data: []byte(f.text)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ix, _, err := Open(ctx, s, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	for word, doc := range map[string]string{"alpha": "R01", "beta": "1"} {
+		res, err := ix.Search(ctx, Query{Text: word})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res.Hits) == 0 || res.Hits[0].Document != doc {
+			t.Errorf("search %s = %+v, want hits in %s", word, res.Hits, doc)
+		}
+	}
+}

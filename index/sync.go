@@ -342,7 +342,7 @@ func docPassages(b bleve.Index, id int64) ([]int, error) {
 // limit, when above 0, refuses a text longer than that many bytes with
 // errOverBudget.
 func (ix *Index) addDoc(ctx context.Context, bt *batcher, d coding.DocState, old []int, started func(), limit int) (int, error) {
-	doc, err := ix.store.Document(ctx, strconv.FormatInt(d.ID, 10), true)
+	doc, err := ix.store.DocumentByID(ctx, d.ID, true)
 	if err != nil {
 		return 0, fmt.Errorf("index %s: %w", d.Name, err)
 	}

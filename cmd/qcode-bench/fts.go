@@ -111,7 +111,7 @@ func buildFTS(ctx context.Context, path string, s *coding.Store) (*fts, ftsBuild
 
 // addDoc inserts a document's turns and the codes on them.
 func (b *ftsBuild) addDoc(ctx context.Context, s *coding.Store, id int64, ins, insCode *sql.Stmt) error {
-	d, err := s.Document(ctx, strconv.FormatInt(id, 10), true)
+	d, err := s.DocumentByID(ctx, id, true)
 	if err != nil {
 		return err
 	}

@@ -99,7 +99,7 @@ func tagCorpus(ctx context.Context, s *coding.Store, docs []int64, paths []strin
 		if i < n%len(docs) {
 			per++
 		}
-		doc, err := s.Document(ctx, strconv.FormatInt(id, 10), true)
+		doc, err := s.DocumentByID(ctx, id, true)
 		if err != nil {
 			return 0, nil, err
 		}
