@@ -95,6 +95,10 @@ type importOpts struct {
 
 // importFile is Import, with what opts adds.
 func (s *Store) importFile(ctx context.Context, f ImportFile, opts importOpts) (ImportResult, error) {
+	verb := opts.verb
+	if verb == "" {
+		verb = "import"
+	}
 	base := filepath.Base(f.Path)
 	sum := sha256.Sum256(f.Data)
 	srcSum := hex.EncodeToString(sum[:])
@@ -109,7 +113,7 @@ func (s *Store) importFile(ctx context.Context, f ImportFile, opts importOpts) (
 	case err == nil:
 		d, err := s.documentByID(ctx, s.db, existing)
 		if err != nil {
-			return ImportResult{}, fmt.Errorf("import %s: %w", f.Path, err)
+			return ImportResult{}, fmt.Errorf("%s %s: %w", verb, f.Path, err)
 		}
 		if f.Parse.Encoding == "" {
 			return ImportResult{Status: Unchanged, Document: d}, nil
@@ -118,20 +122,20 @@ func (s *Store) importFile(ctx context.Context, f ImportFile, opts importOpts) (
 		// read otherwise than before (the guess was wrong).
 		doc, err := transcripts.ParseWith(base, f.Data, f.Parse)
 		if err != nil {
-			return ImportResult{}, fmt.Errorf("import %s: %w", f.Path, err)
+			return ImportResult{}, fmt.Errorf("%s %s: %w", verb, f.Path, err)
 		}
 		if sum := sha256.Sum256([]byte(doc.Text)); hex.EncodeToString(sum[:]) == d.TextSHA256 {
 			return ImportResult{Status: Unchanged, Document: d}, nil
 		}
 		reread = d.Name
 	case !errors.Is(err, sql.ErrNoRows):
-		return ImportResult{}, fmt.Errorf("import %s: %w", f.Path, mapErr(err))
+		return ImportResult{}, fmt.Errorf("%s %s: %w", verb, f.Path, mapErr(err))
 	}
 
 	doc := opts.parsed
 	if doc == nil {
 		if doc, err = transcripts.ParseWith(base, f.Data, f.Parse); err != nil {
-			return ImportResult{}, fmt.Errorf("import %s: %w", f.Path, err)
+			return ImportResult{}, fmt.Errorf("%s %s: %w", verb, f.Path, err)
 		}
 		seedSpeakers(doc, f.Parse)
 	}
@@ -144,7 +148,7 @@ func (s *Store) importFile(ctx context.Context, f ImportFile, opts importOpts) (
 		return r
 	}, strings.TrimSuffix(base, ext)))
 	if name == "" {
-		return ImportResult{}, fmt.Errorf("import %s: %w: file name gives no document name", f.Path, ErrInvalid)
+		return ImportResult{}, fmt.Errorf("%s %s: %w: file name gives no document name", verb, f.Path, ErrInvalid)
 	}
 	if reread != "" {
 		name, f.NewVersion = reread, true
@@ -153,7 +157,7 @@ func (s *Store) importFile(ctx context.Context, f ImportFile, opts importOpts) (
 		name = opts.name
 	}
 	if err := checkText("document name", name, MaxDocName); err != nil {
-		return ImportResult{}, fmt.Errorf("import %s: %w", f.Path, err)
+		return ImportResult{}, fmt.Errorf("%s %s: %w", verb, f.Path, err)
 	}
 	origin := ""
 	if f.Origin != "" {
@@ -161,7 +165,7 @@ func (s *Store) importFile(ctx context.Context, f ImportFile, opts importOpts) (
 	}
 	if f.Lang != "" {
 		if err := CheckLang(f.Lang); err != nil {
-			return ImportResult{}, fmt.Errorf("import %s: %w", f.Path, err)
+			return ImportResult{}, fmt.Errorf("%s %s: %w", verb, f.Path, err)
 		}
 	}
 	lang := strings.ToLower(f.Lang)
@@ -182,10 +186,6 @@ func (s *Store) importFile(ctx context.Context, f ImportFile, opts importOpts) (
 
 	var res ImportResult
 	var written string
-	verb := opts.verb
-	if verb == "" {
-		verb = "import"
-	}
 	textHex := hex.EncodeToString(textSum[:])
 	var already int64 // a document holding these bytes, committed by another import meanwhile
 	_, err = s.action(ctx, verb+" "+name, func(tx *sql.Tx, label *string) error {
@@ -327,7 +327,7 @@ func (s *Store) importFile(ctx context.Context, f ImportFile, opts importOpts) (
 	if errors.Is(err, errUnchanged) {
 		d, err := s.documentByID(ctx, s.db, already)
 		if err != nil {
-			return ImportResult{}, fmt.Errorf("import %s: %w", f.Path, err)
+			return ImportResult{}, fmt.Errorf("%s %s: %w", verb, f.Path, err)
 		}
 		return ImportResult{Status: Unchanged, Document: d}, nil
 	}
@@ -340,7 +340,7 @@ func (s *Store) importFile(ctx context.Context, f ImportFile, opts importOpts) (
 	}
 	if err != nil {
 		s.removeSource(written)
-		return ImportResult{}, fmt.Errorf("import %s: %w", f.Path, err)
+		return ImportResult{}, fmt.Errorf("%s %s: %w", verb, f.Path, err)
 	}
 	return res, nil
 }
