@@ -69,9 +69,12 @@ func (bt *batcher) flush(ctx context.Context) error {
 	return nil
 }
 
-// discard drops what the batch holds and its pending bookkeeping.
+// discard drops what the batch holds and its pending bookkeeping. The
+// batch sent is left to bleve, never reset for reuse: bleve may still
+// read it in a goroutine of its own after Batch returns (a race the race
+// detector found).
 func (bt *batcher) discard() {
-	bt.batch.Reset()
+	bt.batch = bt.b.NewBatch()
 	bt.n, bt.bytes, bt.pending = 0, 0, nil
 }
 
