@@ -356,7 +356,9 @@ func TestReadersDoNotWaitForTheWriter(t *testing.T) {
 		t.Fatal(err)
 	}
 	t0 := time.Now()
-	ix, _, err := Open(ctx, s, Options{Wait: 5 * time.Second})
+	// Wait so long that an Open waiting for the writer would not return
+	// before the guard below.
+	ix, _, err := Open(ctx, s, Options{Wait: 10 * time.Minute})
 	if err != nil {
 		t.Fatalf("second Open = %v, want it to read the last snapshot", err)
 	}
@@ -367,8 +369,12 @@ func TestReadersDoNotWaitForTheWriter(t *testing.T) {
 	if got := find(t, ix, Query{Text: "fear"}); got.Total != 2 {
 		t.Errorf("fear: %d hits, want 2 (one in a document imported before the search)", got.Total)
 	}
-	if d := time.Since(t0); d > 2*time.Second {
-		t.Errorf("Open and searches took %v: they must not wait for the writer", d)
+	// The writer holds the lock for the whole test: an Open that waited
+	// for it would never return. The guard is that, not a speed test.
+	d := time.Since(t0)
+	t.Logf("Open and searches took %v beside a writer", d)
+	if d > 30*time.Second {
+		t.Errorf("Open and searches took %v: they waited for the writer", d)
 	}
 	if ix.ov == nil || ix.ov.mem == nil {
 		t.Errorf("the searches did not use the overlay")

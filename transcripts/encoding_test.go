@@ -362,8 +362,13 @@ func TestEncodingGuessIsBounded(t *testing.T) {
 	if err != nil || g != "windows-1251" {
 		t.Fatalf("guessLegacy(32 MiB) = %q, %v", g, err)
 	}
-	if d := time.Since(start); d > 2*time.Second {
-		t.Errorf("guessLegacy(32 MiB) took %v", d)
+	// Not a speed test: the guess reads a bounded sample, so 32 MiB
+	// takes milliseconds; only a guess that reads it all many times over
+	// could reach the guard.
+	d := time.Since(start)
+	t.Logf("guessLegacy(32 MiB) took %v", d)
+	if d > 30*time.Second {
+		t.Errorf("guessLegacy(32 MiB) took %v: it is not bounded", d)
 	}
 }
 

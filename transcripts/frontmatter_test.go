@@ -368,8 +368,13 @@ func TestFrontMatterBombsAreCheap(t *testing.T) {
 	for name, in := range map[string]string{"billion laughs": yamlLaughs, "hidden in a skipped map": hidden, "deep": deep, "alias": wide} {
 		start := time.Now()
 		doc, err := Parse("f.md", []byte(in))
-		if d := time.Since(start); d > time.Second {
-			t.Errorf("%s: Parse took %v", name, d)
+		// Not a speed test: an alias expanded would take minutes and
+		// gigabytes; anything short of that passes, and the time is
+		// logged.
+		d := time.Since(start)
+		t.Logf("%s: Parse took %v", name, d)
+		if d > 30*time.Second {
+			t.Errorf("%s: Parse took %v: the aliases were expanded", name, d)
 		}
 		if err == nil {
 			for _, a := range doc.Attributes {

@@ -281,8 +281,12 @@ func TestReadTimes(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if d := time.Since(start); d > 5*time.Second {
-				t.Errorf("reading took %v", d)
+			// Not a speed test: a block of entries read badly (each
+			// against all) would take minutes; the time is logged.
+			if d := time.Since(start); d > 60*time.Second {
+				t.Errorf("reading took %v: not linear in the entries", d)
+			} else {
+				t.Logf("reading took %v", d)
 			}
 			checkSnapshot(t, snap)
 			var i1 coding.SnapshotDocument
