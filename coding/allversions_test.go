@@ -5,65 +5,40 @@ package coding_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"math"
+	"os"
 	"path/filepath"
 	"slices"
 	"testing"
-	"time"
 
 	"github.com/qcode-dev/qcode/coding"
 )
 
-// versionsSnapshot is a wave of five interviews, R01 to R05 (attribute
+// versionsSnapshot reads testdata/versions.snapshot.json: a wave of five interviews, R01 to R05 (attribute
 // wave=1, each its own participant), with R01 in two versions. Version 1
 // keeps codings (as orphaned ones stay on an old version): Fear by ana
 // and boris at 0:10, Hope by ana at 5:15, a memo on ana's Fear and one on
 // the version. Version 2 is coded Hope by ana (0:10) and boris (0:5); R02
 // Fear by both (0:10); R03 to R05 Hope by ana (0:5). A project memo too.
-func versionsSnapshot() *coding.Snapshot {
-	at := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
-	g := func(n int) string { return fmt.Sprintf("00000000-0000-4000-8000-%012d", n) }
-	snap := &coding.Snapshot{GUID: g(1), Name: "wave", CreatedAt: at,
-		Coders: []coding.SnapshotCoder{{GUID: g(2), Name: "ana", CreatedAt: at}, {GUID: g(3), Name: "boris", CreatedAt: at}},
-		Codes:  []coding.SnapshotCode{{GUID: g(4), Name: "Fear", CreatedAt: at}, {GUID: g(5), Name: "Hope", CreatedAt: at}},
+func versionsSnapshot(t *testing.T) *coding.Snapshot {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("testdata", "versions.snapshot.json"))
+	if err != nil {
+		t.Fatal(err)
 	}
-	fear, hope := g(4), g(5)
-	for i, d := range []struct {
-		name    string
-		version int
-	}{{"R01", 1}, {"R01", 2}, {"R02", 1}, {"R03", 1}, {"R04", 1}, {"R05", 1}} {
-		snap.Documents = append(snap.Documents, coding.SnapshotDocument{GUID: g(10 + i), Name: d.name, Version: d.version,
-			Format: "txt", Latest: i != 0, ImportedAt: at, ImportedBy: "ana",
-			Text: fmt.Sprintf("Interviewer: How was it?\nRespondent: I was afraid at the border, says %s in version %d.\n", d.name, d.version),
-			Attributes: []coding.Attribute{{Key: "wave", Type: coding.TypeInteger, Value: "1"},
-				{Key: "participant", Type: coding.TypeText, Value: "P" + d.name[1:]}}})
+	var snap coding.Snapshot
+	if err := json.Unmarshal(data, &snap); err != nil {
+		t.Fatal(err)
 	}
-	for i, c := range []struct {
-		doc, code  string
-		start, end int
-		coder      string
-	}{
-		{g(10), fear, 0, 10, "ana"}, {g(10), fear, 0, 10, "boris"}, {g(10), hope, 5, 15, "ana"},
-		{g(11), hope, 0, 10, "ana"}, {g(11), hope, 0, 5, "boris"},
-		{g(12), fear, 0, 10, "ana"}, {g(12), fear, 0, 10, "boris"},
-		{g(13), hope, 0, 5, "ana"}, {g(14), hope, 0, 5, "ana"}, {g(15), hope, 0, 5, "ana"},
-	} {
-		snap.Codings = append(snap.Codings, coding.SnapshotCoding{GUID: g(20 + i), DocGUID: c.doc, CodeGUID: c.code,
-			Start: c.start, End: c.end, Coder: c.coder, CreatedAt: at})
-	}
-	snap.Memos = []coding.SnapshotMemo{
-		{GUID: g(40), Target: coding.TargetCoding, TargetGUID: g(20), Text: "on version 1", Coder: "ana", CreatedAt: at, UpdatedAt: at},
-		{GUID: g(41), Target: coding.TargetDocument, TargetGUID: g(10), Text: "the first transcript", Coder: "ana", CreatedAt: at, UpdatedAt: at},
-		{GUID: g(42), Target: coding.TargetProject, Text: "the wave", Coder: "ana", CreatedAt: at, UpdatedAt: at},
-	}
-	return snap
+	return &snap
 }
 
 // versionsProject merges versionsSnapshot into the project in dir.
 func versionsProject(t *testing.T, s *coding.Store) {
 	t.Helper()
-	if _, _, err := s.Merge(context.Background(), versionsSnapshot(), coding.MergeOptions{}); err != nil {
+	if _, _, err := s.Merge(context.Background(), versionsSnapshot(t), coding.MergeOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	docs, err := s.Documents(context.Background(), true)
