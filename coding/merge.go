@@ -701,29 +701,40 @@ func (m *merger) mergeAttributes(ctx context.Context, tx *sql.Tx, docID int64, d
 	if err := tx.QueryRowContext(ctx, "SELECT name FROM documents WHERE id = ?", docID).Scan(&name); err != nil {
 		return err
 	}
+	n, err := m.addAttributes(ctx, tx, "attributes", "doc_id", docID, have, d.Attributes, ConflictAttribute, name)
+	m.sum.Attributes += n
+	return err
+}
+
+// addAttributes inserts into table (attributes or case_attributes, whose
+// owner column is col) the attributes of in that owner id lacks, after
+// those it has; a key it has with another value is a conflict of kind,
+// and its value stays. It returns how many it added.
+func (m *merger) addAttributes(ctx context.Context, tx *sql.Tx, table, col string, id int64, have, in []Attribute, kind, owner string) (int, error) {
 	byKey := map[string]Attribute{}
 	for _, a := range have {
 		byKey[a.Key] = a
 	}
-	for _, a := range d.Attributes {
+	added := 0
+	for _, a := range in {
 		if h, ok := byKey[a.Key]; ok {
 			if h.Value != a.Value {
-				m.conflict(ConflictAttribute, name+" "+a.Key, "%q here, %q in the merged project; kept %q", h.Value, a.Value, h.Value)
+				m.conflict(kind, owner+" "+a.Key, "%q here, %q in the merged project; kept %q", h.Value, a.Value, h.Value)
 			}
 			continue
 		}
 		if a.Type == "" {
 			a.Type = InferType(a.Value)
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO attributes (doc_id, key, type, value, position)
-			VALUES (?1, ?2, ?3, ?4, (SELECT coalesce(max(position), -1) + 1 FROM attributes WHERE doc_id = ?1))`,
-			docID, a.Key, a.Type, a.Value); err != nil {
-			return fmt.Errorf("attribute %s of %s: %w", a.Key, name, err)
+		if _, err := tx.ExecContext(ctx, `INSERT INTO `+table+` (`+col+`, key, type, value, position)
+			VALUES (?1, ?2, ?3, ?4, (SELECT coalesce(max(position), -1) + 1 FROM `+table+` WHERE `+col+` = ?1))`,
+			id, a.Key, a.Type, a.Value); err != nil {
+			return added, fmt.Errorf("attribute %s of %s: %w", a.Key, owner, err)
 		}
 		byKey[a.Key] = a
-		m.sum.Attributes++
+		added++
 	}
-	return nil
+	return added, nil
 }
 
 // mergeCodings adds the codings the project lacks.

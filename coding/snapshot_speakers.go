@@ -188,27 +188,10 @@ func (m *merger) mergeCases(ctx context.Context, tx *sql.Tx) error {
 		if err != nil {
 			return err
 		}
-		byKey := map[string]Attribute{}
-		for _, a := range have {
-			byKey[a.Key] = a
-		}
-		for _, a := range c.Attributes {
-			if h, ok := byKey[a.Key]; ok {
-				if h.Value != a.Value {
-					m.conflict(ConflictCase, name+" "+a.Key, "%q here, %q in the merged project; kept %q", h.Value, a.Value, h.Value)
-				}
-				continue
-			}
-			if a.Type == "" {
-				a.Type = InferType(a.Value)
-			}
-			if _, err := tx.ExecContext(ctx, `INSERT INTO case_attributes (case_id, key, type, value, position)
-				VALUES (?1, ?2, ?3, ?4, (SELECT coalesce(max(position), -1) + 1 FROM case_attributes WHERE case_id = ?1))`,
-				id, a.Key, a.Type, a.Value); err != nil {
-				return fmt.Errorf("case %s: attribute %s: %w", name, a.Key, err)
-			}
-			byKey[a.Key] = a
-			m.sum.CaseAttributes++
+		n, err := m.addAttributes(ctx, tx, "case_attributes", "case_id", id, have, c.Attributes, ConflictCase, name)
+		m.sum.CaseAttributes += n
+		if err != nil {
+			return err
 		}
 	}
 	return nil
