@@ -356,6 +356,14 @@ func (s *Store) ProjectName(ctx context.Context) (string, error) {
 	return n, mapErr(err)
 }
 
+// ProjectGUID is the project's unique identifier, fixed when it was
+// created; files kept outside the project (the pseudonym key) are named by it.
+func (s *Store) ProjectGUID(ctx context.Context) (string, error) {
+	var g string
+	err := s.db.QueryRowContext(ctx, "SELECT guid FROM project").Scan(&g)
+	return g, mapErr(err)
+}
+
 // mapErr turns driver errors into the package's sentinels.
 func mapErr(err error) error {
 	if err == nil {
