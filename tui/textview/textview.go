@@ -12,7 +12,7 @@ import (
 	"unicode"
 
 	"github.com/charmbracelet/lipgloss"
-	"github.com/mattn/go-runewidth"
+	"github.com/clipperhouse/displaywidth"
 )
 
 // Row is one screen row of wrapped text: the code points [Start, End) of
@@ -68,8 +68,10 @@ func (t *Text) SetWidth(w int) {
 	}
 }
 
-// RuneWidth is the number of cells r takes. Latin, Cyrillic and Greek,
-// which make up nearly every transcript, take the fast path.
+// RuneWidth is the number of cells r takes, by the same tables the rest
+// of the workbench measures strings with (charmbracelet/x/ansi measures
+// through displaywidth). Latin, Cyrillic and Greek, which make up nearly
+// every transcript, take the fast path.
 func RuneWidth(r rune) int {
 	switch {
 	case r == '\t':
@@ -83,7 +85,7 @@ func RuneWidth(r rune) int {
 	case r < 0x1100:
 		return 1
 	}
-	return runewidth.RuneWidth(r)
+	return displaywidth.Rune(r)
 }
 
 func (t *Text) wrap(width int) {

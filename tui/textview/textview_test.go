@@ -74,3 +74,36 @@ func TestControlsNotDrawn(t *testing.T) {
 		t.Errorf("row drawn as %q", row)
 	}
 }
+
+// The transcript pane and every other part of the workbench must agree on
+// how wide a character is, or wrapped rows and the panes beside them
+// drift apart.
+func TestRuneWidthAgreesWithStrings(t *testing.T) {
+	cases := []struct {
+		name string
+		r    rune
+		want int
+	}{
+		{"latin", 'a', 1},
+		{"cyrillic", 'Ж', 1},
+		{"georgian", 'თ', 1},
+		{"greek", 'λ', 1},
+		{"combining acute", '\u0301', 0},
+		{"hebrew", 'ש', 1},
+		{"cjk", '中', 2},
+		{"hangul", '한', 2},
+		{"fullwidth", 'Ａ', 2},
+		{"emoji", '😀', 2},
+		{"zero width space", '\u200b', 0},
+		{"em dash", '—', 1},
+		{"replacement", '\ufffd', 1},
+	}
+	for _, c := range cases {
+		if got := RuneWidth(c.r); got != c.want {
+			t.Errorf("%s %U: RuneWidth = %d, want %d", c.name, c.r, got, c.want)
+		}
+		if got := ansi.StringWidth(string(c.r)); got != RuneWidth(c.r) {
+			t.Errorf("%s %U: ansi.StringWidth = %d, RuneWidth = %d", c.name, c.r, got, RuneWidth(c.r))
+		}
+	}
+}
