@@ -197,34 +197,12 @@ type codebookExample struct {
 }
 
 // codeExamples picks up to n of the code's own quotes (of one coder's
-// codings when coder is set), first one from
-// each document in document order, then further ones in that order.
+// codings when coder is set), as coding.Store.Examples chooses them.
 func (a *app) codeExamples(s *coding.Store, c coding.Code, n int, coder string, allVersions bool) ([]codebookExample, error) {
-	quotes, err := s.Quotes(a.ctx, []string{c.Path}, coding.QuoteOptions{NoSubcodes: true, Coder: coder, AllVersions: allVersions})
+	picked, err := s.Examples(a.ctx, c, n, coding.ExampleOptions{Coder: coder, AllVersions: allVersions})
 	if err != nil {
 		return nil, err
 	}
-	var picked []coding.Quote
-	taken := map[int]bool{}
-	seenDoc := map[string]bool{}
-	for i, q := range quotes {
-		if len(picked) < n && !seenDoc[q.Document] {
-			seenDoc[q.Document] = true
-			taken[i] = true
-			picked = append(picked, q)
-		}
-	}
-	for i, q := range quotes {
-		if len(picked) < n && !taken[i] {
-			picked = append(picked, q)
-		}
-	}
-	// Back in document order.
-	order := map[int64]int{}
-	for i, q := range quotes {
-		order[q.CodingID] = i
-	}
-	sortQuotes(picked, order)
 	out := make([]codebookExample, len(picked))
 	for i, q := range picked {
 		doc := q.Document
@@ -234,14 +212,6 @@ func (a *app) codeExamples(s *coding.Store, c coding.Code, n int, coder string, 
 		out[i] = codebookExample{ID: q.ID, Text: shorten(q.Text, exampleWords), Attribution: q.Attribution, Document: doc, Line: q.Line}
 	}
 	return out, nil
-}
-
-func sortQuotes(qs []coding.Quote, order map[int64]int) {
-	for i := 1; i < len(qs); i++ {
-		for j := i; j > 0 && order[qs[j].CodingID] < order[qs[j-1].CodingID]; j-- {
-			qs[j], qs[j-1] = qs[j-1], qs[j]
-		}
-	}
 }
 
 // shorten puts text on one line and cuts it after max words with an
