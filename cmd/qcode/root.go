@@ -103,7 +103,11 @@ Start with 'qcode demo' to try a ready-made project.`,
 		a.importCodebookCmd(),
 		a.statsCmd(), a.matrixCmd(), a.coocCmd(),
 		a.speakersCmd(), a.turnsCmd(), a.docCmd(),
+		a.versionCmd(),
 	)
+	root.Version = buildVersion()
+	root.SetVersionTemplate("qcode {{.Version}}\n")
+	strictGroups(root)
 	return root
 }
 
