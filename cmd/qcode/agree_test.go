@@ -128,7 +128,7 @@ func TestAgreeDataBad(t *testing.T) {
 		{"bad/unclosed.csv", nil, `unclosed.csv: line 3: invalid: a value opened with " is not closed`},
 		{"bad", nil, "bad: a folder, not a CSV file"},
 		{"../codebook/demo.qdc", nil, "demo.qdc: invalid: XML or HTML, not CSV"},
-		{"krippendorff2011.csv", []string{"--statistic", "cohen"}, "Cohen's kappa is for exactly two coders, the data have 4"},
+		{"krippendorff2011.csv", []string{"--statistic", "cohen"}, "Cohen's kappa is for exactly two coders, the data have 4: use Fleiss' kappa (--statistic fleiss) or Krippendorff's alpha"},
 		{"krippendorff2011.csv", []string{"--statistic", "kappa"}, `unknown statistic "kappa"`},
 		{"krippendorff2011.csv", []string{"--level", "cardinal"}, `level "cardinal"`},
 		{"krippendorff2011.csv", []string{"--weights", "linear"}, "--weights is for --statistic cohen"},

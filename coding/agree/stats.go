@@ -400,7 +400,7 @@ func (t *table) percent() (Result, error) {
 // the same value throughout).
 func Cohen(d Data, w Weights) (Result, error) {
 	if len(d.Coders) != 2 {
-		return Result{}, fmt.Errorf("%w: Cohen's kappa is for exactly two coders, the data have %d (use Fleiss' kappa or Krippendorff's alpha)", ErrCoders, len(d.Coders))
+		return Result{}, fmt.Errorf("%w: Cohen's kappa is for exactly two coders, the data have %d: use Fleiss' kappa (--statistic fleiss) or Krippendorff's alpha (--statistic alpha); Light's kappa, the mean of Cohen's kappa over every pair, is what qcode agree shows for a project's coders", ErrCoders, len(d.Coders))
 	}
 	t, err := prepare(d, w != Unweighted, "weighted kappa")
 	if err != nil {
