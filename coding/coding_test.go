@@ -485,3 +485,40 @@ func TestQuoteContext(t *testing.T) {
 		}
 	}
 }
+
+// The history says whose coding was removed when it was not the remover's
+// own, so a team can see who undid whose work.
+func TestUntagLabelNamesTheCoder(t *testing.T) {
+	ctx := context.Background()
+	s := newProject(t, "anna")
+	importText(t, s, "R07.md", interview)
+	if _, _, err := s.Tag(ctx, TagRequest{Doc: "R07", Code: "Fear", Spans: []Span{{10, 30}}, Create: true}); err != nil {
+		t.Fatal(err)
+	}
+	boris := s.WithCoder("boris")
+	if _, _, err := boris.Tag(ctx, TagRequest{Doc: "R07", Code: "Fear", Spans: []Span{{40, 60}}}); err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name string
+		who  *Store
+		req  UntagRequest
+		want string
+		not  string
+	}{
+		{"own coding", s, UntagRequest{Doc: "R07", Code: "Fear", Span: Span{10, 30}}, "untag R07 10:30 from Fear", "coded by"},
+		{"another coder's", s, UntagRequest{Doc: "R07", Code: "Fear", Span: Span{40, 60}, AnyCoder: true}, "(coded by boris)", ""},
+	}
+	for _, c := range cases {
+		_, op, err := c.who.Untag(ctx, c.req)
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		if !strings.Contains(op.Label, c.want) {
+			t.Errorf("%s: label %q, want it to hold %q", c.name, op.Label, c.want)
+		}
+		if c.not != "" && strings.Contains(op.Label, c.not) {
+			t.Errorf("%s: label %q should not hold %q", c.name, op.Label, c.not)
+		}
+	}
+}

@@ -231,6 +231,13 @@ func (s *Store) Untag(ctx context.Context, r UntagRequest) (int, Op, error) {
 		} else {
 			*label = fmt.Sprintf("untag coding %s", joinIDs(ids))
 		}
+		whose, err := codersOf(ctx, tx, ids)
+		if err != nil {
+			return err
+		}
+		if len(whose) > 0 && (len(whose) > 1 || whose[0] != s.coder) {
+			*label += " (coded by " + strings.Join(whose, ", ") + ")"
+		}
 		for _, id := range ids {
 			if _, err := tx.ExecContext(ctx, "DELETE FROM memos WHERE target = 'coding' AND target_id = ?", id); err != nil {
 				return err
@@ -247,6 +254,28 @@ func (s *Store) Untag(ctx context.Context, r UntagRequest) (int, Op, error) {
 		return nil
 	})
 	return n, op, err
+}
+
+// codersOf names, sorted, the coders of the codings ids.
+func codersOf(ctx context.Context, q querier, ids []int64) ([]string, error) {
+	seen := map[string]bool{}
+	var out []string
+	for _, id := range ids {
+		var name string
+		err := q.QueryRowContext(ctx, `SELECT c.name FROM codings g JOIN coders c ON c.id = g.coder_id WHERE g.id = ?`, id).Scan(&name)
+		if errors.Is(err, sql.ErrNoRows) {
+			continue // reported as not found below
+		}
+		if err != nil {
+			return nil, err
+		}
+		if !seen[name] {
+			seen[name] = true
+			out = append(out, name)
+		}
+	}
+	sort.Strings(out)
+	return out, nil
 }
 
 // CodingFilter selects codings; zero fields select everything.
