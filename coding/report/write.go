@@ -1,0 +1,140 @@
+package report
+
+import (
+	"bytes"
+	_ "embed"
+	"fmt"
+	"html/template"
+	"io"
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+//go:embed report.css
+var css string
+
+//go:embed report.html.tmpl
+var page string
+
+var tmpl = template.Must(template.New("report").Funcs(template.FuncMap{
+	"join":    strings.Join,
+	"andList": joinAnd,
+	"num":     thousands,
+	"plural": func(n int, one, many string) string {
+		if n == 1 {
+			return "1 " + one
+		}
+		return strconv.Itoa(n) + " " + many
+	},
+	"depth": func(d int) int { return min(d, 4) },
+	"long":  func(s string) bool { return len([]rune(s)) > 40 },
+	"zero":  func(s string) bool { return s == "0" || s == "0.0%" || s == "0.00" },
+	// css passes a colour that cssColor has checked.
+	"css": func(c string) template.CSS { return template.CSS(cssColor(c)) },
+	"svg": inlineSVG,
+	"unit": func(u string) string {
+		switch u {
+		case "char":
+			return "character"
+		case "segment":
+			return "coded segment"
+		}
+		return u
+	},
+	"firstID": func(codes []Code) string {
+		for _, c := range codes {
+			for _, q := range c.Examples {
+				return q.ID
+			}
+		}
+		return "Q-7RS1HB1P"
+	},
+	"pair": func(a *Agreement, r AgreementRow) any {
+		return struct {
+			A   *Agreement
+			Row AgreementRow
+		}{a, r}
+	},
+}).Parse(page))
+
+// view is what the template reads: the report, its style and its date.
+type view struct {
+	*Report
+	CSS  template.CSS
+	AsOf string
+}
+
+// Write writes the report as one self-contained HTML file.
+func Write(w io.Writer, r *Report) error {
+	v := view{Report: r, CSS: template.CSS(css)}
+	if !r.AsOf.IsZero() {
+		v.AsOf = r.AsOf.UTC().Format("2 January 2006, 15:04 UTC")
+	}
+	var buf bytes.Buffer
+	if err := tmpl.Execute(&buf, v); err != nil {
+		return fmt.Errorf("report: %w", err)
+	}
+	_, err := w.Write(buf.Bytes())
+	return err
+}
+
+var (
+	// svgProlog is what comes before the <svg> element of an SVG file:
+	// the XML declaration, a DOCTYPE, comments.
+	svgStart = regexp.MustCompile(`(?s)^.*?(<svg[\s>])`)
+	// svgRefs are the attributes of an SVG that may name something
+	// outside it: namespace declarations (which HTML does not need) and
+	// links, kept only when they point inside the document or hold
+	// data.
+	svgNS   = regexp.MustCompile(`\s+xmlns(:[A-Za-z]+)?="[^"]*"`)
+	svgHref = regexp.MustCompile(`\s+(?:xlink:)?href="([^"]*)"`)
+	svgBad  = regexp.MustCompile(`(?i)<\s*(script|foreignObject|iframe)|\son[a-z]+\s*=|url\(\s*['"]?(?:https?:)?//`)
+)
+
+// inlineSVG makes an SVG document fit to stand inside HTML: without its
+// prolog and namespace declarations, with every link to something
+// outside it removed. An SVG holding a script or event handler is
+// refused: figures are drawn, never scripted.
+func inlineSVG(b []byte) (template.HTML, error) {
+	s := string(b)
+	m := svgStart.FindStringSubmatchIndex(s)
+	if m == nil {
+		return "", fmt.Errorf("figure: not an SVG document")
+	}
+	s = s[m[2]:]
+	if svgBad.MatchString(s) {
+		return "", fmt.Errorf("figure: the SVG holds a script, an event handler or an outside reference")
+	}
+	s = svgNS.ReplaceAllString(s, "")
+	s = svgHref.ReplaceAllStringFunc(s, func(attr string) string {
+		v := svgHref.FindStringSubmatch(attr)[1]
+		if strings.HasPrefix(v, "#") || strings.HasPrefix(v, "data:") {
+			return attr
+		}
+		return ""
+	})
+	return template.HTML(strings.TrimSpace(s)), nil
+}
+
+// joinAnd joins names as a sentence does: "a, b and c".
+func joinAnd(names []string) string {
+	if len(names) < 2 {
+		return strings.Join(names, "")
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
+}
+
+// thousands writes n with commas between groups of three digits.
+func thousands(n int) string {
+	s := strconv.Itoa(n)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	if neg {
+		s = "-" + s
+	}
+	return s
+}
