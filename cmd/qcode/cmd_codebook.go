@@ -24,6 +24,7 @@ func (a *app) exportCodebookCmd() *cobra.Command {
 	var format, out string
 	var examples int
 	var allVersions bool
+	var o outFlags
 	cmd := &cobra.Command{
 		Use:   "codebook",
 		Short: "Write the codebook: for another QDA program (.qdc), or a paper's appendix",
@@ -69,17 +70,24 @@ always gives the same bytes.`,
 			if err := a.checkOutput(out); err != nil {
 				return fmt.Errorf("export codebook: %w", err)
 			}
+			var err error
+			if out, err = o.check(a, out); err != nil {
+				return fmt.Errorf("export codebook: %w", err)
+			}
 			return a.withStore(func(s *coding.Store) error {
+				p, err := o.pseudonymiser(a, s)
+				if err != nil {
+					return fmt.Errorf("export codebook: %w", err)
+				}
 				var buf bytes.Buffer
-				if err := a.writeCodebook(&buf, s, format, examples, allVersions); err != nil {
+				if err := a.writeCodebook(&buf, s, format, examples, allVersions, p); err != nil {
 					return err
+				}
+				if err := o.write(a, out, buf.Bytes()); err != nil {
+					return fmt.Errorf("export codebook: %w", err)
 				}
 				if out == "" || out == "-" {
-					_, err := a.stdout.Write(buf.Bytes())
-					return err
-				}
-				if err := writeFileAtomic(out, buf.Bytes()); err != nil {
-					return fmt.Errorf("export codebook: %w", err)
+					return nil
 				}
 				fmt.Fprintf(a.stderr, "Wrote %s (%s).\n", out, format)
 				return nil
@@ -90,13 +98,14 @@ always gives the same bytes.`,
 	cmd.Flags().StringVarP(&out, "output", "o", "", "write to FILE instead of standard output")
 	cmd.Flags().IntVar(&examples, "examples", 2, "example quotes per code in md and json")
 	cmd.Flags().BoolVar(&allVersions, "all-versions", false, allVersionsUsage)
+	o.register(cmd)
 	return cmd
 }
 
 // writeCodebook writes the project's codebook in format; the counts and
 // examples are of the documents' latest versions, or of every version
-// with allVersions.
-func (a *app) writeCodebook(w io.Writer, s *coding.Store, format string, examples int, allVersions bool) error {
+// with allVersions; p, when not nil, pseudonymises it.
+func (a *app) writeCodebook(w io.Writer, s *coding.Store, format string, examples int, allVersions bool, p *pseudonymiser) error {
 	if format == "qdc" {
 		codes, err := s.CodeTree(a.ctx)
 		if err != nil {
@@ -105,7 +114,7 @@ func (a *app) writeCodebook(w io.Writer, s *coding.Store, format string, example
 		if len(codes) == 0 {
 			return errors.New("export codebook: the codebook is empty; a .qdc needs at least one code (add one with 'qcode code add')")
 		}
-		return refiqda.WriteCodebook(w, snapshotCodes(codes), "qcode")
+		return refiqda.WriteCodebook(w, snapshotCodes(p.codes(codes)), "qcode")
 	}
 	coder, err := a.coderFilter(s)
 	if err != nil {
@@ -116,7 +125,7 @@ func (a *app) writeCodebook(w io.Writer, s *coding.Store, format string, example
 		return err
 	}
 	if format == "csv" {
-		return codebookCSV(w, stats)
+		return codebookCSV(w, p.stats(stats))
 	}
 	ex := map[int64][]codebookExample{}
 	if examples > 0 {
@@ -124,19 +133,19 @@ func (a *app) writeCodebook(w io.Writer, s *coding.Store, format string, example
 			if c.Codings == 0 {
 				continue
 			}
-			if ex[c.ID], err = a.codeExamples(s, c.Code, examples, coder, allVersions); err != nil {
+			if ex[c.ID], err = a.codeExamples(s, c.Code, examples, coder, allVersions, p); err != nil {
 				return err
 			}
 		}
 	}
 	if format == "json" {
-		return codebookJSON(w, stats, ex)
+		return codebookJSON(w, p.stats(stats), ex)
 	}
 	name, err := s.ProjectName(a.ctx)
 	if err != nil {
 		return err
 	}
-	codebookMarkdown(w, name, stats, ex)
+	codebookMarkdown(w, p.anywhere(name), p.stats(stats), ex)
 	return nil
 }
 
@@ -198,9 +207,12 @@ type codebookExample struct {
 
 // codeExamples picks up to n of the code's own quotes (of one coder's
 // codings when coder is set), as coding.Store.Examples chooses them.
-func (a *app) codeExamples(s *coding.Store, c coding.Code, n int, coder string, allVersions bool) ([]codebookExample, error) {
+func (a *app) codeExamples(s *coding.Store, c coding.Code, n int, coder string, allVersions bool, p *pseudonymiser) ([]codebookExample, error) {
 	picked, err := s.Examples(a.ctx, c, n, coding.ExampleOptions{Coder: coder, AllVersions: allVersions})
 	if err != nil {
+		return nil, err
+	}
+	if picked, err = p.quotes(a, s, picked); err != nil {
 		return nil, err
 	}
 	out := make([]codebookExample, len(picked))

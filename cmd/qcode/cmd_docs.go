@@ -128,6 +128,7 @@ type turnJSON struct {
 func (a *app) showCmd() *cobra.Command {
 	var asJSON, plain bool
 	var coder string
+	var o outFlags
 	cmd := &cobra.Command{
 		Use:   "show DOC",
 		Short: "Print a transcript with line numbers and its coded passages marked",
@@ -149,7 +150,19 @@ itself with the quote marked, and the codes on it.`,
   qcode show Q-7RS1HB1P`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return a.withStore(func(s *coding.Store) error {
+			if _, err := o.check(a, ""); err != nil {
+				return fmt.Errorf("show: %w", err)
+			}
+			return a.withStore(func(s *coding.Store) (err error) {
+				pm, err := o.pseudonymiser(a, s)
+				if err != nil {
+					return fmt.Errorf("show: %w", err)
+				}
+				finish, err := o.stream(a)
+				if err != nil {
+					return err
+				}
+				defer func() { err = finish(err) }()
 				if _, ok := coding.ParseQuoteID(args[0]); ok {
 					p, err := s.FindQuote(a.ctx, args[0], "")
 					// A document may be named like a quote id; the
@@ -163,10 +176,11 @@ itself with the quote marked, and the codes on it.`,
 						return err
 					}
 					if p.ID != "" {
+						p = pm.place(p)
 						if asJSON {
 							return a.printJSON(p)
 						}
-						return a.showQuote(s, p, a.color(a.stdout) && !plain)
+						return a.showQuote(s, p, a.color(a.stdout) && !plain, pm)
 					}
 				}
 				d, err := s.Document(a.ctx, args[0], true)
@@ -186,6 +200,7 @@ itself with the quote marked, and the codes on it.`,
 				if err != nil {
 					return err
 				}
+				d, turns, codings = pm.document(d, turns, codings)
 				if asJSON {
 					out := showJSON{Document: d, Text: d.Text, Turns: []turnJSON{}, Codings: codings}
 					if out.Codings == nil {
@@ -206,6 +221,7 @@ itself with the quote marked, and the codes on it.`,
 					if out.Memos, err = s.Memos(a.ctx, coding.TargetDocument, fmt.Sprint(d.ID)); err != nil {
 						return err
 					}
+					out.Memos = pm.docMemos(d.GUID, out.Memos)
 					return a.printJSON(out)
 				}
 				cite, err := s.Setting(a.ctx, "cite", coding.DefaultCite)
@@ -221,6 +237,7 @@ itself with the quote marked, and the codes on it.`,
 	cmd.Flags().BoolVar(&plain, "plain", false, "no colour")
 	cmd.Flags().StringVar(&coder, "only-coder", "", "show only this coder's codings (the same as --coder)")
 	cmd.Flags().MarkHidden("only-coder")
+	o.register(cmd)
 	return cmd
 }
 
@@ -345,7 +362,7 @@ func (a *app) renderDoc(d coding.Document, turns []coding.Turn, codings []coding
 // showQuote prints a quote found by its id in its interview: a heading
 // with where it is and who said it, the turn before it and its own turn
 // with line numbers and the quote marked ⟦ ⟧, then the codes on it.
-func (a *app) showQuote(s *coding.Store, p coding.QuotePlace, color bool) error {
+func (a *app) showQuote(s *coding.Store, p coding.QuotePlace, color bool, pm *pseudonymiser) error {
 	w := a.stdout
 	d := p.Document
 	doc := d.Name
@@ -376,6 +393,7 @@ func (a *app) showQuote(s *coding.Store, p coding.QuotePlace, color bool) error 
 		if err != nil {
 			return err
 		}
+		turns = pm.turnsOf(d.GUID, turns)
 		from, to = p.Turn.Start, p.Turn.End
 		for i, t := range turns {
 			if t.N == p.Turn.N && i > 0 {

@@ -16,6 +16,7 @@ import (
 func (a *app) exportProjectCmd() *cobra.Command {
 	var out string
 	var asJSON, allVersions bool
+	var o outFlags
 	cmd := &cobra.Command{
 		Use:   "project -o FILE.qdpx",
 		Short: "Write the whole project as a REFI-QDA project (.qdpx) for NVivo, ATLAS.ti, MAXQDA, QualCoder",
@@ -43,6 +44,13 @@ kept in git next to the paper.`,
 			if err := a.checkOutput(out); err != nil {
 				return fmt.Errorf("export project: %w", err)
 			}
+			if out == "-" && isTerminal(a.stdout) {
+				return fmt.Errorf("export project: a .qdpx is not for a terminal: give -o FILE.qdpx, or redirect the output")
+			}
+			var err error
+			if out, err = o.check(a, out); err != nil {
+				return fmt.Errorf("export project: %w", err)
+			}
 			return a.withStore(func(s *coding.Store) error {
 				snap, err := s.Snapshot(a.ctx)
 				if err != nil {
@@ -51,20 +59,20 @@ kept in git next to the paper.`,
 				if !allVersions {
 					snap = snap.Current()
 				}
+				p, err := o.pseudonymiser(a, s)
+				if err != nil {
+					return fmt.Errorf("export project: %w", err)
+				}
+				snap = p.snapshot(snap)
 				var buf bytes.Buffer
 				if err := refiqda.WriteProject(&buf, snap, refiqda.ProjectOptions{}); err != nil {
 					return fmt.Errorf("export project: %w", err)
 				}
 				report := a.stdout
 				if out == "-" {
-					if isTerminal(a.stdout) {
-						return fmt.Errorf("export project: a .qdpx is not for a terminal: give -o FILE.qdpx, or redirect the output")
-					}
-					if _, err := a.stdout.Write(buf.Bytes()); err != nil {
-						return fmt.Errorf("export project: %w", err)
-					}
 					report = a.stderr
-				} else if err := writeFileAtomic(out, buf.Bytes()); err != nil {
+				}
+				if err := o.write(a, out, buf.Bytes()); err != nil {
 					return fmt.Errorf("export project: %w", err)
 				}
 				sum := exportSummary{File: out, Bytes: buf.Len(), Documents: len(snap.Documents),
@@ -95,6 +103,7 @@ kept in git next to the paper.`,
 	cmd.Flags().StringVarP(&out, "output", "o", "", "the .qdpx file to write ('-': standard output, the summary then goes to standard error)")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the summary as JSON")
 	cmd.Flags().BoolVar(&allVersions, "all-versions", false, "also export documents' earlier versions, as \"NAME (version N)\"")
+	o.register(cmd)
 	return cmd
 }
 

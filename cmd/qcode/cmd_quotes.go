@@ -20,6 +20,7 @@ type quotesFlags struct {
 	docs, attrs                                     []string
 	noSub, group, standalone, bom, allVersions      bool
 	context, maxWords                               int
+	out                                             outFlags
 }
 
 func (a *app) quotesCmd() *cobra.Command {
@@ -73,6 +74,10 @@ takes them in, or --doc NAME@VERSION names that version.`,
 			if err := a.checkQuotesFlags(cmd, &f); err != nil {
 				return err
 			}
+			var err error
+			if f.output, err = f.out.check(a, f.output); err != nil {
+				return fmt.Errorf("quotes: %w", err)
+			}
 			return a.withStore(func(s *coding.Store) error {
 				coder := f.onlyCoder
 				if a.coder != "" {
@@ -90,16 +95,18 @@ takes them in, or --doc NAME@VERSION names that version.`,
 				if err != nil {
 					return err
 				}
+				if qs, opt, err = a.pseudonymiseQuotes(s, &f.out, qs, opt); err != nil {
+					return fmt.Errorf("quotes: %w", err)
+				}
 				var buf bytes.Buffer
 				if err := writeQuotes(&buf, f.format, qs, opt); err != nil {
 					return fmt.Errorf("quotes: %w", err)
 				}
-				if f.output == "" {
-					_, err := a.stdout.Write(buf.Bytes())
-					return err
-				}
-				if err := writeFileAtomic(f.output, buf.Bytes()); err != nil {
+				if err := f.out.write(a, f.output, buf.Bytes()); err != nil {
 					return fmt.Errorf("quotes: %w", err)
+				}
+				if f.output == "" {
+					return nil
 				}
 				fmt.Fprintf(a.stdout, "Wrote %s to %s.\n", plural(countIDs(qs), "quote", "quotes"), f.output)
 				return nil
@@ -124,6 +131,7 @@ takes them in, or --doc NAME@VERSION names that version.`,
 	fl.StringVar(&f.title, "title", "", "title of a docx or standalone LaTeX document (default: Quotes: and the codes)")
 	fl.BoolVar(&f.standalone, "standalone", false, "latex: a whole document with a preamble, ready to compile")
 	fl.BoolVar(&f.bom, "bom", false, "csv: start with a byte-order mark, so Excel reads UTF-8")
+	f.out.register(cmd)
 	return cmd
 }
 

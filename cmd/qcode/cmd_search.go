@@ -67,6 +67,7 @@ func (a *app) searchCmd() *cobra.Command {
 	var f searchFlags
 	var limit int
 	var rank, asJSON, plain bool
+	var o outFlags
 	cmd := &cobra.Command{
 		Use:   "search [QUERY]",
 		Short: "Find passages across all transcripts",
@@ -93,7 +94,10 @@ func (a *app) searchCmd() *cobra.Command {
 				return err
 			}
 			q.Limit, q.Rank = limit, rank
-			return a.withIndex(func(s *coding.Store, ix *index.Index) error {
+			if _, err := o.check(a, ""); err != nil {
+				return fmt.Errorf("search: %w", err)
+			}
+			return a.withIndex(func(s *coding.Store, ix *index.Index) (err error) {
 				if q.Coder != "" {
 					b := *a
 					b.coder = q.Coder
@@ -106,6 +110,14 @@ func (a *app) searchCmd() *cobra.Command {
 					return err
 				}
 				a.reportSearch(res)
+				if res, err = a.pseudonymiseHits(s, &o, res); err != nil {
+					return fmt.Errorf("search: %w", err)
+				}
+				finish, err := o.stream(a)
+				if err != nil {
+					return err
+				}
+				defer func() { err = finish(err) }()
 				if asJSON {
 					return a.printJSON(res)
 				}
@@ -120,6 +132,7 @@ func (a *app) searchCmd() *cobra.Command {
 	cmd.Flags().BoolVar(&rank, "rank", false, "order by relevance instead of document order")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the hits as JSON")
 	cmd.Flags().BoolVar(&plain, "plain", false, "no colour and no [[ ]] marks around matches")
+	o.register(cmd)
 	return cmd
 }
 
