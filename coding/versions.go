@@ -56,6 +56,10 @@ type alignment struct {
 	oldRs, newRs []rune
 	// oldStr and newStr are the texts, kept once relocate needs them.
 	oldStr, newStr string
+	// replaced is set when every change is a replacement that stands for
+	// what it replaced (pseudonyms): a span wholly inside one is carried
+	// to the whole replacement instead of being orphaned.
+	replaced bool
 }
 
 // align diffs old against new (see the comment above).
@@ -212,6 +216,11 @@ type spanCarry struct {
 // paragraph), is moved there.
 func (a *alignment) carrySpan(s, e int) spanCarry {
 	old := string(a.oldRs[s:e])
+	if !a.survives(s, e) && a.replaced {
+		if ns, ne := a.start(s), a.end(e); ne > ns {
+			return spanCarry{status: CarryChanged, to: Span{ns, ne}, old: old, new: string(a.newRs[ns:ne])}
+		}
+	}
 	if !a.survives(s, e) {
 		if sp, ok := a.relocate(old); ok {
 			return spanCarry{status: CarryMoved, to: sp, old: old, new: old, note: "found again elsewhere"}
@@ -306,6 +315,11 @@ type carryCoding struct {
 // carried), memos on the document, and — when the new version's text
 // gives no times — time anchors and turn times by position.
 func (s *Store) carry(ctx context.Context, tx *sql.Tx, from, to int64) (*CarryReport, error) {
+	return s.carryAligned(ctx, tx, from, to, nil)
+}
+
+// carryAligned is carry with the alignment given (nil: diff the texts).
+func (s *Store) carryAligned(ctx context.Context, tx *sql.Tx, from, to int64, al *alignment) (*CarryReport, error) {
 	rep := &CarryReport{ChangedSpans: []CarriedSpan{}, Orphans: []CarriedSpan{}}
 	var oldText, newText string
 	if err := tx.QueryRowContext(ctx, "SELECT name, version, text FROM documents WHERE id = ?", from).Scan(&rep.Document, &rep.FromVersion, &oldText); err != nil {
@@ -314,7 +328,9 @@ func (s *Store) carry(ctx context.Context, tx *sql.Tx, from, to int64) (*CarryRe
 	if err := tx.QueryRowContext(ctx, "SELECT version, text FROM documents WHERE id = ?", to).Scan(&rep.ToVersion, &newText); err != nil {
 		return nil, fmt.Errorf("carry: new version: %w", err)
 	}
-	al := align(oldText, newText)
+	if al == nil {
+		al = align(oldText, newText)
+	}
 	rep.Aligned = al.method
 
 	rows, err := tx.QueryContext(ctx, `SELECT g.id, g.guid, g.code_id, g.coder_id, g.start, g.end, c.name

@@ -1,0 +1,421 @@
+package coding
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+	"unicode"
+)
+
+// wordReplacer replaces whole words (or runs of words) of pairs, the
+// longest first, exactly as written: what the store does with runs does
+// not depend on how they are found (coding/pseudo finds them by stem).
+func wordReplacer(pairs map[string]string) Replacer {
+	reals := make([]string, 0, len(pairs))
+	for r := range pairs {
+		reals = append(reals, r)
+	}
+	sort.Slice(reals, func(i, j int) bool {
+		if len([]rune(reals[i])) != len([]rune(reals[j])) {
+			return len([]rune(reals[i])) > len([]rune(reals[j]))
+		}
+		return reals[i] < reals[j]
+	})
+	isWord := func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
+	return func(doc, text string) []Replacement {
+		rs := []rune(text)
+		taken := make([]bool, len(rs))
+		var out []Replacement
+		for _, real := range reals {
+			want := []rune(real)
+			for i := 0; i+len(want) <= len(rs); i++ {
+				if string(rs[i:i+len(want)]) != real {
+					continue
+				}
+				if (i > 0 && isWord(rs[i-1])) || (i+len(want) < len(rs) && isWord(rs[i+len(want)])) {
+					continue
+				}
+				free := true
+				for k := i; k < i+len(want); k++ {
+					free = free && !taken[k]
+				}
+				if !free {
+					continue
+				}
+				for k := i; k < i+len(want); k++ {
+					taken[k] = true
+				}
+				out = append(out, Replacement{Start: i, End: i + len(want), With: pairs[real], Entry: "e-" + real})
+			}
+		}
+		sort.Slice(out, func(i, j int) bool { return out[i].Start < out[j].Start })
+		return out
+	}
+}
+
+// pseudoPairs are the real values the tests replace, in the case forms
+// the texts use.
+var pseudoPairs = map[string]string{
+	"Анна Петрова": "[Участница 1]",
+	"Анна":         "[Участница 1]",
+	"Анны":         "[Участница 1]",
+	"Анной":        "[Участница 1]",
+	"Воронеже":     "[город]",
+	"Воронежа":     "[город]",
+	"Sasha":        "[Participant 2]",
+	"Мемориал":     "[организация]",
+}
+
+const pseudoText = `Анна: Я жила в Воронеже до марта. Анна Петрова — это я.
+Интервьюер: А Sasha?
+Анна: Sasha ел sashimi и Sashimi, он из Воронежа. Мы с Анной работали в Мемориал.
+`
+
+// pseudoProject makes a project with pseudoText coded in the ways that
+// matter: spans that begin or end inside a real value, one that is a
+// real value, one far from any; memos, attributes, a case, a speaker and
+// a code that hold real values.
+func pseudoProject(t *testing.T) (*Store, map[int64]string) {
+	t.Helper()
+	ctx := context.Background()
+	s, err := Create(ctx, filepath.Join(t.TempDir(), "p.qcode"), Options{Coder: "ana"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	if _, err := s.Import(ctx, ImportFile{Path: "Анна интервью.txt", Data: []byte("---\ncity: Воронеж\nname: Анна Петрова\n---\n" + pseudoText)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Import(ctx, ImportFile{Path: "clean.txt", Data: []byte("Interviewer: Nothing to hide here.\nR: Nothing at all.\n")}); err != nil {
+		t.Fatal(err)
+	}
+	// A second version, so that an earlier one is there to purge.
+	if _, err := s.EditDocument(ctx, "Анна интервью", pseudoText+"Интервьюер: Спасибо.\n", false); err != nil {
+		t.Fatal(err)
+	}
+	text := pseudoText + "Интервьюер: Спасибо.\n"
+	at := func(sub string, from int) int {
+		i := strings.Index(text, sub)
+		if i < 0 {
+			t.Fatalf("%q not in the text", sub)
+		}
+		return len([]rune(text[:i])) + from
+	}
+	spans := map[string]Span{
+		"inside start": {at("нна Петрова", 0), at("нна Петрова", 0) + len([]rune("нна Петрова — это я"))},
+		"inside end":   {at("Я жила", 0), at("Я жила", 0) + len([]rune("Я жила в Вороне"))},
+		"a name":       {at("Sasha?", 0), at("Sasha?", 5)},
+		"within name":  {at("Sasha ел", 1), at("Sasha ел", 3)},
+		"far":          {at("sashimi и", 0), at("sashimi и", 7)},
+		"both ends":    {at("Анной", 2), at("Мемориал", 3)},
+	}
+	names := make([]string, 0, len(spans))
+	for n := range spans {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	texts := map[int64]string{}
+	for _, n := range names {
+		cs, _, err := s.Tag(ctx, TagRequest{Doc: "Анна интервью", Code: "Воронеж/" + n, Spans: []Span{spans[n]}, Create: true, Memo: "Анна said so"})
+		if err != nil {
+			t.Fatalf("tag %s: %v", n, err)
+		}
+		texts[cs[0].ID] = n
+	}
+	if _, _, err := s.AddCode(ctx, NewCode{Path: "Работа", Description: "Где работала Анна: Мемориал"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range [][2]string{{"project", ""}, {"document", "Анна интервью"}, {"code", "Работа"}} {
+		if _, _, err := s.AddMemo(ctx, m[0], m[1], "Анна из Воронежа"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := s.SetSpeaker(ctx, "Анна интервью", "Анна", SpeakerChange{Case: "Анна Петрова", Attributes: []Attribute{{Key: "born", Value: "Воронеж", Type: TypeText}}}); err != nil {
+		t.Fatal(err)
+	}
+	return s, texts
+}
+
+func currentText(t *testing.T, s *Store, name string) string {
+	t.Helper()
+	d, err := s.Document(context.Background(), name, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d.Text
+}
+
+func TestPseudonymiseCarriesEveryCoding(t *testing.T) {
+	ctx := context.Background()
+	s, _ := pseudoProject(t)
+	pairs := map[string]string{}
+	for k, v := range pseudoPairs {
+		pairs[k] = v
+	}
+	pairs["Воронеж"] = "[город]"
+	before, err := s.Codings(ctx, CodingFilter{Current: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := s.Pseudonymise(ctx, wordReplacer(pairs), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Documents) != 1 || rep.Documents[0].Document != "[Участница 1] интервью" || rep.Documents[0].Orphaned != 0 {
+		t.Fatalf("documents in the report = %+v, want the one with names, renamed, nothing orphaned", rep.Documents)
+	}
+	after, err := s.Codings(ctx, CodingFilter{Current: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(after) != len(before) {
+		t.Fatalf("%d codings on current versions after, %d before", len(after), len(before))
+	}
+	text := currentText(t, s, "[Участница 1] интервью")
+	codes, err := s.Codes(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := map[int64]string{}
+	for _, c := range codes {
+		path[c.ID] = c.Path
+	}
+	want := map[string]string{
+		"[город]/inside start": "[Участница 1] — это я",
+		"[город]/inside end":   "Я жила в [город]",
+		"[город]/a name":       "[Participant 2]",
+		"[город]/within name":  "[Participant 2]",
+		"[город]/far":          "sashimi",
+		"[город]/both ends":    "[Участница 1] работали в [организация]",
+	}
+	for _, c := range after {
+		got := Slice(text, c.Start, c.End)
+		if w, ok := want[path[c.CodeID]]; !ok || got != w {
+			t.Errorf("coding of %s covers %q, want %q", path[c.CodeID], got, w)
+		}
+	}
+	for real := range pairs {
+		if strings.Contains(text, real) {
+			t.Errorf("the new version still holds %q:\n%s", real, text)
+		}
+	}
+	if !strings.Contains(text, "Sashimi") {
+		t.Errorf("Sashimi is not Sasha, but it was replaced:\n%s", text)
+	}
+	sps, err := s.Speakers(ctx, "[Участница 1] интервью")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var spNames []string
+	for _, sp := range sps {
+		spNames = append(spNames, sp.Name+"/"+sp.Case)
+	}
+	if got := strings.Join(spNames, ","); !strings.Contains(got, "[Участница 1]/[Участница 1]") || strings.Contains(got, "Анна") {
+		t.Errorf("speakers/cases = %s, want the participant and her case pseudonymised", got)
+	}
+	turns, _ := s.Turns(ctx, after[0].DocID)
+	for _, tn := range turns {
+		if tn.Speaker != "" && !strings.HasPrefix(Slice(text, tn.Start, tn.End), tn.Speaker) {
+			t.Errorf("turn %d of %q starts %q", tn.N, tn.Speaker, Slice(text, tn.Start, tn.End))
+		}
+	}
+	memos, err := s.Memos(ctx, "", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range memos {
+		if strings.Contains(m.Text, "Анна") || strings.Contains(m.Text, "Воронеж") {
+			t.Errorf("memo %d still reads %q", m.ID, m.Text)
+		}
+	}
+	fields := map[string]int{}
+	for _, f := range rep.Fields {
+		fields[f.Field]++
+		if strings.Contains(f.Where+f.Now, "Анна") {
+			t.Errorf("the report names a real value: %+v", f)
+		}
+	}
+	for _, k := range []string{FieldDocumentName, FieldSpeaker, FieldDocumentAttribute, FieldCase, FieldCaseAttribute, FieldMemo, FieldCodeName, FieldCodeDescription} {
+		if fields[k] == 0 {
+			t.Errorf("the report lists no %s; fields: %v", k, fields)
+		}
+	}
+
+	// One action: undo brings back the earlier version and every value.
+	op, err := s.Undo(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(op.Label, "pseudonymise") {
+		t.Fatalf("undo undid %q", op.Label)
+	}
+	if got := currentText(t, s, "Анна интервью"); got != pseudoText+"Интервьюер: Спасибо.\n" {
+		t.Fatalf("after undo the current text is\n%s", got)
+	}
+	back, _ := s.Codings(ctx, CodingFilter{Current: true})
+	if len(back) != len(before) {
+		t.Fatalf("after undo %d codings, want %d", len(back), len(before))
+	}
+	for i := range back {
+		if back[i].Start != before[i].Start || back[i].End != before[i].End || back[i].DocID != before[i].DocID {
+			t.Errorf("after undo coding %d is %d:%d on %d, was %d:%d on %d", back[i].ID, back[i].Start, back[i].End, back[i].DocID, before[i].Start, before[i].End, before[i].DocID)
+		}
+	}
+}
+
+func TestPseudonymiseDryRunWritesNothing(t *testing.T) {
+	ctx := context.Background()
+	s, _ := pseudoProject(t)
+	gen, _ := s.Generation(ctx)
+	files := func() []string {
+		var out []string
+		filepath.WalkDir(s.Dir(), func(p string, e fs.DirEntry, err error) error {
+			if err == nil && !e.IsDir() && !strings.HasPrefix(e.Name(), DBFile) {
+				out = append(out, p)
+			}
+			return nil
+		})
+		return out
+	}
+	was := files()
+	rep, err := s.Pseudonymise(ctx, wordReplacer(pseudoPairs), true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rep.DryRun || len(rep.Documents) != 1 || rep.Replacements == 0 {
+		t.Fatalf("dry run report = %+v, want one document with replacements", rep)
+	}
+	if g, _ := s.Generation(ctx); g != gen {
+		t.Errorf("a dry run changed the generation from %d to %d", gen, g)
+	}
+	if now := files(); strings.Join(now, "\n") != strings.Join(was, "\n") {
+		t.Errorf("a dry run left files: %v, was %v", now, was)
+	}
+	if got := currentText(t, s, "Анна интервью"); !strings.Contains(got, "Анна") {
+		t.Errorf("a dry run changed the text")
+	}
+}
+
+// projectHolds returns the files under dir whose bytes hold any of
+// values.
+func projectHolds(t *testing.T, dir string, values []string) []string {
+	t.Helper()
+	var found []string
+	err := filepath.WalkDir(dir, func(p string, e fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		for _, v := range values {
+			if strings.Contains(e.Name(), v) {
+				found = append(found, p+" (its name holds "+v+")")
+			}
+		}
+		if e.IsDir() {
+			return nil
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		for _, v := range values {
+			if bytes.Contains(data, []byte(v)) {
+				found = append(found, p+" holds "+v)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return found
+}
+
+func TestPurgeOriginalsLeavesNoRealValue(t *testing.T) {
+	ctx := context.Background()
+	s, _ := pseudoProject(t)
+	pairs := map[string]string{"Воронеж": "[город]"}
+	for k, v := range pseudoPairs {
+		pairs[k] = v
+	}
+	dir := s.Dir()
+	if _, err := s.Backup(ctx); err != nil {
+		t.Fatal(err)
+	}
+	os.MkdirAll(filepath.Join(dir, "index", "old"), 0o700)
+	os.WriteFile(filepath.Join(dir, "index", "old", "store"), []byte("Анна"), 0o600)
+	if _, err := s.Pseudonymise(ctx, wordReplacer(pairs), false); err != nil {
+		t.Fatal(err)
+	}
+	values := []string{"Анна", "Анны", "Анной", "Воронеж", "Sasha", "Мемориал", "Петрова"}
+	if found := projectHolds(t, dir, values); len(found) == 0 {
+		t.Fatal("before the purge no file holds a real value: the test proves nothing")
+	}
+	codings, _ := s.Codings(ctx, CodingFilter{Current: true})
+	rep, err := s.PurgeOriginals(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Versions != 2 || rep.Actions == 0 || rep.Backups != 1 || !rep.Index || rep.Sources == 0 {
+		t.Errorf("purge report = %+v, want the two earlier versions, the history, the backup, the index and sources", rep)
+	}
+	after, _ := s.Codings(ctx, CodingFilter{Current: true})
+	if len(after) != len(codings) {
+		t.Errorf("the purge left %d codings of %d", len(after), len(codings))
+	}
+	if _, err := s.Undo(ctx); !errors.Is(err, ErrNothing) {
+		t.Errorf("undo after a purge = %v, want nothing to undo", err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if found := projectHolds(t, dir, values); len(found) > 0 {
+		t.Errorf("after the purge real values are in the project folder:\n%s", strings.Join(found, "\n"))
+	}
+	s2, err := Open(ctx, dir, Options{Coder: "ana"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s2.Close()
+	docs, err := s2.Documents(ctx, true)
+	if err != nil || len(docs) != 2 {
+		t.Fatalf("documents after the purge = %v, %v; want the two current versions", docs, err)
+	}
+	for _, d := range docs {
+		if !d.Latest {
+			t.Errorf("%s@%d is an earlier version, left by the purge", d.Name, d.Version)
+		}
+		if data, err := os.ReadFile(filepath.Join(dir, SourcesDir, d.Source)); err != nil || string(data) != currentText(t, s2, d.Name) {
+			t.Errorf("sources/%s of %s does not hold its text: %v", d.Source, d.Name, err)
+		}
+	}
+}
+
+func TestReplacementsRefused(t *testing.T) {
+	text := []rune("Анна и Sasha")
+	for _, tc := range []struct {
+		name string
+		reps []Replacement
+	}{
+		{"overlap", []Replacement{{0, 4, "[a]", "x"}, {3, 6, "[b]", "y"}}},
+		{"out of order", []Replacement{{7, 12, "[b]", "y"}, {0, 4, "[a]", "x"}}},
+		{"empty run", []Replacement{{2, 2, "[a]", "x"}}},
+		{"past the end", []Replacement{{7, 13, "[b]", "y"}}},
+		{"nothing instead", []Replacement{{0, 4, "", "x"}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if _, err := replaceRunes(text, tc.reps); err == nil {
+				t.Errorf("replacements %v accepted", tc.reps)
+			}
+		})
+	}
+	a, err := replaceRunes(text, []Replacement{{0, 4, "[a]", "x"}, {7, 12, "[b]", "y"}})
+	if err != nil || string(a.newRs) != "[a] и [b]" {
+		t.Fatalf("replaced = %q, %v", string(a.newRs), err)
+	}
+}
