@@ -104,6 +104,7 @@ Start with 'qcode demo' to try a ready-made project.`,
 		a.statsCmd(), a.matrixCmd(), a.coocCmd(),
 		a.speakersCmd(), a.turnsCmd(), a.docCmd(),
 		a.versionCmd(),
+		a.reportCmd(),
 	)
 	root.Version = buildVersion()
 	root.SetVersionTemplate("qcode {{.Version}}\n")

@@ -553,6 +553,11 @@ func (r *Report) tables(ctx context.Context, s *coding.Store, docs []coding.Docu
 		keys = GroupingKeys(docs)
 	}
 	for _, k := range keys {
+		if !hasKey(docs, k) {
+			return fmt.Errorf("report: %w: no document has the attribute %q (see 'qcode docs')", coding.ErrInvalid, k)
+		}
+	}
+	for _, k := range keys {
 		m, err := s.Matrix(ctx, coding.MatrixOptions{Coder: opt.Coder, Cols: coding.ColsAttrPrefix + k, Measure: coding.MeasureParticipants})
 		if err != nil {
 			return fmt.Errorf("report: %w", err)
@@ -580,6 +585,19 @@ func (r *Report) tables(ctx context.Context, s *coding.Store, docs []coding.Docu
 	}
 	r.Tables = append(r.Tables, t)
 	return nil
+}
+
+// hasKey reports whether a document has the attribute key (case does not
+// matter).
+func hasKey(docs []coding.Document, key string) bool {
+	for _, d := range docs {
+		for _, a := range d.Attributes {
+			if strings.EqualFold(strings.TrimSpace(a.Key), strings.TrimSpace(key)) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // slug makes an attribute key into an anchor: letters and digits, the
