@@ -24,12 +24,12 @@ const MaxQueryLength = 2000
 // ErrQuery wraps a query the parser cannot read.
 var ErrQuery = errors.New("bad query")
 
-// Query is a search: a bleve query string and filters, all of which must
-// hold.
+// Query is a search: a query in the query language and filters, all of
+// which must hold.
 type Query struct {
-	// Text is the query string (terms, "phrases", +must, -not, prefix*,
-	// fuzzy~1, field:value). Empty matches every passage the filters let
-	// through.
+	// Text is the query in the query language (see Parse): words,
+	// "phrases", AND/OR/NOT, proximity, patterns and field filters. Empty
+	// matches every passage the filters let through.
 	Text string
 	// Codes keeps passages coded with any of these codes or their
 	// sub-codes; NotCodes drops passages coded with any of them.
@@ -122,10 +122,11 @@ func (ix *Index) search(ctx context.Context, q Query) (Result, error) {
 	if err := ix.prepareOverlay(ctx); err != nil {
 		return Result{}, err
 	}
-	bq, err := ix.buildQuery(ctx, q)
+	bq, rank, err := ix.buildQuery(ctx, q)
 	if err != nil {
 		return Result{}, err
 	}
+	q.Rank = rank
 	size := q.Limit
 	if size <= 0 {
 		count := bleve.NewSearchRequestOptions(bq, 0, 0, false)
@@ -298,25 +299,11 @@ func searchErr(err error) error {
 	return fmt.Errorf("search: %w", err)
 }
 
-// ParseQuery checks a query string and returns the parser's complaint in
-// words a user can act on.
+// ParseQuery checks a query (see Parse) and returns the complaint, an
+// ErrQuery naming the column and the reason, or nil.
 func ParseQuery(text string) error {
-	if len(text) > MaxQueryLength {
-		return fmt.Errorf("%w: the query is %d characters long; the limit is %d", ErrQuery, len(text), MaxQueryLength)
-	}
-	if strings.TrimSpace(text) == "" {
-		return nil
-	}
-	if _, err := bleve.NewQueryStringQuery(text).Parse(); err != nil {
-		msg := err.Error()
-		if strings.Count(text, `"`)%2 == 1 {
-			msg = "a quotation mark is not closed"
-		} else if strings.HasSuffix(strings.TrimSpace(text), ":") || strings.Contains(text, ": ") {
-			msg = "a field name (like speaker:) has no value after it"
-		}
-		return fmt.Errorf("%w: %s (query %q)", ErrQuery, msg, abbreviate(text, 60))
-	}
-	return nil
+	_, err := Parse(text)
+	return err
 }
 
 func abbreviate(s string, n int) string {
@@ -326,65 +313,54 @@ func abbreviate(s string, n int) string {
 	return string([]rune(s)[:n]) + "…"
 }
 
-func (ix *Index) buildQuery(ctx context.Context, q Query) (query.Query, error) {
-	var must []query.Query
-	if strings.TrimSpace(q.Text) != "" {
-		if err := ParseQuery(q.Text); err != nil {
-			return nil, err
+// buildQuery compiles q's text and its filters into one bleve query, all
+// of which must hold, and says whether the query asked for sort:rank.
+func (ix *Index) buildQuery(ctx context.Context, q Query) (query.Query, bool, error) {
+	e, err := Parse(q.Text)
+	if err != nil {
+		return nil, false, err
+	}
+	g, err := e.Globals()
+	if err != nil {
+		return nil, false, err
+	}
+	coder := q.Coder
+	if g.Coder != "" {
+		if coder != "" && !strings.EqualFold(coder, g.Coder) {
+			return nil, false, fmt.Errorf("%w: the query says coder:%s and the filter --coder %s", ErrQuery, g.Coder, coder)
 		}
-		tq, err := bleve.NewQueryStringQuery(q.Text).Parse()
+		coder = g.Coder
+	}
+	c := &compiler{ix: ix, ctx: ctx, coder: coder}
+	var must, mustNot []query.Query
+	if e != nil {
+		tq, neg, err := c.compile(e)
 		if err != nil {
-			return nil, fmt.Errorf("%w: %v", ErrQuery, err)
+			return nil, false, err
 		}
-		routeToRaw(tq)
-		must = append(must, tq)
-	} else if err := ParseQuery(q.Text); err != nil {
-		return nil, err
-	}
-	term := func(field, v string) query.Query {
-		t := bleve.NewTermQuery(strings.ToLower(v))
-		t.SetField(field)
-		return t
-	}
-	var codes []coding.Code
-	if len(q.Codes)+len(q.NotCodes) > 0 {
-		var err error
-		if codes, err = ix.store.CodeTree(ctx); err != nil {
-			return nil, err
+		switch {
+		case tq == nil:
+		case neg:
+			mustNot = append(mustNot, tq)
+		default:
+			must = append(must, tq)
 		}
 	}
-	subtree := func(refs []string) (query.Query, error) {
-		var any []query.Query
-		for _, ref := range refs {
-			c, err := coding.FindCode(codes, ref)
-			if err != nil {
-				return nil, err
-			}
-			for _, id := range coding.Subtree(codes, c) {
-				if q.Coder != "" {
-					any = append(any, term("code_coder", strconv.FormatInt(id, 10)+"/"+q.Coder))
-				} else {
-					any = append(any, term("code", strconv.FormatInt(id, 10)))
-				}
-			}
-		}
-		return bleve.NewDisjunctionQuery(any...), nil
-	}
+	term := keywordTerm
 	if len(q.Codes) > 0 {
-		d, err := subtree(q.Codes)
+		d, err := c.subtree(q.Codes)
 		if err != nil {
-			return nil, err
+			return nil, false, err
 		}
 		must = append(must, d)
 	}
-	var mustNot []query.Query
 	switch {
-	case q.Uncoded && q.Coder != "":
-		mustNot = append(mustNot, term("coder", q.Coder))
+	case q.Uncoded && coder != "":
+		mustNot = append(mustNot, term("coder", coder))
 	case q.Uncoded:
 		must = append(must, term("coded", "no"))
-	case q.Coder != "" && len(q.Codes) == 0:
-		must = append(must, term("coder", q.Coder))
+	case coder != "" && len(q.Codes)+len(q.NotCodes) == 0 && !usesCodes(e):
+		must = append(must, term("coder", coder))
 	}
 	if q.Speaker != "" {
 		must = append(must, term("speaker", q.Speaker))
@@ -394,7 +370,7 @@ func (ix *Index) buildQuery(ctx context.Context, q Query) (query.Query, error) {
 		for _, ref := range q.Docs {
 			d, err := ix.store.Document(ctx, ref, false)
 			if err != nil {
-				return nil, err
+				return nil, false, err
 			}
 			any = append(any, term("doc_id", strconv.FormatInt(d.ID, 10)))
 		}
@@ -403,26 +379,26 @@ func (ix *Index) buildQuery(ctx context.Context, q Query) (query.Query, error) {
 	for _, kv := range q.Attrs {
 		k, v, ok := strings.Cut(kv, "=")
 		if !ok || strings.TrimSpace(k) == "" {
-			return nil, fmt.Errorf("%w: --attr %q: want KEY=VALUE", ErrQuery, kv)
+			return nil, false, fmt.Errorf("%w: --attr %q: want KEY=VALUE", ErrQuery, kv)
 		}
 		must = append(must, term("attr", strings.TrimSpace(k)+"="+strings.TrimSpace(v)))
+	}
+	if len(q.NotCodes) > 0 {
+		d, err := c.subtree(q.NotCodes)
+		if err != nil {
+			return nil, false, err
+		}
+		mustNot = append(mustNot, d)
 	}
 	if len(must) == 0 {
 		must = append(must, bleve.NewMatchAllQuery())
 	}
 	b := bleve.NewBooleanQuery()
 	b.AddMust(must...)
-	if len(q.NotCodes) > 0 {
-		d, err := subtree(q.NotCodes)
-		if err != nil {
-			return nil, err
-		}
-		mustNot = append(mustNot, d)
-	}
 	if len(mustNot) > 0 {
 		b.AddMustNot(mustNot...)
 	}
-	return b, nil
+	return b, q.Rank || g.Rank, nil
 }
 
 // docCache holds what hits in one document need from the store.
@@ -594,43 +570,6 @@ func fragment(p passage, at int, matches []coding.Span) (string, []coding.Span) 
 		hl = []coding.Span{}
 	}
 	return b.String(), hl
-}
-
-// routeToRaw sends the parts of a parsed query that compare spellings
-// rather than words (fuzzy, prefix, wildcard and regular-expression terms)
-// to the unstemmed field: "mobilisation~1" must meet "mobilization", not
-// its stem "mobil".
-func routeToRaw(q query.Query) {
-	switch x := q.(type) {
-	case *query.BooleanQuery:
-		for _, sub := range []query.Query{x.Must, x.Should, x.MustNot, x.Filter} {
-			if sub != nil {
-				routeToRaw(sub)
-			}
-		}
-	case *query.ConjunctionQuery:
-		for _, sub := range x.Conjuncts {
-			routeToRaw(sub)
-		}
-	case *query.DisjunctionQuery:
-		for _, sub := range x.Disjuncts {
-			routeToRaw(sub)
-		}
-	case *query.MatchQuery:
-		if x.Fuzziness > 0 && (x.FieldVal == "" || x.FieldVal == "text") {
-			x.FieldVal = "raw"
-		}
-	case *query.WildcardQuery:
-		if x.FieldVal == "" || x.FieldVal == "text" {
-			x.FieldVal = "raw"
-			x.Wildcard = foldTerm(x.Wildcard)
-		}
-	case *query.RegexpQuery:
-		if x.FieldVal == "" || x.FieldVal == "text" {
-			x.FieldVal = "raw"
-			x.Regexp = foldTerm(x.Regexp)
-		}
-	}
 }
 
 // foldTerm does to a query term what the raw analyser does to the text.
