@@ -348,7 +348,7 @@ type parser struct {
 }
 
 func (p *parser) peek() token { return p.toks[p.i] }
-func (p *parser) next() token  { t := p.toks[p.i]; p.i++; return t }
+func (p *parser) next() token { t := p.toks[p.i]; p.i++; return t }
 
 // Parse reads a query. Empty text gives a nil Expr (every passage). The
 // error, an ErrQuery, names the column and the reason.
