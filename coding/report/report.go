@@ -41,6 +41,19 @@ type Options struct {
 	By []string
 	// Figures draws the figures; nil leaves them out.
 	Figures FigureMaker
+	// Pseudonyms replaces real values (names, places) in everything the
+	// report shows; nil shows the project as it is.
+	Pseudonyms Pseudonymiser
+}
+
+// Pseudonymiser replaces the real values of a pseudonym key with their
+// pseudonyms.
+type Pseudonymiser interface {
+	// Quotes returns the quotes with their texts, attributions, memos
+	// and names replaced; the ids stay those of the real passages.
+	Quotes(ctx context.Context, qs []coding.Quote) ([]coding.Quote, error)
+	// Text returns s with every real value replaced.
+	Text(s string) string
 }
 
 // FigureMaker draws the report's figures from its data as SVG.
@@ -266,6 +279,10 @@ func Build(ctx context.Context, s *coding.Store, opt Options) (*Report, error) {
 		in.Agreement = rep
 		r.agreement(rep)
 	}
+	if p := opt.Pseudonyms; p != nil {
+		r.pseudonymise(p.Text)
+		in = pseudonymiseInput(in, p.Text)
+	}
 	if opt.Figures != nil {
 		figs, err := opt.Figures.Figures(ctx, in)
 		if err != nil {
@@ -433,6 +450,11 @@ func (r *Report) codebook(ctx context.Context, s *coding.Store, codes []coding.C
 			qs, err := s.Examples(ctx, c, opt.Examples, coding.ExampleOptions{Coder: opt.Coder})
 			if err != nil {
 				return fmt.Errorf("report: %w", err)
+			}
+			if opt.Pseudonyms != nil {
+				if qs, err = opt.Pseudonyms.Quotes(ctx, qs); err != nil {
+					return fmt.Errorf("report: %w", err)
+				}
 			}
 			for _, q := range qs {
 				row.Examples = append(row.Examples, quote(q, opt.MaxWords))

@@ -46,6 +46,6 @@ func render(t *testing.T, s *coding.Store, opt Options) string {
 
 func TestScratch(t *testing.T) {
 	s := demoStore(t)
-	out := render(t, s, Options{Examples: 2, MaxWords: 60})
+	out := render(t, s, Options{Examples: 2, MaxWords: 60, Figures: Drawn{}})
 	os.WriteFile("/tmp/qcb/report.html", []byte(out), 0o600)
 }

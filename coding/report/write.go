@@ -71,11 +71,29 @@ func Write(w io.Writer, r *Report) error {
 	if !r.AsOf.IsZero() {
 		v.AsOf = r.AsOf.UTC().Format("2 January 2006, 15:04 UTC")
 	}
-	var buf bytes.Buffer
-	if err := tmpl.Execute(&buf, v); err != nil {
+	// A font embedded in several figures is embedded once: a style in
+	// an inline SVG is the whole page's.
+	fonts := map[string]bool{}
+	t, err := tmpl.Clone()
+	if err != nil {
 		return fmt.Errorf("report: %w", err)
 	}
-	_, err := w.Write(buf.Bytes())
+	t.Funcs(template.FuncMap{"svg": func(b []byte) (template.HTML, error) {
+		h, err := inlineSVG(b)
+		h = template.HTML(fontFace.ReplaceAllStringFunc(string(h), func(f string) string {
+			if fonts[f] {
+				return ""
+			}
+			fonts[f] = true
+			return f
+		}))
+		return h, err
+	}})
+	var buf bytes.Buffer
+	if err := t.Execute(&buf, v); err != nil {
+		return fmt.Errorf("report: %w", err)
+	}
+	_, err = w.Write(buf.Bytes())
 	return err
 }
 
@@ -87,9 +105,10 @@ var (
 	// outside it: namespace declarations (which HTML does not need) and
 	// links, kept only when they point inside the document or hold
 	// data.
-	svgNS   = regexp.MustCompile(`\s+xmlns(:[A-Za-z]+)?="[^"]*"`)
-	svgHref = regexp.MustCompile(`\s+(?:xlink:)?href="([^"]*)"`)
-	svgBad  = regexp.MustCompile(`(?i)<\s*(script|foreignObject|iframe)|\son[a-z]+\s*=|url\(\s*['"]?(?:https?:)?//`)
+	svgNS    = regexp.MustCompile(`\s+xmlns(:[A-Za-z]+)?="[^"]*"`)
+	svgHref  = regexp.MustCompile(`\s+(?:xlink:)?href="([^"]*)"`)
+	fontFace = regexp.MustCompile(`@font-face\s*\{[^}]*\}`)
+	svgBad   = regexp.MustCompile(`(?i)<\s*(script|foreignObject|iframe)|\son[a-z]+\s*=|url\(\s*['"]?(?:https?:)?//`)
 )
 
 // inlineSVG makes an SVG document fit to stand inside HTML: without its
