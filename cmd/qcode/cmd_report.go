@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"os"
 	"os/exec"
@@ -22,7 +23,8 @@ func (a *app) reportCmd() *cobra.Command {
 	var out string
 	var examples, maxWords int
 	var by []string
-	var open bool
+	var open, figs bool
+	var o outFlags
 	cmd := &cobra.Command{
 		Use:   "report",
 		Short: "Write the project as one HTML file to share: codebook, tables, figures, quotes, agreement",
@@ -32,7 +34,8 @@ browser, on a computer or a phone, and that prints well:
   - the project in numbers: documents, participants, coders, words;
   - the documents, the participants with their attributes, the coders;
   - the codebook, each code with its description and counts;
-  - the figures, drawn into the file;
+  - the figures, drawn into the file with their font (--figures=false
+    leaves them out, for a file of tens rather than thousands of KB);
   - the tables: code frequencies, codes × documents, codes × each
     attribute that groups the participants (--by KEY chooses them),
     co-occurrence;
@@ -48,11 +51,17 @@ kept in git; its date is the project's latest change.
 
 With --coder NAME the counts, tables and quotes are of NAME's codings
 only (and there is no agreement). --open opens the file in the browser
-when this machine has a program for it (xdg-open, open).`,
+when this machine has a program for it (xdg-open, open).
+
+--pseudonymise replaces every real value of the pseudonym key (see
+'qcode pseudo') everywhere in the report: quotes, names, attributes,
+codes, memos, tables and figures; quote ids stay those of the real
+passages. --encrypt-to encrypts the file to an age public key.`,
 		Example: `  qcode report
   qcode report -o study-report.html --examples 3 --open
   qcode report --by wave --by gender
-  qcode --coder nino report -o nino.html`,
+  qcode --coder nino report -o nino.html
+  qcode report --pseudonymise -o for-coauthor.html`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if examples < 0 {
@@ -70,12 +79,29 @@ when this machine has a program for it (xdg-open, open).`,
 			if err := a.checkOutput(out); err != nil {
 				return fmt.Errorf("report: %w", err)
 			}
+			var err error
+			if out, err = o.check(a, out); err != nil {
+				return fmt.Errorf("report: %w", err)
+			}
+			if open && o.encrypting() {
+				return fmt.Errorf("report: --open cannot open an encrypted file; leave out one of --open and --encrypt-to")
+			}
 			return a.withStore(func(s *coding.Store) error {
 				coder, err := a.coderFilter(s)
 				if err != nil {
 					return fmt.Errorf("report: %w", err)
 				}
-				opt := report.Options{Coder: coder, Examples: examples, MaxWords: maxWords, Figures: reportFigures}
+				p, err := o.pseudonymiser(a, s)
+				if err != nil {
+					return fmt.Errorf("report: %w", err)
+				}
+				opt := report.Options{Coder: coder, Examples: examples, MaxWords: maxWords}
+				if figs {
+					opt.Figures = report.Drawn{}
+				}
+				if p != nil {
+					opt.Pseudonyms = reportPseudonyms{a: a, s: s, p: p}
+				}
 				if cmd.Flags().Changed("by") {
 					opt.By = []string{}
 					for _, k := range by {
@@ -92,12 +118,11 @@ when this machine has a program for it (xdg-open, open).`,
 				if err := report.Write(&buf, r); err != nil {
 					return err
 				}
-				if out == "-" {
-					_, err := a.stdout.Write(buf.Bytes())
-					return err
-				}
-				if err := writeFileAtomic(out, buf.Bytes()); err != nil {
+				if err := o.write(a, out, buf.Bytes()); err != nil {
 					return fmt.Errorf("report: %w", err)
+				}
+				if out == "-" {
+					return nil
 				}
 				fmt.Fprintf(a.stderr, "Wrote %s: %s, %s, %s.\n", out, plural(r.Summary.Documents, "document", "documents"),
 					plural(r.Summary.Codes, "code", "codes"), plural(r.Summary.Codings, "coding", "codings"))
@@ -109,7 +134,9 @@ when this machine has a program for it (xdg-open, open).`,
 	cmd.Flags().IntVar(&examples, "examples", 3, "example quotes per code (0: none)")
 	cmd.Flags().IntVar(&maxWords, "max-words", 80, "shorten each example to its first N words, ending in … (0: whole quotes)")
 	cmd.Flags().StringArrayVar(&by, "by", nil, "a codes × attribute table for attribute KEY (repeatable; default: each attribute that groups the participants)")
+	cmd.Flags().BoolVar(&figs, "figures", true, "draw the figures (--figures=false: a smaller file, tables only)")
 	cmd.Flags().BoolVar(&open, "open", false, "open the report in the browser when done")
+	o.register(cmd)
 	return cmd
 }
 
@@ -157,6 +184,15 @@ func findOpener(path string) string {
 	return ""
 }
 
-// reportFigures draws the report's figures; nil until the figures
-// package provides them.
-var reportFigures report.FigureMaker
+// reportPseudonyms gives the report the pseudonymiser of --pseudonymise.
+type reportPseudonyms struct {
+	a *app
+	s *coding.Store
+	p *pseudonymiser
+}
+
+func (r reportPseudonyms) Quotes(ctx context.Context, qs []coding.Quote) ([]coding.Quote, error) {
+	return r.p.quotes(r.a, r.s, qs)
+}
+
+func (r reportPseudonyms) Text(s string) string { return r.p.anywhere(s) }
