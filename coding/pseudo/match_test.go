@@ -234,3 +234,43 @@ func TestFindMany(t *testing.T) {
 		t.Error("Анна left in the replaced text")
 	}
 }
+
+// benchEntries makes n entries: full names of firstNames and surnames,
+// the single names, and made-up Cyrillic and Latin names for the rest.
+func benchEntries(n int) []Entry {
+	var es []Entry
+	for _, f := range firstNames {
+		for _, s := range surnames {
+			es = append(es, entry(fmt.Sprintf("k%d", len(es)), f+" "+s, fmt.Sprintf("[P%d]", len(es))))
+		}
+	}
+	for _, f := range append(append([]string{}, firstNames...), surnames...) {
+		es = append(es, entry(fmt.Sprintf("k%d", len(es)), f, fmt.Sprintf("[P%d]", len(es))))
+	}
+	syl := []string{"ра", "ми", "ло", "ве", "ны", "ка", "зу", "те", "бо", "ша"}
+	latin := []string{"ka", "lo", "mi", "ra", "ve", "no", "su", "ti", "be", "sha"}
+	for i := 0; len(es) < n; i++ {
+		name := syl[i%10] + syl[i/10%10] + syl[i/100%10] + "н"
+		if i%2 == 1 {
+			name = strings.ToUpper(latin[i%10][:1]) + latin[i%10][1:] + latin[i/10%10] + latin[i/100%10] + "n"
+		}
+		es = append(es, entry(fmt.Sprintf("k%d", len(es)), name, fmt.Sprintf("[P%d]", len(es))))
+	}
+	return es
+}
+
+// BenchmarkReplace replaces 500 entries in a generated corpus of 1M
+// words (what 'pseudo apply' does to every document).
+func BenchmarkReplace(b *testing.B) {
+	text := corpus(1_000_000, 3)
+	es := benchEntries(500)
+	b.SetBytes(int64(len(text)))
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		m := NewMatcher(es)
+		out, ms := m.Replace("d", text)
+		if len(ms) == 0 || len(out) == 0 {
+			b.Fatal("nothing replaced")
+		}
+	}
+}
