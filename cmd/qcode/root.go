@@ -105,6 +105,7 @@ Start with 'qcode demo' to try a ready-made project.`,
 		a.speakersCmd(), a.turnsCmd(), a.docCmd(),
 		a.versionCmd(),
 		a.reportCmd(),
+		a.figureCmd(),
 	)
 	root.Version = buildVersion()
 	root.SetVersionTemplate("qcode {{.Version}}\n")

@@ -541,7 +541,7 @@ func TableOf(t *coding.Table, opt Options) (*Figure, error) {
 	if t.Subcodes {
 		note += "; each row counts its sub-codes too"
 	}
-	note += "."
+	note += "; empty cells: 0."
 	if t.Coder != "" {
 		opt.Coder = t.Coder
 	}
@@ -636,7 +636,9 @@ func coocFigure(t, sim *coding.Table, opt Options) (*Figure, error) {
 		}
 		f.cells = append(f.cells, row)
 	}
-	f.cols = slices.Clone(f.rows)
+	for i := range f.rows {
+		f.cols = append(f.cols, strconv.Itoa(i+1))
+	}
 	unit := map[string]string{coding.WithinOverlap: "characters", coding.WithinSentence: "sentences", coding.WithinTurn: "turns"}[t.Within]
 	switch t.Measure {
 	case coding.MeasureJaccard:
@@ -657,7 +659,7 @@ func coocFigure(t, sim *coding.Table, opt Options) (*Figure, error) {
 			coding.MeasureTurns:     "Cells: speaker turns both codes touch; diagonal (gray): turns the code touches.",
 		}[t.Measure]
 	}
-	f.Note += " Codes are ordered by clustering (average linkage on 1 − Jaccard), so codes that occur together sit together."
+	f.Note += " Empty cells: 0. Codes are ordered by clustering (average linkage on 1 − Jaccard), so codes that occur together sit together."
 	if t.Coder != "" {
 		opt.Coder = t.Coder
 	}
@@ -778,7 +780,7 @@ func AgreementOf(r *agree.Report, opt Options) (*Figure, error) {
 		f.rows = append(f.rows, rows[i])
 		f.depth = append(f.depth, 0)
 		f.vals = append(f.vals, vals[i])
-		if !math.IsNaN(vals[i]) {
+		if !math.IsNaN(vals[i]) && vals[i] < -0.005 {
 			f.lo = min(f.lo, math.Floor(vals[i]*5)/5)
 		}
 	}
@@ -786,11 +788,14 @@ func AgreementOf(r *agree.Report, opt Options) (*Figure, error) {
 		if math.IsNaN(v) {
 			return "n/a"
 		}
+		if math.Abs(v) < 0.005 {
+			v = 0
+		}
 		return strconv.FormatFloat(v, 'f', 2, 64)
 	}
 	unitName := map[agree.Unit]string{agree.Char: "characters", agree.Segment: "coded segments", agree.Document: "documents"}[r.Unit]
 	f.axis = name + " (unit: " + unitName + ")"
-	f.Note = fmt.Sprintf("%s per code between %s, on %d documents all of them coded; unit: %s.",
+	f.Note = fmt.Sprintf("%s per code between %s, on the %d documents every one of them coded; unit: %s.",
 		name, strings.Join(r.Coders, ", "), len(r.Documents), unitName)
 	f.Note += " Lines at 0.667 (tentative) and 0.8 (reliable); n/a: undefined (no variation)."
 	if unused > 0 {

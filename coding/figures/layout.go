@@ -165,8 +165,8 @@ func (f *Figure) cutTo(n int) *Figure {
 		// A co-occurrence figure stays square.
 		var cells [][]float64
 		var cols []string
-		for _, i := range keep {
-			cols = append(cols, f.cols[i])
+		for k := range keep {
+			cols = append(cols, strconv.Itoa(k+1))
 		}
 		for _, i := range keep {
 			var row []float64
@@ -222,13 +222,15 @@ func (f *Figure) footer(sc *scene, st style, y float64, lines []string) float64 
 
 // rowLabels wraps each row's label to the label column (two lines when
 // the rows are high enough) and returns the lines, the column's width and
-// whether a label needed two lines.
+// whether a label needed two lines. The column holds the rows' numbers
+// too when the columns are numbered.
 func (f *Figure) rowLabels(st style, maxW float64, twoLines bool) ([][]string, float64, bool) {
 	lw := 0.0
 	for i, r := range f.rows {
 		lw = max(lw, width(f.labelFace(st, i), r)+f.indent(st, i))
 	}
-	lw = min(lw, maxW)
+	num := f.numberWidth(st)
+	lw = min(lw+num, maxW) - num
 	out := make([][]string, len(f.rows))
 	two := false
 	for i, r := range f.rows {
@@ -239,7 +241,42 @@ func (f *Figure) rowLabels(st style, maxW float64, twoLines bool) ([][]string, f
 		out[i] = wrap(f.labelFace(st, i), r, lw-f.indent(st, i), n)
 		two = two || len(out[i]) > 1
 	}
-	return out, lw, two
+	return out, lw + num, two
+}
+
+// numberWidth is the room for the rows' numbers, when the columns are
+// numbered (co-occurrence): the widest number and a space.
+func (f *Figure) numberWidth(st style) float64 {
+	if !f.diag {
+		return 0
+	}
+	return width(st.font, strconv.Itoa(len(f.rows))) + st.fs*0.6
+}
+
+// treeLabels reports whether labels are a tree: left-aligned, sub-codes
+// indented under their parent.
+func (f *Figure) treeLabels() bool {
+	for _, d := range f.depth {
+		if d > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// label draws row i's label in the label column, which ends at right.
+func (f *Figure) label(sc *scene, st style, i int, lines []string, left, right, top, rowH float64) {
+	fc := f.labelFace(st, i)
+	if f.diag {
+		n := strconv.Itoa(i + 1)
+		sc.text(n, st.font, right, top+(rowH-textHeight(st.font))/2, alignRight, darkGray)
+		right -= f.numberWidth(st)
+	}
+	if f.treeLabels() {
+		drawLabel(sc, lines, fc, left+f.indent(st, i), top, rowH, alignLeft)
+		return
+	}
+	drawLabel(sc, lines, fc, right, top, rowH, alignRight)
 }
 
 // indent is how far a sub-code's label is indented under its parent.
@@ -259,13 +296,13 @@ func (f *Figure) labelFace(st style, i int) font.Face {
 }
 
 // drawLabel draws a row's label lines centred on the row.
-func drawLabel(sc *scene, lines []string, fc font.Face, x, top, rowH float64) {
+func drawLabel(sc *scene, lines []string, fc font.Face, x, top, rowH float64, align int) {
 	lh := lineHeight(fc)
 	th := textHeight(fc)
 	total := float64(len(lines)-1)*lh + th
 	y := top + (rowH-total)/2
 	for _, l := range lines {
-		sc.text(l, fc, x, y, alignRight, black)
+		sc.text(l, fc, x, y, align, black)
 		y += lh
 	}
 }
@@ -360,7 +397,7 @@ func (f *Figure) rowChart(st style, height float64) *scene {
 	}
 	for i := range f.rows {
 		top := y0 + rowH*float64(i)
-		drawLabel(sc, labels[i], f.labelFace(st, i), x0-gap, top, rowH)
+		f.label(sc, st, i, labels[i], st.margin, x0-gap, top, rowH)
 		v := f.vals[i]
 		label := f.format(v)
 		if dots {
@@ -425,7 +462,7 @@ func (f *Figure) heatmap(st style, height float64) *scene {
 		vmax = 1
 	}
 	// Legend: a bar with its ticks, the measure over it.
-	legendTicks := []float64{0, vmax / 2, vmax}
+	legendTicks := f.legendTicks(vmax)
 	tickW := 0.0
 	for _, t := range legendTicks {
 		tickW = max(tickW, width(st.small, f.format(t)))
@@ -448,7 +485,10 @@ func (f *Figure) heatmap(st style, height float64) *scene {
 	twoLines := true
 	labels, lw, two := f.rowLabels(st, labelMax, true)
 	x0 := st.margin + lw + gap
-	cellW := (x1 - x0) / float64(nc)
+	// Cells no wider than 2.5 cm: a few columns stay compact, and the
+	// legend follows them.
+	cellW := min((x1-x0)/float64(nc), 2.5*vg.Centimeter.Points())
+	x1 = x0 + cellW*float64(nc)
 	colFace := st.font
 	if cellW*0.9 < st.fs {
 		colFace = face(max(MinFontSize, cellW*0.9), false, false)
@@ -460,6 +500,11 @@ func (f *Figure) heatmap(st style, height float64) *scene {
 	colH := 0.0
 	for _, c := range f.cols {
 		colH = max(colH, width(colFace, c))
+	}
+	// Short labels (numbers, a wave's values) that fit a cell lie flat.
+	flat := colH <= cellW*0.95 && every == 1
+	if flat {
+		colH = textHeight(colFace)
 	}
 	colH = min(colH, max(3.5*vg.Centimeter.Points(), 0.25*inner))
 	if height > 0 {
@@ -480,6 +525,10 @@ func (f *Figure) heatmap(st style, height float64) *scene {
 			continue
 		}
 		cx := x0 + cellW*(float64(j)+0.5)
+		if flat {
+			sc.text(c, colFace, cx, top-gap*0.3-colH, alignCenter, black)
+			continue
+		}
 		sc.vtext(ellipsize(colFace, c, colH), colFace, cx, top-gap*0.3, black)
 	}
 	// Numbers: as large as the cells allow, or none.
@@ -499,7 +548,7 @@ func (f *Figure) heatmap(st style, height float64) *scene {
 	}
 	for i := range f.rows {
 		ry := top + rowH*float64(i)
-		drawLabel(sc, labels[i], f.labelFace(st, i), x0-gap, ry, rowH)
+		f.label(sc, st, i, labels[i], st.margin, x0-gap, ry, rowH)
 		for j, v := range f.cells[i] {
 			cx := x0 + cellW*float64(j)
 			var c color.RGBA
@@ -511,15 +560,12 @@ func (f *Figure) heatmap(st style, height float64) *scene {
 				c = pal.at(v / vmax)
 			}
 			sc.rect(cx+inset, ry+inset, cellW-2*inset, rowH-2*inset, c)
-			if !showNums {
+			if !showNums || (v == 0 && !onDiag) {
 				continue
 			}
 			tc := color.Color(black)
-			switch {
-			case dark(c):
+			if dark(c) {
 				tc = white
-			case v == 0 && !onDiag:
-				tc = midGray
 			}
 			nf := numFace
 			if onDiag {
@@ -572,4 +618,24 @@ func ordinal(n int) string {
 		return "third"
 	}
 	return strconv.Itoa(n) + "th"
+}
+
+// legendTicks are round values from 0 to vmax for the legend, vmax last,
+// each with a label of its own.
+func (f *Figure) legendTicks(vmax float64) []float64 {
+	var out []float64
+	seen := map[string]bool{}
+	add := func(v float64) {
+		if l := f.format(v); !seen[l] {
+			seen[l] = true
+			out = append(out, v)
+		}
+	}
+	for _, t := range niceTicks(0, vmax, 4) {
+		if t < vmax*0.85 || t == vmax {
+			add(t)
+		}
+	}
+	add(vmax)
+	return out
 }
