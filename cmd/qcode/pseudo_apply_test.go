@@ -1,0 +1,355 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/spf13/cobra"
+
+	"github.com/qcode-dev/qcode/coding"
+	"github.com/qcode-dev/qcode/coding/pseudo"
+)
+
+// qcApply runs 'qcode pseudo apply ARGS' on the project dir as
+// defaultCoder.
+func qcApply(t *testing.T, dir string, args ...string) (stdout, stderr string, err error) {
+	t.Helper()
+	full := append([]string{"pseudo", "apply"}, args...)
+	if c, _, ferr := (&app{}).rootCmd().Find(full[:2]); ferr == nil && c.Name() == "apply" {
+		return qc(t, dir, full...)
+	}
+	// Until 'qcode pseudo' holds apply, it runs under a root of its own.
+	var out, errOut bytes.Buffer
+	getenv := func(k string) string {
+		if k == "QCODE_CODER" {
+			return defaultCoder
+		}
+		return os.Getenv(k)
+	}
+	a := &app{ctx: context.Background(), stdin: strings.NewReader(""), stdout: &out, stderr: &errOut, getenv: getenv}
+	root := a.rootCmd()
+	p := &cobra.Command{Use: "pseudo"}
+	p.AddCommand(a.pseudoApplyCmd())
+	root.AddCommand(p)
+	root.SetArgs(append([]string{"-p", dir}, full...))
+	root.SetOut(&out)
+	root.SetErr(&errOut)
+	err = root.ExecuteContext(context.Background())
+	return out.String(), errOut.String(), err
+}
+
+func mustApply(t *testing.T, dir string, args ...string) string {
+	t.Helper()
+	out, errOut, err := qcApply(t, dir, args...)
+	if err != nil {
+		t.Fatalf("pseudo apply %q = %v; stderr:\n%s", args, err, errOut)
+	}
+	return out
+}
+
+// pseudoEntries are the key of the bilingual project: a first name and
+// the full name as overlapping entries, a home town, an organisation,
+// and a name that is the start of another word (Sasha, Sashimi).
+var pseudoEntries = []pseudo.Entry{
+	{Real: "Анна Петрова", Pseudonym: "[Участница 1]", Kind: pseudo.Person},
+	{Real: "Анна", Pseudonym: "[Участница 1]", Kind: pseudo.Person},
+	{Real: "Anna Petrova", Pseudonym: "[Участница 1]", Kind: pseudo.Person},
+	{Real: "Воронеж", Pseudonym: "[город]", Kind: pseudo.Place},
+	{Real: "Voronezh", Pseudonym: "[город]", Kind: pseudo.Place},
+	{Real: "Мемориал", Pseudonym: "[организация]", Kind: pseudo.Org},
+	{Real: "Memorial", Pseudonym: "[организация]", Kind: pseudo.Org},
+	{Real: "Sasha", Pseudonym: "[Participant 2]", Kind: pseudo.Person},
+}
+
+// realForms are the real values in every form the project's texts,
+// names, memos and attributes use.
+var realForms = []string{
+	"Анна", "Анны", "Анне", "Анну", "Анной", "Петрова", "Петровой", "Петрову",
+	"Воронеж", "Воронежа", "Воронеже", "Мемориал", "Мемориале",
+	"Anna Petrova", "Voronezh", "Memorial", "Sasha",
+}
+
+// leaks returns where the files under dir (and their names) hold a
+// real form as a word, in its case as written, lower or upper case:
+// "анна" inside "Ганна" is not one.
+func leaks(t *testing.T, dir string) []string {
+	t.Helper()
+	var forms []string
+	for _, f := range realForms {
+		forms = append(forms, f, strings.ToLower(f), strings.ToUpper(f))
+	}
+	var found []string
+	err := filepath.WalkDir(dir, func(p string, e fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, p)
+		for _, f := range forms {
+			if wordIn([]byte(e.Name()), f) {
+				found = append(found, rel+": its name holds "+f)
+			}
+		}
+		if !e.Type().IsRegular() {
+			return nil
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		for _, f := range forms {
+			if wordIn(data, f) {
+				found = append(found, rel+" holds "+f)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sort.Strings(found)
+	return found
+}
+
+// wordIn reports whether data holds form with no letter right before or
+// after it (bytes that are not UTF-8 count as no letter).
+func wordIn(data []byte, form string) bool {
+	f := []byte(form)
+	for off := 0; ; {
+		i := bytes.Index(data[off:], f)
+		if i < 0 {
+			return false
+		}
+		i += off
+		before, _ := utf8.DecodeLastRune(data[:i])
+		after, _ := utf8.DecodeRune(data[i+len(f):])
+		if !unicode.IsLetter(before) && !unicode.IsLetter(after) {
+			return true
+		}
+		off = i + 1
+	}
+}
+
+// codingTexts maps every coding on the current versions to its text.
+func codingTexts(t *testing.T, dir string) map[int64]string {
+	t.Helper()
+	out := map[int64]string{}
+	for _, d := range docs(t, dir) {
+		sh := show(t, dir, d.Name)
+		for _, c := range sh.Codings {
+			out[c.ID] = coding.Slice(sh.Text, c.Start, c.End)
+		}
+	}
+	return out
+}
+
+// pseudoApplyProject builds the bilingual project, codes it with spans
+// that begin or end inside names, writes memos, attributes, a case and a
+// code named after the town, builds the search index, makes a backup
+// and leaves an undone import in sources/.undone. It returns the
+// project and the key file (outside the project).
+func pseudoApplyProject(t *testing.T) (dir, keyPath string) {
+	t.Helper()
+	dir = newProject(t)
+	for _, f := range []string{"interview_01.md", "interview_02.txt", "Анна повторно.txt"} {
+		mustQC(t, dir, "import", testdata(t, "pseudo_apply", f))
+	}
+	for _, tag := range [][]string{
+		{"interview_01", "Происхождение", "нна Петрова — так меня звали"}, // begins inside a name
+		{"interview_01", "Город", "Я из Вороне"},                          // ends inside a name
+		{"interview_01", "Имя", "Анной"},                                  // a name
+		{"interview_01", "Семья", "А семья?"},                             // no name
+		{"interview_02", "Family", "Sasha hates Sashimi"},
+		{"interview_02", "Work", "Memorial in Voro"},
+		{"Анна повторно", "Город", "Петрову знали все в Воронеже"},
+	} {
+		mustQC(t, dir, "tag", tag[0], tag[1], "--match", tag[2], "--create")
+	}
+	mustQC(t, dir, "code", "add", "Воронеж", "--desc", "Всё о жизни в Воронеже до отъезда")
+	mustQC(t, dir, "memo", "add", "Анна из Воронежа: ключевое интервью")
+	mustQC(t, dir, "memo", "add", "--doc", "interview_01", "Анну рекомендовал Мемориал")
+	mustQC(t, dir, "memo", "add", "--code", "Город", "Воронеж и Voronezh")
+	sh := show(t, dir, "interview_02")
+	mustQC(t, dir, "memo", "add", "--coding", strconv.FormatInt(sh.Codings[0].ID, 10), "Sasha again")
+	mustQC(t, dir, "attr", "set", "interview_02", "hometown=Voronezh")
+	mustQC(t, dir, "speakers", "set", "interview_01", "Анна", "--case", "Анна Петрова", "--attr", "born=Воронеж")
+	mustQC(t, dir, "search", "Анна")
+	// An import taken back: its original waits in sources/.undone.
+	extra := writeFile(t, t.TempDir(), "extra.txt", "Интервьюер: Кто это?\nР: Анна из Воронежа.\n")
+	mustQC(t, dir, "import", extra)
+	mustQC(t, dir, "undo")
+
+	ctx := context.Background()
+	s, err := coding.Open(ctx, dir, coding.Options{Coder: defaultCoder})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if _, err := s.Backup(ctx); err != nil {
+		t.Fatal(err)
+	}
+	guid, err := s.ProjectGUID(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keyPath = filepath.Join(t.TempDir(), "key.json")
+	k, err := pseudo.LoadKey(keyPath, guid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range pseudoEntries {
+		e, err := k.Put(e)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.AddPseudonymEntry(ctx, coding.PseudonymEntry{EntryID: e.ID, Pseudonym: e.Pseudonym, Kind: string(e.Kind), Doc: e.Doc}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := k.Save(); err != nil {
+		t.Fatal(err)
+	}
+	return dir, keyPath
+}
+
+// hasReal reports whether s holds a real form as a word, in any case.
+func hasReal(s string) bool {
+	for _, f := range realForms {
+		if wordIn([]byte(strings.ToLower(s)), strings.ToLower(f)) {
+			return true
+		}
+	}
+	return false
+}
+
+func TestPseudoApplyBilingualProject(t *testing.T) {
+	dir, key := pseudoApplyProject(t)
+	before := codingTexts(t, dir)
+	docsBefore := docs(t, dir, "--all")
+
+	// A dry run changes nothing, and names no real value unless asked.
+	out := mustApply(t, dir, "--dry-run", "--key", key)
+	if !strings.Contains(out, "Would pseudonymise 3 documents") || !strings.Contains(out, "Dry run") {
+		t.Errorf("dry run says:\n%s", out)
+	}
+	if hasReal(out) {
+		t.Errorf("the report names a real value without --show-real:\n%s", out)
+	}
+	if got := docs(t, dir, "--all"); len(got) != len(docsBefore) {
+		t.Errorf("a dry run made versions: %d documents, was %d", len(got), len(docsBefore))
+	}
+	if out := mustApply(t, dir, "--dry-run", "--show-real", "--key", key); !strings.Contains(out, "← Анна Петрова") {
+		t.Errorf("--show-real does not name the real values:\n%s", out)
+	}
+
+	// Purging asks, and without a terminal refuses, before anything.
+	if _, _, err := qcApply(t, dir, "--purge-originals", "--key", key); err == nil || !strings.Contains(err.Error(), "--yes") {
+		t.Errorf("--purge-originals without a terminal or --yes = %v, want a refusal naming --yes", err)
+	}
+	if got := docs(t, dir, "--all"); len(got) != len(docsBefore) {
+		t.Errorf("a refused purge changed the project")
+	}
+
+	// Apply, without purging: every coding carried, the names gone from
+	// the current versions, but the project still holds them.
+	var rep pseudoApplyOut
+	decodeOne(t, mustApply(t, dir, "--json", "--key", key), &rep, []string{"pseudo", "apply"})
+	if len(rep.Documents) != 3 || rep.Replacements == 0 {
+		t.Fatalf("apply report: %+v", rep)
+	}
+	for _, d := range rep.Documents {
+		if d.Orphaned != 0 {
+			t.Errorf("%s: %d codings orphaned", d.Document, d.Orphaned)
+		}
+	}
+	checkCarried(t, dir, before)
+	if found := leaks(t, dir); !strings.Contains(strings.Join(found, "\n"), coding.DBFile+" holds Анна") {
+		t.Fatalf("without --purge-originals the project should still hold the originals (the earlier versions); found only:\n%s", strings.Join(found, "\n"))
+	}
+
+	// One action: undo makes the earlier versions current again.
+	mustQC(t, dir, "undo")
+	if got := codingTexts(t, dir); !equalTexts(got, before) {
+		t.Fatalf("after undo the codings cover\n%v\nwant\n%v", got, before)
+	}
+
+	// Apply and purge.
+	out = mustApply(t, dir, "--purge-originals", "--yes", "--key", key)
+	if !strings.Contains(out, "Purged the originals") || !strings.Contains(out, "cannot go back") {
+		t.Errorf("apply --purge-originals says:\n%s", out)
+	}
+	checkCarried(t, dir, before)
+	if found := leaks(t, dir); len(found) > 0 {
+		t.Errorf("after the purge real values are in the project folder:\n%s", strings.Join(found, "\n"))
+	}
+	for _, d := range docs(t, dir, "--all") {
+		if !d.Latest {
+			t.Errorf("%s@%d, an earlier version, is left", d.Name, d.Version)
+		}
+	}
+	if msg, _, _ := wantErr(t, dir, "undo"); !strings.Contains(msg, "nothing to undo") {
+		t.Errorf("undo after the purge: %s", msg)
+	}
+	// The index was rebuilt from the pseudonymised texts: a search finds
+	// the pseudonym, not the name.
+	if out := mustQC(t, dir, "search", "город"); !strings.Contains(out, "[город]") {
+		t.Errorf("search город after the purge:\n%s", out)
+	}
+	if out, _, _ := qc(t, dir, "search", "Анна"); hasReal(out) {
+		t.Errorf("search Анна after the purge finds:\n%s", out)
+	}
+	if found := leaks(t, dir); len(found) > 0 {
+		t.Errorf("after searching real values are in the project folder:\n%s", strings.Join(found, "\n"))
+	}
+}
+
+// checkCarried checks that every coding of before is on a current
+// version still, covering the same text when it held no real value and
+// a pseudonym in place of each one when it did.
+func checkCarried(t *testing.T, dir string, before map[int64]string) {
+	t.Helper()
+	after := codingTexts(t, dir)
+	if len(after) != len(before) {
+		t.Errorf("%d codings on current versions, %d before", len(after), len(before))
+	}
+	want := map[string]string{
+		"нна Петрова — так меня звали":  "[Участница 1] — так меня звали",
+		"Я из Вороне":                   "Я из [город]",
+		"Анной":                         "[Участница 1]",
+		"А семья?":                      "А семья?",
+		"Sasha hates Sashimi":           "[Participant 2] hates Sashimi",
+		"Memorial in Voro":              "[организация] in [город]",
+		"Петрову знали все в Воронеже": "[Участница 1] знали все в [город]",
+	}
+	for id, old := range before {
+		got, ok := after[id]
+		switch {
+		case !ok:
+			t.Errorf("coding %d (%q) is not on a current version", id, old)
+		case got != want[old]:
+			t.Errorf("coding %d covered %q, now %q, want %q", id, old, got, want[old])
+		case hasReal(got):
+			t.Errorf("coding %d still covers a real value: %q", id, got)
+		}
+	}
+}
+
+func equalTexts(a, b map[int64]string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, v := range a {
+		if b[k] != v {
+			return false
+		}
+	}
+	return true
+}
