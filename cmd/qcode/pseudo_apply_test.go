@@ -321,12 +321,12 @@ func checkCarried(t *testing.T, dir string, before map[int64]string) {
 		t.Errorf("%d codings on current versions, %d before", len(after), len(before))
 	}
 	want := map[string]string{
-		"нна Петрова — так меня звали":  "[Участница 1] — так меня звали",
-		"Я из Вороне":                   "Я из [город]",
-		"Анной":                         "[Участница 1]",
-		"А семья?":                      "А семья?",
-		"Sasha hates Sashimi":           "[Participant 2] hates Sashimi",
-		"Memorial in Voro":              "[организация] in [город]",
+		"нна Петрова — так меня звали": "[Участница 1] — так меня звали",
+		"Я из Вороне":                  "Я из [город]",
+		"Анной":                        "[Участница 1]",
+		"А семья?":                     "А семья?",
+		"Sasha hates Sashimi":          "[Participant 2] hates Sashimi",
+		"Memorial in Voro":             "[организация] in [город]",
 		"Петрову знали все в Воронеже": "[Участница 1] знали все в [город]",
 	}
 	for id, old := range before {
