@@ -109,16 +109,16 @@ func freqFigure(rows []freqRow, measure string, opt Options) (*Figure, error) {
 	f := &Figure{Kind: KindFrequencies, opt: opt, lo: 0}
 	for _, i := range kept {
 		r := rows[i]
-		if byValue {
-			f.rows = append(f.rows, r.path)
-			f.depth = append(f.depth, 0)
-		} else {
-			f.rows = append(f.rows, r.name)
-			f.depth = append(f.depth, r.depth)
+		f.rows = append(f.rows, r.path)
+		f.depth = append(f.depth, 0)
+		if !byValue {
+			f.paths = append(f.paths, r.path)
+			f.names = append(f.names, r.name)
 		}
 		f.vals = append(f.vals, r.val)
 		f.hi = max(f.hi, r.val)
 	}
+	f.relabel()
 	f.format = func(v float64) string { return strconv.FormatFloat(v, 'f', 0, 64) }
 	f.axis = map[string]string{"codings": "Codings", "documents": "Documents", "participants": "Participants", "words": "Words coded"}[measure]
 	what := map[string]string{"codings": "codings", "documents": "documents with the code", "participants": "participants with the code", "words": "words coded (each word once)"}[measure]
@@ -643,8 +643,11 @@ func coocFigure(t, sim *coding.Table, opt Options) (*Figure, error) {
 	switch t.Measure {
 	case coding.MeasureJaccard:
 		f.format = func(v float64) string {
-			if v == 0 {
+			switch {
+			case v == 0:
 				return "0"
+			case v >= 0.995:
+				return "1"
 			}
 			return strings.TrimPrefix(strconv.FormatFloat(v, 'f', 2, 64), "0")
 		}
@@ -912,4 +915,23 @@ func plural(n int, one, many string) string {
 		return one
 	}
 	return many
+}
+
+// relabel labels the rows of a tree: a code whose parent is shown goes
+// under it, indented, by its name; a code whose parent was cut goes by its
+// path, at the left.
+func (f *Figure) relabel() {
+	if f.paths == nil {
+		return
+	}
+	shown := map[string]int{}
+	for i, p := range f.paths {
+		f.rows[i], f.depth[i] = p, 0
+		if k := strings.LastIndex(p, "/"); k > 0 {
+			if j, ok := shown[p[:k]]; ok {
+				f.rows[i], f.depth[i] = f.names[i], f.depth[j]+1
+			}
+		}
+		shown[p] = i
+	}
 }

@@ -135,8 +135,11 @@ type Figure struct {
 	// Bars and dots: one row per label.
 	rows  []string
 	depth []int
-	vals  []float64
-	axis  string
+	// paths and names of the rows' codes, when the rows are a tree
+	// (frequencies in codebook order): see relabel.
+	paths, names []string
+	vals         []float64
+	axis         string
 	// Heatmaps: cells[row][col]; diag greys the diagonal (cooc).
 	cols   []string
 	cells  [][]float64

@@ -148,11 +148,15 @@ func (f *Figure) cutTo(n int) *Figure {
 		}
 	}
 	keep := topIndexes(sums, n)
-	g.rows, g.depth, g.vals, g.cells = nil, nil, nil, nil
+	g.rows, g.depth, g.vals, g.cells, g.paths, g.names = nil, nil, nil, nil, nil, nil
 	for _, i := range keep {
 		g.rows = append(g.rows, f.rows[i])
 		if f.depth != nil {
 			g.depth = append(g.depth, f.depth[i])
+		}
+		if f.paths != nil {
+			g.paths = append(g.paths, f.paths[i])
+			g.names = append(g.names, f.names[i])
 		}
 		if f.vals != nil {
 			g.vals = append(g.vals, f.vals[i])
@@ -177,6 +181,7 @@ func (f *Figure) cutTo(n int) *Figure {
 		}
 		g.cols, g.cells = cols, cells
 	}
+	g.relabel()
 	g.Note += fmt.Sprintf(" Only the %d largest rows fit the height.", n)
 	return &g
 }
@@ -538,7 +543,7 @@ func (f *Figure) heatmap(st style, height float64) *scene {
 			numW = max(numW, width(face(1, false, false), f.format(v)))
 		}
 	}
-	numSize := min(st.fs*0.9, (cellW-2)/max(numW, 0.01), (rowH-1)/1.2)
+	numSize := min(st.fs*0.9, (cellW-2)/max(numW, 0.01), (rowH-0.5)/1.1)
 	showNums := numSize >= MinFontSize
 	numFace := face(max(numSize, MinFontSize), false, false)
 	numItalic := face(max(numSize, MinFontSize), false, true)
@@ -582,7 +587,7 @@ func (f *Figure) heatmap(st style, height float64) *scene {
 		sc.text(l, st.smallBold, lx, ly, alignLeft, black)
 		ly += lineHeight(st.smallBold)
 	}
-	ly += st.fs * 0.4
+	ly += st.fs*0.3 + textHeight(st.small)/2
 	barH := min(max(yEnd-ly, st.fs*4), st.fs*12)
 	const steps = 48
 	for k := range steps {
@@ -597,7 +602,7 @@ func (f *Figure) heatmap(st style, height float64) *scene {
 	yEnd = max(yEnd, ly+barH+textHeight(st.small)/2)
 	extra := ""
 	if !showNums {
-		extra += " Numbers left out: the cells are too small for them (show fewer columns, or widen the figure)."
+		extra += " Numbers left out: the cells are too small for them (show fewer rows or columns, or make the figure larger)."
 	}
 	if every > 1 {
 		extra += fmt.Sprintf(" Every %s column is labelled.", ordinal(every))
