@@ -109,7 +109,7 @@ func TestQuerySyntax(t *testing.T) {
 		{query{Kind: kindTerm, Words: []string{"бабаба"}}, "бабаба", `"бабаба"`, "бабаба", false, true},
 		{query{Kind: kindPhrase, Words: []string{"the", "war"}}, `"the war"`, `"the war"`, "the war", false, true},
 		{query{Kind: kindPrefix, Words: []string{"mobi"}}, "mobi*", `"mobi" *`, `\bmobi\w*`, false, false},
-		{query{Kind: kindTwoWord, Words: []string{"a", "b"}}, "a b", `"a" OR "b"`, "b", false, true},
+		{query{Kind: kindTwoWord, Words: []string{"a", "b"}}, "a OR b", `"a" OR "b"`, "b", false, true},
 		{query{Kind: kindFiltered, Words: []string{"fear"}, Code: "Safety", CodeIDs: []int64{1, 2}}, "fear", `"fear"`, "fear", true, true},
 	}
 	for _, tt := range tests {

@@ -38,7 +38,8 @@ type query struct {
 	CodeIDs []int64 `json:"code_ids,omitempty"`
 }
 
-// text is the query in bleve's query string syntax, as a user types it.
+// text is the query in qcode's query language, as a user types it; two
+// words are asked for with OR, as rg and FTS5 are.
 func (q query) text() string {
 	switch q.Kind {
 	case kindPhrase:
@@ -46,7 +47,7 @@ func (q query) text() string {
 	case kindPrefix:
 		return q.Words[0] + "*"
 	case kindTwoWord:
-		return q.Words[0] + " " + q.Words[1]
+		return q.Words[0] + " OR " + q.Words[1]
 	}
 	return q.Words[0]
 }
