@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"math"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -165,9 +166,11 @@ type Code struct {
 
 // Quote is an example quote.
 type Quote struct {
-	ID, Text, Attribution, Document, Coder, Time, Memo string
-	Line                                               int
-	Shortened                                          bool
+	ID, Text, Attribution, Document, Time, Memo string
+	// Coders coded the passage with the code.
+	Coders    []string
+	Line      int
+	Shortened bool
 }
 
 // Table is an analysis table as the report shows it.
@@ -447,17 +450,33 @@ func (r *Report) codebook(ctx context.Context, s *coding.Store, codes []coding.C
 			row.ByCoder = append(row.ByCoder, by[name])
 		}
 		if st.Own.Codings > 0 && opt.Examples > 0 {
-			qs, err := s.Examples(ctx, c, opt.Examples, coding.ExampleOptions{Coder: opt.Coder})
+			all, err := s.Quotes(ctx, []string{c.Path}, coding.QuoteOptions{NoSubcodes: true, Coder: opt.Coder})
 			if err != nil {
-				return fmt.Errorf("report: %w", err)
+				return fmt.Errorf("report: examples of %s: %w", c.Path, err)
 			}
+			// A passage several coders coded alike is one example,
+			// coded by them all.
+			var qs []coding.Quote
+			coders := map[string][]string{}
+			for _, q := range all {
+				if coders[q.ID] == nil {
+					qs = append(qs, q)
+				}
+				if !slices.Contains(coders[q.ID], q.Coder) {
+					coders[q.ID] = append(coders[q.ID], q.Coder)
+				}
+			}
+			qs = coding.PickExamples(qs, opt.Examples)
 			if opt.Pseudonyms != nil {
 				if qs, err = opt.Pseudonyms.Quotes(ctx, qs); err != nil {
 					return fmt.Errorf("report: %w", err)
 				}
 			}
 			for _, q := range qs {
-				row.Examples = append(row.Examples, quote(q, opt.MaxWords))
+				ex := quote(q, opt.MaxWords)
+				ex.Coders = coders[q.ID]
+				sort.Strings(ex.Coders)
+				row.Examples = append(row.Examples, ex)
 			}
 		}
 		r.Codes = append(r.Codes, row)
@@ -476,7 +495,7 @@ func quote(q coding.Quote, maxWords int) Quote {
 	if !q.Latest {
 		doc = fmt.Sprintf("%s@%d", q.Document, q.Version)
 	}
-	return Quote{ID: q.ID, Text: text, Attribution: q.Attribution, Document: doc, Coder: q.Coder,
+	return Quote{ID: q.ID, Text: text, Attribution: q.Attribution, Document: doc,
 		Time: q.Time, Memo: strings.TrimSpace(q.Memo), Line: q.Line, Shortened: short}
 }
 

@@ -105,10 +105,13 @@ var (
 	// outside it: namespace declarations (which HTML does not need) and
 	// links, kept only when they point inside the document or hold
 	// data.
-	svgNS    = regexp.MustCompile(`\s+xmlns(:[A-Za-z]+)?="[^"]*"`)
-	svgHref  = regexp.MustCompile(`\s+(?:xlink:)?href="([^"]*)"`)
-	fontFace = regexp.MustCompile(`@font-face\s*\{[^}]*\}`)
-	svgBad   = regexp.MustCompile(`(?i)<\s*(script|foreignObject|iframe)|\son[a-z]+\s*=|url\(\s*['"]?(?:https?:)?//`)
+	svgNS     = regexp.MustCompile(`\s+xmlns(:[A-Za-z]+)?="[^"]*"`)
+	svgHref   = regexp.MustCompile(`\s+(?:xlink:)?href="([^"]*)"`)
+	fontFace  = regexp.MustCompile(`@font-face\s*\{[^}]*\}`)
+	svgTag    = regexp.MustCompile(`<[^>]*>`)
+	svgStyle  = regexp.MustCompile(`(?is)<style[^>]*>(.*?)</style>`)
+	svgBadTag = regexp.MustCompile(`(?i)^<\s*(script|foreignObject|iframe|object|embed)\b|\son[a-z]+\s*=`)
+	svgURL    = regexp.MustCompile(`(?i)url\(\s*['"]?\s*([a-z][a-z0-9+.-]*:|//)|@import`)
 )
 
 // inlineSVG makes an SVG document fit to stand inside HTML: without its
@@ -122,8 +125,19 @@ func inlineSVG(b []byte) (template.HTML, error) {
 		return "", fmt.Errorf("figure: not an SVG document")
 	}
 	s = s[m[2]:]
-	if svgBad.MatchString(s) {
-		return "", fmt.Errorf("figure: the SVG holds a script, an event handler or an outside reference")
+	// Text is escaped; what could act is in tags and style sheets.
+	for _, tag := range svgTag.FindAllString(s, -1) {
+		if svgBadTag.MatchString(tag) {
+			return "", fmt.Errorf("figure: the SVG holds a script or an event handler: %.60s", tag)
+		}
+		if outside(tag) {
+			return "", fmt.Errorf("figure: the SVG refers to something outside it: %.60s", tag)
+		}
+	}
+	for _, m := range svgStyle.FindAllStringSubmatch(s, -1) {
+		if outside(m[1]) {
+			return "", fmt.Errorf("figure: the SVG's style refers to something outside it")
+		}
 	}
 	s = svgNS.ReplaceAllString(s, "")
 	s = svgHref.ReplaceAllStringFunc(s, func(attr string) string {
@@ -156,4 +170,15 @@ func thousands(n int) string {
 		s = "-" + s
 	}
 	return s
+}
+
+// outside reports whether CSS in s loads something that is not data:
+// a url() with another scheme or starting with //, or an @import.
+func outside(s string) bool {
+	for _, m := range svgURL.FindAllStringSubmatch(s, -1) {
+		if !strings.EqualFold(m[1], "data:") {
+			return true
+		}
+	}
+	return false
 }
