@@ -3,15 +3,19 @@ package tui
 import (
 	"fmt"
 	"math"
+	"os"
+	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/qcode-dev/qcode/coding"
+	"github.com/qcode-dev/qcode/coding/figures"
 )
 
 // Analysis tabs.
@@ -92,6 +96,8 @@ type Analysis struct {
 	jaccard  bool
 	coder    string
 	attrKeys []string
+	// dir is the project's folder, whose exports/ the figure key writes to.
+	dir string
 
 	stats []coding.CodeStats
 	table *coding.Table
@@ -371,6 +377,8 @@ func (a *Analysis) Update(msg tea.Msg) (*Analysis, tea.Cmd) {
 			return a, nil
 		}
 		return a, ask
+	case key.Matches(km, figureKey):
+		return a, a.saveFigure()
 	case key.Matches(km, k.Quotes):
 		if cell, ok := a.cell(); ok {
 			return a, func() tea.Msg { return cell }
@@ -697,7 +705,7 @@ func (a *Analysis) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.NextTab, k.PrevTab, k.Tab1, k.Tab2, k.Tab3},
 		{k.Down, k.Up, k.Right, k.Left, k.PageDown, k.PageUp, k.Top, k.Bottom},
-		{k.Quotes, k.Measure, k.Columns, k.Subcodes, k.Close},
+		{k.Quotes, k.Measure, k.Columns, k.Subcodes, figureKey, k.Close},
 	}
 }
 
@@ -705,6 +713,7 @@ func (a *Analysis) FullHelp() [][]key.Binding {
 // the workbench.
 func (m *Model) runAnalysis() tea.Cmd {
 	m.analysis.SetContext(m.coderView, attrKeys(m.docs.Docs()))
+	m.analysis.dir = m.store.Dir()
 	return analysisCmd(m.ctx, m.store, m.analysis.Request())
 }
 
@@ -731,4 +740,91 @@ func attrKeys(docs []coding.Document) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// figureKey writes the table on screen as a figure.
+var figureKey = kb([]string{"F"}, "F", "save as a figure (SVG in exports/)")
+
+// saveFigure writes the table on screen, as it is asked (measure,
+// columns, sub-codes, coder), as an SVG figure into the project's
+// exports/ folder, and says where in the status bar. The same table
+// makes the same file under the same name.
+func (a *Analysis) saveFigure() tea.Cmd {
+	say := func(msg sayMsg) tea.Cmd { return func() tea.Msg { return msg } }
+	if a.busy || a.dir == "" {
+		return say(sayMsg{text: "the table is still being computed"})
+	}
+	var (
+		fig  *figures.Figure
+		err  error
+		name string
+	)
+	switch {
+	case a.tab == tabFreq && len(a.stats) > 0:
+		m := freqMeasures[a.measure]
+		fig, err = figures.FrequenciesOf(a.stats, figures.Options{Measure: m, Subcodes: a.subcodes, Coder: a.coder})
+		name = "frequencies-" + m
+		if a.subcodes {
+			name += "-subcodes"
+		}
+	case a.tab != tabFreq && a.table != nil && a.tableTab() == a.tab && len(a.table.Rows) > 0:
+		fig, err = figures.TableOf(a.table, figures.Options{})
+		name = a.table.Kind + "-" + a.table.Measure
+		if a.table.Kind == "cooc" {
+			name = "cooc-" + a.table.Within + "-" + a.table.Measure
+		} else if a.table.ColKind != coding.ColsDocuments {
+			name = "matrix-" + a.table.ColKind + "-" + a.table.Measure
+		}
+	default:
+		return say(sayMsg{text: "no table to save as a figure"})
+	}
+	if err != nil {
+		return say(sayMsg{err: err})
+	}
+	if a.coder != "" {
+		name += "-" + a.coder
+	}
+	dir := filepath.Join(a.dir, "exports")
+	path := filepath.Join(dir, "figure-"+fileSafe(name)+".svg")
+	return func() tea.Msg {
+		svg, err := fig.SVG()
+		if err == nil {
+			err = writePrivate(dir, path, svg)
+		}
+		if err != nil {
+			return sayMsg{err: fmt.Errorf("figure: %w", err)}
+		}
+		return sayMsg{text: "figure written to " + path}
+	}
+}
+
+// writePrivate writes data to path in dir, making dir (0700) if need be;
+// the file is 0600.
+func writePrivate(dir, path string, data []byte) error {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(data)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Chmod(path, 0o600)
+	}
+	return err
+}
+
+// fileSafe keeps letters, digits and dashes of s, and makes the rest
+// dashes.
+func fileSafe(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) || r == '-' {
+			return r
+		}
+		return '-'
+	}, s)
 }
