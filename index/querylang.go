@@ -561,6 +561,9 @@ func (p *parser) primary(depth int) (*Expr, error) {
 func (p *parser) word(t token) (*Expr, error) {
 	w := t.text
 	if !hasWordChar(w) {
+		if strings.ContainsRune(w, '*') {
+			return nil, p.lx.fail(t.pos, "* needs letters with it: mobiliz*")
+		}
 		return nil, p.lx.fail(t.pos, "%s has no letters or digits to search for", w)
 	}
 	if i := strings.LastIndexByte(w, '~'); i >= 0 && i > 0 {
@@ -759,36 +762,42 @@ func (e *Expr) Explain() string {
 	var b strings.Builder
 	b.WriteString(e.String())
 	b.WriteString("\n")
-	var walk func(x *Expr)
-	walk = func(x *Expr) {
+	var walk func(x *Expr, not string)
+	walk = func(x *Expr, not string) {
 		if x == nil {
 			return
 		}
 		switch x.Kind {
 		case KindWord:
-			fmt.Fprintf(&b, "  %s: the word in any form (searched as %s)\n", x.Text, strings.Join(analyzeText(x.Text), " "))
+			fmt.Fprintf(&b, "  %s%s: the word in any form (searched as %s)\n", not, x.Text, strings.Join(analyzeText(x.Text), " "))
 		case KindPhrase:
 			terms := strings.Join(analyzeText(x.Text), " ")
 			if x.Slop > 0 {
-				fmt.Fprintf(&b, "  %q~%d: the words %s within %d words of each other, in any order\n", x.Text, x.Slop, terms, x.Slop)
+				fmt.Fprintf(&b, "  %s%q~%d: the words %s within %d words of each other, in any order\n", not, x.Text, x.Slop, terms, x.Slop)
 			} else {
-				fmt.Fprintf(&b, "  %q: the words in a row, in any form (%s)\n", x.Text, terms)
+				fmt.Fprintf(&b, "  %s%q: the words in a row, in any form (%s)\n", not, x.Text, terms)
 			}
 		case KindPrefix:
-			fmt.Fprintf(&b, "  %s: words spelled like %s (* is any letters), not stemmed\n", x.Text, foldTerm(x.Text))
+			fmt.Fprintf(&b, "  %s%s: words spelled like %s (* is any letters), not stemmed\n", not, x.Text, foldTerm(x.Text))
 		case KindFuzzy:
-			fmt.Fprintf(&b, "  %s~%d: words within %d edits of %s, not stemmed\n", x.Text, x.Fuzz, x.Fuzz, foldTerm(x.Text))
+			fmt.Fprintf(&b, "  %s%s~%d: words within %d edits of %s, not stemmed\n", not, x.Text, x.Fuzz, x.Fuzz, foldTerm(x.Text))
 		case KindNear:
-			fmt.Fprintf(&b, "  %s NEAR/%d %s: both words, at most %d words apart\n", x.Subs[0].Text, x.Slop, x.Subs[1].Text, x.Slop)
+			fmt.Fprintf(&b, "  %s%s NEAR/%d %s: both words, at most %d words apart\n", not, x.Subs[0].Text, x.Slop, x.Subs[1].Text, x.Slop)
 			return
 		case KindField:
-			fmt.Fprintf(&b, "  %s:%s: %s\n", x.Field, quoteValue(x.Value), fieldMeaning(x.Field, x.Value))
+			fmt.Fprintf(&b, "  %s%s:%s: %s\n", not, x.Field, quoteValue(x.Value), fieldMeaning(x.Field, x.Value))
+		case KindNot:
+			if not == "" {
+				not = "NOT "
+			} else {
+				not = ""
+			}
 		}
 		for _, s := range x.Subs {
-			walk(s)
+			walk(s, not)
 		}
 	}
-	walk(e)
+	walk(e, "")
 	return b.String()
 }
 
@@ -815,4 +824,58 @@ func fieldMeaning(field, v string) string {
 		return "most relevant first, instead of document order"
 	}
 	return ""
+}
+
+// Explain says how the whole search is understood: its text parsed (see
+// Parse) and ANDed with its filters, as Expr.Explain writes it.
+func (q Query) Explain() (string, error) {
+	e, err := Parse(q.Text)
+	if err != nil {
+		return "", err
+	}
+	var parts []*Expr
+	if e != nil {
+		parts = append(parts, e)
+	}
+	field := func(name, v string) *Expr { return &Expr{Kind: KindField, Field: name, Value: v} }
+	anyOf := func(name string, vs []string) {
+		var subs []*Expr
+		for _, v := range vs {
+			subs = append(subs, field(name, v))
+		}
+		switch len(subs) {
+		case 0:
+		case 1:
+			parts = append(parts, subs[0])
+		default:
+			parts = append(parts, &Expr{Kind: KindOr, Subs: subs})
+		}
+	}
+	anyOf("code", q.Codes)
+	for _, c := range q.NotCodes {
+		parts = append(parts, &Expr{Kind: KindNot, Subs: []*Expr{field("code", c)}})
+	}
+	if q.Uncoded {
+		parts = append(parts, field("is", "uncoded"))
+	}
+	if q.Speaker != "" {
+		parts = append(parts, field("speaker", q.Speaker))
+	}
+	anyOf("doc", q.Docs)
+	for _, kv := range q.Attrs {
+		parts = append(parts, field("attr", kv))
+	}
+	if q.Coder != "" {
+		parts = append(parts, field("coder", q.Coder))
+	}
+	if q.Rank {
+		parts = append(parts, field("sort", "rank"))
+	}
+	switch len(parts) {
+	case 0:
+		return (*Expr)(nil).Explain(), nil
+	case 1:
+		return parts[0].Explain(), nil
+	}
+	return (&Expr{Kind: KindAnd, Subs: flatten(KindAnd, parts)}).Explain(), nil
 }

@@ -5,6 +5,9 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
+
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
@@ -45,17 +48,29 @@ func (f *searchFlags) query(text string) index.Query {
 		Speaker: f.speaker, Docs: f.docs, Attrs: f.attrs, Coder: f.coder}
 }
 
-const searchHelp = `The query is bleve's query string:
+const searchHelp = `The query language (the same in the workbench):
 
-  mobilization          a word; every form of it (mobilized, мобилизации...)
-  "upper lars"          an exact phrase
-  +donate -ukraine      must have / must not have
-  volunt*               a prefix
-  mobilisation~1        fuzzy: one edit away
-  speaker:Katya         a field: speaker, doc, lang, attr:wave=february
+  mobilization          a word, in every form (mobilized, мобилизации...)
+  smoke smell           both words; smoke AND smell says the same
+  smoke OR smell        either word (AND, OR, NOT are operators in capitals
+                        only: "or" is a word; И, ИЛИ, НЕ work too)
+  fear -police          without a word (NOT police says the same)
+  (smoke OR smell) fire parentheses group; NOT binds first, then AND, then OR
+  "upper lars"          the words in a row («…» and “…” quote too)
+  "fear police"~5       the words within 5 words of each other, any order
+  fear NEAR/5 police    the same, for two words
+  volunt*               words starting with volunt (* anywhere in a word)
+  mobilisation~1        words one edit away (~2: two)
+  speaker:"Anna K. Petrova"  code:Fear  -code:Fear  is:uncoded  doc:R01
+  attr:wave=September   coder:anna  lang:ru  sort:rank
 
-Russian and English words are stemmed by their script, so a transcript that
-mixes both is searchable in both; ё and е match each other.
+Filters in the query and the flags below add up: all must hold. code:
+takes the code's sub-codes too; coder: narrows code:, -code: and
+is:uncoded to that coder's codings. Russian and English words are stemmed
+by their script, so a transcript that mixes both is searchable in both;
+ё and е match each other, and so do typographic and straight apostrophes.
+A query that cannot be read says at which column and why; --explain prints
+how it was understood and stops, without opening the project.
 
 Hits come in document order (--rank orders by relevance). Each shows the
 document, line, timestamp, speaker, the code-point span START:END of the
@@ -66,7 +81,7 @@ output is piped they are marked [[like this]] (--plain drops the marks).`
 func (a *app) searchCmd() *cobra.Command {
 	var f searchFlags
 	var limit int
-	var rank, asJSON, plain bool
+	var rank, asJSON, plain, explain bool
 	var o outFlags
 	cmd := &cobra.Command{
 		Use:   "search [QUERY]",
@@ -76,7 +91,9 @@ func (a *app) searchCmd() *cobra.Command {
   qcode search '"upper lars"' --attr wave=September
   qcode search --code "Fear of repression" --speaker Respondent
   qcode search donat* --uncoded --limit 20 --json
-  qcode search --code Donations --coder nino`,
+  qcode search --code Donations --coder nino
+  qcode search '(smoke OR smell) speaker:"Anna K. Petrova" -code:Fear'
+  qcode search '"fear police"~5 OR страх NEAR/3 полиция' --explain`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			text := ""
@@ -91,9 +108,17 @@ func (a *app) searchCmd() *cobra.Command {
 				return errors.New("search: give a query, a filter (--code, --speaker, --doc, --attr, --uncoded), or both")
 			}
 			if err := index.ParseQuery(text); err != nil {
-				return err
+				return queryError(err, text)
 			}
 			q.Limit, q.Rank = limit, rank
+			if explain {
+				how, err := q.Explain()
+				if err != nil {
+					return queryError(err, text)
+				}
+				fmt.Fprint(a.stdout, how)
+				return nil
+			}
 			if _, err := o.check(a, ""); err != nil {
 				return fmt.Errorf("search: %w", err)
 			}
@@ -132,6 +157,7 @@ func (a *app) searchCmd() *cobra.Command {
 	cmd.Flags().BoolVar(&rank, "rank", false, "order by relevance instead of document order")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the hits as JSON")
 	cmd.Flags().BoolVar(&plain, "plain", false, "no colour and no [[ ]] marks around matches")
+	cmd.Flags().BoolVar(&explain, "explain", false, "print how the query and filters were understood, and stop without searching")
 	o.register(cmd)
 	return cmd
 }
@@ -214,7 +240,7 @@ Passages you have already coded with CODE are left as they are.
 				return fmt.Errorf("autocode: unknown --scope %q (match, sentence, turn)", scope)
 			}
 			if err := index.ParseQuery(args[0]); err != nil {
-				return err
+				return queryError(err, args[0])
 			}
 			return a.withIndex(func(s *coding.Store, ix *index.Index) error {
 				if !create && !dry {
@@ -273,6 +299,17 @@ Passages you have already coded with CODE are left as they are.
 	cmd.Flags().BoolVar(&create, "create", false, "create CODE if it does not exist")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the codings as JSON")
 	return cmd
+}
+
+// queryError adds to a query the parser could not read the query itself
+// with a caret under the column it names.
+func queryError(err error, text string) error {
+	var qe *index.QueryError
+	if !errors.As(err, &qe) || qe.Pos <= 0 || strings.ContainsAny(text, "\n\r\t") || termEscape(text, false) != text {
+		return err
+	}
+	before := []rune(text)[:min(qe.Pos-1, utf8.RuneCountInString(text))]
+	return fmt.Errorf("%w\n  %s\n  %s^", err, text, strings.Repeat(" ", ansi.StringWidth(string(before))))
 }
 
 type autocodeLine struct {

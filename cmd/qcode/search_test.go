@@ -192,3 +192,84 @@ func TestQuotesContext(t *testing.T) {
 		t.Errorf("quotes --context --format csv header = %.120q", csv)
 	}
 }
+
+// TestSearchQueryLanguage runs the query language through search and
+// autocode: operators, the workbench's field filters, --explain and
+// errors that point at the column.
+func TestSearchQueryLanguage(t *testing.T) {
+	t.Parallel()
+	dir := newProject(t)
+	src := t.TempDir()
+	mustQC(t, dir, "import", writeFile(t, src, "E01.txt",
+		"Interviewer: What do you remember?\n"+
+			"Anna K. Petrova: We smelled smoke near the border.\n"+
+			"Interviewer: And then?\n"+
+			"Anna K. Petrova: Smoke everywhere, and fear of the police.\n"+
+			"Boris: The smell of burning tyres. I didn’t sleep.\n"+
+			"Boris: Or and and, those are words too.\n"))
+	for _, tc := range []struct {
+		query string
+		args  []string
+		want  int
+	}{
+		{"smoke OR smell", nil, 3},
+		{"smoke AND smell", nil, 1},
+		{"smoke smell", nil, 1},
+		{"or and", nil, 1},
+		{`speaker:"Anna K. Petrova"`, nil, 2},
+		{`speaker:"Anna K. Petrova" fear`, nil, 1},
+		{"smoke -fear", nil, 1},
+		{`"smoke police"~6`, nil, 1},
+		{`"smoke police"~5`, nil, 0},
+		{"smoke NEAR/2 police", nil, 0},
+		{"didn't", nil, 1},
+		{"smoke", []string{"--speaker", "Boris"}, 0},
+		{"doc:E01 is:uncoded smell", nil, 2},
+	} {
+		res := searchHits(t, dir, append([]string{tc.query}, tc.args...)...)
+		if res.Total != tc.want || len(res.Hits) != tc.want {
+			t.Errorf("search %s %v: %d hits (total %d), want %d", tc.query, tc.args, len(res.Hits), res.Total, tc.want)
+		}
+	}
+
+	// autocode codes passages with either word, not the word "or".
+	out := mustQC(t, dir, "autocode", "smoke OR smell", "Senses", "--create", "--scope", "turn")
+	if !strings.Contains(out, "Autocoded 3 passages") {
+		t.Fatalf("autocode 'smoke OR smell' = %q, want 3 passages", out)
+	}
+	for _, q := range quotes(t, dir, "Senses") {
+		l := strings.ToLower(q.Text)
+		if !strings.Contains(l, "smoke") && !strings.Contains(l, "smell") {
+			t.Errorf("autocode 'smoke OR smell' coded %q", q.Text)
+		}
+	}
+	if res := searchHits(t, dir, "code:Senses -speaker:Boris"); res.Total != 2 {
+		t.Errorf("code:Senses -speaker:Boris after autocode: %d hits, want 2", res.Total)
+	}
+
+	// --explain prints how the query was understood and searches nothing:
+	// it needs no project.
+	how, errOut, err := qc(t, "", "search", "--explain", `(smoke OR smell) speaker:"Anna K. Petrova" -code:Fear`, "--doc", "E01")
+	if err != nil || errOut != "" {
+		t.Fatalf("search --explain = %v, stderr %q", err, errOut)
+	}
+	if want := `(text:smoke OR text:smell) AND speaker:"Anna K. Petrova" AND NOT code:Fear/* AND doc:E01`; !strings.HasPrefix(how, want+"\n") {
+		t.Errorf("search --explain = %q, want it to start with %q", how, want)
+	}
+
+	// A query that cannot be read names the column and the reason, and
+	// changes nothing.
+	before := quotes(t, dir, "Senses")
+	for _, tc := range []struct{ args []string }{
+		{[]string{"search", "fear (police OR smoke"}},
+		{[]string{"autocode", "fear (police OR smoke", "Senses"}},
+	} {
+		msg, stdout, _ := wantErr(t, dir, tc.args...)
+		if !strings.Contains(msg, "column 6: a parenthesis opened at 6 is never closed") || !strings.Contains(msg, "\n       ^") || stdout != "" {
+			t.Errorf("run(%q) = %q, stdout %q", tc.args, msg, stdout)
+		}
+	}
+	if after := quotes(t, dir, "Senses"); len(after) != len(before) {
+		t.Errorf("a bad autocode query changed the codings: %d, then %d", len(before), len(after))
+	}
+}
