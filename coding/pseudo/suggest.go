@@ -225,23 +225,60 @@ func Suggest(docs []SuggestDoc, opt SuggestOptions) []Candidate {
 }
 
 // nominative picks the form to show for a group of forms (most frequent
-// first): the most frequent form that, as an entry, would match all the
-// others, else the most frequent.
+// first): of the forms that, as an entry, would match all the others, the
+// one with fewest words in an oblique case (Анна rather than Анну), else
+// the most frequent.
 func nominative(forms []string) string {
+	best, bestScore := forms[0], -1
 	for _, f := range forms {
-		w := newWord(fold(f))
-		all := true
+		fw := strings.Fields(fold(f))
+		ok := true
 		for _, o := range forms {
-			if !w.matches(fold(o)) {
-				all = false
+			ow := strings.Fields(fold(o))
+			if len(ow) != len(fw) {
+				continue
+			}
+			for i := range fw {
+				if w := newWord(fw[i]); !w.matches(ow[i]) {
+					ok = false
+					break
+				}
+			}
+			if !ok {
 				break
 			}
 		}
-		if all {
-			return f
+		if !ok {
+			continue
+		}
+		score := 0
+		for _, w := range fw {
+			if oblique(w) {
+				score++
+			}
+		}
+		if bestScore < 0 || score < bestScore {
+			best, bestScore = f, score
 		}
 	}
-	return forms[0]
+	return best
+}
+
+// oblique reports whether a folded Cyrillic word ends like a case other
+// than the nominative.
+func oblique(w string) bool {
+	r := []rune(w)
+	if len(r) < 4 || !allCyrillic(w) {
+		return false
+	}
+	switch string(r[len(r)-2:]) {
+	case "ой", "ом", "ем", "ым", "им", "ою", "ею", "ам", "ям", "ах", "ях":
+		return true
+	}
+	if e := string(r[len(r)-3:]); e == "ого" || e == "его" {
+		return true
+	}
+	return strings.ContainsRune("уюеиы", r[len(r)-1])
 }
 
 // suggestDoc finds the candidates of one document.
