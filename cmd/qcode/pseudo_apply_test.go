@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -10,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -23,28 +25,36 @@ import (
 // defaultCoder.
 func qcApply(t *testing.T, dir string, args ...string) (stdout, stderr string, err error) {
 	t.Helper()
-	full := append([]string{"pseudo", "apply"}, args...)
-	if c, _, ferr := (&app{}).rootCmd().Find(full[:2]); ferr == nil && c.Name() == "apply" {
-		return qc(t, dir, full...)
-	}
-	// Until 'qcode pseudo' holds apply, it runs under a root of its own.
 	var out, errOut bytes.Buffer
+	err = qcApplyIO(dir, strings.NewReader(""), &out, &errOut, args...)
+	return out.String(), errOut.String(), err
+}
+
+// qcApplyIO is qcApply reading and writing the files given.
+func qcApplyIO(dir string, stdin io.Reader, stdout, stderr io.Writer, args ...string) error {
+	full := append([]string{"-p", dir, "pseudo", "apply"}, args...)
 	getenv := func(k string) string {
 		if k == "QCODE_CODER" {
 			return defaultCoder
 		}
 		return os.Getenv(k)
 	}
-	a := &app{ctx: context.Background(), stdin: strings.NewReader(""), stdout: &out, stderr: &errOut, getenv: getenv}
+	if c, _, ferr := (&app{}).rootCmd().Find(full[2:4]); ferr == nil && c.Name() == "apply" {
+		return runEnv(context.Background(), full, getenv, stdin, stdout, stderr)
+	}
+	// Until 'qcode pseudo' holds apply, it runs under a root of its own.
+	a := &app{ctx: context.Background(), stdin: stdin, stdout: stdout, stderr: stderr, getenv: getenv}
 	root := a.rootCmd()
-	p := &cobra.Command{Use: "pseudo"}
+	p, _, ferr := root.Find([]string{"pseudo"})
+	if ferr != nil || p == root {
+		p = &cobra.Command{Use: "pseudo"}
+		root.AddCommand(p)
+	}
 	p.AddCommand(a.pseudoApplyCmd())
-	root.AddCommand(p)
-	root.SetArgs(append([]string{"-p", dir}, full...))
-	root.SetOut(&out)
-	root.SetErr(&errOut)
-	err = root.ExecuteContext(context.Background())
-	return out.String(), errOut.String(), err
+	root.SetArgs(full)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	return root.ExecuteContext(context.Background())
 }
 
 func mustApply(t *testing.T, dir string, args ...string) string {
@@ -192,30 +202,14 @@ func pseudoApplyProject(t *testing.T) (dir, keyPath string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer s.Close()
-	if _, err := s.Backup(ctx); err != nil {
-		t.Fatal(err)
-	}
-	guid, err := s.ProjectGUID(ctx)
+	_, err = s.Backup(ctx)
+	s.Close()
 	if err != nil {
 		t.Fatal(err)
 	}
 	keyPath = filepath.Join(t.TempDir(), "key.json")
-	k, err := pseudo.LoadKey(keyPath, guid)
-	if err != nil {
-		t.Fatal(err)
-	}
 	for _, e := range pseudoEntries {
-		e, err := k.Put(e)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := s.AddPseudonymEntry(ctx, coding.PseudonymEntry{EntryID: e.ID, Pseudonym: e.Pseudonym, Kind: string(e.Kind), Doc: e.Doc}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := k.Save(); err != nil {
-		t.Fatal(err)
+		mustQC(t, dir, "pseudo", "add", e.Real, e.Pseudonym, "--kind", string(e.Kind), "--key", keyPath)
 	}
 	return dir, keyPath
 }
@@ -290,6 +284,13 @@ func TestPseudoApplyBilingualProject(t *testing.T) {
 	if found := leaks(t, dir); len(found) > 0 {
 		t.Errorf("after the purge real values are in the project folder:\n%s", strings.Join(found, "\n"))
 	}
+	// Names inside longer words are not names.
+	if txt := show(t, dir, "interview_01").Text; !strings.Contains(txt, "Подруга Ганна.") || !strings.Contains(txt, "[Участница 1]: Подруга") {
+		t.Errorf("interview_01 after the purge:\n%s", txt)
+	}
+	if txt := show(t, dir, "interview_02").Text; !strings.Contains(txt, "ate sashimi") {
+		t.Errorf("interview_02 after the purge:\n%s", txt)
+	}
 	for _, d := range docs(t, dir, "--all") {
 		if !d.Latest {
 			t.Errorf("%s@%d, an earlier version, is left", d.Name, d.Version)
@@ -308,6 +309,41 @@ func TestPseudoApplyBilingualProject(t *testing.T) {
 	}
 	if found := leaks(t, dir); len(found) > 0 {
 		t.Errorf("after searching real values are in the project folder:\n%s", strings.Join(found, "\n"))
+	}
+}
+
+// TestPseudoApplyPurgeAsks: on a terminal the purge asks, and anything
+// but "purge" leaves the project as it was.
+func TestPseudoApplyPurgeAsks(t *testing.T) {
+	dir, key := pseudoApplyProject(t)
+	master, tty := openPTY(t)
+	go io.Copy(io.Discard, master) // the prompt and the echo
+	was := docs(t, dir, "--all")
+	for _, answer := range []string{"no\n", "purge\n"} {
+		if _, err := master.WriteString(answer); err != nil {
+			t.Fatal(err)
+		}
+		var out bytes.Buffer
+		err := qcApplyIO(dir, tty, &out, tty, "--purge-originals", "--key", key)
+		switch answer {
+		case "no\n":
+			if err == nil || !strings.Contains(err.Error(), "not confirmed") {
+				t.Fatalf("answered no: %v, want a refusal", err)
+			}
+			if now := docs(t, dir, "--all"); len(now) != len(was) || now[0].Version != was[0].Version {
+				t.Fatalf("answered no, and the project changed")
+			}
+		default:
+			if err != nil {
+				t.Fatalf("answered purge: %v", err)
+			}
+			if !strings.Contains(out.String(), "Purged the originals") {
+				t.Errorf("answered purge, and apply says:\n%s", out.String())
+			}
+		}
+	}
+	if found := leaks(t, dir); len(found) > 0 {
+		t.Errorf("after the confirmed purge real values are in the project folder:\n%s", strings.Join(found, "\n"))
 	}
 }
 
@@ -352,4 +388,131 @@ func equalTexts(a, b map[int64]string) bool {
 		}
 	}
 	return true
+}
+
+// benchCorpus builds docs transcripts of about words words in all, in
+// Russian and English, with one of names in a case form every 40 words
+// or so, and the key entries for the names.
+func benchCorpus(docs, words, names int) ([]string, []pseudo.Entry) {
+	rng := uint64(12345)
+	next := func(n int) int {
+		rng ^= rng << 13
+		rng ^= rng >> 7
+		rng ^= rng << 17
+		return int(rng % uint64(n))
+	}
+	cons := []string{"б", "в", "г", "д", "з", "к", "л", "м", "н", "р", "с", "т"}
+	vows := []string{"а", "о", "и", "е", "у"}
+	seen := map[string]bool{}
+	var entries []pseudo.Entry
+	var forms [][]string
+	for len(entries) < names {
+		var b strings.Builder
+		for i := 0; i < 3; i++ {
+			b.WriteString(cons[next(len(cons))])
+			b.WriteString(vows[next(len(vows))])
+		}
+		base := []rune(b.String())
+		base[0] = unicode.ToUpper(base[0])
+		stem := string(base[:len(base)-1])
+		real := stem + "а"
+		if seen[real] {
+			continue
+		}
+		seen[real] = true
+		kind, pseud := pseudo.Person, "[Участник "+strconv.Itoa(len(entries)+1)+"]"
+		if len(entries)%5 == 4 {
+			kind, pseud = pseudo.Place, "[город "+strconv.Itoa(len(entries)+1)+"]"
+		}
+		entries = append(entries, pseudo.Entry{Real: real, Pseudonym: pseud, Kind: kind})
+		forms = append(forms, []string{real, stem + "ы", stem + "е", stem + "у", stem + "ой"})
+	}
+	vocab := strings.Fields(`мы уехали в марте потому что боялись мобилизации и репрессий родители остались дома
+		звонят каждый день говорим о цветах и никогда о войне работа волонтёрство пожертвования язык
+		we left in march because we feared the draft my parents stayed we talk about flowers never about the war
+		work volunteering donations learning georgian friends neighbours`)
+	per := words / docs
+	out := make([]string, docs)
+	for d := range out {
+		var b strings.Builder
+		for w := 0; w < per; w++ {
+			if w%60 == 0 {
+				if w > 0 {
+					b.WriteString("\n")
+				}
+				if (w/60)%2 == 0 {
+					b.WriteString("Интервьюер: ")
+				} else {
+					b.WriteString("Р: ")
+				}
+			}
+			if next(40) == 0 {
+				f := forms[next(len(forms))]
+				b.WriteString(f[next(len(f))])
+			} else {
+				b.WriteString(vocab[next(len(vocab))])
+			}
+			b.WriteString(" ")
+		}
+		b.WriteString("\n")
+		out[d] = b.String()
+	}
+	return out, entries
+}
+
+// BenchmarkPseudoApply is 'pseudo apply' on a project of about 1M words
+// in 100 documents, 20 codings each, with 500 key entries: the time to
+// find every case form of every entry, make the new versions and carry
+// the codings, as one action. purge-s reports the purge after it.
+func BenchmarkPseudoApply(b *testing.B) {
+	const docsN, words, names = 100, 1_000_000, 500
+	texts, entries := benchCorpus(docsN, words, names)
+	for i := range entries {
+		entries[i].ID = "k" + strconv.Itoa(i)
+	}
+	ctx := context.Background()
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		s, err := coding.Create(ctx, filepath.Join(b.TempDir(), "bench.qcode"), coding.Options{Coder: "bench"})
+		if err != nil {
+			b.Fatal(err)
+		}
+		for d, text := range texts {
+			name := "interview_" + strconv.Itoa(d)
+			if _, err := s.Import(ctx, coding.ImportFile{Path: name + ".txt", Data: []byte(text), Lang: "ru"}); err != nil {
+				b.Fatal(err)
+			}
+			n := len([]rune(text))
+			var spans []coding.Span
+			for k := 0; k < 20; k++ {
+				st := k * n / 20
+				spans = append(spans, coding.Span{Start: st, End: st + 200})
+			}
+			if _, _, err := s.Tag(ctx, coding.TagRequest{Doc: name, Code: "theme", Spans: spans, Create: true}); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.StartTimer()
+		rep, err := s.Pseudonymise(ctx, keyReplacer(entries), false)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		if len(rep.Documents) != docsN {
+			b.Fatalf("%d documents pseudonymised, want %d", len(rep.Documents), docsN)
+		}
+		for _, d := range rep.Documents {
+			if d.Orphaned > 0 {
+				b.Fatalf("%s: %d codings orphaned", d.Document, d.Orphaned)
+			}
+		}
+		b.ReportMetric(float64(rep.Replacements), "replacements")
+		start := time.Now()
+		if _, err := s.PurgeOriginals(ctx); err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(time.Since(start).Seconds(), "purge-s")
+		s.Close()
+		b.StartTimer()
+	}
 }
