@@ -20,6 +20,7 @@ import (
 	"github.com/muesli/termenv"
 
 	"github.com/qcode-dev/qcode/coding"
+	"github.com/qcode-dev/qcode/coding/pseudo"
 	"github.com/qcode-dev/qcode/index"
 )
 
@@ -37,6 +38,9 @@ type Options struct {
 	NoMouse bool
 	// NoBlink keeps the text cursor still (tests, and users who ask).
 	NoBlink bool
+	// Pseudonyms reads the project's pseudonym key for the pseudonymised
+	// view (P); nil reads it through pseudo.KeyFor with $QCODE_KEY.
+	Pseudonyms func(ctx context.Context) (*pseudo.Matcher, error)
 	// Tick schedules a message after a delay; default tea.Tick. Tests
 	// replace it to drive polling and debouncing by hand.
 	Tick func(time.Duration, func(time.Time) tea.Msg) tea.Cmd
@@ -260,7 +264,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			cmd = searchCmd(m.ctx, m.store, msg.seq, m.search.Query())
 		}
 	case searchMsg:
-		m.search.SetResult(msg)
+		m.search.SetResult(m.pseudoHits(msg))
 	case jumpMsg:
 		m.search.Close()
 		m.focusPane(paneReader)
@@ -272,6 +276,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			cmd = tea.Batch(cmd, m.refresh())
 		}
 	case jumpQuoteMsg:
+		msg.doc = m.reader.pv.realName(msg.doc)
 		m.retrieve.Close()
 		m.fromAnalysis = false
 		m.focusPane(paneReader)
@@ -281,7 +286,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		cmd = m.picker.Open(pickHits, fmt.Sprintf("Code %d passages (their sentences) with…", len(hits)), m.codebook.Codes(), m.recent, true)
 		m.pendingHits = hits
 	case quotesMsg:
-		m.retrieve.SetQuotes(msg)
+		m.retrieve.SetQuotes(m.pseudoQuotes(msg))
+	case pseudoKeyMsg:
+		cmd = m.onPseudoKey(msg)
 	case analysisAskMsg:
 		cmd = m.runAnalysis()
 	case analysisMsg:
@@ -358,6 +365,7 @@ func (m *Model) updateStatus() {
 	default:
 		m.status.SetView("")
 	}
+	m.pseudoStatus()
 }
 
 // layout gives each pane its share of the screen.
@@ -409,7 +417,7 @@ func (m *Model) onProject(msg projectMsg) tea.Cmd {
 		return nil
 	}
 	m.project, m.gen = msg.name, msg.gen
-	m.docs.SetDocs(msg.docs)
+	m.docs.SetDocs(m.pseudoDocs(msg.docs))
 	m.codebook.SetCodes(msg.codes)
 	m.reader.SetCodes(msg.codes)
 	m.coders, m.letters = msg.coders, coderLetters(msg.coders)
@@ -574,6 +582,8 @@ func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 		return m.runDisagree()
 	case key.Matches(msg, m.keys.Speakers):
 		return m.openSpeakers()
+	case key.Matches(msg, m.keys.Pseudo):
+		return m.togglePseudo()
 	case key.Matches(msg, m.keys.Undo):
 		return m.act(func(ctx context.Context, s *coding.Store) (string, error) {
 			op, err := s.Undo(ctx)
@@ -638,7 +648,7 @@ func (m *Model) docsKey(msg tea.KeyMsg) tea.Cmd {
 
 func (m *Model) readerKey(msg tea.KeyMsg) tea.Cmd {
 	k := m.reader.keys
-	if !m.reader.HasDoc() {
+	if !m.reader.HasDoc() || m.pseudoBlocks(msg) {
 		return nil
 	}
 	switch {
@@ -1093,7 +1103,7 @@ func (m Model) focusName() string {
 
 func (m Model) globalHelp() []key.Binding {
 	k := m.keys
-	return []key.Binding{k.Next, k.Prev, k.Search, k.CoderView, k.Analysis, k.Disagree, k.Speakers, k.Undo, k.Redo, k.Help, k.Quit, k.ForceQuit}
+	return []key.Binding{k.Next, k.Prev, k.Search, k.CoderView, k.Analysis, k.Disagree, k.Speakers, k.Pseudo, k.Undo, k.Redo, k.Help, k.Quit, k.ForceQuit}
 }
 
 // keyMap is what every pane and overlay offers for help.

@@ -10,6 +10,7 @@ func kb(keys []string, k, desc string) key.Binding {
 type globalKeys struct {
 	Quit, ForceQuit, Help, Next, Prev, Search, Undo, Redo key.Binding
 	CoderView, Analysis, Disagree, Speakers               key.Binding
+	Pseudo                                                key.Binding
 }
 
 func newGlobalKeys() globalKeys {
@@ -26,6 +27,7 @@ func newGlobalKeys() globalKeys {
 		Analysis:  kb([]string{"A"}, "A", "analysis"),
 		Disagree:  kb([]string{"D"}, "D", "disagreements"),
 		Speakers:  kb([]string{"S"}, "S", "speakers"),
+		Pseudo:    kb([]string{"P"}, "P", "pseudonyms"),
 	}
 }
 

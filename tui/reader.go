@@ -61,6 +61,9 @@ type Reader struct {
 	docCoders map[string]int
 	multi     bool
 
+	// pv is the pseudonymised view (see pseudo.go).
+	pv pseudoView
+
 	// version changes whenever something drawn on every row changes
 	// (codings, focus, codes, size), invalidating the row cache.
 	version int
@@ -101,13 +104,15 @@ func gutterWidth(w, lines int) int {
 func (r *Reader) HasDoc() bool { return r.text != nil }
 
 // Doc is the open document.
-func (r *Reader) Doc() coding.Document { return r.doc }
+// In the pseudonymised view it is the stored document, not the one shown.
+func (r *Reader) Doc() coding.Document { return r.RealDoc() }
 
 // Text is the open document's laid-out text (nil before one opens).
 func (r *Reader) Text() *textview.Text { return r.text }
 
-// Cursor is the cursor's code point.
-func (r *Reader) Cursor() int { return r.cursor }
+// Cursor is the cursor's code point (of the stored text, also in the
+// pseudonymised view).
+func (r *Reader) Cursor() int { return r.pv.realPos(r.cursor) }
 
 // SetSize sets the pane's size, rewrapping the text when its width
 // changed.
@@ -143,6 +148,7 @@ func (r *Reader) lineCount() int { return r.lines }
 // SetDoc shows a document. When it is the same document, the cursor and
 // scroll stay where they were.
 func (r *Reader) SetDoc(m docMsg) {
+	m = r.pv.view(m, textWidth(r.w, m.lines))
 	same := r.text != nil && r.doc.ID == m.doc.ID
 	r.doc, r.turns, r.text, r.lines, r.orphans = m.doc, m.turns, m.text, m.lines, m.orphans
 	r.text.SetWidth(textWidth(r.w, r.lineCount()))
@@ -174,7 +180,7 @@ func (r *Reader) SetOrphans(n int) { r.orphans = n }
 
 // SetCodings replaces the open document's codings (every coder's).
 func (r *Reader) SetCodings(cs []coding.Coding) {
-	r.all = cs
+	r.all = r.pv.codings(r.doc.ID, cs)
 	r.applyCoder()
 }
 
@@ -239,7 +245,7 @@ func (r *Reader) SetFocusCode(id int64, all []coding.Coding) {
 	r.focusSpans = r.focusSpans[:0]
 	for _, c := range all {
 		if c.DocID == r.doc.ID && c.CodeID == id && (r.coder == "" || c.Coder == r.coder) {
-			r.focusSpans = append(r.focusSpans, coding.Span{Start: c.Start, End: c.End})
+			r.focusSpans = append(r.focusSpans, r.pv.span(c.DocID, coding.Span{Start: c.Start, End: c.End}))
 		}
 	}
 	r.invalidate()
@@ -530,7 +536,7 @@ func (r *Reader) mouse(m tea.MouseMsg) {
 		}
 		r.cursor, r.drag, r.selecting = cp, cp, false
 	case tea.MouseActionMotion:
-		if r.drag < 0 || !ok {
+		if r.drag < 0 || !ok || r.pv.on {
 			return
 		}
 		r.selecting, r.anchor, r.cursor = true, r.drag, cp
