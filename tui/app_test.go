@@ -12,6 +12,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/qcode-dev/qcode/coding"
+	"github.com/qcode-dev/qcode/index"
 )
 
 // checkFrame fails unless the view is exactly h lines of exactly w cells.
@@ -190,16 +191,64 @@ func TestSearchJump(t *testing.T) {
 	}
 }
 
+// TestSearchFilters types queries with filters into the workbench and
+// checks that it finds what 'qcode search' finds (the same index parser),
+// with its limit, and shows a bad query's column.
 func TestSearchFilters(t *testing.T) {
-	q := parseQuery(`fear code:"Fear of repression" speaker:R doc:R02 attr:wave=February coder:ann "a phrase"`)
-	if q.Text != `fear "a phrase"` || len(q.Codes) != 1 || q.Codes[0] != "Fear of repression" || q.Speaker != "R" ||
-		q.Docs[0] != "R02" || q.Attrs[0] != "wave=February" || q.Coder != "ann" {
-		t.Fatalf("parseQuery = %+v", q)
+	s := demoStore(t, "ann")
+	ix, _, err := index.Open(context.Background(), s, index.Options{})
+	if err != nil {
+		t.Fatal(err)
 	}
-	q = parseQuery(`мобилизация -code:Trust notcode:"Fear of repression" is:uncoded sort:rank`)
-	if q.Text != "мобилизация" || len(q.NotCodes) != 2 || q.NotCodes[1] != "Fear of repression" || !q.Uncoded || !q.Rank {
-		t.Fatalf("parseQuery with the CLI's other filters = %+v", q)
+	defer ix.Close()
+	for _, tc := range []struct {
+		query string
+		check func(h index.Hit) bool
+	}{
+		{`мобилизация code:"Fear of repression"`, func(h index.Hit) bool { return hasCode(h, "Fear of repression") }},
+		{`мобилизация -code:"Fear of repression" is:uncoded`, func(h index.Hit) bool { return len(h.Codes) == 0 }},
+		{"(the OR и) doc:R02", func(h index.Hit) bool { return h.Document == "R02" }},
+		{"attr:wave=September", func(h index.Hit) bool { return h.Document == "R02" || h.Document == "R04" || h.Document == "R06" }},
+		{"speaker:Katya sort:rank", func(h index.Hit) bool { return h.Speaker == "Katya" }},
+	} {
+		d := newDriver(t, s, 120, 40)
+		d.keys("/")
+		d.typeText(tc.query)
+		d.send(searchDebounceMsg{seq: d.m.search.Seq()})
+		if d.m.search.err != nil {
+			t.Fatalf("%s: %v", tc.query, d.m.search.err)
+		}
+		want, err := ix.Search(context.Background(), index.Query{Text: tc.query, Limit: 200})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := d.m.search.hits
+		if len(got) == 0 || len(got) != len(want.Hits) || d.m.search.total != want.Total {
+			t.Fatalf("workbench %s: %d hits of %d, search: %d of %d", tc.query, len(got), d.m.search.total, len(want.Hits), want.Total)
+		}
+		for i, h := range got {
+			if h.DocID != want.Hits[i].DocID || h.Start != want.Hits[i].Start || !tc.check(h) {
+				t.Errorf("workbench %s hit %d: %s %d %s %v", tc.query, i, h.Document, h.Start, h.Speaker, h.Codes)
+			}
+		}
 	}
+	if q := parseQuery("the"); q.Limit != 200 || q.Text != "the" {
+		t.Errorf("parseQuery(the) = %+v, want the text and the workbench's limit of 200", q)
+	}
+	d := newDriver(t, s, 120, 40)
+	d.keys("/")
+	d.typeText("fear (police OR smoke")
+	d.send(searchDebounceMsg{seq: d.m.search.Seq()})
+	d.wantView("column 6: a parenthesis opened at 6 is never closed")
+}
+
+func hasCode(h index.Hit, code string) bool {
+	for _, c := range h.Codes {
+		if c == code || strings.HasPrefix(c, code+"/") {
+			return true
+		}
+	}
+	return false
 }
 
 // TestMouse clicks to place the cursor, drags to select and scrolls with

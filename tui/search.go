@@ -244,63 +244,14 @@ func (s *Search) FullHelp() [][]key.Binding {
 	return [][]key.Binding{{k.Jump, k.Down, k.Up}, {k.Mark, k.MarkAll, k.Code, k.Close}, {k.Query}}
 }
 
-// parseQuery pulls the filters out of the typed text: code:, -code:
-// (or notcode:), is:uncoded, speaker:, doc:, attr:k=v, coder: and
-// sort:rank, with values that may be "quoted"; the rest is the bleve query
-// string.
-func parseQuery(s string) index.Query {
-	var q index.Query
-	var text []string
-	for _, tok := range splitQuoted(s) {
-		k, v, ok := strings.Cut(tok, ":")
-		v = strings.Trim(v, `"`)
-		switch {
-		case ok && k == "code" && v != "":
-			q.Codes = append(q.Codes, v)
-		case ok && (k == "-code" || k == "notcode") && v != "":
-			q.NotCodes = append(q.NotCodes, v)
-		case ok && k == "is" && v == "uncoded":
-			q.Uncoded = true
-		case ok && k == "sort" && v == "rank":
-			q.Rank = true
-		case ok && k == "speaker" && v != "":
-			q.Speaker = v
-		case ok && k == "doc" && v != "":
-			q.Docs = append(q.Docs, v)
-		case ok && k == "attr" && strings.Contains(v, "="):
-			q.Attrs = append(q.Attrs, v)
-		case ok && k == "coder" && v != "":
-			q.Coder = v
-		default:
-			text = append(text, tok)
-		}
-	}
-	q.Text = strings.Join(text, " ")
-	q.Limit = 200
-	return q
-}
+// searchLimit caps the hits the workbench lists.
+const searchLimit = 200
 
-// splitQuoted splits at spaces outside double quotes.
-func splitQuoted(s string) []string {
-	var out []string
-	var b strings.Builder
-	in := false
-	for _, r := range s {
-		switch {
-		case r == '"':
-			in = !in
-			b.WriteRune(r)
-		case r == ' ' && !in:
-			if b.Len() > 0 {
-				out = append(out, b.String())
-				b.Reset()
-			}
-		default:
-			b.WriteRune(r)
-		}
-	}
-	if b.Len() > 0 {
-		out = append(out, b.String())
-	}
-	return out
+// parseQuery makes the typed text a search. The text is in the query
+// language that 'qcode search' reads (index.Parse): words, operators and
+// the filters code:, -code:, is:uncoded, speaker:, doc:, attr:k=v,
+// coder:, lang: and sort:rank, all understood by the index, so the
+// workbench and the command line mean the same by the same query.
+func parseQuery(s string) index.Query {
+	return index.Query{Text: s, Limit: searchLimit}
 }
