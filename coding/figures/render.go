@@ -70,7 +70,7 @@ func (f *Figure) encode(w io.Writer, format string) (err error) {
 			return fmt.Errorf("figure %s: svg: %w", f.Kind, err)
 		}
 		out := strings.ReplaceAll(b.String(), "font-family:Liberation Sans;", "font-family:'Liberation Sans',Arial,Helvetica,sans-serif;")
-		_, err := io.WriteString(w, out)
+		_, err := io.WriteString(w, sc.fixLengths(out))
 		return err
 	case FormatPDF:
 		pdfMu.Lock()
@@ -161,4 +161,31 @@ func (c outlined) FillString(f font.Face, pt vg.Point, str string) {
 	if len(path) > 0 {
 		c.Canvas.Fill(path)
 	}
+}
+
+// fixLengths gives each text of an SVG the width it has in Liberation
+// Sans (textLength), so that a viewer that draws it in another font
+// stretches or squeezes it to the same width, and labels still fit. The
+// SVG's texts are the scene's, in order.
+func (s *scene) fixLengths(svg string) string {
+	var widths []float64
+	for _, p := range s.prims {
+		if p.kind == primText || p.kind == primVText {
+			widths = append(widths, width(p.face, p.text))
+		}
+	}
+	var b strings.Builder
+	b.Grow(len(svg) + len(widths)*48)
+	rest := svg
+	for _, w := range widths {
+		i := strings.Index(rest, "<text ")
+		if i < 0 {
+			break
+		}
+		b.WriteString(rest[:i+len("<text ")])
+		fmt.Fprintf(&b, `textLength="%.5g" lengthAdjust="spacingAndGlyphs" `, w)
+		rest = rest[i+len("<text "):]
+	}
+	b.WriteString(rest)
+	return b.String()
 }

@@ -185,7 +185,7 @@ func ellipsize(f font.Face, s string, w float64) string {
 // wrap breaks s into at most n lines of width w at spaces (and inside a
 // word too long for a line); what does not fit ends in an ellipsis.
 func wrap(f font.Face, s string, w float64, n int) []string {
-	s = strings.Join(strings.Fields(s), " ")
+	s = strings.Join(strings.Fields(strings.ToValidUTF8(s, "\uFFFD")), " ")
 	if width(f, s) <= w || n <= 1 {
 		return []string{ellipsize(f, s, w)}
 	}
@@ -208,7 +208,8 @@ func wrap(f font.Face, s string, w float64, n int) []string {
 func breakAt(f font.Face, s string, w float64) int {
 	lastSpace, fit := -1, 0
 	for i, r := range s {
-		end := i + utf8.RuneLen(r)
+		_, size := utf8.DecodeRuneInString(s[i:])
+		end := i + size
 		if width(f, s[:end]) > w {
 			break
 		}
