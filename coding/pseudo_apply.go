@@ -231,6 +231,11 @@ func (s *Store) Pseudonymise(ctx context.Context, replace Replacer, dryRun bool)
 			if _, err := tx.ExecContext(ctx, "UPDATE documents SET name = ? WHERE name = ?", r.Now, d.name); err != nil {
 				return err
 			}
+			// An entry limited to the document follows it (and the
+			// project keeps no real value in the name it is limited to).
+			if _, err := tx.ExecContext(ctx, "UPDATE pseudonym_entries SET doc = ? WHERE doc = ?", r.Now, d.name); err != nil {
+				return err
+			}
 			rep.Fields = append(rep.Fields, r)
 		}
 		rep.Fields = append(rep.Fields, fields...)

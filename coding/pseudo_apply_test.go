@@ -419,3 +419,98 @@ func TestReplacementsRefused(t *testing.T) {
 		t.Fatalf("replaced = %q, %v", string(a.newRs), err)
 	}
 }
+
+// TestPseudonymiseKeepsTimesAndDocumentContext: a subtitle's times stay
+// on its cues, an entry limited to a document is found only there (and
+// follows the document's new name), and text of no one document is
+// matched with no document named.
+func TestPseudonymiseKeepsTimesAndDocumentContext(t *testing.T) {
+	ctx := context.Background()
+	s, err := Create(ctx, filepath.Join(t.TempDir(), "p.qcode"), Options{Coder: "ana"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	vtt := "WEBVTT\n\n00:00:01.000 --> 00:00:04.000\n<v Анна>Я из Воронежа.\n\n00:00:05.500 --> 00:00:08.000\n<v Интервьюер>А потом, Анна?\n\n00:00:09.000 --> 00:00:10.000\n<v Анна>Потом Тбилиси.\n\n00:00:11.000 --> 00:00:12.000\n<v Анна>Анна — это я.\n"
+	if _, err := s.Import(ctx, ImportFile{Path: "Анна.vtt", Data: []byte(vtt)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Import(ctx, ImportFile{Path: "other.txt", Data: []byte("Интервьюер: Анна?\nР: Нет, Тбилиси.\n")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.AddPseudonymEntry(ctx, PseudonymEntry{EntryID: "k1", Pseudonym: "[город]", Kind: "place", Doc: "Анна"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := s.AddCode(ctx, NewCode{Path: "Тбилиси"}); err != nil {
+		t.Fatal(err)
+	}
+	old, _ := s.Document(ctx, "Анна", true)
+	oldAnchors, _ := anchorsOf(ctx, s.db, old.ID)
+	oldTurns, _ := turnsOf(ctx, s.db, old.ID)
+	if len(oldAnchors) == 0 || len(oldTurns) == 0 || oldTurns[0].Time == nil {
+		t.Fatal("the subtitle has no times: the test proves nothing")
+	}
+	var docsSeen []string
+	anna := wordReplacer(map[string]string{"Анна": "[Участница 1]"})
+	tbilisi := wordReplacer(map[string]string{"Тбилиси": "[город]"})
+	replace := func(doc, text string) []Replacement {
+		docsSeen = append(docsSeen, doc)
+		if doc == "Анна" {
+			// Both entries apply, and they never overlap here.
+			reps := append(anna(doc, text), tbilisi(doc, text)...)
+			sort.Slice(reps, func(i, j int) bool { return reps[i].Start < reps[j].Start })
+			return reps
+		}
+		return anna(doc, text)
+	}
+	if _, err := s.Pseudonymise(ctx, replace, false); err != nil {
+		t.Fatal(err)
+	}
+	cur, err := s.Document(ctx, "[Участница 1]", true)
+	if err != nil {
+		t.Fatalf("the document was not renamed: %v", err)
+	}
+	if strings.Contains(cur.Text, "Тбилиси") || strings.Contains(cur.Text, "Анна") {
+		t.Errorf("the subtitle still holds a real value:\n%s", cur.Text)
+	}
+	if other := currentText(t, s, "other"); !strings.Contains(other, "Тбилиси") || strings.Contains(other, "Анна") {
+		t.Errorf("other.txt (where the place is limited away) reads:\n%s", other)
+	}
+	codes, _ := s.Codes(ctx)
+	if codes[0].Name != "Тбилиси" {
+		t.Errorf("a code was matched with an entry limited to a document: %q", codes[0].Name)
+	}
+	newAnchors, _ := anchorsOf(ctx, s.db, cur.ID)
+	newTurns, _ := turnsOf(ctx, s.db, cur.ID)
+	if len(newAnchors) != len(oldAnchors) || len(newTurns) != len(oldTurns) {
+		t.Fatalf("%d anchors and %d turns, were %d and %d", len(newAnchors), len(newTurns), len(oldAnchors), len(oldTurns))
+	}
+	for i, tn := range newTurns {
+		o := oldTurns[i]
+		if (tn.Time == nil) != (o.Time == nil) || (tn.Time != nil && *tn.Time != *o.Time) {
+			t.Errorf("turn %d's time is %v, was %v", tn.N, tn.Time, o.Time)
+		}
+		if got := Slice(cur.Text, tn.Start, tn.End); !strings.HasPrefix(got, tn.Speaker) {
+			t.Errorf("turn %d of %q reads %q", tn.N, tn.Speaker, got)
+		}
+	}
+	for i, a := range newAnchors {
+		if a.t != oldAnchors[i].t {
+			t.Errorf("anchor %d at %v, was %v", i, a.t, oldAnchors[i].t)
+		}
+		// The last cue begins with the name, so its anchor goes to the
+		// start of the pseudonym.
+		was := Slice(old.Text, oldAnchors[i].pos, old.Length)
+		if got := Slice(cur.Text, a.pos, cur.Length); !strings.HasPrefix(was, "Анна — это я") || !strings.HasPrefix(got, "[Участница 1] — это я") {
+			t.Errorf("anchor %d (%v) is before %q, was before %q", i, a.t, got, was)
+		}
+	}
+	es, _ := s.PseudonymEntries(ctx)
+	if len(es) != 1 || es[0].Doc != "[Участница 1]" {
+		t.Errorf("the entry limited to the document is now limited to %+v, want its new name", es)
+	}
+	sort.Strings(docsSeen)
+	if docsSeen[0] != "" {
+		t.Errorf("no text was matched as belonging to no document: %q", docsSeen)
+	}
+}

@@ -39,8 +39,8 @@ type PurgeReport struct {
 	// Index is set when the search index folder was removed (the caller
 	// rebuilds it from the store).
 	Index bool `json:"index"`
-	// Debris counts other files removed from the project folder: an old
-	// index lock, temporary files of a killed write.
+	// Debris counts other files removed from the project folder:
+	// temporary files of a killed write, a rollback journal.
 	Debris int `json:"debris"`
 	// Bytes is the size of the database file before and after.
 	BytesBefore int64 `json:"bytes_before"`
@@ -146,8 +146,8 @@ func (s *Store) PurgeOriginals(ctx context.Context) (PurgeReport, error) {
 		}
 		rep.Index = true
 	}
-	// What else a killed process may have left: a temporary copy of the
-	// database, a rollback journal, the index's lock.
+	// What else a killed process may have left: a temporary file, a
+	// rollback journal. (The index's lock file is empty and may be held.)
 	top, err := os.ReadDir(s.dir)
 	if err != nil {
 		return rep, fmt.Errorf("purge: %w", err)
@@ -157,7 +157,7 @@ func (s *Store) PurgeOriginals(ctx context.Context) (PurgeReport, error) {
 		switch {
 		case name == DBFile, name == DBFile+"-wal", name == DBFile+"-shm", name == SourcesDir:
 			continue
-		case name == DBFile+"-journal", name == "index.lock", strings.HasSuffix(name, ".tmp"),
+		case name == DBFile+"-journal", strings.HasSuffix(name, ".tmp"),
 			strings.HasPrefix(name, ".") && strings.Contains(name, ".tmp"):
 			n, err := removeCounting(filepath.Join(s.dir, name))
 			rep.Debris += n
