@@ -247,7 +247,7 @@ func (m *Model) onPseudoKey(msg pseudoKeyMsg) tea.Cmd {
 		return nil
 	}
 	m.reader.setPseudonyms(msg.m)
-	m.status.Say("pseudonymised view: selecting and coding are off (P shows the real text)")
+	m.status.Say("pseudonyms shown; coding is off (P: real text)")
 	return tea.Batch(m.reload(), m.pseudoSearchAgain())
 }
 
@@ -260,7 +260,7 @@ func (m *Model) pseudoBlocks(msg tea.KeyMsg) bool {
 	k := m.reader.keys
 	for _, b := range []key.Binding{k.Select, k.SelSentence, k.SelTurn, k.Code, k.InVivo, k.Edit} {
 		if key.Matches(msg, b) {
-			m.status.Say("pseudonymised view: selecting and coding are off; P shows the real text")
+			m.status.Say("coding is off in the pseudonymised view (P: real text)")
 			return true
 		}
 	}

@@ -1,0 +1,158 @@
+package tui
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/exp/teatest"
+
+	"github.com/qcode-dev/qcode/coding"
+	"github.com/qcode-dev/qcode/coding/pseudo"
+)
+
+// pseudoKey puts entries in a key file outside the project and in force
+// in it, and returns the file.
+func pseudoKey(t *testing.T, s *coding.Store, entries ...pseudo.Entry) string {
+	t.Helper()
+	ctx := context.Background()
+	file := filepath.Join(t.TempDir(), "key.json")
+	k, err := pseudo.KeyFor(ctx, s, file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		e, err := k.Put(e)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.AddPseudonymEntry(ctx, coding.PseudonymEntry{EntryID: e.ID, Pseudonym: e.Pseudonym, Kind: string(e.Kind), Doc: e.Doc}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := k.Save(); err != nil {
+		t.Fatal(err)
+	}
+	return file
+}
+
+// The demo's R01 names its speaker Respondent and a city, on its first
+// screen; both stand in for real values here.
+var demoPseudonyms = []pseudo.Entry{
+	{Real: "Respondent", Pseudonym: "[Participant 1]", Kind: pseudo.Person},
+	{Real: "Yekaterinburg", Pseudonym: "[city]", Kind: pseudo.Place},
+}
+
+// TestFlowPseudonymisedView runs the real program: P shows the
+// transcript with the pseudonyms in place of the real values and says so
+// in the status bar; selecting is refused there; P again shows the real
+// text.
+func TestFlowPseudonymisedView(t *testing.T) {
+	s := demoStore(t, "ann")
+	file := pseudoKey(t, s, demoPseudonyms...)
+	ctx := context.Background()
+	opt := Options{NoBlink: true, Pseudonyms: func(ctx context.Context) (*pseudo.Matcher, error) { return keyMatcher(ctx, s, file) }}
+	tm := teatest.NewTestModel(t, New(ctx, s, opt), teatest.WithInitialTermSize(120, 40))
+	waitOut(t, tm, "Respondent: Yes, yes")
+	tm.Send(runes("P"))
+	waitAll(t, tm, "pseudonymised view", "[Participant 1]: Yes, yes", "I'm from [city]")
+	tm.Send(runes("s"))
+	waitOut(t, tm, "coding is off in the pseudonymised view")
+	tm.Send(tea.KeyMsg{Type: tea.KeyCtrlC})
+	fm := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(Model)
+	// The screen as it is now, not the frames drawn before.
+	fm.quitting = false
+	v := fm.View()
+	for _, want := range []string{"[Participant 1]: Yes, yes", "I'm from [city]", "pseudonymised view"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("the pseudonymised view lacks %q:\n%s", want, v)
+		}
+	}
+	for _, real := range []string{"Respondent", "Yekaterinburg"} {
+		if strings.Contains(v, real) {
+			t.Errorf("the pseudonymised view shows %q:\n%s", real, v)
+		}
+	}
+	if _, ok := fm.reader.Selection(); ok {
+		t.Error("s selected a sentence in the pseudonymised view")
+	}
+}
+
+// TestPseudonymisedViewPositions: in the view every coding covers the
+// replaced text of its passage, the cursor stays on the same place of the
+// text, and turning the view off gives back the stored text and
+// positions.
+func TestPseudonymisedViewPositions(t *testing.T) {
+	s := demoStore(t, "ann")
+	file := pseudoKey(t, s, demoPseudonyms...)
+	t.Setenv("QCODE_KEY", file)
+	d := newDriver(t, s, 120, 40)
+	d.wantView("Respondent: Yes, yes")
+	d.keys("}", "}", "}", "w", "w")
+	realText := string(d.m.reader.text.Runes())
+	realCursor := d.m.reader.Cursor()
+	realCodings := append([]coding.Coding(nil), d.m.reader.all...)
+	if len(realCodings) == 0 {
+		t.Fatal("R01 has no codings to follow")
+	}
+	d.keys("P")
+	d.wantView("[Participant 1]: Yes, yes")
+	if !d.m.reader.Pseudonymised() {
+		t.Fatal("P did not turn the view on")
+	}
+	view := d.m.reader.text.Runes()
+	m, err := keyMatcher(context.Background(), s, file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, ms := m.Replace("R01", realText)
+	if string(view) != want {
+		t.Fatalf("the view's text is not the replaced text")
+	}
+	if got := d.m.reader.all; len(got) != len(realCodings) {
+		t.Fatalf("%d codings in the view, want %d", len(got), len(realCodings))
+	}
+	for i, c := range d.m.reader.all {
+		rc := realCodings[i]
+		wantSel := coding.Slice(want, pseudo.Shift(ms, rc.Start, true), pseudo.Shift(ms, rc.End, false))
+		if got := string(view[c.Start:c.End]); got != wantSel {
+			t.Errorf("coding %d covers %q in the view, want %q", rc.ID, got, wantSel)
+		}
+		if strings.Contains(coding.Slice(realText, rc.Start, rc.End), "Respondent") && !strings.Contains(wantSel, "[Participant 1]") {
+			t.Errorf("coding %d: the pseudonym is not in its view text %q", rc.ID, wantSel)
+		}
+	}
+	if got := d.m.reader.Cursor(); got != realCursor {
+		t.Errorf("Cursor() = %d in the view, want the stored text's %d", got, realCursor)
+	}
+	if shown := d.m.reader.cursor; shown != pseudo.Shift(ms, realCursor, true) {
+		t.Errorf("the cursor is drawn at %d, want %d", shown, pseudo.Shift(ms, realCursor, true))
+	}
+	// A new coding made elsewhere reaches the view at its place.
+	at := len([]rune(realText[:strings.Index(realText, "Respondent: Okay")]))
+	if _, _, err := s.Tag(context.Background(), coding.TagRequest{Doc: "R01", Code: "Hope", Create: true,
+		Spans: []coding.Span{{Start: at, End: at + len("Respondent: Okay")}}}); err != nil {
+		t.Fatal(err)
+	}
+	d.send(genMsg{gen: -1})
+	found := false
+	for _, c := range d.m.reader.all {
+		if c.Code == "Hope" {
+			found = string(view[c.Start:c.End]) == "[Participant 1]: Okay"
+		}
+	}
+	if !found {
+		t.Error("a coding made while the view is on is not drawn over its replaced text")
+	}
+	d.keys("P")
+	if d.m.reader.Pseudonymised() || string(d.m.reader.text.Runes()) != realText {
+		t.Fatal("P again did not give back the stored text")
+	}
+	if got := d.m.reader.Cursor(); got != realCursor {
+		t.Errorf("after the view the cursor is at %d, want %d", got, realCursor)
+	}
+	d.wantView("Respondent: Yes, yes")
+}
