@@ -36,11 +36,15 @@ func ParseSpan(s string) (Span, error) {
 
 // MatchSpans returns the spans of every non-overlapping occurrence of
 // needle in text. The needle is brought to NFC first, as stored texts are.
+// The match is exact but for what typing and typesetting change (see
+// FoldMatch): ’ and ', “ ” « » „ and ", – — and -, ё and е are the same,
+// so "didn't" finds a transcript's didn’t. Case counts.
 func MatchSpans(text, needle string) []Span {
 	if needle == "" {
 		return nil
 	}
-	needle = norm.NFC.String(needle)
+	needle = FoldMatch(norm.NFC.String(needle))
+	text = FoldMatch(text)
 	var spans []Span
 	n := len([]rune(needle))
 	off, cp := 0, 0
@@ -54,6 +58,28 @@ func MatchSpans(text, needle string) []Span {
 		off += i + len(needle)
 		cp += n
 	}
+}
+
+// FoldMatch maps each character that typing and typesetting vary to one
+// spelling, one code point for one, so offsets in code points stay put:
+// typographic apostrophes to ', typographic double quotes and guillemets
+// to ", dashes and the minus sign to -, ё to е and Ё to Е.
+func FoldMatch(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch r {
+		case '’', '‘', 'ʼ', '′':
+			return '\''
+		case '“', '”', '„', '«', '»', '″':
+			return '"'
+		case '‐', '‑', '‒', '–', '—', '―', '−':
+			return '-'
+		case 'ё':
+			return 'е'
+		case 'Ё':
+			return 'Е'
+		}
+		return r
+	}, s)
 }
 
 // TagRequest asks to code spans of one document with one code.

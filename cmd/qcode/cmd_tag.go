@@ -23,7 +23,8 @@ func (a *app) tagCmd() *cobra.Command {
 The passage is given one of three ways:
   --span START:END   characters START (inclusive) to END (exclusive), as
                      'qcode show --json' and 'qcode quotes --json' count them
-  --match TEXT       the exact text; it must occur once, or use --all
+  --match TEXT       the exact text (’ and ', “ ” « » and ", – — and -, ё and е
+                     are the same); it must occur once, or use --all
   --turn N           the speech of speaker turn N (without its label)
 
 Overlapping codings are fine; coding the same span with the same code twice
@@ -95,7 +96,7 @@ func (a *app) resolveSpans(s *coding.Store, docRef, by, span, match string, turn
 		spans := coding.MatchSpans(d.Text, match)
 		switch {
 		case len(spans) == 0:
-			return nil, fmt.Errorf("%q does not occur in %s (the match is exact, case and punctuation included)", oneLine(match, 60), d.Name)
+			return nil, fmt.Errorf("%q does not occur in %s (the match is exact, case and punctuation included, except that ’ and ', “ ” « » and \", – — and -, ё and е are the same)", oneLine(match, 60), d.Name)
 		case len(spans) > 1 && !all:
 			var at []string
 			for _, sp := range spans {

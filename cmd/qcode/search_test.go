@@ -273,3 +273,29 @@ func TestSearchQueryLanguage(t *testing.T) {
 		t.Errorf("a bad autocode query changed the codings: %d, then %d", len(before), len(after))
 	}
 }
+
+// TestTagMatchFolds codes with --match typed with straight apostrophes,
+// quotes and dashes, and е, in a transcript set with typographic ones.
+func TestTagMatchFolds(t *testing.T) {
+	t.Parallel()
+	dir := newProject(t)
+	mustQC(t, dir, "import", writeFile(t, t.TempDir(), "R01.txt",
+		"Q: And then?\nA: I didn’t think “they’d come” — but they did. Ещё раз.\n"))
+	for _, tc := range []struct{ match, want string }{
+		{`didn't think "they'd come" - but`, "didn’t think “they’d come” — but"},
+		{"Еще раз", "Ещё раз"},
+	} {
+		mustQC(t, dir, "tag", "R01", "Quote", "--match", tc.match, "--create")
+		found := false
+		for _, q := range quotes(t, dir, "Quote") {
+			found = found || q.Text == tc.want
+		}
+		if !found {
+			t.Errorf("tag --match %q did not code %q: %+v", tc.match, tc.want, quotes(t, dir, "Quote"))
+		}
+	}
+	msg, _, _ := wantErr(t, dir, "tag", "R01", "Quote", "--match", "Didn't")
+	if !strings.Contains(msg, "does not occur") || !strings.Contains(msg, "case") || !strings.Contains(msg, "ё and е are the same") {
+		t.Errorf("tag --match Didn't = %q, want it to say case counts and what is folded", msg)
+	}
+}
