@@ -519,3 +519,40 @@ func BenchmarkPseudoApply(b *testing.B) {
 		b.StartTimer()
 	}
 }
+
+// TestPseudoApplyRefuses: what apply refuses, with a reason, leaving the
+// project as it was.
+func TestPseudoApplyRefuses(t *testing.T) {
+	dir := newProject(t)
+	mustQC(t, dir, "import", testdata(t, "pseudo_apply", "interview_02.txt"))
+	empty := filepath.Join(t.TempDir(), "empty.json")
+	other := filepath.Join(t.TempDir(), "other.json")
+	for _, tc := range []struct {
+		name  string
+		setup func()
+		args  []string
+		want  string
+	}{
+		{"no entries", nil, []string{"--key", empty}, "no pseudonyms yet"},
+		{"dry run and purge", nil, []string{"--dry-run", "--purge-originals", "--yes", "--key", empty}, "--dry-run"},
+		{"key in the project", nil, []string{"--key", filepath.Join(dir, "key.json")}, "inside the project folder"},
+		{"another key", func() {
+			key := filepath.Join(t.TempDir(), "key.json")
+			mustQC(t, dir, "pseudo", "add", "Sasha", "[Participant 2]", "--key", key)
+		}, []string{"--key", other}, "does not hold"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.setup != nil {
+				tc.setup()
+			}
+			was := show(t, dir, "interview_02")
+			_, _, err := qcApply(t, dir, tc.args...)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("pseudo apply %q = %v, want an error saying %q", tc.args, err, tc.want)
+			}
+			if now := show(t, dir, "interview_02"); now.Text != was.Text || now.Document.Version != was.Document.Version {
+				t.Errorf("a refused apply changed the document")
+			}
+		})
+	}
+}
