@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -136,22 +137,46 @@ func (o *outFlags) pseudonymiser(a *app, s *coding.Store) (*pseudonymiser, error
 	if override == "" {
 		override = a.getenv("QCODE_KEY")
 	}
-	k, err := pseudo.KeyFor(a.ctx, s, override)
+	k, err := keyInForce(a.ctx, s, override)
 	if err != nil {
 		return nil, fmt.Errorf("--pseudonymise: %w", err)
-	}
-	missing, err := pseudo.Missing(a.ctx, s, k)
-	if err != nil {
-		return nil, fmt.Errorf("--pseudonymise: %w", err)
-	}
-	if len(missing) > 0 {
-		return nil, fmt.Errorf("--pseudonymise: the project has %s in force that the key %s does not hold (the key of another machine, or forgotten): their real values would not be replaced; give the right key with --key",
-			plural(len(missing), "pseudonym entry", "pseudonym entries"), k.Path)
 	}
 	if len(k.Entries) == 0 {
 		return nil, fmt.Errorf("--pseudonymise: the project has no pseudonyms yet (key %s): nothing would be replaced; add pairs with 'qcode pseudo add REAL PSEUDONYM'", k.Path)
 	}
 	return newPseudonymiser(k.Entries), nil
+}
+
+// keyInForce is the project's pseudonym key (the file override, else the
+// default) with the entries the project has in force. A key that lacks
+// some of them (another machine's key, or an entry forgotten) is
+// refused: what it pseudonymised would carry their real values.
+func keyInForce(ctx context.Context, s *coding.Store, override string) (*pseudo.Key, error) {
+	k, err := pseudo.KeyFor(ctx, s, override)
+	if err != nil {
+		return nil, err
+	}
+	missing, err := pseudo.Missing(ctx, s, k)
+	if err != nil {
+		return nil, err
+	}
+	if len(missing) > 0 {
+		return nil, fmt.Errorf("the project has %s in force that the key %s does not hold (the key of another machine, or forgotten): their real values would not be replaced; give the right key with --key or $QCODE_KEY",
+			plural(len(missing), "pseudonym entry", "pseudonym entries"), k.Path)
+	}
+	return k, nil
+}
+
+// workbenchPseudonyms reads the key for the workbench's pseudonymised
+// view, from $QCODE_KEY or the default place.
+func (a *app) workbenchPseudonyms(s *coding.Store) func(ctx context.Context) (*pseudo.Matcher, error) {
+	return func(ctx context.Context) (*pseudo.Matcher, error) {
+		k, err := keyInForce(ctx, s, a.getenv("QCODE_KEY"))
+		if err != nil {
+			return nil, err
+		}
+		return pseudo.NewMatcher(k.Entries), nil
+	}
 }
 
 // pseudonymiser replaces the key's real values in what an export writes.

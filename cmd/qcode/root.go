@@ -129,7 +129,7 @@ func (a *app) workbench() error {
 		export := func(w io.Writer, quotes []coding.Quote) error {
 			return a.quotesMarkdown(s, w, quotes)
 		}
-		return tui.Run(a.ctx, s, tui.Options{NoColor: a.getenv("NO_COLOR") != "", ExportQuotes: export})
+		return tui.Run(a.ctx, s, tui.Options{NoColor: a.getenv("NO_COLOR") != "", ExportQuotes: export, Pseudonyms: a.workbenchPseudonyms(s)})
 	})
 }
 
