@@ -31,7 +31,8 @@ func qlCorpus(t *testing.T) *coding.Store {
 			"Boris: Police came first; many days later, after a long and boring wait in the queue, fear came.\n" +
 			"Boris: I didn’t donate, my wife did. The mobilisation scared her.\n" +
 			"Q: And the smell?\n" +
-			"Boris: Smoke or no smoke, we left.\n"},
+			"Boris: Smoke or no smoke, we left.\n" +
+			"Boris: We're gone for good.\n"},
 		{"ru.txt", "ru", "September", "И: Как вы уехали?\n" +
 			"Катя: Я боялась полиции, страх был всегда.\n" +
 			"И: А мобилизация?\n" +
@@ -99,7 +100,7 @@ func TestQueryLanguageFinds(t *testing.T) {
 		{"(smoke OR smell) AND NOT border", []string{"en:7", "en:8"}},
 		{"smoke OR smell border", []string{"en:2", "en:8"}},
 		{"(smoke OR smell) border", []string{"en:2"}},
-		{"-police -полиция -smoke -smell -страх", []string{"en:1", "en:3", "en:6", "ru:1", "ru:3", "ru:4", "ru:5"}},
+		{"-police -полиция -smoke -smell -страх", []string{"en:1", "en:3", "en:6", "en:9", "ru:1", "ru:3", "ru:4", "ru:5"}},
 		// Phrases, proximity.
 		{`"fear police"`, []string{}},
 		{`"fear and police"`, []string{"en:4"}},
@@ -126,6 +127,8 @@ func TestQueryLanguageFinds(t *testing.T) {
 		{"didn't", []string{"en:6"}},
 		{"didn’t", []string{"en:6"}},
 		{`"didn't donate"`, []string{"en:6"}},
+		{"we’re", []string{"en:9"}},
+		{"we're", []string{"en:9"}},
 		{"mobilization~1", []string{"en:6"}},
 		{"mobili*", []string{"en:6"}},
 		{"мобилиз*", []string{"ru:3", "ru:4"}},
@@ -135,7 +138,7 @@ func TestQueryLanguageFinds(t *testing.T) {
 		{`speaker:"Anna K. Petrova" fear`, []string{"en:4"}},
 		{`speaker:"anna k. petrova"`, []string{"en:2", "en:4"}},
 		{"speaker:Boris police", []string{"en:5"}},
-		{"speaker:Boris OR speaker:Катя", []string{"en:5", "en:6", "en:8", "ru:2", "ru:4"}},
+		{"speaker:Boris OR speaker:Катя", []string{"en:5", "en:6", "en:8", "en:9", "ru:2", "ru:4"}},
 		{"code:Fear", []string{"en:4", "en:5", "ru:2"}},
 		{"code:Fear/Police", []string{"en:5"}},
 		{`code:"Fear/Police"`, []string{"en:5"}},
@@ -144,7 +147,7 @@ func TestQueryLanguageFinds(t *testing.T) {
 		{"is:uncoded страх", []string{"ru:6"}},
 		{"is:coded", []string{"en:4", "en:5", "ru:2", "ru:4"}},
 		{"doc:ru страх", []string{"ru:2", "ru:6"}},
-		{"doc:en OR мобилизация", []string{"en:1", "en:2", "en:3", "en:4", "en:5", "en:6", "en:7", "en:8", "ru:3", "ru:4"}},
+		{"doc:en OR мобилизация", []string{"en:1", "en:2", "en:3", "en:4", "en:5", "en:6", "en:7", "en:8", "en:9", "ru:3", "ru:4"}},
 		{"attr:wave=September страх", []string{"ru:2", "ru:6"}},
 		{"attr:wave=February страх", []string{}},
 		{`attr:wave="September" страх`, []string{"ru:2", "ru:6"}},
