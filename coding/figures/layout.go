@@ -364,14 +364,22 @@ func (f *Figure) rowChart(st style, height float64) *scene {
 	}
 	x0 := st.margin + lw + gap
 	x1 := st.w - st.margin - valW - gap
+	dotR := min(rowH*0.28, st.fs*0.38)
 	if dots {
+		// A dot at either end of the scale stays clear of the labels
+		// and of the values.
+		x0 += dotR + st.fs*0.2
 		x1 = st.w - st.margin - valW - gap*1.5
 	}
 	lo, hi := f.lo, f.hi
 	var ticks []float64
 	if dots {
-		for v := lo; v <= hi+1e-9; v += 0.2 {
-			ticks = append(ticks, math.Round(v*10)/10)
+		for k := 0; lo+float64(k)*0.2 <= hi+1e-9; k++ {
+			t := math.Round((lo+float64(k)*0.2)*10) / 10
+			if t == 0 {
+				t = 0 // not -0
+			}
+			ticks = append(ticks, t)
 		}
 	} else {
 		ticks = niceTicks(0, max(hi, 1), 5)
@@ -394,21 +402,28 @@ func (f *Figure) rowChart(st style, height float64) *scene {
 				dash = nil
 			}
 			sc.line(xOf(r), y0-st.fs*0.2, xOf(r), yEnd, 0.8, darkGray, dash...)
-			sc.text(strconv.FormatFloat(r, 'f', -1, 64), st.small, xOf(r), y0-lineHeight(st.small)-st.fs*0.2, alignCenter, darkGray)
+			// The first line's label ends at it, the others start at
+			// theirs, so that close lines keep their labels apart.
+			lx, align := xOf(r)-1.5, alignRight
+			if i > 0 {
+				lx, align = xOf(r)+1.5, alignLeft
+			}
+			sc.text(strconv.FormatFloat(r, 'f', -1, 64), st.small, lx, y0-lineHeight(st.small)-st.fs*0.2, align, darkGray)
 		}
 		if lo < 0 {
 			sc.line(xOf(0), y0, xOf(0), yEnd, 0.6, midGray)
 		}
 	}
+	labelEnd := st.margin + lw
 	for i := range f.rows {
 		top := y0 + rowH*float64(i)
-		f.label(sc, st, i, labels[i], st.margin, x0-gap, top, rowH)
+		f.label(sc, st, i, labels[i], st.margin, labelEnd, top, rowH)
 		v := f.vals[i]
 		label := f.format(v)
 		if dots {
 			sc.line(xOf(lo), top+rowH/2, x1, top+rowH/2, 0.3, rule, 1, 2)
 			if !math.IsNaN(v) {
-				sc.dot(xOf(v), top+rowH/2, min(rowH*0.28, st.fs*0.38), pal.dot)
+				sc.dot(xOf(v), top+rowH/2, dotR, pal.dot)
 			}
 			sc.text(label, st.small, st.w-st.margin, top+(rowH-textHeight(st.small))/2, alignRight, black)
 			continue

@@ -91,7 +91,9 @@ func (f *Figure) encode(w io.Writer, format string) (err error) {
 			dpi = DefaultDPI
 		}
 		c := vgimg.NewWith(vgimg.UseWH(width, height), vgimg.UseDPI(int(math.Round(dpi))), vgimg.UseBackgroundColor(color.White))
-		sc.draw(c)
+		// Outlines here too: the image canvas makes a new font face for
+		// every text, which costs more than the whole rest of a heatmap.
+		sc.draw(outlined{c})
 		if _, err := (vgimg.PngCanvas{Canvas: c}).WriteTo(w); err != nil {
 			return fmt.Errorf("figure %s: png: %w", f.Kind, err)
 		}
