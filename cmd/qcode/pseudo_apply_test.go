@@ -15,8 +15,6 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/spf13/cobra"
-
 	"github.com/qcode-dev/qcode/coding"
 	"github.com/qcode-dev/qcode/coding/pseudo"
 )
@@ -39,22 +37,7 @@ func qcApplyIO(dir string, stdin io.Reader, stdout, stderr io.Writer, args ...st
 		}
 		return os.Getenv(k)
 	}
-	if c, _, ferr := (&app{}).rootCmd().Find(full[2:4]); ferr == nil && c.Name() == "apply" {
-		return runEnv(context.Background(), full, getenv, stdin, stdout, stderr)
-	}
-	// Until 'qcode pseudo' holds apply, it runs under a root of its own.
-	a := &app{ctx: context.Background(), stdin: stdin, stdout: stdout, stderr: stderr, getenv: getenv}
-	root := a.rootCmd()
-	p, _, ferr := root.Find([]string{"pseudo"})
-	if ferr != nil || p == root {
-		p = &cobra.Command{Use: "pseudo"}
-		root.AddCommand(p)
-	}
-	p.AddCommand(a.pseudoApplyCmd())
-	root.SetArgs(full)
-	root.SetOut(stdout)
-	root.SetErr(stderr)
-	return root.ExecuteContext(context.Background())
+	return runEnv(context.Background(), full, getenv, stdin, stdout, stderr)
 }
 
 func mustApply(t *testing.T, dir string, args ...string) string {
