@@ -33,8 +33,10 @@ type Match struct {
 //     word's and it begins with the entry word's base. A base is the word
 //     less its nominative ending (a final vowel, й or ь; a two-letter
 //     adjective ending) or, for a fleeting vowel (Павел), less that
-//     vowel (Павла). A shorter word, and a word in another script, matches
-//     its exact form only: "Мир" is not "мира".
+//     vowel (Павла). A word of three letters ending in а or я takes the
+//     short endings (Оля: Оли, Оле, Олю, Олей); any other word of three
+//     letters or fewer, and a word in another script, matches its exact
+//     form only: "Мир" is not "мира".
 //   - An entry of several words matches those words in order with any
 //     whitespace between them; other separators (".", "-", "'", "@") must
 //     be the entry's, whitespace around them aside.
@@ -99,6 +101,8 @@ func NewMatcher(entries []Entry) *Matcher {
 		keys := []string{w.form}
 		if w.inflect {
 			keys = append(keys, w.bases...)
+		}
+		if w.stem != "" {
 			m.byStem[w.stem] = appendOnce(m.byStem[w.stem], i)
 			m.stemPrefix[firstRunes(w.prefix, 3)] = true
 		}
@@ -140,7 +144,16 @@ func compile(e Entry) (pattern, bool) {
 func newWord(f string) word {
 	w := word{form: f}
 	n := utf8.RuneCountInString(f)
-	if n < 4 || !allCyrillic(f) {
+	if n < 3 || !allCyrillic(f) {
+		return w
+	}
+	if n == 3 {
+		// Оля, Аня, Ира: a short name ending in а or я takes the
+		// short endings; Мир, Лев keep their exact form.
+		if r := []rune(f); r[2] == 'а' || r[2] == 'я' {
+			w.inflect = true
+			w.bases = []string{f, string(r[:2])}
+		}
 		return w
 	}
 	w.inflect = true
@@ -246,12 +259,18 @@ func (w *word) matches(t string) bool {
 		return false
 	}
 	for _, b := range w.bases {
-		if len(t) > len(b) && strings.HasPrefix(t, b) && endings[t[len(b):]] {
+		if len(t) > len(b) && strings.HasPrefix(t, b) && endings[t[len(b):]] &&
+			(utf8.RuneCountInString(b) >= 3 || shortEndings[t[len(b):]]) {
 			return true
 		}
 	}
-	return strings.HasPrefix(t, w.prefix) && allCyrillic(t) && stem(t) == w.stem
+	return w.stem != "" && strings.HasPrefix(t, w.prefix) && allCyrillic(t) && stem(t) == w.stem
 }
+
+// shortEndings are the endings a base of two letters takes (Оля: Оли,
+// Оле, Олю, Олей, Олею).
+var shortEndings = map[string]bool{"а": true, "я": true, "и": true, "ы": true, "е": true, "у": true, "ю": true,
+	"ой": true, "ей": true, "ою": true, "ею": true}
 
 // token is a word of a text: byte offsets b, e and code points s, en.
 type token struct {

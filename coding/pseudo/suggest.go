@@ -392,8 +392,15 @@ func suggestLine(doc string, ln int, line string, add func(key, typ, form string
 // groupKey is the key that puts a word's case forms together: the
 // Snowball stem of a Cyrillic word, else the folded word.
 func groupKey(f string) string {
-	if utf8.RuneCountInString(f) >= 4 && allCyrillic(f) {
+	if !allCyrillic(f) {
+		return f
+	}
+	r := []rune(f)
+	switch {
+	case len(r) >= 4:
 		return stem(f)
+	case len(r) == 3 && isVowel(r[2]):
+		return string(r[:2]) // Оля, Оли, Олю
 	}
 	return f
 }

@@ -93,6 +93,11 @@ func TestSuggest(t *testing.T) {
 
 func TestSuggestMarksKnown(t *testing.T) {
 	docs := []SuggestDoc{{Name: "d", Text: "Мы были в Берлине. Потом в Берлин приехала Анна, и Анна осталась."}}
+	// Short names group too.
+	short := Suggest([]SuggestDoc{{Name: "d", Text: "Мы звали Олю. Потом у Оли и Оли мамы, с Олей."}}, SuggestOptions{})
+	if len(short) != 1 || short[0].Value != "Оли" || short[0].Count != 4 || len(short[0].Forms) != 3 {
+		t.Errorf("short name: %+v, want one candidate with Олю, Оли, Олей", short)
+	}
 	known := NewMatcher([]Entry{{ID: "kb1", Real: "Берлин", Pseudonym: "[город]", Kind: Place}})
 	var marked, unmarked []string
 	for _, c := range Suggest(docs, SuggestOptions{Known: known}) {
