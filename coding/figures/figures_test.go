@@ -594,3 +594,31 @@ func FuzzWrap(f *testing.F) {
 		}
 	})
 }
+
+// TestWrapLabel wants a label that fits kept whole (on two lines if need
+// be), and a code's path that does not fit cut at its start, keeping the
+// code's own name.
+func TestWrapLabel(t *testing.T) {
+	fc := face(9, false, false)
+	cases := []struct {
+		label string
+		w     float64
+		want  []string
+	}{
+		{"Fear of repression", 200, []string{"Fear of repression"}},
+		{"Reasons for leaving/Political persecution", 120, []string{"Reasons for leaving/Political", "persecution"}},
+		{"Theme 00 of the migration study/Sub-theme 00.1 with a longer name", 120, []string{"…/Sub-theme 00.1 with a", "longer name"}},
+		{"A very long theme name without any parent at all, cut", 90, []string{"A very long theme", "name without any p…"}},
+	}
+	for _, c := range cases {
+		got := wrapLabel(fc, c.label, c.w, 2)
+		if fmt.Sprint(got) != fmt.Sprint(c.want) {
+			t.Errorf("wrapLabel(%q, %g) = %q, want %q", c.label, c.w, got, c.want)
+		}
+		for _, l := range got {
+			if width(fc, l) > c.w {
+				t.Errorf("wrapLabel(%q, %g): %q is %g wide", c.label, c.w, l, width(fc, l))
+			}
+		}
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"image/color"
 	"math"
 	"strconv"
+	"strings"
 
 	"gonum.org/v1/plot/font"
 	"gonum.org/v1/plot/vg"
@@ -243,7 +244,7 @@ func (f *Figure) rowLabels(st style, maxW float64, twoLines bool) ([][]string, f
 		if twoLines {
 			n = 2
 		}
-		out[i] = wrap(f.labelFace(st, i), r, lw-f.indent(st, i), n)
+		out[i] = wrapLabel(f.labelFace(st, i), r, lw-f.indent(st, i), n)
 		two = two || len(out[i]) > 1
 	}
 	return out, lw + num, two
@@ -658,4 +659,16 @@ func (f *Figure) legendTicks(vmax float64) []float64 {
 	}
 	add(vmax)
 	return out
+}
+
+// wrapLabel wraps a row's label into n lines of width w. A code's path
+// that does not fit whole loses its start, not its end: the code's own
+// name stays ("…/Mobilization").
+func wrapLabel(fc font.Face, label string, w float64, n int) []string {
+	lines := wrap(fc, label, w, n)
+	k := strings.LastIndex(label, "/")
+	if k < 0 || !strings.HasSuffix(lines[len(lines)-1], "…") {
+		return lines
+	}
+	return wrap(fc, "…/"+label[k+1:], w, n)
 }
