@@ -514,3 +514,65 @@ func TestPseudonymiseKeepsTimesAndDocumentContext(t *testing.T) {
 		t.Errorf("no text was matched as belonging to no document: %q", docsSeen)
 	}
 }
+
+// FuzzPseudonymAlignment: whatever the text and wherever the runs
+// replaced, every span of the old text is carried (never orphaned) to a
+// span of the new one that does not begin or end inside a pseudonym, and
+// text outside the runs keeps its place.
+func FuzzPseudonymAlignment(f *testing.F) {
+	f.Add("Анна: Я из Воронежа.", uint64(0x0405_0b13))
+	f.Add("Sasha ate Sashimi", uint64(0x0005))
+	f.Add("ab", uint64(0x0102))
+	f.Fuzz(func(t *testing.T, text string, cuts uint64) {
+		old := []rune(text)
+		if len(old) == 0 || len(old) > 200 {
+			return
+		}
+		// cuts gives up to four runs, as (start, length) bytes.
+		var reps []Replacement
+		at := 0
+		for k := 0; k < 4; k++ {
+			st := at + int(cuts>>(16*k)&0xff)%(len(old)+1)
+			n := 1 + int(cuts>>(16*k+8)&0xff)%4
+			if st+n > len(old) || st < at {
+				break
+			}
+			reps = append(reps, Replacement{Start: st, End: st + n, With: "[p" + string(rune('a'+k)) + "]", Entry: "e"})
+			at = st + n
+		}
+		a, err := replaceRunes(old, reps)
+		if err != nil {
+			t.Fatalf("replacements %v of %q refused: %v", reps, text, err)
+		}
+		// Where the pseudonyms are in the new text.
+		type region struct{ s, e int }
+		var regions []region
+		shift := 0
+		for _, r := range reps {
+			l := len([]rune(r.With))
+			regions = append(regions, region{r.Start + shift, r.Start + shift + l})
+			shift += l - (r.End - r.Start)
+		}
+		for _, sg := range a.segs {
+			if string(a.oldRs[sg.o:sg.o+sg.l]) != string(a.newRs[sg.n:sg.n+sg.l]) {
+				t.Fatalf("segment %v is not the same text in both", sg)
+			}
+		}
+		for s := 0; s < len(old); s++ {
+			for e := s + 1; e <= len(old); e++ {
+				c := a.carrySpan(s, e)
+				if c.status == CarryOrphaned {
+					t.Fatalf("span %d:%d of %q orphaned (runs %v)", s, e, text, reps)
+				}
+				if c.to.Start < 0 || c.to.End > a.newN || c.to.Start >= c.to.End {
+					t.Fatalf("span %d:%d carried to %v, outside %d", s, e, c.to, a.newN)
+				}
+				for _, r := range regions {
+					if (r.s < c.to.Start && c.to.Start < r.e) || (r.s < c.to.End && c.to.End < r.e) {
+						t.Fatalf("span %d:%d of %q carried to %v, cutting the pseudonym at %d:%d (new text %q)", s, e, text, c.to, r.s, r.e, string(a.newRs))
+					}
+				}
+			}
+		}
+	})
+}
