@@ -62,7 +62,7 @@ var goldenSentences = map[string][]string{
 // goldenCorpus makes the same project every time: twelve interviews,
 // six English and six Russian, of sentences drawn from a seeded source,
 // with speakers, attributes and codings.
-func goldenCorpus(t *testing.T) *coding.Store {
+func goldenCorpus(t testing.TB) *coding.Store {
 	t.Helper()
 	ctx := context.Background()
 	s, err := coding.Create(ctx, filepath.Join(t.TempDir(), "g.qcode"), coding.Options{Coder: "anna"})

@@ -342,3 +342,31 @@ func TestBadFilterValues(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkQueryLanguage reports the cost of parsing, and of a
+// proximity search against the plain AND of the same words, on the
+// golden corpus.
+func BenchmarkQueryLanguage(b *testing.B) {
+	b.Run("parse", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			if _, err := Parse(`(smoke OR smell) speaker:"Anna K. Petrova" -code:Fear "fear police"~5 mobiliz*`); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	s := goldenCorpus(b)
+	ix, _, err := Open(context.Background(), s, Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer ix.Close()
+	for _, q := range []string{"fear police", `"fear police"~5`, "fear NEAR/5 police", "fear OR police", "мобилизация -брат"} {
+		b.Run(q, func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				if _, err := ix.Search(context.Background(), Query{Text: q}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
