@@ -585,3 +585,46 @@ func TestExportFlagsRefused(t *testing.T) {
 		})
 	}
 }
+
+// TestPseudonymiseGolden: pseudonymised outputs as a reader sees them
+// (quote ids and GUIDs, fresh in each project, numbered), and the same
+// bytes from a second run.
+func TestPseudonymiseGolden(t *testing.T) {
+	t.Parallel()
+	dir, keyFile := pxProject(t)
+	codes := []string{"Leaving", "Fear of repression", "Networks", "Work"}
+	tests := []struct {
+		name string
+		args []string
+	}{
+		{"quotes.md", append(append([]string{"quotes"}, codes...), "--context", "1")},
+		{"quotes.csv", append(append([]string{"quotes"}, codes...), "--format", "csv")},
+		{"codebook.md", []string{"export", "codebook", "--examples", "3"}},
+		{"show.txt", []string{"show", "R01 Анна"}},
+		{"search.json", []string{"search", "соседи OR worked", "--json"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			args := append(tt.args, "--pseudonymise", "--key", keyFile)
+			raw := qcAll(t, dir, args...)
+			if again := qcAll(t, dir, args...); again != raw {
+				t.Errorf("%v gives other bytes the second time", tt.args)
+			}
+			got := []byte(stableIDs(raw))
+			path := filepath.Join("testdata", "pseudonymise", tt.name+".golden")
+			if *update {
+				if err := os.WriteFile(path, got, 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatalf("%v (run with -update to create it)", err)
+			}
+			if !bytes.Equal(got, want) {
+				t.Errorf("%v differs from %s; got:\n%s", tt.args, path, got)
+			}
+		})
+	}
+}
