@@ -50,7 +50,7 @@ type Search struct {
 func NewSearch(st *styles, tick func(time.Duration, func(time.Time) tea.Msg) tea.Cmd) *Search {
 	in := textinput.New()
 	in.Prompt = "/ "
-	in.Placeholder = `words, "a phrase", code:NAME speaker:R doc:R01 attr:k=v`
+	in.Placeholder = `words, "a phrase", a OR b, -word, code:NAME speaker:R doc:R01 attr:k=v`
 	in.CharLimit = index.MaxQueryLength
 	return &Search{st: st, keys: newSearchKeys(), input: in, marked: map[int]bool{}, tick: tick}
 }
