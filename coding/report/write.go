@@ -100,17 +100,17 @@ func Write(w io.Writer, r *Report) error {
 var (
 	// svgProlog is what comes before the <svg> element of an SVG file:
 	// the XML declaration, a DOCTYPE, comments.
-	svgStart = regexp.MustCompile(`(?s)^.*?(<svg[\s>])`)
+	svgStart = regexp.MustCompile(`(?s)^.*?(<svg[\s/>])`)
 	// svgRefs are the attributes of an SVG that may name something
 	// outside it: namespace declarations (which HTML does not need) and
 	// links, kept only when they point inside the document or hold
 	// data.
 	svgNS     = regexp.MustCompile(`\s+xmlns(:[A-Za-z]+)?="[^"]*"`)
-	svgHref   = regexp.MustCompile(`\s+(?:xlink:)?href="([^"]*)"`)
+	svgHref   = regexp.MustCompile(`(?i)[\s/]+(?:xlink:)?(?:href|src)\s*=\s*("[^"]*"?|'[^']*'?|[^\s>]*)`)
 	fontFace  = regexp.MustCompile(`@font-face\s*\{[^}]*\}`)
-	svgTag    = regexp.MustCompile(`<[^>]*>`)
+	svgTag    = regexp.MustCompile(`<[^<>]*>?`)
 	svgStyle  = regexp.MustCompile(`(?is)<style[^>]*>(.*?)</style>`)
-	svgBadTag = regexp.MustCompile(`(?i)^<\s*(script|foreignObject|iframe|object|embed)\b|\son[a-z]+\s*=`)
+	svgBadTag = regexp.MustCompile(`(?i)^<\s*(script|foreignObject|iframe|object|embed)\b|[\s/]on[a-z]+\s*=`)
 	svgURL    = regexp.MustCompile(`(?i)url\(\s*['"]?\s*([a-z][a-z0-9+.-]*:|//)|@import`)
 )
 
@@ -141,8 +141,8 @@ func inlineSVG(b []byte) (template.HTML, error) {
 	}
 	s = svgNS.ReplaceAllString(s, "")
 	s = svgHref.ReplaceAllStringFunc(s, func(attr string) string {
-		v := svgHref.FindStringSubmatch(attr)[1]
-		if strings.HasPrefix(v, "#") || strings.HasPrefix(v, "data:") {
+		v := strings.Trim(svgHref.FindStringSubmatch(attr)[1], `"'`)
+		if strings.HasPrefix(v, "#") || strings.HasPrefix(strings.ToLower(v), "data:") {
 			return attr
 		}
 		return ""
