@@ -100,6 +100,9 @@ func TestQueryLanguageFinds(t *testing.T) {
 		{"(smoke OR smell) AND NOT border", []string{"en:7", "en:8"}},
 		{"smoke OR smell border", []string{"en:2", "en:8"}},
 		{"(smoke OR smell) border", []string{"en:2"}},
+		{"smell OR NOT police", []string{"en:1", "en:2", "en:3", "en:6", "en:7", "en:8", "en:9", "ru:1", "ru:2", "ru:3", "ru:4", "ru:5", "ru:6"}},
+		{"NOT (NOT police)", []string{"en:4", "en:5"}},
+		{"NOT (police OR smoke) speaker:Boris", []string{"en:6", "en:9"}},
 		{"-police -полиция -smoke -smell -страх", []string{"en:1", "en:3", "en:6", "en:9", "ru:1", "ru:3", "ru:4", "ru:5"}},
 		// Phrases, proximity.
 		{`"fear police"`, []string{}},
