@@ -306,13 +306,6 @@ func ParseQuery(text string) error {
 	return err
 }
 
-func abbreviate(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	return string([]rune(s)[:n]) + "…"
-}
-
 // buildQuery compiles q's text and its filters into one bleve query, all
 // of which must hold, and says whether the query asked for sort:rank.
 func (ix *Index) buildQuery(ctx context.Context, q Query) (query.Query, bool, error) {
