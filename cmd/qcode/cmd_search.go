@@ -230,7 +230,7 @@ sentence around each match (--scope sentence), or the speaker's whole turn
 Passages you have already coded with CODE are left as they are.
 
 ` + searchHelp,
-		Example: `  qcode autocode 'mobiliz* мобилизац*' "Reasons for leaving/Mobilization" --scope sentence --dry-run
+		Example: `  qcode autocode 'mobiliz* OR мобилизац*' "Reasons for leaving/Mobilization" --scope sentence --dry-run
   qcode autocode '"foreign agent"' "Fear of repression" --scope turn --speaker Respondent`,
 		Args: cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
