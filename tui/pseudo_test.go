@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -155,4 +156,51 @@ func TestPseudonymisedViewPositions(t *testing.T) {
 		t.Errorf("after the view the cursor is at %d, want %d", got, realCursor)
 	}
 	d.wantView("Respondent: Yes, yes")
+}
+
+// BenchmarkPseudonymisedView measures turning the view on for a long
+// transcript (the text replaced once, with a key of 500 entries, the
+// transcript's speakers among them) and a keystroke in the view.
+func BenchmarkPseudonymisedView(b *testing.B) {
+	s := benchStore(b, 20000)
+	m0 := benchModel(b, s, 120, 40)
+	var entries []pseudo.Entry
+	seen := map[string]bool{}
+	for _, t := range m0.reader.turns {
+		if t.Speaker != "" && !seen[t.Speaker] {
+			seen[t.Speaker] = true
+			entries = append(entries, pseudo.Entry{ID: fmt.Sprint(len(entries)), Real: t.Speaker, Pseudonym: fmt.Sprintf("[Speaker %d]", len(entries)+1), Kind: pseudo.Person})
+		}
+	}
+	for i := len(entries); i < 500; i++ {
+		entries = append(entries, pseudo.Entry{ID: fmt.Sprint(i), Real: fmt.Sprintf("Name%c%c", 'a'+i%26, 'a'+i/26), Pseudonym: fmt.Sprintf("[P%d]", i), Kind: pseudo.Person})
+	}
+	pm := pseudo.NewMatcher(entries)
+	b.Run("toggle", func(b *testing.B) {
+		m := benchModel(b, s, 120, 40)
+		b.ResetTimer()
+		for i := 0; i < b.N; i++ {
+			m.reader.setPseudonyms(pm)
+			m.View()
+			m.reader.setPseudonyms(nil)
+		}
+	})
+	b.Run("keystroke", func(b *testing.B) {
+		m := benchModel(b, s, 120, 40)
+		m.reader.setPseudonyms(pm)
+		var tm tea.Model = m
+		keys := []tea.KeyMsg{runes("j"), runes("w"), runes("j"), runes(")"), runes("}"), runes("k")}
+		samples := make([]time.Duration, 0, b.N)
+		b.ResetTimer()
+		for i := 0; i < b.N; i++ {
+			t0 := time.Now()
+			tm, _ = tm.Update(keys[i%len(keys)])
+			tm.View()
+			samples = append(samples, time.Since(t0))
+			if i%600 == 599 {
+				tm, _ = tm.Update(runes("g"))
+			}
+		}
+		p95(b, samples)
+	})
 }
