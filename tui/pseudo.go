@@ -260,7 +260,7 @@ func (m *Model) pseudoBlocks(msg tea.KeyMsg) bool {
 	k := m.reader.keys
 	for _, b := range []key.Binding{k.Select, k.SelSentence, k.SelTurn, k.Code, k.InVivo, k.Edit} {
 		if key.Matches(msg, b) {
-			m.status.Say("coding is off in the pseudonymised view (P: real text)")
+			m.status.Say("coding is off in this view (P: real text)")
 			return true
 		}
 	}

@@ -41,10 +41,11 @@ func pseudoKey(t *testing.T, s *coding.Store, entries ...pseudo.Entry) string {
 }
 
 // The demo's R01 names its speaker Respondent and a city, on its first
-// screen; both stand in for real values here.
+// screen; both stand in for real values here, and so does its name.
 var demoPseudonyms = []pseudo.Entry{
 	{Real: "Respondent", Pseudonym: "[Participant 1]", Kind: pseudo.Person},
 	{Real: "Yekaterinburg", Pseudonym: "[city]", Kind: pseudo.Place},
+	{Real: "R01", Pseudonym: "[Interview A]", Kind: pseudo.Other},
 }
 
 // TestFlowPseudonymisedView runs the real program: P shows the
@@ -61,7 +62,7 @@ func TestFlowPseudonymisedView(t *testing.T) {
 	tm.Send(runes("P"))
 	waitAll(t, tm, "pseudonymised view", "[Participant 1]: Yes, yes", "I'm from [city]")
 	tm.Send(runes("s"))
-	waitOut(t, tm, "coding is off in the pseudonymised view")
+	waitOut(t, tm, "coding is off")
 	tm.Send(tea.KeyMsg{Type: tea.KeyCtrlC})
 	fm := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(Model)
 	// The screen as it is now, not the frames drawn before.
@@ -156,6 +157,38 @@ func TestPseudonymisedViewPositions(t *testing.T) {
 		t.Errorf("after the view the cursor is at %d, want %d", got, realCursor)
 	}
 	d.wantView("Respondent: Yes, yes")
+
+	d.keys("P")
+	// Retrieved quotes show the pseudonym; a jump to one still lands on
+	// its passage.
+	d.keys("tab")
+	d.selectCode(realCodings[0].Code)
+	d.keys("r")
+	if !d.m.retrieve.Visible() || len(d.m.retrieve.shown) == 0 {
+		t.Fatalf("r did not retrieve quotes:\n%s", d.view())
+	}
+	for _, q := range d.m.retrieve.shown {
+		if strings.Contains(q.Text+q.Document+q.Speaker, "Respondent") {
+			t.Errorf("a retrieved quote shows a real value: %+v", q)
+		}
+	}
+	var q coding.Quote
+	for _, x := range d.m.retrieve.shown {
+		if x.Document == "[Interview A]" && q.Document == "" {
+			q = x
+		}
+	}
+	if q.Document == "" {
+		t.Fatalf("no quote of R01 retrieved as [Interview A]: %+v", d.m.retrieve.shown)
+	}
+	for d.m.retrieve.shown[d.m.retrieve.sel].CodingID != q.CodingID {
+		d.keys("j")
+	}
+	d.keys("enter")
+	sp, ok := d.m.reader.Selection()
+	if d.m.retrieve.Visible() || !ok || sp != (coding.Span{Start: pseudo.Shift(ms, q.Start, true), End: pseudo.Shift(ms, q.End, false)}) {
+		t.Errorf("the jump to quote %d:%d of %s selected %v (%v)", q.Start, q.End, q.Document, sp, ok)
+	}
 }
 
 // BenchmarkPseudonymisedView measures turning the view on for a long
