@@ -202,6 +202,7 @@ type docView struct {
 	text    string
 	matches []pseudo.Match
 	shift   *pseudo.Shifter
+	runes   []rune // of real, made when first needed
 }
 
 func newPseudonymiser(entries []pseudo.Entry) *pseudonymiser {
@@ -297,7 +298,10 @@ func (p *pseudonymiser) around(v *docView, context string, pos int, before bool)
 	if context == "" {
 		return ""
 	}
-	rs := []rune(v.real)
+	if v.runes == nil {
+		v.runes = []rune(v.real)
+	}
+	rs := v.runes
 	n := utf8.RuneCountInString(context)
 	if before {
 		e := pos
