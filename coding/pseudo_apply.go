@@ -448,6 +448,7 @@ func pseudonymiseFields(ctx context.Context, tx *sql.Tx, replace Replacer, shown
 			if err != nil {
 				return nil, fmt.Errorf("speaker %d of %s: %w", p.id, d.name, err)
 			}
+			nn = labelName(nn)
 			if nn == p.name {
 				continue
 			}
@@ -490,6 +491,7 @@ func pseudonymiseFields(ctx context.Context, tx *sql.Tx, replace Replacer, shown
 			if err != nil {
 				return nil, fmt.Errorf("a speaker of %s: %w", d.name, err)
 			}
+			nn = labelName(nn)
 			if nn != n {
 				if _, err := tx.ExecContext(ctx, "UPDATE turns SET speaker = ? WHERE doc_id = ? AND speaker = ?", nn, d.id, n); err != nil {
 					return nil, err
@@ -738,4 +740,20 @@ func planDocNames(ctx context.Context, tx *sql.Tx, docs []currentDoc, replace Re
 			Replacements: len(reps), Entries: c.list(), Note: note}
 	}
 	return out, nil
+}
+
+// labelName is a speaker's name once replaced, as the label grammar reads
+// it off the text: a name that became one bracketed pseudonym, written
+// "[Participant 3]:" in the text, is the speaker "Participant 3", so that
+// turns derived again from the text keep their speakers.
+func labelName(name string) string {
+	inner, ok := strings.CutPrefix(name, "[")
+	if !ok {
+		return name
+	}
+	inner, ok = strings.CutSuffix(inner, "]")
+	if !ok || inner == "" || strings.ContainsAny(inner, "[]") {
+		return name
+	}
+	return inner
 }
