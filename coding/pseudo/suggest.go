@@ -196,6 +196,9 @@ func Suggest(docs []SuggestDoc, opt SuggestOptions) []Candidate {
 			return a < b
 		})
 		c.Value = nominative(forms)
+		if g.typ == TypeName && spk[fold(c.Value)] != "" {
+			continue // the speaker's entry counts the name wherever it is written
+		}
 		if g.typ == TypeSpeaker {
 			c.Value = spk[strings.SplitN(key, "\x00", 2)[1]]
 		}

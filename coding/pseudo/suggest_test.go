@@ -52,6 +52,12 @@ func TestSuggest(t *testing.T) {
 		{"address 14 Baker Street", 1, nil, ""},
 		{"address apt. 3", 1, nil, ""},
 	}
+	// A speaker's name is one candidate, not a speaker and a name too.
+	for _, n := range []string{"Олег", "Oleg"} {
+		if c, ok := byValue["name "+n]; ok {
+			t.Errorf("%s is listed as a speaker and again as a name (%d)", n, c.Count)
+		}
+	}
 	for _, tc := range tests {
 		c, ok := byValue[tc.key]
 		if !ok {
