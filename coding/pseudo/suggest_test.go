@@ -3,6 +3,7 @@ package pseudo
 import (
 	"os"
 	"reflect"
+	"sort"
 	"strings"
 	"testing"
 )
@@ -162,5 +163,21 @@ func BenchmarkSuggest(b *testing.B) {
 		if len(cs) == 0 {
 			b.Fatal("nothing suggested")
 		}
+	}
+}
+
+// A speaker named in the text too is one candidate, a speaker, counted
+// wherever the name is written.
+func TestSuggestSpeakerOnce(t *testing.T) {
+	text := "Nino: Olga, thank you for inviting me. Did you meet Olga's friends?\nOlga: Yes, and Nino came too, with Olga's sister.\n"
+	var got []string
+	for _, c := range Suggest([]SuggestDoc{{Name: "R03", Text: text}}, SuggestOptions{Speakers: []string{"Olga", "Nino"}}) {
+		if c.Value == "Olga" || c.Value == "Nino" {
+			got = append(got, c.Type+" "+c.Value)
+		}
+	}
+	sort.Strings(got)
+	if want := []string{"speaker Nino", "speaker Olga"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("candidates for the speakers: %q, want %q", got, want)
 	}
 }
