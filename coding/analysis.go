@@ -94,6 +94,9 @@ type CoderTotal struct {
 type StatsOptions struct {
 	// Coder keeps one coder's codings.
 	Coder string
+	// Attrs keeps the documents with every one of these attributes
+	// ("KEY=VALUE", compared ignoring case, as quotes --attr does).
+	Attrs []string
 	// AllVersions counts the codings on documents' earlier versions too
 	// (each such version as a document of its own); by default only
 	// the latest version of each document counts.
@@ -129,6 +132,9 @@ const NoValue = "(none)"
 
 // MatrixOptions shape a Matrix.
 type MatrixOptions struct {
+	// Attrs keeps the documents with every one of these attributes
+	// ("KEY=VALUE", compared ignoring case, as quotes --attr does).
+	Attrs []string
 	// Cols is "documents" (default: one column per document) or
 	// "attr:KEY" (one column per value of the attribute KEY, plus a
 	// column "(none)" for documents without it).
@@ -152,6 +158,9 @@ type MatrixOptions struct {
 
 // CoocOptions shape a Cooc.
 type CoocOptions struct {
+	// Attrs keeps the documents with every one of these attributes
+	// ("KEY=VALUE", compared ignoring case, as quotes --attr does).
+	Attrs []string
 	// Within is the unit of co-occurrence: "overlap" (default),
 	// "sentence" or "turn".
 	Within string
@@ -304,7 +313,7 @@ func (s *Store) StatsWithTotal(ctx context.Context, opt StatsOptions) ([]CodeSta
 	var out []CodeStats
 	var total TotalStats
 	err := s.read(ctx, func(q querier) error {
-		c, err := loadCorpus(ctx, q, opt.Coder, opt.AllVersions)
+		c, err := loadCorpus(ctx, q, opt.Coder, opt.AllVersions, opt.Attrs)
 		if err != nil {
 			return err
 		}
@@ -341,7 +350,7 @@ func (s *Store) Matrix(ctx context.Context, opt MatrixOptions) (*Table, error) {
 	}
 	var t *Table
 	err := s.read(ctx, func(q querier) error {
-		c, err := loadCorpus(ctx, q, opt.Coder, opt.AllVersions)
+		c, err := loadCorpus(ctx, q, opt.Coder, opt.AllVersions, opt.Attrs)
 		if err != nil {
 			return err
 		}
@@ -388,7 +397,7 @@ func (s *Store) Cooc(ctx context.Context, opt CoocOptions) (*Table, error) {
 	}
 	var t *Table
 	err := s.read(ctx, func(q querier) error {
-		c, err := loadCorpus(ctx, q, opt.Coder, opt.AllVersions)
+		c, err := loadCorpus(ctx, q, opt.Coder, opt.AllVersions, opt.Attrs)
 		if err != nil {
 			return err
 		}
@@ -450,7 +459,11 @@ type anCoding struct {
 
 // loadCorpus reads what an analysis counts: the latest version of every
 // document, and with allVersions the older versions that carry codings.
-func loadCorpus(ctx context.Context, q querier, coder string, allVersions bool) (*corpus, error) {
+func loadCorpus(ctx context.Context, q querier, coder string, allVersions bool, attrFilters []string) (*corpus, error) {
+	filters, err := ParseAttrFilters(attrFilters)
+	if err != nil {
+		return nil, err
+	}
 	codes, err := loadCodebook(ctx, q, false)
 	if err != nil {
 		return nil, err
@@ -499,8 +512,12 @@ func loadCorpus(ctx context.Context, q querier, coder string, allVersions bool) 
 		return nil, fmt.Errorf("coder %q: %w (coders: %s)", coder, ErrNotFound, known)
 	}
 
+	attrs, err := allAttributes(ctx, q)
+	if err != nil {
+		return nil, err
+	}
 	// Documents: latest versions, and with allVersions older versions
-	// that carry codings.
+	// that carry codings; with attribute filters, those that have them.
 	rows, err = q.QueryContext(ctx, `SELECT d.id, d.name, d.version,
 		d.version = (SELECT max(version) FROM documents v WHERE v.name = d.name),
 		EXISTS (SELECT 1 FROM codings g WHERE g.doc_id = d.id)
@@ -522,6 +539,9 @@ func loadCorpus(ctx context.Context, q querier, coder string, allVersions bool) 
 		if !latest && (!allVersions || !coded) {
 			continue
 		}
+		if !filters.Match(attrs[d.id]) {
+			continue
+		}
 		d.label = name
 		if !latest {
 			d.label = name + "@" + strconv.Itoa(version)
@@ -532,10 +552,6 @@ func loadCorpus(ctx context.Context, q querier, coder string, allVersions bool) 
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	attrs, err := allAttributes(ctx, q)
-	if err != nil {
 		return nil, err
 	}
 	parts := map[string]int{}
@@ -579,7 +595,7 @@ func loadCorpus(ctx context.Context, q querier, coder string, allVersions bool) 
 		g.code, ok2 = codeIdx[codeID]
 		g.coder, ok3 = coderIdx[cID]
 		if !ok1 || !ok2 || !ok3 {
-			continue // unreachable with foreign keys on
+			continue // a document left out (an earlier version, or by attribute)
 		}
 		c.codings = append(c.codings, g)
 	}

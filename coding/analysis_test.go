@@ -659,3 +659,55 @@ func TestCoocAdjacent(t *testing.T) {
 		}
 	}
 }
+
+// Attribute filters keep the documents that have the attributes, in every
+// table alike: the codings on the others count nowhere.
+func TestAnalysisByAttribute(t *testing.T) {
+	t.Parallel()
+	s := analysisProject(t)
+	ctx := context.Background()
+	sept := []string{"wave=september"} // values compare ignoring case
+
+	m, err := s.Matrix(ctx, MatrixOptions{Attrs: sept})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkTable(t, "codings × September documents", m, allRows, []string{"B", "C"},
+		[][]float64{{1, 1}, {0, 0}, {1, 1}, {0, 0}, {0, 0}},
+		[]float64{2, 0, 2, 0, 0}, []float64{2, 2}, 4)
+
+	st, total, err := s.StatsWithTotal(ctx, StatsOptions{Attrs: sept})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range st {
+		want := map[string]int{"Fear": 2, "Reasons/Mobilization": 2}[c.Code]
+		if c.Own.Codings != want {
+			t.Errorf("stats in September: %s has %d codings, want %d", c.Code, c.Own.Codings, want)
+		}
+	}
+	if total.Codings != 4 || total.Documents != 2 {
+		t.Errorf("stats in September: total %d codings in %d documents, want 4 in 2", total.Codings, total.Documents)
+	}
+
+	co, err := s.Cooc(ctx, CoocOptions{Attrs: []string{"wave=February"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// February is document A alone: Fear's two codings and Persecution's one.
+	diag := map[string]float64{}
+	for i, r := range co.Rows {
+		diag[r] = co.Cells[i][i]
+	}
+	if diag["Fear"] != 2 || diag["Reasons/Persecution"] != 1 || diag["Reasons/Mobilization"] != 0 {
+		t.Errorf("cooc in February: diagonal %v, want Fear 2, Persecution 1, Mobilization 0", diag)
+	}
+
+	if _, err := s.Matrix(ctx, MatrixOptions{Attrs: []string{"wave"}}); !errors.Is(err, ErrInvalid) {
+		t.Errorf("a filter without = gave %v, want ErrInvalid", err)
+	}
+	m, err = s.Matrix(ctx, MatrixOptions{Attrs: []string{"wave=never"}})
+	if err != nil || len(m.Cols) != 0 || m.Total != 0 {
+		t.Errorf("no document with the attribute: %v cols, total %v, err %v; want an empty table", m.Cols, m.Total, err)
+	}
+}

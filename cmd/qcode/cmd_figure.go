@@ -50,8 +50,8 @@ an SVG names the font (metrically the same as Arial) or embeds it with
 
 Filters are those of the tables: the global --coder keeps one coder's
 codings; --code CODE keeps a code and its sub-codes (repeat for more);
---attr KEY=VALUE keeps the documents with an attribute (frequencies and
-matrix). A large table is cut to its largest rows (--top, default 60 bars
+--attr KEY=VALUE keeps the documents with an attribute (repeat: all of
+them). A large table is cut to its largest rows (--top, default 60 bars
 or 40 heatmap rows) and columns (--top-cols, default 30); the note under
 the figure says what was cut. --top -1 keeps everything.
 
@@ -84,7 +84,7 @@ black and white printing.`,
 	fl.StringVar(&f.opt.Unit, "unit", "char", "agreement: char, segment or document")
 	fl.Float64Var(&f.opt.Overlap, "overlap", 0, "agreement with --unit segment: the share of their union two codings must overlap to match (default 0.9)")
 	fl.StringArrayVar(&f.opt.Codes, "code", nil, "only this code and its sub-codes (repeat for more; default: every code)")
-	fl.StringArrayVar(&f.opt.Attrs, "attr", nil, "only documents with attribute KEY=VALUE (repeat: all of them; frequencies and matrix)")
+	fl.StringArrayVar(&f.opt.Attrs, "attr", nil, "only documents with attribute KEY=VALUE (repeat: all of them)")
 	fl.BoolVar(&f.opt.AllVersions, "all-versions", false, allVersionsUsage)
 	fl.IntVar(&f.opt.Top, "top", 0, "show at most N rows, the largest (0: 60 bars or 40 heatmap rows; -1: all)")
 	fl.IntVar(&f.opt.TopCols, "top-cols", 0, "matrix: show at most N columns, the largest (0: 30; -1: all)")
@@ -110,7 +110,6 @@ var figureKindFlags = map[string][]string{
 	"coders":   {figures.KindAgreement},
 	"unit":     {figures.KindAgreement},
 	"overlap":  {figures.KindAgreement},
-	"attr":     {figures.KindFrequencies, figures.KindMatrix},
 }
 
 // runFigure checks the flags before the project is read, makes the figure

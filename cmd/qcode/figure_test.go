@@ -208,4 +208,10 @@ func TestFigureFilters(t *testing.T) {
 	if strings.Count(feb, ">R0") >= strings.Count(svg("figure", "matrix"), ">R0") {
 		t.Errorf("--attr wave=February kept every document")
 	}
+	// Every kind takes --attr, as the tables do.
+	for _, kind := range []string{"frequencies", "cooc", "agreement"} {
+		if got := svg("figure", kind, "--attr", "lang=ru"); got == svg("figure", kind) || !strings.Contains(got, "lang=ru") {
+			t.Errorf("figure %s --attr lang=ru drew the figure of every document, or does not say it is filtered", kind)
+		}
+	}
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 
@@ -66,6 +67,9 @@ type Options struct {
 	// latest version of each document is compared, and codings left on
 	// an earlier one (orphaned ones) are out of the comparison.
 	AllVersions bool
+	// Attrs compares only the documents with every one of these
+	// attributes ("KEY=VALUE", compared ignoring case).
+	Attrs []string
 }
 
 // Stats are the agreement statistics on one set of units, each coder
@@ -351,9 +355,17 @@ func Compute(ctx context.Context, s *coding.Store, opt Options) (*Report, error)
 	if err != nil {
 		return nil, fmt.Errorf("agreement: %w", err)
 	}
-	if !opt.AllVersions {
-		// Only the codings on the documents' latest versions count,
-		// for choosing the coders as for comparing them.
+	filters, err := coding.ParseAttrFilters(opt.Attrs)
+	if err != nil {
+		return nil, fmt.Errorf("agreement: %w", err)
+	}
+	if len(filters) > 0 {
+		docs = slices.DeleteFunc(docs, func(d coding.Document) bool { return !filters.Match(d.Attributes) })
+	}
+	if !opt.AllVersions || len(filters) > 0 {
+		// Only the codings on the compared documents count (by default
+		// their latest versions), for choosing the coders as for
+		// comparing them.
 		current := make(map[int64]bool, len(docs))
 		for _, d := range docs {
 			current[d.ID] = true

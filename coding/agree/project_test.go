@@ -422,3 +422,51 @@ func TestPairwiseSegment(t *testing.T) {
 		t.Errorf("ana and boris alone: %+v, want one segment and kappa undefined", st)
 	}
 }
+
+// --attr compares only the documents with the attribute: the others'
+// codings count for nothing, not even for choosing the coders.
+func TestDocumentsByAttribute(t *testing.T) {
+	s := newProject(t)
+	ctx := context.Background()
+	for _, d := range []string{"R01", "R02", "R03"} {
+		importDoc(t, s, d, d+thousand)
+	}
+	for doc, wave := range map[string]string{"R01": "February", "R02": "February", "R03": "September"} {
+		if _, err := s.SetAttributes(ctx, doc, []coding.Attribute{{Key: "wave", Value: wave}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tag(t, s, "ana", "R01", "Fear", "0:100")
+	tag(t, s, "boris", "R01", "Fear", "0:100")
+	tag(t, s, "ana", "R02", "Fear", "0:10")
+	tag(t, s, "boris", "R02", "Fear", "0:10")
+	tag(t, s, "ana", "R03", "Fear", "0:100")
+	tag(t, s, "boris", "R03", "Fear", "500:600")
+	tag(t, s, "carol", "R03", "Fear", "0:100")
+
+	feb := compute(t, s, Options{Attrs: []string{"wave=february"}})
+	if got := docNames(feb.Documents); got != "R01,R02" {
+		t.Errorf("February compares %s, want R01,R02", got)
+	}
+	if got := strings.Join(feb.Coders, ","); got != "ana,boris" {
+		t.Errorf("February's coders are %s, want ana,boris (carol coded only in September)", got)
+	}
+	if st := codeStats(t, feb, "Fear"); !same(st.Alpha, 1) {
+		t.Errorf("February: alpha %v, want 1 (the coders agree there)", st.Alpha)
+	}
+	all := compute(t, s, Options{Coders: []string{"ana", "boris"}})
+	if st := codeStats(t, all, "Fear"); same(st.Alpha, 1) {
+		t.Errorf("all documents: alpha 1, but R03 disagrees")
+	}
+	if _, err := Compute(ctx, s, Options{Attrs: []string{"wave"}}); !errors.Is(err, coding.ErrInvalid) {
+		t.Errorf("a filter without = gave %v, want ErrInvalid", err)
+	}
+}
+
+func docNames(ds []Doc) string {
+	var n []string
+	for _, d := range ds {
+		n = append(n, d.Name)
+	}
+	return strings.Join(n, ",")
+}

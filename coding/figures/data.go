@@ -27,21 +27,14 @@ func Frequencies(ctx context.Context, s *coding.Store, opt Options) (*Figure, er
 	if err := checkStyle(opt); err != nil {
 		return nil, err
 	}
-	measure, err := freqMeasure(opt.Measure)
-	if err != nil {
+	if _, err := freqMeasure(opt.Measure); err != nil {
 		return nil, err
 	}
 	keep, err := selectCodes(ctx, s, opt.Codes)
 	if err != nil {
 		return nil, err
 	}
-	if len(opt.Attrs) > 0 {
-		if measure == "words" {
-			return nil, fmt.Errorf("%w: words cannot be counted for documents chosen by attribute; count codings, documents or participants", ErrInvalid)
-		}
-		return freqByAttrs(ctx, s, keep, measure, opt)
-	}
-	st, _, err := s.StatsWithTotal(ctx, coding.StatsOptions{Coder: opt.Coder, AllVersions: opt.AllVersions})
+	st, _, err := s.StatsWithTotal(ctx, coding.StatsOptions{Coder: opt.Coder, AllVersions: opt.AllVersions, Attrs: opt.Attrs})
 	if err != nil {
 		return nil, fmt.Errorf("figure frequencies: %w", err)
 	}
@@ -133,117 +126,6 @@ func freqFigure(rows []freqRow, measure string, opt Options) (*Figure, error) {
 	return f, nil
 }
 
-// freqByAttrs counts frequencies over the documents with opt.Attrs, from
-// a code × document matrix.
-func freqByAttrs(ctx context.Context, s *coding.Store, keep map[int64]bool, measure string, opt Options) (*Figure, error) {
-	dm, err := docMatrix(ctx, s, opt)
-	if err != nil {
-		return nil, err
-	}
-	tree, err := s.CodeTree(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("figure frequencies: %w", err)
-	}
-	byID := map[int64]coding.Code{}
-	for _, c := range tree {
-		byID[c.ID] = c
-	}
-	var rows []freqRow
-	for i, id := range dm.t.RowCodes {
-		if keep != nil && !keep[id] {
-			continue
-		}
-		c := byID[id]
-		var v float64
-		parts := map[string]bool{}
-		for j, ok := range dm.keep {
-			if !ok || dm.t.Cells[i][j] == 0 {
-				continue
-			}
-			switch measure {
-			case "codings":
-				v += dm.t.Cells[i][j]
-			case "documents":
-				v++
-			case "participants":
-				parts[dm.participant[j]] = true
-			}
-		}
-		if measure == "participants" {
-			v = float64(len(parts))
-		}
-		rows = append(rows, freqRow{path: c.Path, name: c.Name, depth: c.Depth, val: v})
-	}
-	return freqFigure(rows, measure, opt)
-}
-
-// docTable is a code × document table of codings with, for each column,
-// whether its document passes the attribute filters, its participant and
-// its attributes.
-type docTable struct {
-	t           *coding.Table
-	keep        []bool
-	participant []string
-	attrs       [][]coding.Attribute
-}
-
-func docMatrix(ctx context.Context, s *coding.Store, opt Options) (*docTable, error) {
-	t, err := s.Matrix(ctx, coding.MatrixOptions{Cols: coding.ColsDocuments, Measure: coding.MeasureCodings,
-		Coder: opt.Coder, Subcodes: opt.Subcodes, AllVersions: opt.AllVersions})
-	if err != nil {
-		return nil, fmt.Errorf("figure: %w", err)
-	}
-	docs, err := s.Documents(ctx, true)
-	if err != nil {
-		return nil, fmt.Errorf("figure: %w", err)
-	}
-	byID := map[int64]coding.Document{}
-	for _, d := range docs {
-		byID[d.ID] = d
-	}
-	var filters [][2]string
-	for _, kv := range opt.Attrs {
-		k, v, err := coding.ParseAttrFilter(kv)
-		if err != nil {
-			return nil, err
-		}
-		filters = append(filters, [2]string{k, v})
-	}
-	dt := &docTable{t: t, keep: make([]bool, len(t.Cols)), participant: make([]string, len(t.Cols)), attrs: make([][]coding.Attribute, len(t.Cols))}
-	for j := range t.Cols {
-		var d coding.Document
-		if len(t.ColDocs) > j && len(t.ColDocs[j]) > 0 {
-			d = byID[t.ColDocs[j][0]]
-		}
-		dt.attrs[j] = d.Attributes
-		dt.keep[j] = hasAll(d.Attributes, filters)
-		dt.participant[j] = "\x00doc:" + d.Name
-		if v, ok := attrValue(d.Attributes, coding.ParticipantKey); ok {
-			dt.participant[j] = v
-		}
-	}
-	return dt, nil
-}
-
-func hasAll(attrs []coding.Attribute, filters [][2]string) bool {
-	for _, f := range filters {
-		v, ok := attrValue(attrs, f[0])
-		if !ok || !strings.EqualFold(v, f[1]) {
-			return false
-		}
-	}
-	return true
-}
-
-func attrValue(attrs []coding.Attribute, key string) (string, bool) {
-	for _, a := range attrs {
-		if strings.EqualFold(strings.TrimSpace(a.Key), key) {
-			return strings.TrimSpace(a.Value), true
-		}
-	}
-	return "", false
-}
-
 // Matrix makes a heatmap of codes × documents or codes × the values of
 // an attribute (Options.Cols "attr:KEY"), with the numbers in the cells.
 func Matrix(ctx context.Context, s *coding.Store, opt Options) (*Figure, error) {
@@ -257,13 +139,8 @@ func Matrix(ctx context.Context, s *coding.Store, opt Options) (*Figure, error) 
 	if err != nil {
 		return nil, err
 	}
-	var t *coding.Table
-	if len(opt.Attrs) > 0 {
-		t, err = matrixByAttrs(ctx, s, codes, opt)
-	} else {
-		t, err = s.Matrix(ctx, coding.MatrixOptions{Cols: opt.Cols, Measure: opt.Measure, Coder: opt.Coder,
-			Codes: codes, Subcodes: opt.Subcodes, AllVersions: opt.AllVersions})
-	}
+	t, err := s.Matrix(ctx, coding.MatrixOptions{Cols: opt.Cols, Measure: opt.Measure, Coder: opt.Coder,
+		Codes: codes, Subcodes: opt.Subcodes, AllVersions: opt.AllVersions, Attrs: opt.Attrs})
 	if err != nil {
 		return nil, fmt.Errorf("figure matrix: %w", err)
 	}
@@ -290,145 +167,6 @@ func checkMatrix(opt Options) error {
 	return nil
 }
 
-// matrixByAttrs builds a Matrix over the documents with opt.Attrs from a
-// code × document table of codings.
-func matrixByAttrs(ctx context.Context, s *coding.Store, codes []string, opt Options) (*coding.Table, error) {
-	dm, err := docMatrix(ctx, s, opt)
-	if err != nil {
-		return nil, err
-	}
-	measure := opt.Measure
-	if measure == "" {
-		measure = coding.MeasureCodings
-	}
-	// Rows: the codes asked for, in the document table's order.
-	rowIdx := make([]int, 0, len(dm.t.Rows))
-	if codes == nil {
-		for i := range dm.t.Rows {
-			rowIdx = append(rowIdx, i)
-		}
-	} else {
-		want := map[string]bool{}
-		for _, c := range codes {
-			want[c] = true
-		}
-		for i, id := range dm.t.RowCodes {
-			if want[strconv.FormatInt(id, 10)] {
-				rowIdx = append(rowIdx, i)
-			}
-		}
-	}
-	// Columns: each kept document, or each value of the attribute.
-	var cols []string
-	colOf := make([]int, len(dm.t.Cols))
-	if key, ok := strings.CutPrefix(opt.Cols, coding.ColsAttrPrefix); ok {
-		vals := map[string]bool{}
-		none := false
-		numeric := true
-		for j, k := range dm.keep {
-			if !k {
-				continue
-			}
-			v, has := attrValue(dm.attrs[j], key)
-			if !has {
-				none = true
-				continue
-			}
-			if _, err := strconv.ParseFloat(v, 64); err != nil {
-				numeric = false
-			}
-			vals[v] = true
-		}
-		for v := range vals {
-			cols = append(cols, v)
-		}
-		sort.Slice(cols, func(a, b int) bool {
-			if numeric {
-				x, _ := strconv.ParseFloat(cols[a], 64)
-				y, _ := strconv.ParseFloat(cols[b], 64)
-				if x != y {
-					return x < y
-				}
-			}
-			if x, y := strings.ToLower(cols[a]), strings.ToLower(cols[b]); x != y {
-				return x < y
-			}
-			return cols[a] < cols[b]
-		})
-		if len(cols) == 0 && !none {
-			return nil, fmt.Errorf("attribute %q: no document chosen has it", key)
-		}
-		if none {
-			cols = append(cols, coding.NoValue)
-		}
-		idx := map[string]int{}
-		for i, c := range cols {
-			idx[c] = i
-		}
-		for j := range dm.t.Cols {
-			v, has := attrValue(dm.attrs[j], key)
-			if !has {
-				v = coding.NoValue
-			}
-			colOf[j] = idx[v]
-		}
-	} else {
-		for j, k := range dm.keep {
-			if k {
-				colOf[j] = len(cols)
-				cols = append(cols, dm.t.Cols[j])
-			}
-		}
-	}
-	t := &coding.Table{Kind: "matrix", Measure: measure, ColKind: opt.Cols, Coder: opt.Coder, Subcodes: opt.Subcodes,
-		AllVersions: opt.AllVersions, Cols: cols}
-	if t.ColKind == "" {
-		t.ColKind = coding.ColsDocuments
-	}
-	docsIn := make([]float64, len(cols))
-	for j, k := range dm.keep {
-		if k {
-			docsIn[colOf[j]]++
-		}
-	}
-	for _, i := range rowIdx {
-		t.Rows = append(t.Rows, dm.t.Rows[i])
-		t.RowCodes = append(t.RowCodes, dm.t.RowCodes[i])
-		row := make([]float64, len(cols))
-		parts := make([]map[string]bool, len(cols))
-		for j, k := range dm.keep {
-			v := dm.t.Cells[i][j]
-			if !k || v == 0 {
-				continue
-			}
-			c := colOf[j]
-			switch measure {
-			case coding.MeasureCodings:
-				row[c] += v
-			case coding.MeasureDocuments, coding.MeasurePercent:
-				row[c]++
-			case coding.MeasureParticipants:
-				if parts[c] == nil {
-					parts[c] = map[string]bool{}
-				}
-				parts[c][dm.participant[j]] = true
-			}
-		}
-		for c := range row {
-			switch measure {
-			case coding.MeasureParticipants:
-				row[c] = float64(len(parts[c]))
-			case coding.MeasurePercent:
-				if docsIn[c] > 0 {
-					row[c] = 100 * row[c] / docsIn[c]
-				}
-			}
-		}
-		t.Cells = append(t.Cells, row)
-	}
-	return t, nil
-}
-
 // Cooc makes a heatmap of how often codes occur together, its codes
 // ordered by a hierarchical clustering so that codes that occur together
 // sit together.
@@ -440,14 +178,11 @@ func Cooc(ctx context.Context, s *coding.Store, opt Options) (*Figure, error) {
 	if err != nil {
 		return nil, err
 	}
-	if len(opt.Attrs) > 0 {
-		return nil, fmt.Errorf("%w: a co-occurrence figure counts every document; --attr is for frequencies and matrix", ErrInvalid)
-	}
 	codes, err := codeRefs(ctx, s, opt.Codes)
 	if err != nil {
 		return nil, err
 	}
-	co := coding.CoocOptions{Within: opt.Within, Coder: opt.Coder, Jaccard: jaccard, Codes: codes, AllVersions: opt.AllVersions}
+	co := coding.CoocOptions{Within: opt.Within, Coder: opt.Coder, Jaccard: jaccard, Codes: codes, AllVersions: opt.AllVersions, Attrs: opt.Attrs}
 	t, err := s.Cooc(ctx, co)
 	if err != nil {
 		return nil, fmt.Errorf("figure cooc: %w", err)
@@ -666,7 +401,7 @@ func coocFigure(t, sim *coding.Table, opt Options) (*Figure, error) {
 	if t.Coder != "" {
 		opt.Coder = t.Coder
 	}
-	f.Note += filterNote(opt, false)
+	f.Note += filterNote(opt, true)
 	f.Note += cutNote(len(kept), n, "codes", "used most")
 	return f, nil
 }
@@ -699,9 +434,6 @@ func Agreement(ctx context.Context, s *coding.Store, opt Options) (*Figure, erro
 	if _, err := agreeMeasure(opt.Measure); err != nil {
 		return nil, err
 	}
-	if len(opt.Attrs) > 0 {
-		return nil, fmt.Errorf("%w: agreement compares every document the coders share; --attr is for frequencies and matrix", ErrInvalid)
-	}
 	if opt.Coder != "" {
 		return nil, fmt.Errorf("%w: agreement compares coders: name them with --coders, not --coder", ErrInvalid)
 	}
@@ -713,7 +445,7 @@ func Agreement(ctx context.Context, s *coding.Store, opt Options) (*Figure, erro
 	if err != nil {
 		return nil, err
 	}
-	r, err := agree.Compute(ctx, s, agree.Options{Coders: opt.Coders, Codes: codes, Unit: unit, Overlap: opt.Overlap, AllVersions: opt.AllVersions})
+	r, err := agree.Compute(ctx, s, agree.Options{Coders: opt.Coders, Codes: codes, Unit: unit, Overlap: opt.Overlap, AllVersions: opt.AllVersions, Attrs: opt.Attrs})
 	if err != nil {
 		return nil, fmt.Errorf("figure agreement: %w", err)
 	}
@@ -804,7 +536,7 @@ func AgreementOf(r *agree.Report, opt Options) (*Figure, error) {
 	if unused > 0 {
 		f.Note += fmt.Sprintf(" %d %s nobody coded left out.", unused, plural(unused, "code", "codes"))
 	}
-	f.Note += filterNote(opt, false)
+	f.Note += filterNote(opt, true)
 	f.Note += cutNote(len(kept), len(rows), "codes", "coded most")
 	return f, nil
 }
