@@ -502,10 +502,11 @@ func (s *Store) DeleteCode(ctx context.Context, ref string, force bool) (Op, err
 			return err
 		}
 		if (ncodings > 0 || len(subtree) > 1) && !force {
-			return fmt.Errorf("%w: code %s has %d coding(s) in %d document(s) and %d sub-code(s); use --force to delete them too",
-				ErrConflict, c.Path, ncodings, ndocs, len(subtree)-1)
+			return fmt.Errorf("%w: code %s has %s in %s and %s; use --force to delete them too",
+				ErrConflict, c.Path, plural(ncodings, "coding", "codings"), plural(ndocs, "document", "documents"),
+				plural(len(subtree)-1, "sub-code", "sub-codes"))
 		}
-		*label = fmt.Sprintf("delete code %s (%d codings)", c.Path, ncodings)
+		*label = fmt.Sprintf("delete code %s (%s)", c.Path, plural(ncodings, "coding", "codings"))
 		stmts := []string{
 			"DELETE FROM memos WHERE target = 'coding' AND target_id IN (SELECT id FROM codings WHERE code_id IN (" + ids + "))",
 			"DELETE FROM codings WHERE code_id IN (" + ids + ")",

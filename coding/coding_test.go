@@ -242,7 +242,7 @@ func TestDeleteCodeRefusesWithCounts(t *testing.T) {
 	s.Tag(ctx, TagRequest{Doc: "R07", Code: "Arrest", Spans: []Span{{0, 5}, {6, 9}}})
 	s.Tag(ctx, TagRequest{Doc: "R08", Code: "Fear", Spans: []Span{{0, 2}}})
 	_, err := s.DeleteCode(ctx, "Fear", false)
-	if !errors.Is(err, ErrConflict) || !strings.Contains(err.Error(), "3 coding(s) in 2 document(s) and 1 sub-code(s)") {
+	if !errors.Is(err, ErrConflict) || !strings.Contains(err.Error(), "3 codings in 2 documents and 1 sub-code") {
 		t.Fatalf("DeleteCode = %v; want a conflict counting 3 codings, 2 documents, 1 sub-code", err)
 	}
 	if _, err := s.DeleteCode(ctx, "Fear", true); err != nil {

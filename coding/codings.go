@@ -456,7 +456,7 @@ func (s *Store) TagBatch(ctx context.Context, codeRef string, items []DocSpans, 
 				}
 			}
 		}
-		*lbl = fmt.Sprintf("%s: %d codings with %s", label, made, code.Path)
+		*lbl = fmt.Sprintf("%s: %s with %s", label, plural(made, "coding", "codings"), code.Path)
 		return nil
 	})
 	return made, skipped, op, err

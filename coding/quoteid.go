@@ -345,3 +345,92 @@ func findCarried(ctx context.Context, q querier, bits uint64, doc func(int64) ([
 	}
 	return "moved from " + ms[0].from, false, nil
 }
+
+// LooksLikeQuoteID reports whether s was meant as a quote id, well
+// formed or not: "Q-" (any case, any hyphen) and four to twelve letters
+// or digits. A mistyped id (one character short, a stray letter) is then
+// answered as a quote id, with the nearest ones, not as a missing
+// document.
+func LooksLikeQuoteID(s string) bool {
+	s = strings.ToUpper(strings.TrimSpace(idCleaner.Replace(s)))
+	rest, ok := strings.CutPrefix(s, "Q-")
+	if !ok || len(rest) < 4 || len(rest) > 12 {
+		return false
+	}
+	for _, c := range rest {
+		if !(c >= '0' && c <= '9' || c >= 'A' && c <= 'Z') {
+			return false
+		}
+	}
+	return true
+}
+
+// MaxQuoteIDDistance is how many characters a typed quote id may differ
+// from a project's id (by edit distance) for NearestQuoteIDs to offer it.
+const MaxQuoteIDDistance = 3
+
+// NearestQuoteIDs returns the ids of the project's coded passages
+// nearest to id by edit distance (insertions, deletions and
+// substitutions of characters after "Q-"), in order, when they are at
+// most MaxQuoteIDDistance away; nil when none is.
+func (s *Store) NearestQuoteIDs(ctx context.Context, id string) ([]string, error) {
+	typed := strings.ToUpper(strings.TrimSpace(idCleaner.Replace(id)))
+	typed = strings.TrimPrefix(typed, "Q-")
+	typed = strings.NewReplacer("O", "0", "I", "1", "L", "1").Replace(typed)
+	best := MaxQuoteIDDistance + 1
+	var nearest []string
+	err := s.read(ctx, func(q querier) error {
+		rows, err := q.QueryContext(ctx, "SELECT DISTINCT d.guid, c.start, c.end FROM codings c JOIN documents d ON d.id = c.doc_id")
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		seen := map[string]bool{}
+		for rows.Next() {
+			var guid string
+			var start, end int
+			if err := rows.Scan(&guid, &start, &end); err != nil {
+				return err
+			}
+			qid := QuoteID(guid, start, end)
+			if seen[qid] {
+				continue
+			}
+			seen[qid] = true
+			d := editDistance(typed, qid[2:])
+			switch {
+			case d < best:
+				best, nearest = d, []string{qid}
+			case d == best:
+				nearest = append(nearest, qid)
+			}
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	sort.Strings(nearest)
+	return nearest, nil
+}
+
+// editDistance is the Levenshtein distance between two ASCII strings.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}

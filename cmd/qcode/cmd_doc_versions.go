@@ -185,7 +185,7 @@ func writeCarry(w io.Writer, c *coding.CarryReport) {
 	}
 	b.WriteString(carryLine(c) + "\n")
 	if c.Memos > 0 {
-		fmt.Fprintf(&b, "  %d memo(s) on the document moved to version %d\n", c.Memos, c.ToVersion)
+		fmt.Fprintf(&b, "  %s on the document moved to version %d\n", plural(c.Memos, "memo", "memos"), c.ToVersion)
 	}
 	if c.Aligned == coding.AlignLines {
 		b.WriteString("  (a long text: aligned line by line, then character by character within changed lines)\n")

@@ -57,14 +57,19 @@ too: 'qcode show lunney'.
 				if err != nil {
 					return err
 				}
+				speakers, err := docSpeakers(a, s)
+				if err != nil {
+					return err
+				}
 				tw := tabwriter.NewWriter(a.stdout, 0, 0, 2, ' ', 0)
-				fmt.Fprintln(tw, "ID\tNAME\tVER\tLANG\tWORDS\tTURNS\tCODINGS\tPARTICIPANT\tOTHER ATTRIBUTES")
+				fmt.Fprintln(tw, "ID\tNAME\tVER\tLANG\tWORDS\tTURNS\tSPEAKERS\tCODINGS\tPARTICIPANT\tOTHER ATTRIBUTES")
 				for _, d := range docs {
 					ver := fmt.Sprint(d.Version)
 					if !d.Latest {
 						ver += " (old)"
 					}
-					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%d\t%d\t%s\t%s\n", coding.DocShortID(d.ID), d.Name, ver, d.Lang, d.Words, d.Turns, d.Codings,
+					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%d\t%s\t%d\t%s\t%s\n", coding.DocShortID(d.ID), d.Name, ver, d.Lang, d.Words, d.Turns,
+						orDash(oneLine(speakers[d.ID], 40)), d.Codings,
 						coding.Cite(cite, d.Attributes), oneLine(otherAttrs(cite, d.Attributes), 60))
 				}
 				return tw.Flush()
@@ -74,6 +79,34 @@ too: 'qcode show lunney'.
 	cmd.Flags().BoolVar(&all, "all", false, "include earlier versions of re-imported documents")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print as JSON")
 	return cmd
+}
+
+// docSpeakers names the speakers of each current document, in the
+// order they first speak, as "Interviewer, Anna"; "-" for none.
+func docSpeakers(a *app, s *coding.Store) (map[int64]string, error) {
+	sp, err := s.Speakers(a.ctx, "")
+	if err != nil {
+		return nil, err
+	}
+	names := map[int64][]string{}
+	for _, p := range sp {
+		if p.Turns > 0 {
+			names[p.DocID] = append(names[p.DocID], p.Name)
+		}
+	}
+	out := map[int64]string{}
+	for id, n := range names {
+		out[id] = strings.Join(n, ", ")
+	}
+	return out, nil
+}
+
+// orDash is s, or "-" when s is empty.
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
 }
 
 // countCoderCodings replaces each document's coding count with the
@@ -163,13 +196,22 @@ itself with the quote marked, and the codes on it.`,
 					return err
 				}
 				defer func() { err = finish(err) }()
-				if _, ok := coding.ParseQuoteID(args[0]); ok {
-					p, err := s.FindQuote(a.ctx, args[0], "")
+				if coding.LooksLikeQuoteID(args[0]) {
+					var p coding.QuotePlace
+					var err error
+					if _, ok := coding.ParseQuoteID(args[0]); ok {
+						p, err = s.FindQuote(a.ctx, args[0], "")
+					} else {
+						err = fmt.Errorf("quote %s: %w: no quote has this id (a quote id is Q- and %d letters or digits, as 'qcode quotes' prints)",
+							printable(args[0]), coding.ErrNotFound, coding.QuoteIDLen)
+					}
 					// A document may be named like a quote id; the
 					// quote comes first.
 					if errors.Is(err, coding.ErrNotFound) {
 						if _, derr := s.Document(a.ctx, args[0], false); derr == nil {
 							err = nil
+						} else {
+							err = nearestQuotes(a, s, args[0], err)
 						}
 					}
 					if err != nil {
@@ -241,10 +283,26 @@ itself with the quote marked, and the codes on it.`,
 	return cmd
 }
 
+// nearestQuotes adds to err, the error for a quote id no passage has,
+// the project's nearest ids to the one typed.
+func nearestQuotes(a *app, s *coding.Store, typed string, err error) error {
+	near, nerr := s.NearestQuoteIDs(a.ctx, typed)
+	if nerr != nil {
+		return errors.Join(err, nerr)
+	}
+	if len(near) == 0 {
+		return err
+	}
+	if len(near) > 3 {
+		near = near[:3]
+	}
+	return fmt.Errorf("%w; the nearest id in this project is %s", err, strings.Join(near, " or "))
+}
+
 // renderDoc prints the numbered text with inline coding marks and a legend.
 func (a *app) renderDoc(d coding.Document, turns []coding.Turn, codings []coding.Coding, cite string, color bool) {
 	w := a.stdout
-	head := fmt.Sprintf("%s (version %d, %s, %d words, %d turns)", d.Name, d.Version, d.Lang, d.Words, len(turns))
+	head := fmt.Sprintf("%s (version %d, %s, %s, %s)", d.Name, d.Version, d.Lang, plural(d.Words, "word", "words"), plural(len(turns), "turn", "turns"))
 	fmt.Fprintln(w, paint(color, "1", head))
 	if at := coding.Cite(cite, d.Attributes); at != "" {
 		fmt.Fprintf(w, "(%s)\n", at)
@@ -283,6 +341,21 @@ func (a *app) renderDoc(d coding.Document, turns []coding.Turn, codings []coding
 			hasTime = true
 		}
 	}
+	// Each turn is announced above its first line with its number (what
+	// 'qcode tag --turn N' takes) and its speaker.
+	heads := map[int][]coding.Turn{}
+	runes := []rune(d.Text)
+	for _, t := range turns {
+		ls := min(t.Start, len(runes))
+		for ls > 0 && runes[ls-1] != '\n' {
+			ls--
+		}
+		heads[ls] = append(heads[ls], t)
+	}
+	margin := "      "
+	if hasTime {
+		margin += "         "
+	}
 	var b strings.Builder
 	line := 1
 	lineStart := true
@@ -290,6 +363,14 @@ func (a *app) renderDoc(d coding.Document, turns []coding.Turn, codings []coding
 	pos := 0
 	inLabel := false
 	writePrefix := func() {
+		for _, t := range heads[pos] {
+			head := fmt.Sprintf("── turn %d", t.N)
+			if t.Speaker != "" {
+				head += ", " + t.Speaker
+			}
+			fmt.Fprintf(&b, "%s%s\n", margin, paint(color, "2", head))
+		}
+		delete(heads, pos)
 		fmt.Fprintf(&b, "%s ", paint(color, "2", fmt.Sprintf("%5d", line)))
 		if hasTime {
 			t := times[pos]

@@ -330,6 +330,7 @@ func (a *app) importFiles(s *coding.Store, in found, o importOptions) error {
 	words := 0
 	var failed []string
 	var lastErr error
+	unchangedHintDoc := ""
 	for _, f := range files {
 		if err := a.ctx.Err(); err != nil {
 			if bar != nil {
@@ -375,14 +376,16 @@ func (a *app) importFiles(s *coding.Store, in found, o importOptions) error {
 				if hint != "" {
 					line.Warnings = append(line.Warnings, hint)
 				}
-				if !o.asJSON {
-					if bar != nil {
-						bar.Clear()
-					}
+				// One file is named; a folder's unchanged files are
+				// counted in the summary, with the options not applied
+				// said once, after it.
+				if !o.asJSON && len(files) == 1 {
 					if hint != "" {
 						hint = "; " + hint
 					}
 					fmt.Fprintf(a.stderr, "%s: unchanged, already imported as %s%s\n", printable(f.path), printable(res.Document.Name), printable(hint))
+				} else if hint != "" && unchangedHintDoc == "" {
+					unchangedHintDoc = res.Document.Name
 				}
 			}
 		}
@@ -409,6 +412,10 @@ func (a *app) importFiles(s *coding.Store, in found, o importOptions) error {
 		}
 	} else {
 		a.printImportSummary(lines, counts, words, in)
+		if unchangedHintDoc != "" {
+			fmt.Fprintf(a.stderr, "%s: %s\n", plural(counts[coding.Unchanged], "file unchanged", "files unchanged"),
+				printable(unchangedHint(unchangedHintDoc, o.parse)))
+		}
 	}
 	if n := counts["failed"]; n > 0 {
 		if o.asJSON {
@@ -447,11 +454,12 @@ func unchangedHint(doc string, opt transcripts.Options) string {
 // printImportSummary prints the tally on the first line, then a line for
 // each document added (its speakers, roles and turns), with the reader's
 // warnings indented under it, then the files skipped as not transcripts.
-// Failed and unchanged files are reported on stderr as they happen.
+// Failed files are reported on stderr as they happen; unchanged ones are
+// only counted here.
 func (a *app) printImportSummary(lines []importLine, counts map[string]int, words int, in found) {
 	parts := []string{fmt.Sprintf("imported %d", counts[coding.Imported])}
 	if n := counts[coding.NewVersion]; n > 0 {
-		parts = append(parts, fmt.Sprintf("%d new version(s)", n))
+		parts = append(parts, plural(n, "new version", "new versions"))
 	}
 	if n := counts[coding.Unchanged]; n > 0 {
 		parts = append(parts, fmt.Sprintf("%d unchanged", n))

@@ -124,11 +124,12 @@ them, or those on the target given with --doc, --code or --coding; with
 				if len(memos) == 0 {
 					fmt.Fprintln(a.stdout, "No memos.")
 				}
+				names, err := memoTargetNames(a, s, memos)
+				if err != nil {
+					return err
+				}
 				for _, m := range memos {
-					on := m.Target
-					if m.Target != coding.TargetProject {
-						on = fmt.Sprintf("%s %d", m.Target, m.TargetID)
-					}
+					on := names(m)
 					fmt.Fprintf(a.stdout, "#%d on %s, by %s, %s\n  %s\n", m.ID, on, m.Coder,
 						m.UpdatedAt.Format("2006-01-02 15:04"), strings.ReplaceAll(m.Text, "\n", "\n  "))
 				}
@@ -193,6 +194,68 @@ them, or those on the target given with --doc, --code or --coding; with
 	}
 	cmd.AddCommand(add, edit, rm)
 	return cmd
+}
+
+// memoTargetNames returns a function that names what a memo is on as a
+// reader knows it: "the project", "document R07", "code Work/Loss",
+// "coding 12 (Work/Loss in R07)".
+func memoTargetNames(a *app, s *coding.Store, memos []coding.Memo) (func(coding.Memo) string, error) {
+	codePaths := map[int64]string{}
+	docNames := map[int64]string{}
+	codingNames := map[int64]string{}
+	var codingIDs []int64
+	for _, m := range memos {
+		switch m.Target {
+		case coding.TargetCode:
+			if len(codePaths) == 0 {
+				codes, err := s.Codes(a.ctx)
+				if err != nil {
+					return nil, err
+				}
+				for _, c := range codes {
+					codePaths[c.ID] = c.Path
+				}
+			}
+		case coding.TargetDocument:
+			if _, ok := docNames[m.TargetID]; !ok {
+				name, err := s.DocumentName(a.ctx, m.TargetID)
+				if err != nil && !errors.Is(err, coding.ErrNotFound) {
+					return nil, err
+				}
+				docNames[m.TargetID] = name
+			}
+		case coding.TargetCoding:
+			codingIDs = append(codingIDs, m.TargetID)
+		}
+	}
+	if len(codingIDs) > 0 {
+		cs, err := s.Codings(a.ctx, coding.CodingFilter{IDs: codingIDs})
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range cs {
+			codingNames[c.ID] = fmt.Sprintf("%s in %s", c.Code, c.Document)
+		}
+	}
+	return func(m coding.Memo) string {
+		var name string
+		switch m.Target {
+		case coding.TargetProject:
+			return "the project"
+		case coding.TargetDocument:
+			name = docNames[m.TargetID]
+		case coding.TargetCode:
+			name = codePaths[m.TargetID]
+		case coding.TargetCoding:
+			if n := codingNames[m.TargetID]; n != "" {
+				return fmt.Sprintf("coding %d (%s)", m.TargetID, n)
+			}
+		}
+		if name == "" {
+			return fmt.Sprintf("%s %d", m.Target, m.TargetID)
+		}
+		return m.Target + " " + name
+	}, nil
 }
 
 func (a *app) undoCmd() *cobra.Command {

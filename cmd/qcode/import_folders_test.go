@@ -440,7 +440,7 @@ func TestImportEncoding(t *testing.T) {
 	// Forced otherwise, they read otherwise: the next version (a wrong
 	// guess is corrected this way).
 	stdout, stderr, err = qc(t, dir, "import", p, "--encoding", "koi8-r")
-	if err != nil || !strings.HasPrefix(stdout, "imported 0, 1 new version(s);") || !strings.Contains(stdout, "R07 (version 2)") {
+	if err != nil || !strings.HasPrefix(stdout, "imported 0, 1 new version;") || !strings.Contains(stdout, "R07 (version 2)") {
 		t.Errorf("import of the same file --encoding koi8-r = %v, printed %q / %q; want R07's version 2", err, stdout, stderr)
 	}
 

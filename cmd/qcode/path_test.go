@@ -522,7 +522,7 @@ func TestResearcherPath(t *testing.T) {
 		fear := codeByPath(t, cs, "Fear of repression")
 		msg, stdout, _ := wantErr(t, dir, "code", "rm", "Fear of repression")
 		if !strings.Contains(msg, "2 coding") || !strings.Contains(msg, "--force") {
-			t.Errorf("code rm of a code with 2 codings: error %q, want it to say \"2 coding(s)\" and suggest --force", msg)
+			t.Errorf("code rm of a code with 2 codings: error %q, want it to say \"2 codings\" and suggest --force", msg)
 		}
 		if stdout != "" {
 			t.Errorf("code rm refused but printed %q", stdout)

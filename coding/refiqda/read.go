@@ -259,7 +259,11 @@ func (rd *reader) convert(p *xProject) (*coding.Snapshot, error) {
 		}
 	}
 	if rd.dupes > 0 {
-		rd.warnf("%d codings repeated a coding of the same code, span and coder; kept once", rd.dupes)
+		if rd.dupes == 1 {
+			rd.warnf("1 coding repeated a coding of the same code, span and coder; kept once")
+		} else {
+			rd.warnf("%d codings repeated a coding of the same code, span and coder; kept once", rd.dupes)
+		}
 	}
 
 	for _, c := range rd.coders {
