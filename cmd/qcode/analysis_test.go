@@ -387,3 +387,40 @@ func TestRenderGrid(t *testing.T) {
 		}
 	}
 }
+
+// --attr takes in only the documents with the attribute, in every table
+// and in agreement alike.
+func TestAnalysisByAttribute(t *testing.T) {
+	t.Parallel()
+	dir := analysisDemo(t)
+
+	var st statsJSON
+	decodeOne(t, everyone(t, dir, "stats", "--attr", "lang=ru", "--json"), &st, []string{"stats"})
+	for _, c := range st.Codes {
+		// Fear of repression in the Russian interviews: R05 nino, pavel;
+		// R06 nino, pavel, pavel.
+		if c.Code == "Fear of repression" && (c.Own["codings"] != 5 || c.Own["documents"] != 2) {
+			t.Errorf("stats --attr lang=ru: Fear of repression %v, want 5 codings in 2 documents", c.Own)
+		}
+	}
+	var m tableJSON
+	decodeOne(t, everyone(t, dir, "matrix", "--attr", "lang=ru", "--json"), &m, []string{"matrix"})
+	if got := strings.Join(m.Cols, ","); got != "R05,R06,R07" {
+		t.Errorf("matrix --attr lang=ru has columns %s, want R05,R06,R07", got)
+	}
+	var all, ru tableJSON
+	decodeOne(t, everyone(t, dir, "cooc", "--json"), &all, []string{"cooc"})
+	decodeOne(t, everyone(t, dir, "cooc", "--attr", "lang=ru", "--json"), &ru, []string{"cooc"})
+	if ru.Total >= all.Total {
+		t.Errorf("cooc --attr lang=ru counts %v pairs, every document %v", ru.Total, all.Total)
+	}
+	out := everyone(t, dir, "agree", "--attr", "lang=ru", "--json")
+	for _, doc := range []string{`"R01"`, `"R02"`, `"R03"`, `"R04"`} {
+		if strings.Contains(out, doc) {
+			t.Errorf("agree --attr lang=ru compares %s, an English interview", doc)
+		}
+	}
+	if msg, _, _ := wantErr(t, dir, "matrix", "--attr", "lang"); !strings.Contains(msg, "KEY=VALUE") {
+		t.Errorf("matrix --attr lang: %s", msg)
+	}
+}

@@ -16,7 +16,7 @@ import (
 
 func (a *app) agreeCmd() *cobra.Command {
 	var (
-		coders, codes                   []string
+		coders, codes, attrs            []string
 		unit, data, statistic, level, w string
 		overlap                         float64
 		asJSON, listDis, allVersions    bool
@@ -68,7 +68,7 @@ categories.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			f := cmd.Flags()
 			if data != "" {
-				for _, name := range []string{"coders", "code", "unit", "overlap", "disagreements", "all-versions"} {
+				for _, name := range []string{"coders", "code", "attr", "unit", "overlap", "disagreements", "all-versions"} {
 					if f.Changed(name) {
 						return fmt.Errorf("agree: --%s is for the project's codings, not for --data", name)
 					}
@@ -91,7 +91,7 @@ categories.`,
 				return fmt.Errorf("agree: --overlap %g: want a share above 0 and at most 1, such as 0.9", overlap)
 			}
 			return a.withStore(func(s *coding.Store) error {
-				r, err := agree.Compute(a.ctx, s, agree.Options{Coders: coders, Codes: codes, Unit: u, Overlap: overlap, Text: asJSON || listDis, AllVersions: allVersions})
+				r, err := agree.Compute(a.ctx, s, agree.Options{Coders: coders, Codes: codes, Unit: u, Overlap: overlap, Text: asJSON || listDis, AllVersions: allVersions, Attrs: attrs})
 				if err != nil {
 					return err
 				}
@@ -106,6 +106,7 @@ categories.`,
 	f := cmd.Flags()
 	f.StringSliceVar(&coders, "coders", nil, "the coders to compare, as A,B,... (default: everyone who has coded)")
 	f.StringArrayVar(&codes, "code", nil, "only this code (repeat for more; default: every code)")
+	f.StringArrayVar(&attrs, "attr", nil, attrFilterUsage)
 	f.StringVar(&unit, "unit", "char", "what one unit is: char, segment or document")
 	f.Float64Var(&overlap, "overlap", agree.DefaultOverlap, "with --unit segment: the share of their union two codings must overlap to match")
 	f.BoolVar(&listDis, "disagreements", false, "list every disagreement with its text")

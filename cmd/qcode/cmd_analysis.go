@@ -61,6 +61,7 @@ func (a *app) termWidth(o *tableOpts) int {
 func (a *app) statsCmd() *cobra.Command {
 	var o tableOpts
 	var subcodes, allVersions bool
+	var attrs []string
 	cmd := &cobra.Command{
 		Use:   "stats",
 		Short: "Count each code's codings, documents, participants and words coded, by coder",
@@ -96,7 +97,7 @@ With --coder NAME only that coder's codings count.`,
 				if err != nil {
 					return err
 				}
-				st, total, err := s.StatsWithTotal(a.ctx, coding.StatsOptions{Coder: coder, AllVersions: allVersions})
+				st, total, err := s.StatsWithTotal(a.ctx, coding.StatsOptions{Coder: coder, AllVersions: allVersions, Attrs: attrs})
 				if err != nil {
 					return err
 				}
@@ -117,6 +118,7 @@ With --coder NAME only that coder's codings count.`,
 	o.register(cmd)
 	cmd.Flags().BoolVar(&subcodes, "subcodes", false, "count each code's sub-codes with it")
 	cmd.Flags().BoolVar(&allVersions, "all-versions", false, allVersionsUsage)
+	cmd.Flags().StringArrayVar(&attrs, "attr", nil, attrFilterUsage)
 	return cmd
 }
 
@@ -244,6 +246,7 @@ still has codings (see 'qcode doc orphans').`,
 	cmd.Flags().StringArrayVar(&opt.Codes, "code", nil, "a code to make a row of (repeat for several; default: every code)")
 	cmd.Flags().BoolVar(&opt.Subcodes, "subcodes", false, "count each row's sub-codes with it")
 	cmd.Flags().BoolVar(&opt.AllVersions, "all-versions", false, allVersionsUsage)
+	cmd.Flags().StringArrayVar(&opt.Attrs, "attr", nil, attrFilterUsage)
 	return cmd
 }
 
@@ -290,6 +293,7 @@ each document counts, unless --all-versions.`,
 	cmd.Flags().BoolVar(&opt.Jaccard, "jaccard", false, "show the Jaccard coefficient instead of counts")
 	cmd.Flags().StringArrayVar(&opt.Codes, "code", nil, "a code to include (repeat for several; default: every code)")
 	cmd.Flags().BoolVar(&opt.AllVersions, "all-versions", false, allVersionsUsage)
+	cmd.Flags().StringArrayVar(&opt.Attrs, "attr", nil, attrFilterUsage)
 	return cmd
 }
 
@@ -617,3 +621,7 @@ func (a *app) showTable(o tableOpts, tree bool, query func(s *coding.Store, code
 		return a.printTable(t, o, tree)
 	})
 }
+
+// attrFilterUsage is the help of --attr on the commands that count,
+// analyse or draw codings: the documents they take in.
+const attrFilterUsage = "only documents with attribute KEY=VALUE (repeat: all of them)"
