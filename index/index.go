@@ -30,7 +30,7 @@ import (
 
 // MappingVersion changes whenever the mapping or the passage rules change;
 // an index of another version is rebuilt.
-const MappingVersion = 4
+const MappingVersion = 5
 
 // Dir is the index folder inside a project folder.
 const Dir = "index"
@@ -462,8 +462,17 @@ func buildMapping() mapping.IndexMapping {
 	// sixteen prefix-coded terms.
 	p.AddFieldMappingsAt("order", keyword(true))
 	p.AddFieldMappingsAt("doc_id", keyword(false))
-	p.AddFieldMappingsAt("speaker", keyword(false))
-	p.AddFieldMappingsAt("code", keyword(false))
+	// A hit is made from what is stored with its passage: where it lies
+	// ("at", stored only), its speaker and its codes.
+	stored := func(f *mapping.FieldMapping) *mapping.FieldMapping {
+		f.Store = true
+		return f
+	}
+	at := keyword(false)
+	at.Index = false
+	p.AddFieldMappingsAt("at", stored(at))
+	p.AddFieldMappingsAt("speaker", stored(keyword(false)))
+	p.AddFieldMappingsAt("code", stored(keyword(false)))
 	p.AddFieldMappingsAt("coder", keyword(false))
 	// code_coder pairs a code with who coded it ("ID/coder"), so that a
 	// code filter and a coder filter together mean that coder's codings

@@ -138,6 +138,7 @@ func (ix *Index) search(ctx context.Context, q Query) (Result, error) {
 	}
 	req := bleve.NewSearchRequestOptions(bq, size, 0, false)
 	req.IncludeLocations = true
+	req.Fields = hitFields
 	if !q.Rank {
 		req.SortBy([]string{"order"})
 	}
@@ -149,16 +150,8 @@ func (ix *Index) search(ctx context.Context, q Query) (Result, error) {
 	if ix.ov != nil {
 		out.Pending = ix.ov.pending
 	}
-	docs := map[int64]*docCache{}
+	hb := hitBuilder{ix: ix, docs: map[int64]*hitDoc{}}
 	for _, h := range hits {
-		docID, start, err := parsePassageID(h.ID)
-		if err != nil {
-			return Result{}, err
-		}
-		dc, err := ix.doc(ctx, docs, docID)
-		if err != nil {
-			return Result{}, err
-		}
 		locs := h.Locations["text"]
 		if raw := h.Locations["raw"]; len(raw) > 0 {
 			if locs == nil {
@@ -168,7 +161,7 @@ func (ix *Index) search(ctx context.Context, q Query) (Result, error) {
 				locs["raw:"+term] = l
 			}
 		}
-		hit, err := dc.hit(ctx, start, locs)
+		hit, err := hb.hit(ctx, h, locs)
 		if err != nil {
 			return Result{}, err
 		}
@@ -394,77 +387,176 @@ func (ix *Index) buildQuery(ctx context.Context, q Query) (query.Query, bool, er
 	return b, q.Rank || g.Rank, nil
 }
 
-// docCache holds what hits in one document need from the store.
-type docCache struct {
-	doc     coding.Document
-	turns   []coding.Turn
-	store   *coding.Store
-	lines   []int // code point of each line start
-	text    string
-	byStart map[int]passage
-}
-
-func (ix *Index) doc(ctx context.Context, cache map[int64]*docCache, id int64) (*docCache, error) {
-	if dc := cache[id]; dc != nil {
-		return dc, nil
-	}
-	name, err := ix.store.DocumentName(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	text, err := ix.store.DocumentText(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	d := coding.Document{ID: id, Name: name, Text: text}
-	dc := &docCache{doc: d, text: text, store: ix.store}
-	if dc.turns, err = ix.store.Turns(ctx, id); err != nil {
-		return nil, err
-	}
-	dc.lines = []int{0}
-	cp := 0
-	for _, r := range text {
-		cp++
-		if r == '\n' {
-			dc.lines = append(dc.lines, cp)
-		}
-	}
-	cache[id] = dc
-	return dc, nil
-}
-
 // fragmentRadius is how many code points of context a fragment keeps on
 // each side of the first match.
 const fragmentRadius = 80
 
-func (dc *docCache) passages() map[int]passage {
-	if dc.byStart == nil {
-		dc.byStart = map[int]passage{}
-		for _, p := range splitPassages(dc.text, dc.turns) {
-			dc.byStart[p.Start] = p
+// hitDoc is what the hits in one document read from the store: its name
+// and text, once per search.
+type hitDoc struct {
+	name string
+	text string
+}
+
+// hitBuilder makes hits from bleve's matches: a passage's place, speaker,
+// turn, time and codes come from the fields stored with it, and its text
+// is cut from the document's text in the store, read once per document;
+// the codebook is read once per search, when a hit has codes.
+type hitBuilder struct {
+	ix    *Index
+	docs  map[int64]*hitDoc
+	paths map[string]string // code id → path
+}
+
+func (hb *hitBuilder) doc(ctx context.Context, id int64) (*hitDoc, error) {
+	if d := hb.docs[id]; d != nil {
+		return d, nil
+	}
+	name, err := hb.ix.store.DocumentName(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	text, err := hb.ix.store.DocumentText(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	d := &hitDoc{name: name, text: text}
+	hb.docs[id] = d
+	return d, nil
+}
+
+func (hb *hitBuilder) codePath(ctx context.Context, id string) (string, error) {
+	if hb.paths == nil {
+		codes, err := hb.ix.store.CodeTree(ctx)
+		if err != nil {
+			return "", err
+		}
+		hb.paths = make(map[string]string, len(codes))
+		for _, c := range codes {
+			hb.paths[strconv.FormatInt(c.ID, 10)] = c.Path
 		}
 	}
-	return dc.byStart
-}
-
-func (dc *docCache) line(cp int) int {
-	return sort.Search(len(dc.lines), func(i int) bool { return dc.lines[i] > cp })
-}
-
-// hit builds a Hit from a passage and the byte locations of its matched
-// terms.
-func (dc *docCache) hit(ctx context.Context, start int, locs search.TermLocationMap) (Hit, error) {
-	p, ok := dc.passages()[start]
+	p, ok := hb.paths[id]
 	if !ok {
-		return Hit{}, fmt.Errorf("index: passage %d of %s is not in the store's text; run 'qcode reindex'", start, dc.doc.Name)
+		return "", fmt.Errorf("index: code %s is not in the codebook; run 'qcode reindex'", id)
 	}
-	h := Hit{DocID: dc.doc.ID, Document: dc.doc.Name, Speaker: p.Speaker, Turn: p.Turn,
+	return p, nil
+}
+
+// hit builds a Hit from a match and the byte locations of its matched
+// terms.
+func (hb *hitBuilder) hit(ctx context.Context, m *search.DocumentMatch, locs search.TermLocationMap) (Hit, error) {
+	docID, start, err := parsePassageID(m.ID)
+	if err != nil {
+		return Hit{}, err
+	}
+	d, err := hb.doc(ctx, docID)
+	if err != nil {
+		return Hit{}, err
+	}
+	at, _ := m.Fields["at"].(string)
+	pa, ok := parseAt(at)
+	if !ok || pa.byteStart < 0 || pa.byteEnd > len(d.text) || pa.byteStart > pa.byteEnd ||
+		!utf8.RuneStart(d.text[pa.byteStart]) || (pa.byteEnd < len(d.text) && !utf8.RuneStart(d.text[pa.byteEnd])) {
+		return Hit{}, fmt.Errorf("index: passage %d of %s is not in the store's text; run 'qcode reindex'", start, d.name)
+	}
+	p := passage{Start: start, End: pa.end, Turn: pa.turn, Text: d.text[pa.byteStart:pa.byteEnd]}
+	p.Speaker, _ = m.Fields["speaker"].(string)
+	h := Hit{DocID: docID, Document: d.name, Speaker: p.Speaker, Turn: p.Turn, Time: pa.time,
 		Passage: coding.Span{Start: p.Start, End: p.End}, Matches: []coding.Span{}, Highlights: []coding.Span{}, Codes: []string{}}
-	if p.Turn > 0 && p.Turn <= len(dc.turns) && dc.turns[p.Turn-1].Time != nil {
-		h.Time = coding.FormatClock(*dc.turns[p.Turn-1].Time)
+	h.Matches = matchSpans(p, locs)
+	if len(h.Matches) > 0 {
+		h.Start, h.End = h.Matches[0].Start, h.Matches[0].End
+	} else {
+		h.Start, h.End = p.Start, p.End
 	}
-	// Byte ranges of the matches, in passage text, merged where a phrase
-	// runs on from one term to the next.
+	h.Line = pa.line + newlinesBefore(p.Text, h.Start-p.Start)
+	h.Fragment, h.Highlights = fragment(p, h.Start, h.Matches)
+	for _, id := range fieldStrings(m.Fields["code"]) {
+		path, err := hb.codePath(ctx, id)
+		if err != nil {
+			return Hit{}, err
+		}
+		h.Codes = appendOnce(h.Codes, path)
+	}
+	return h, nil
+}
+
+// hitFields are the stored fields a hit is made from.
+var hitFields = []string{"at", "speaker", "code"}
+
+// fieldStrings reads a stored field of one value or many.
+func fieldStrings(v interface{}) []string {
+	switch v := v.(type) {
+	case string:
+		return []string{v}
+	case []interface{}:
+		out := make([]string, 0, len(v))
+		for _, x := range v {
+			if s, ok := x.(string); ok {
+				out = append(out, s)
+			}
+		}
+		return out
+	}
+	return nil
+}
+
+// passageAt is where a passage lies in its document's text, stored with
+// it in the "at" field: its end in code points, its bytes, the line its
+// start is on, its turn and the turn's time.
+type passageAt struct {
+	end, byteStart, byteEnd, line, turn int
+	time                                string
+}
+
+func (a passageAt) String() string {
+	t := a.time
+	if t == "" {
+		t = "-"
+	}
+	return fmt.Sprintf("%d %d %d %d %d %s", a.end, a.byteStart, a.byteEnd, a.line, a.turn, t)
+}
+
+func parseAt(s string) (passageAt, bool) {
+	f := strings.Fields(s)
+	if len(f) != 6 {
+		return passageAt{}, false
+	}
+	var n [5]int
+	for i := range n {
+		v, err := strconv.Atoi(f[i])
+		if err != nil {
+			return passageAt{}, false
+		}
+		n[i] = v
+	}
+	a := passageAt{end: n[0], byteStart: n[1], byteEnd: n[2], line: n[3], turn: n[4], time: f[5]}
+	if a.time == "-" {
+		a.time = ""
+	}
+	return a, true
+}
+
+// newlinesBefore counts the line breaks in the first cps code points of s.
+func newlinesBefore(s string, cps int) int {
+	n := 0
+	for _, r := range s {
+		if cps <= 0 {
+			break
+		}
+		if r == '\n' {
+			n++
+		}
+		cps--
+	}
+	return n
+}
+
+// matchSpans turns the byte locations of the matched terms in a passage
+// into spans of the document in code points, merged where a phrase runs
+// on from one term to the next.
+func matchSpans(p passage, locs search.TermLocationMap) []coding.Span {
 	type rng struct{ s, e, pos int }
 	var rs []rng
 	for _, ls := range locs {
@@ -489,25 +581,12 @@ func (dc *docCache) hit(ctx context.Context, start int, locs search.TermLocation
 		}
 		merged = append(merged, r)
 	}
+	out := []coding.Span{}
 	for _, r := range merged {
 		s := p.Start + utf8.RuneCountInString(p.Text[:r.s])
-		h.Matches = append(h.Matches, coding.Span{Start: s, End: s + utf8.RuneCountInString(p.Text[r.s:r.e])})
+		out = append(out, coding.Span{Start: s, End: s + utf8.RuneCountInString(p.Text[r.s:r.e])})
 	}
-	if len(h.Matches) > 0 {
-		h.Start, h.End = h.Matches[0].Start, h.Matches[0].End
-	} else {
-		h.Start, h.End = p.Start, p.End
-	}
-	h.Line = dc.line(h.Start)
-	h.Fragment, h.Highlights = fragment(p, h.Start, h.Matches)
-	codings, err := dc.store.Codings(ctx, coding.CodingFilter{DocID: dc.doc.ID, Overlapping: h.Passage})
-	if err != nil {
-		return Hit{}, err
-	}
-	for _, c := range codings {
-		h.Codes = appendOnce(h.Codes, c.Code)
-	}
-	return h, nil
+	return out
 }
 
 func onlySpace(s string) bool {

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
@@ -410,6 +411,9 @@ func (ix *Index) addDoc(ctx context.Context, bt *batcher, d coding.DocState, old
 		}
 	}
 	docID := strconv.FormatInt(d.ID, 10)
+	// Where each passage lies (bytes, line), found walking the text once:
+	// a hit is cut from the store's text without reading it all again.
+	cur := textCursor{text: doc.Text, line: 1}
 	for i, p := range passages {
 		if i%256 == 0 {
 			if err := ctx.Err(); err != nil {
@@ -432,6 +436,7 @@ func (ix *Index) addDoc(ctx context.Context, bt *batcher, d coding.DocState, old
 			"lang":    doc.Lang,
 			"coded":   coded,
 			"order":   orderKey(doc.Name, p.Start),
+			"at":      cur.at(p, turns).String(),
 		}
 		if t != nil {
 			fields["code"], fields["coder"], fields["code_coder"] = t.codes, t.coders, t.pairs
@@ -448,6 +453,31 @@ func (ix *Index) addDoc(ctx context.Context, bt *batcher, d coding.DocState, old
 		bt.batch.SetInternal(docKey(d.ID), raw)
 	}
 	return len(passages), nil
+}
+
+// textCursor walks a document's text forward, code point by code point,
+// counting lines.
+type textCursor struct {
+	text  string
+	cp, b int
+	line  int
+}
+
+// at returns where a passage lies; passages come in order of start.
+func (c *textCursor) at(p passage, turns []coding.Turn) passageAt {
+	for c.cp < p.Start && c.b < len(c.text) {
+		r, n := utf8.DecodeRuneInString(c.text[c.b:])
+		if r == '\n' {
+			c.line++
+		}
+		c.b += n
+		c.cp++
+	}
+	a := passageAt{end: p.End, byteStart: c.b, byteEnd: c.b + len(p.Text), line: c.line, turn: p.Turn}
+	if p.Turn > 0 && p.Turn <= len(turns) && turns[p.Turn-1].Time != nil {
+		a.time = coding.FormatClock(*turns[p.Turn-1].Time)
+	}
+	return a
 }
 
 // tags are the codes, coders and code/coder pairs on one passage.

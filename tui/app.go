@@ -72,6 +72,7 @@ func Run(ctx context.Context, s *coding.Store, opt Options) error {
 		popts = append(popts, tea.WithOutput(opt.Output))
 	}
 	_, err := tea.NewProgram(m, popts...).Run()
+	m.ix.close()
 	if errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil {
 		return nil
 	}
@@ -133,6 +134,8 @@ type Model struct {
 	// pendingHits and pendingCode wait for the picker's answer.
 	pendingHits []index.Hit
 	pendingCode coding.Code
+	// ix is the search index, open for the whole session.
+	ix *searchIndex
 }
 
 // New returns the workbench model for the store.
@@ -146,7 +149,7 @@ func New(ctx context.Context, s *coding.Store, opt Options) Model {
 		ctx: ctx, store: s, opt: opt, st: st, cs: cs, keys: newGlobalKeys(),
 		docs: NewDocList(st), reader: NewReader(st, cs), codebook: NewCodebook(st, cs),
 		picker: NewPicker(st, cs), dialog: NewDialog(st), search: NewSearch(st, opt.Tick), retrieve: NewRetrieve(st), analysis: NewAnalysis(st, cs), disagree: NewDisagree(st, cs), speakers: NewSpeakers(st),
-		status: NewStatusBar(st), focus: paneReader, w: 80, h: 24,
+		status: NewStatusBar(st), focus: paneReader, w: 80, h: 24, ix: &searchIndex{},
 	}
 	if opt.NoBlink {
 		for _, in := range []*textinput.Model{&m.picker.input, &m.dialog.input, &m.search.input} {
@@ -261,7 +264,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 	case searchDebounceMsg:
 		if msg.seq == m.search.Seq() {
-			cmd = searchCmd(m.ctx, m.store, msg.seq, m.search.Query())
+			cmd = searchCmd(m.ctx, m.store, m.ix, msg.seq, m.search.Query())
 		}
 	case searchMsg:
 		m.search.SetResult(m.pseudoHits(msg))

@@ -174,28 +174,55 @@ func waitIndex(ch <-chan indexEvent) tea.Cmd {
 	}
 }
 
-// searchCmd opens the index for one search and closes it right after.
-func searchCmd(ctx context.Context, s *coding.Store, seq int, q index.Query) tea.Cmd {
-	return func() tea.Msg {
-		// While the index is being built or updated (here in the
-		// background, or by another process) it is busy; keep trying for
-		// a while rather than leave the user with no results.
-		var ix *index.Index
+// searchIndex is the workbench's one open search index, kept for the
+// whole session: each search catches up with the store by its generation
+// (one read when nothing changed) rather than opening the index again.
+// Searches take turns on it.
+type searchIndex struct {
+	mu sync.Mutex
+	ix *index.Index
+}
+
+// search runs q on the open index, opening it first when needed. While
+// the index is being built (here in the background, or by another
+// process) opening it may find it busy; it keeps trying for a while
+// rather than leave the user with no results.
+func (si *searchIndex) search(ctx context.Context, s *coding.Store, q index.Query) (index.Result, error) {
+	si.mu.Lock()
+	defer si.mu.Unlock()
+	if si.ix == nil {
 		var err error
 		for try := 0; try < searchTries; try++ {
-			ix, _, err = index.Open(ctx, s, index.Options{Wait: indexWait})
+			si.ix, _, err = index.Open(ctx, s, index.Options{Wait: indexWait})
 			if !errors.Is(err, index.ErrBusy) || ctx.Err() != nil {
 				break
 			}
 		}
 		if err != nil {
+			si.ix = nil
 			if errors.Is(err, index.ErrBusy) {
 				err = fmt.Errorf("the search index is busy in another qcode; try again")
 			}
-			return searchMsg{seq: seq, err: err}
+			return index.Result{}, err
 		}
-		defer ix.Close()
-		res, err := ix.Search(ctx, q)
+	}
+	return si.ix.Search(ctx, q)
+}
+
+// close releases the index at the end of the session.
+func (si *searchIndex) close() {
+	si.mu.Lock()
+	defer si.mu.Unlock()
+	if si.ix != nil {
+		si.ix.Close()
+		si.ix = nil
+	}
+}
+
+// searchCmd runs one search on the session's index.
+func searchCmd(ctx context.Context, s *coding.Store, si *searchIndex, seq int, q index.Query) tea.Cmd {
+	return func() tea.Msg {
+		res, err := si.search(ctx, s, q)
 		return searchMsg{seq: seq, res: res, err: err}
 	}
 }

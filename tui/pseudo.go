@@ -360,5 +360,5 @@ func (m *Model) pseudoSearchAgain() tea.Cmd {
 	if !m.search.Visible() || strings.TrimSpace(m.search.input.Value()) == "" {
 		return nil
 	}
-	return searchCmd(m.ctx, m.store, m.search.Seq(), m.search.Query())
+	return searchCmd(m.ctx, m.store, m.ix, m.search.Seq(), m.search.Query())
 }
