@@ -21,7 +21,9 @@ type CoderStats struct {
 }
 
 // CoderStats lists every coder of the project, by name, with counts of
-// their codings.
+// their codings. A coder is someone who coded or wrote a memo (on any
+// version): whoever only imported documents or opened the project is
+// not one.
 func (s *Store) CoderStats(ctx context.Context) ([]CoderStats, error) {
 	return s.coderStats(ctx, "")
 }
@@ -34,6 +36,8 @@ func (s *Store) coderStats(ctx context.Context, cond string) ([]CoderStats, erro
 		return each(ctx, q, `SELECT c.name, count(g.id), count(DISTINCT g.doc_id), count(DISTINCT g.code_id),
 				min(g.created_at), max(g.created_at)
 			FROM coders c LEFT JOIN codings g ON g.coder_id = c.id`+cond+`
+			WHERE EXISTS (SELECT 1 FROM codings x WHERE x.coder_id = c.id)
+				OR EXISTS (SELECT 1 FROM memos m WHERE m.coder_id = c.id)
 			GROUP BY c.id ORDER BY c.name`, func(r *sql.Rows) error {
 			var st CoderStats
 			var first, last sql.NullString

@@ -201,6 +201,26 @@ func (s *Store) FindQuote(ctx context.Context, id, cite string) (QuotePlace, err
 			return err
 		}
 		if len(hits) == 0 {
+			// A quote over two overlapping codings of one code by one
+			// coder (see MergeOverlapping) has the id of their union.
+			all, err := codingsOf(ctx, q, CodingFilter{})
+			if err != nil {
+				return err
+			}
+			kept, merged := MergeOverlapping(all)
+			for _, c := range kept {
+				if len(merged[c.ID]) == 0 {
+					continue
+				}
+				d := docs[c.DocID]
+				h := hit{doc: c.DocID, start: c.Start, end: c.End, name: d.name, version: d.version}
+				if quoteBits(d.key, c.Start, c.End, buf) == bits && !seen[h] {
+					seen[h] = true
+					hits = append(hits, h)
+				}
+			}
+		}
+		if len(hits) == 0 {
 			// A passage of an earlier version, carried on since.
 			if p.Carried, p.Changed, err = findCarried(ctx, q, bits, func(doc int64) ([]byte, string, int) {
 				d := docs[doc]
@@ -277,9 +297,19 @@ func (s *Store) FindQuote(ctx context.Context, id, cite string) (QuotePlace, err
 		if err != nil {
 			return err
 		}
+		// The codings on the span; for a quote joined from overlapping
+		// codings (no coding has its span), those it joined.
+		exact := false
+		for _, c := range all {
+			exact = exact || c.Start == h.start && c.End == h.end
+		}
 		p.Codings, p.Overlapping = []Coding{}, []Coding{}
 		for _, c := range all {
-			if c.Start == h.start && c.End == h.end {
+			on := c.Start == h.start && c.End == h.end
+			if !exact {
+				on = c.Start >= h.start && c.End <= h.end
+			}
+			if on {
 				p.Codings = append(p.Codings, c)
 			} else {
 				p.Overlapping = append(p.Overlapping, c)
@@ -380,19 +410,34 @@ func (s *Store) NearestQuoteIDs(ctx context.Context, id string) ([]string, error
 	best := MaxQuoteIDDistance + 1
 	var nearest []string
 	err := s.read(ctx, func(q querier) error {
-		rows, err := q.QueryContext(ctx, "SELECT DISTINCT d.guid, c.start, c.end FROM codings c JOIN documents d ON d.id = c.doc_id")
+		guids := map[int64]string{}
+		rows, err := q.QueryContext(ctx, "SELECT id, guid FROM documents")
 		if err != nil {
 			return err
 		}
-		defer rows.Close()
-		seen := map[string]bool{}
 		for rows.Next() {
+			var id int64
 			var guid string
-			var start, end int
-			if err := rows.Scan(&guid, &start, &end); err != nil {
+			if err := rows.Scan(&id, &guid); err != nil {
+				rows.Close()
 				return err
 			}
-			qid := QuoteID(guid, start, end)
+			guids[id] = guid
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		all, err := codingsOf(ctx, q, CodingFilter{})
+		if err != nil {
+			return err
+		}
+		// The ids of coded spans and of quotes joined from overlapping
+		// codings.
+		kept, _ := MergeOverlapping(all)
+		seen := map[string]bool{}
+		for _, c := range append(all, kept...) {
+			qid := QuoteID(guids[c.DocID], c.Start, c.End)
 			if seen[qid] {
 				continue
 			}
@@ -405,7 +450,7 @@ func (s *Store) NearestQuoteIDs(ctx context.Context, id string) ([]string, error
 				nearest = append(nearest, qid)
 			}
 		}
-		return rows.Err()
+		return nil
 	})
 	if err != nil {
 		return nil, mapErr(err)

@@ -191,6 +191,9 @@ func (s *Store) Quotes(ctx context.Context, codeRefs []string, opt QuoteOptions)
 		if err != nil {
 			return err
 		}
+		// A coder who coded one passage twice with one code, in spans
+		// that overlap, is quoted once, over both spans.
+		codings, merged := MergeOverlapping(codings)
 		memos := map[int64]string{}
 		rows, err := q.QueryContext(ctx, "SELECT target_id, text FROM memos WHERE target = 'coding' ORDER BY id")
 		if err != nil {
@@ -209,6 +212,18 @@ func (s *Store) Quotes(ctx context.Context, codeRefs []string, opt QuoteOptions)
 			memos[id] = t
 		}
 		rows.Close()
+		// A joined quote's memo is its codings' memos, oldest coding first.
+		for into, from := range merged {
+			ids := append([]int64{into}, from...)
+			sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
+			var texts []string
+			for _, id := range ids {
+				if m := memos[id]; m != "" {
+					texts = append(texts, m)
+				}
+			}
+			memos[into] = strings.Join(texts, "\n")
+		}
 		type docInfo struct {
 			guid    string
 			text    string
@@ -272,6 +287,41 @@ func (s *Store) Quotes(ctx context.Context, codeRefs []string, opt QuoteOptions)
 		return nil
 	})
 	return quotes, err
+}
+
+// MergeOverlapping joins the codings of one code by one coder whose spans
+// in one document cover one passage (see samePassage) into the first of
+// them, stretched to cover all: one passage coded twice is one quote. cs must be in document order, as Codings returns them; the
+// order is kept. merged maps each kept coding's id to the ids folded
+// into it.
+func MergeOverlapping(cs []Coding) (out []Coding, merged map[int64][]int64) {
+	type key struct {
+		doc, code int64
+		coder     string
+	}
+	last := map[key]int{}
+	merged = map[int64][]int64{}
+	for _, c := range cs {
+		k := key{c.DocID, c.CodeID, c.Coder}
+		if i, ok := last[k]; ok && samePassage(out[i].Start, out[i].End, c.Start, c.End) {
+			out[i].Start = min(out[i].Start, c.Start)
+			out[i].End = max(out[i].End, c.End)
+			merged[out[i].ID] = append(merged[out[i].ID], c.ID)
+			continue
+		}
+		last[k] = len(out)
+		out = append(out, c)
+	}
+	return out, merged
+}
+
+// samePassage reports whether the spans [s1, e1) and [s2, e2) are one
+// passage: they share at least half of the shorter one. A span inside
+// another, or the same sentence selected with other edges, is; two
+// sentences that share a word at their edges are not.
+func samePassage(s1, e1, s2, e2 int) bool {
+	shared := min(e1, e2) - max(s1, s2)
+	return shared > 0 && 2*shared >= min(e1-s1, e2-s2)
 }
 
 // TurnAt returns the turn that holds the code point at pos, or nil.

@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/qcode-dev/qcode/coding"
+	quotefmt "github.com/qcode-dev/qcode/coding/quotes"
 	"github.com/qcode-dev/qcode/coding/refiqda"
 )
 
@@ -237,19 +238,27 @@ func shorten(text string, max int) string {
 }
 
 func codebookMarkdown(w io.Writer, project string, stats []codebookStat, ex map[int64][]codebookExample) {
-	fmt.Fprintf(w, "# Codebook: %s\n", project)
+	// Every text of the project goes through the quotes' escaper, so a
+	// code, a description or an example reads the same here as in
+	// 'qcode quotes'.
+	esc := quotefmt.MarkdownEscape
+	fmt.Fprintf(w, "# Codebook: %s\n", esc(project))
 	for _, c := range stats {
 		level := min(c.Depth+2, 6)
-		fmt.Fprintf(w, "\n%s %s\n\n", strings.Repeat("#", level), c.Name)
+		fmt.Fprintf(w, "\n%s %s\n\n", strings.Repeat("#", level), esc(c.Name))
 		if c.Depth > 0 {
-			fmt.Fprintf(w, "*%s*\n\n", mdEscape(c.Path))
+			fmt.Fprintf(w, "*%s*\n\n", esc(c.Path))
 		}
 		if d := strings.TrimSpace(c.Description); d != "" {
-			fmt.Fprintf(w, "%s\n\n", d)
+			lines := strings.Split(d, "\n")
+			for i, l := range lines {
+				lines[i] = esc(strings.TrimSpace(l))
+			}
+			fmt.Fprintf(w, "%s\n\n", strings.Join(lines, "\n"))
 		}
 		fmt.Fprintf(w, "Codings: %d · documents: %d · participants: %d\n", c.Codings, c.Documents, c.Participants)
 		for _, e := range ex[c.ID] {
-			fmt.Fprintf(w, "\n> %s\n>\n> — %s\n", e.Text, e.cite())
+			fmt.Fprintf(w, "\n> %s\n>\n> — %s\n", esc(e.Text), esc(e.cite()))
 		}
 	}
 }
@@ -261,11 +270,6 @@ func (e codebookExample) cite() string {
 		return where
 	}
 	return e.Attribution + " (" + where + ")"
-}
-
-// mdEscape keeps a code path from being read as emphasis.
-func mdEscape(s string) string {
-	return strings.NewReplacer("*", `\*`, "_", `\_`).Replace(s)
 }
 
 func codebookCSV(w io.Writer, stats []codebookStat) error {

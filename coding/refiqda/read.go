@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
@@ -151,7 +152,10 @@ func readProjectWithin(name string, r io.ReaderAt, size, total int64) (*coding.S
 	if err != nil {
 		return nil, rd.rep, err
 	}
-	p, err := decodeProject(rc)
+	// The bytes decoded are kept to find the line of each code: the
+	// guarded decoder counts no lines of its own.
+	var qde bytes.Buffer
+	p, err := decodeProject(io.TeeReader(rc, &qde))
 	rc.Close()
 	if err != nil {
 		if errors.Is(err, errOverCap) {
@@ -159,8 +163,54 @@ func readProjectWithin(name string, r io.ReaderAt, size, total int64) (*coding.S
 		}
 		return nil, rd.rep, fmt.Errorf("%w: %s: %v", ErrHostile, f.Name, err)
 	}
+	setCodeLines(p, qde.Bytes())
 	snap, err := rd.convert(p)
 	return snap, rd.rep, err
+}
+
+// setCodeLines gives each code of p's codebook the line of its <Code>
+// start tag in data, the project XML p was decoded from, so that a
+// warning about a code names the line it is on. The tags are met in the
+// order a depth-first walk of the codebook meets the codes.
+func setCodeLines(p *xProject, data []byte) {
+	if p.CodeBook == nil {
+		return
+	}
+	d := xml.NewDecoder(bytes.NewReader(data))
+	d.Strict = true
+	d.CharsetReader = asUTF8
+	var lines []int
+	var path []string
+	for {
+		line, _ := d.InputPos()
+		tok, err := d.RawToken()
+		if err != nil {
+			break
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			if t.Name.Local == "Code" && len(path) >= 2 && path[1] == "CodeBook" {
+				lines = append(lines, line)
+			}
+			path = append(path, t.Name.Local)
+		case xml.EndElement:
+			if len(path) > 0 {
+				path = path[:len(path)-1]
+			}
+		}
+	}
+	i := 0
+	var walk func(cs []Code)
+	walk = func(cs []Code) {
+		for k := range cs {
+			if i < len(lines) {
+				cs[k].Line = lines[i]
+			}
+			i++
+			walk(cs[k].Codes)
+		}
+	}
+	walk(p.CodeBook.Codes.Codes)
 }
 
 // reader carries the state of one import.

@@ -38,8 +38,9 @@ var minZipTime = time.Date(1980, 1, 1, 0, 0, 0, 0, time.UTC)
 // holding project.qde, valid against Project.xsd, and each document's
 // stored text as sources/<GUID>.txt (UTF-8, LF, no BOM).
 //
-// Coders who coded, wrote a memo or imported a document become Users
-// (the others, such as whoever imported the project, are left out), codes
+// Coders who coded or wrote a memo become Users (the others, such as
+// whoever only imported documents or the project, are left out, and a
+// document they imported names no creatingUser), codes
 // the CodeBook, each coding a
 // PlainTextSelection (code points, end exclusive, the selected text as
 // its name, at most 200 code points) with one Coding, memos Notes
@@ -133,6 +134,7 @@ type builder struct {
 	guids  map[string]string // coder name -> GUID in the store
 	users  map[string]string // coder name -> user GUID, for those the file names
 	memos  map[string][]NoteRef
+	coders map[string]bool // who coded or wrote a memo (see coderUser)
 }
 
 // seen notes a time written into project.qde; the latest becomes the
@@ -158,6 +160,26 @@ func (b *builder) user(name string) string {
 	}
 	b.users[name] = g
 	return g
+}
+
+// coderUser is user for someone who coded or wrote a memo, and "" for
+// someone who only imported: Project.xsd leaves a source's creatingUser
+// optional and ties no GUID to the Users list, so a document imported by
+// a non-coder carries no creator rather than a User who did no work.
+func (b *builder) coderUser(name string) string {
+	if b.coders == nil {
+		b.coders = map[string]bool{}
+		for _, c := range b.snap.Codings {
+			b.coders[c.Coder] = true
+		}
+		for _, m := range b.snap.Memos {
+			b.coders[m.Coder] = true
+		}
+	}
+	if !b.coders[name] {
+		return ""
+	}
+	return b.user(name)
 }
 
 func buildProject(snap *coding.Snapshot, opt ProjectOptions) (*xProject, *zipFiles, error) {
@@ -505,7 +527,7 @@ func (b *builder) sources(byKey map[string]variable, files *zipFiles, turnSels m
 			GUID:             g,
 			Name:             xmlSafe(exportName(d)),
 			PlainTextPath:    "internal://" + g + ".txt",
-			CreatingUser:     b.user(d.ImportedBy),
+			CreatingUser:     b.coderUser(d.ImportedBy),
 			CreationDateTime: stamp(d.ImportedAt),
 			Description:      withTimes("", timesBlock(d)),
 			NoteRefs:         toXRefs(b.memos[coding.TargetDocument+"\x00"+d.GUID]),
