@@ -1,0 +1,124 @@
+package index
+
+import (
+	"context"
+	"reflect"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/qcode-dev/qcode/coding"
+)
+
+// expectedHit remakes a hit's place, speaker, turn, time, line, fragment
+// and codes the slow way, from the whole document in the store: its
+// passages split again, its turns and the codings overlapping the
+// passage. Hits are made from fields stored in the index instead; both
+// must agree.
+func expectedHit(t *testing.T, ctx context.Context, s *coding.Store, h Hit) Hit {
+	t.Helper()
+	text, err := s.DocumentText(ctx, h.DocID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	turns, err := s.Turns(ctx, h.DocID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var p *passage
+	for _, q := range splitPassages(text, turns) {
+		if q.Start == h.Passage.Start {
+			p = &q
+			break
+		}
+	}
+	if p == nil {
+		t.Fatalf("%s: no passage starts at %d", h.Document, h.Passage.Start)
+	}
+	want := h
+	want.Speaker, want.Turn, want.Passage, want.Time = p.Speaker, p.Turn, coding.Span{Start: p.Start, End: p.End}, ""
+	if p.Turn > 0 && p.Turn <= len(turns) && turns[p.Turn-1].Time != nil {
+		want.Time = coding.FormatClock(*turns[p.Turn-1].Time)
+	}
+	want.Line = 1
+	cp := 0
+	for _, r := range text {
+		if cp >= h.Start {
+			break
+		}
+		if r == '\n' {
+			want.Line++
+		}
+		cp++
+	}
+	want.Fragment, want.Highlights = fragment(*p, h.Start, h.Matches)
+	codings, err := s.Codings(ctx, coding.CodingFilter{DocID: h.DocID, Overlapping: want.Passage})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want.Codes = []string{}
+	for _, c := range codings {
+		want.Codes = appendOnce(want.Codes, c.Code)
+	}
+	return want
+}
+
+// TestHitsAgreeWithStore checks every field of every hit, for queries of
+// each kind on the golden corpus and a subtitle file with times and
+// multi-line turns, against the store.
+func TestHitsAgreeWithStore(t *testing.T) {
+	ctx := context.Background()
+	s := goldenCorpus(t)
+	vtt := "WEBVTT\n\n00:00:01.000 --> 00:00:04.000\nAnna: the police came at night\n\n00:01:05.000 --> 00:01:09.000\nBoris: fear, then smoke\nand the smell of it\n\n01:02:03.000 --> 01:02:05.000\nAnna: полиция и страх\n"
+	if _, err := s.Import(ctx, coding.ImportFile{Path: "night.vtt", Data: []byte(vtt)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := s.Tag(ctx, coding.TagRequest{Doc: "night", Code: "Fear/Night", Create: true, Spans: []coding.Span{{Start: 10, End: 40}}}); err != nil {
+		t.Fatal(err)
+	}
+	ix, _, err := Open(ctx, s, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	queries := []Query{
+		{Text: "fear"}, {Text: "police OR полиция"}, {Text: `"the smell"`}, {Text: "smok*"},
+		{Text: "страх"}, {Text: "polize~1"}, {Text: "fear", Rank: true}, {Text: "night", Limit: 1},
+		{Codes: []string{"Fear"}}, {Text: "smell", Speaker: "Boris"},
+	}
+	seen := map[string]bool{}
+	for _, q := range queries {
+		res, err := ix.Search(ctx, q)
+		if err != nil {
+			t.Fatalf("%+v: %v", q, err)
+		}
+		if len(res.Hits) == 0 {
+			t.Fatalf("%+v: no hits", q)
+		}
+		for _, h := range res.Hits {
+			want := expectedHit(t, ctx, s, h)
+			if !reflect.DeepEqual(h, want) {
+				t.Errorf("%+v in %s at %d:\n got %+v\nwant %+v", q, h.Document, h.Start, h, want)
+			}
+			if h.Time != "" {
+				seen["time"] = true
+			}
+			if len(h.Codes) > 0 {
+				seen["codes"] = true
+			}
+			if h.Line > 1 {
+				seen["line"] = true
+			}
+			if h.Speaker != "" {
+				seen["speaker"] = true
+			}
+			if !utf8.ValidString(h.Fragment) {
+				t.Errorf("%s: fragment not UTF-8", h.Document)
+			}
+		}
+	}
+	for _, k := range []string{"time", "codes", "line", "speaker"} {
+		if !seen[k] {
+			t.Errorf("no hit had a %s: the test checks nothing there", k)
+		}
+	}
+}
