@@ -28,6 +28,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/qcode-dev/qcode/transcripts"
 )
 
 // ParticipantKey is the attribute that names a document's participant.
@@ -1268,48 +1270,19 @@ func (c *corpus) allTurns(ctx context.Context, q querier) ([][]Turn, error) {
 	return out, rows.Err()
 }
 
-// SentenceSpans splits text into sentences, in code points: a sentence
-// ends after '.', '!', '?' or '…' followed by white space, at a line
-// break, and at the end of a speaker turn (turns are sorted and
-// disjoint; the text between turns is split the same way). Spans hold no
+// SentenceSpans splits text into sentences, in code points, by the one
+// sentence rule of qcode (transcripts.EachSentence): a sentence never
+// crosses a turn boundary or a blank line and holds no speaker label; a
+// single line break inside a turn does not end it. Turns are sorted and
+// disjoint; the text between turns is split the same way. Spans hold no
 // leading or trailing white space, and white space alone is no sentence.
 func SentenceSpans(text string, turns []Turn) []Span {
-	// One pass over the text without decoding it into runes: a sentence
-	// closes at a turn's start or end, at a line break, at white space
-	// after a sentence end, and at the end of the text.
-	cuts := make([]int, 0, 2*len(turns))
-	for _, t := range turns {
-		cuts = append(cuts, t.Start, t.End)
+	ts := make(transcripts.TurnSpans, len(turns))
+	for i, t := range turns {
+		ts[i] = transcripts.TurnSpan{Start: t.Start, Body: t.Body, End: t.End}
 	}
-	slices.Sort(cuts)
 	out := make([]Span, 0, len(text)/64+1)
-	start, last := -1, 0 // the open sentence's start, and the end of its last non-space
-	flush := func() {
-		if start >= 0 {
-			out = append(out, Span{start, last})
-			start = -1
-		}
-	}
-	k, pos, prevEnd := 0, 0, false
-	for _, r := range text {
-		for k < len(cuts) && cuts[k] <= pos {
-			flush()
-			k++
-		}
-		switch {
-		case r == '\n' || unicode.IsSpace(r) && prevEnd:
-			flush()
-		case unicode.IsSpace(r):
-		default:
-			if start < 0 {
-				start = pos
-			}
-			last = pos + 1
-		}
-		prevEnd = isSentenceEnd(r)
-		pos++
-	}
-	flush()
+	transcripts.EachSentence([]rune(text), ts, func(s, e int) { out = append(out, Span{s, e}) })
 	return out
 }
 

@@ -506,13 +506,15 @@ func TestAnalysisEmptyProject(t *testing.T) {
 func TestSentenceSpans(t *testing.T) {
 	t.Parallel()
 	text := "Interviewer: Why? Really?\nRespondent: Well… I left. Then 3.5 years\nlater, back.  \n\nEnd"
-	turns := []Turn{{N: 1, Start: 0, End: 26}, {N: 2, Start: 26, End: 80}}
+	turns := []Turn{{N: 1, Start: 0, Body: 13, End: 26}, {N: 2, Start: 26, Body: 38, End: 80}}
 	var got []string
 	runes := []rune(text)
 	for _, sp := range SentenceSpans(text, turns) {
 		got = append(got, string(runes[sp.Start:sp.End]))
 	}
-	want := []string{"Interviewer: Why?", "Really?", "Respondent: Well…", "I left.", "Then 3.5 years", "later, back.", "End"}
+	// The labels are no sentence; a line break inside a turn does not end
+	// one, a blank line does.
+	want := []string{"Why?", "Really?", "Well…", "I left.", "Then 3.5 years\nlater, back.", "End"}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("SentenceSpans = %q, want %q", got, want)
 	}
