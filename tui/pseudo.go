@@ -201,16 +201,9 @@ type pseudoKeyMsg struct {
 // that lacks entries the project has in force (another machine's): the
 // view would show their real values.
 func keyMatcher(ctx context.Context, s *coding.Store, keyFile string) (*pseudo.Matcher, error) {
-	k, err := pseudo.KeyFor(ctx, s, keyFile)
+	k, err := pseudo.InForce(ctx, s, keyFile)
 	if err != nil {
 		return nil, err
-	}
-	missing, err := pseudo.Missing(ctx, s, k)
-	if err != nil {
-		return nil, err
-	}
-	if len(missing) > 0 {
-		return nil, fmt.Errorf("the key %s lacks %d pseudonym entries the project has in force (another machine's key?); $QCODE_KEY names the right one", k.Path, len(missing))
 	}
 	return pseudo.NewMatcher(k.Entries), nil
 }

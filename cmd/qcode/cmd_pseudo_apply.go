@@ -150,17 +150,9 @@ func (a *app) applyKey(s *coding.Store, keyPath string) (*pseudo.Key, error) {
 	if keyPath == "" {
 		keyPath = a.getenv("QCODE_KEY")
 	}
-	k, err := pseudo.KeyFor(a.ctx, s, keyPath)
+	k, err := pseudo.InForce(a.ctx, s, keyPath)
 	if err != nil {
 		return nil, fmt.Errorf("pseudo apply: %w", err)
-	}
-	missing, err := pseudo.Missing(a.ctx, s, k)
-	if err != nil {
-		return nil, fmt.Errorf("pseudo apply: %w", err)
-	}
-	if len(missing) > 0 {
-		return nil, fmt.Errorf("pseudo apply: the project has %s in force that the key %s does not hold (%s): their real values would stay; give the right key with --key",
-			plural(len(missing), "pseudonym entry", "pseudonym entries"), k.Path, strings.Join(missing, ", "))
 	}
 	if len(k.Entries) == 0 {
 		return nil, fmt.Errorf("pseudo apply: the project has no pseudonyms yet (key %s); add pairs with 'qcode pseudo add REAL PSEUDONYM'", k.Path)

@@ -522,7 +522,7 @@ func TestPseudoApplyRefuses(t *testing.T) {
 		{"another key", func() {
 			key := filepath.Join(t.TempDir(), "key.json")
 			mustQC(t, dir, "pseudo", "add", "Sasha", "[Participant 2]", "--key", key)
-		}, []string{"--key", other}, "does not hold"},
+		}, []string{"--key", other}, "the key lacks pseudonyms the project has in force"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if tc.setup != nil {

@@ -137,7 +137,7 @@ func (o *outFlags) pseudonymiser(a *app, s *coding.Store) (*pseudonymiser, error
 	if override == "" {
 		override = a.getenv("QCODE_KEY")
 	}
-	k, err := keyInForce(a.ctx, s, override)
+	k, err := pseudo.InForce(a.ctx, s, override)
 	if err != nil {
 		return nil, fmt.Errorf("--pseudonymise: %w", err)
 	}
@@ -147,31 +147,11 @@ func (o *outFlags) pseudonymiser(a *app, s *coding.Store) (*pseudonymiser, error
 	return newPseudonymiser(k.Entries), nil
 }
 
-// keyInForce is the project's pseudonym key (the file override, else the
-// default) with the entries the project has in force. A key that lacks
-// some of them (another machine's key, or an entry forgotten) is
-// refused: what it pseudonymised would carry their real values.
-func keyInForce(ctx context.Context, s *coding.Store, override string) (*pseudo.Key, error) {
-	k, err := pseudo.KeyFor(ctx, s, override)
-	if err != nil {
-		return nil, err
-	}
-	missing, err := pseudo.Missing(ctx, s, k)
-	if err != nil {
-		return nil, err
-	}
-	if len(missing) > 0 {
-		return nil, fmt.Errorf("the project has %s in force that the key %s does not hold (the key of another machine, or forgotten): their real values would not be replaced; give the right key with --key or $QCODE_KEY",
-			plural(len(missing), "pseudonym entry", "pseudonym entries"), k.Path)
-	}
-	return k, nil
-}
-
 // workbenchPseudonyms reads the key for the workbench's pseudonymised
 // view, from $QCODE_KEY or the default place.
 func (a *app) workbenchPseudonyms(s *coding.Store) func(ctx context.Context) (*pseudo.Matcher, error) {
 	return func(ctx context.Context) (*pseudo.Matcher, error) {
-		k, err := keyInForce(ctx, s, a.getenv("QCODE_KEY"))
+		k, err := pseudo.InForce(ctx, s, a.getenv("QCODE_KEY"))
 		if err != nil {
 			return nil, err
 		}

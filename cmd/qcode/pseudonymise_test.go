@@ -567,7 +567,7 @@ func TestExportFlagsRefused(t *testing.T) {
 		{"no pseudonyms", empty, []string{"quotes", "Leaving", "-o", out, "--pseudonymise", "--key", filepath.Join(t.TempDir(), "none.json")}, "has no pseudonyms yet"},
 		{"key of another project", dir, []string{"quotes", "Leaving", "-o", out, "--pseudonymise", "--key", foreign}, "not to this one"},
 		{"key readable by others", dir, []string{"show", "R01 Анна", "--pseudonymise", "--key", open}, "chmod 600"},
-		{"key lacking entries", dir, []string{"search", "уехали", "--pseudonymise", "--key", lacking}, "does not hold"},
+		{"key lacking entries", dir, []string{"search", "уехали", "--pseudonymise", "--key", lacking}, "the key lacks pseudonyms the project has in force"},
 		{"key inside the project", dir, []string{"export", "project", "-o", out, "--pseudonymise", "--key", filepath.Join(dir, "key.json")}, "inside the project folder"},
 	}
 	for _, tc := range tests {

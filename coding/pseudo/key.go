@@ -444,6 +444,34 @@ func KeyFor(ctx context.Context, s *coding.Store, override string) (*Key, error)
 	return k, nil
 }
 
+// ErrKeyIncomplete is returned when the key lacks entries the project has
+// in force: what it replaced would leave their real values.
+var ErrKeyIncomplete = errors.New("the key lacks pseudonyms the project has in force")
+
+// InForce is the project's key (see KeyFor) when it holds every entry the
+// project has in force; a key from another machine, or one whose entry was
+// forgotten, is refused with ErrKeyIncomplete, naming the missing ids,
+// since whatever it pseudonymised would carry their real values.
+func InForce(ctx context.Context, s *coding.Store, override string) (*Key, error) {
+	k, err := KeyFor(ctx, s, override)
+	if err != nil {
+		return nil, err
+	}
+	missing, err := Missing(ctx, s, k)
+	if err != nil {
+		return nil, err
+	}
+	if len(missing) > 0 {
+		n := fmt.Sprintf("%d entries (%s) are", len(missing), strings.Join(missing, ", "))
+		if len(missing) == 1 {
+			n = fmt.Sprintf("1 entry (%s) is", missing[0])
+		}
+		return nil, fmt.Errorf("%w: %s not in %s, another machine's key or one whose entry was forgotten; give the right key with --key or $QCODE_KEY",
+			ErrKeyIncomplete, n, k.Path)
+	}
+	return k, nil
+}
+
 // Missing lists the ids the project has in force that the key file does
 // not hold (a forgotten entry, or a key from elsewhere).
 func Missing(ctx context.Context, s *coding.Store, k *Key) ([]string, error) {

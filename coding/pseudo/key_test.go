@@ -201,3 +201,33 @@ func TestKeyFor(t *testing.T) {
 		t.Errorf("a sibling of the project refused: %v", err)
 	}
 }
+
+// InForce refuses a key that lacks an entry the project has in force,
+// naming it, and takes one that holds them all.
+func TestInForce(t *testing.T) {
+	ctx := context.Background()
+	s := newProject(t)
+	path := filepath.Join(t.TempDir(), "key.json")
+	k, err := KeyFor(ctx, s, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := k.Put(Entry{Real: "Анна", Pseudonym: "[P1]", Kind: Person})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := k.Save(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.AddPseudonymEntry(ctx, coding.PseudonymEntry{EntryID: e.ID, Pseudonym: e.Pseudonym, Kind: string(e.Kind)}); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := InForce(ctx, s, path); err != nil || len(got.Entries) != 1 {
+		t.Fatalf("InForce with the right key: %v entries, %v", got, err)
+	}
+	other := filepath.Join(t.TempDir(), "other.json")
+	_, err = InForce(ctx, s, other)
+	if !errors.Is(err, ErrKeyIncomplete) || !strings.Contains(err.Error(), e.ID) || !strings.Contains(err.Error(), other) {
+		t.Errorf("InForce with another key: %v, want ErrKeyIncomplete naming %s and %s", err, e.ID, other)
+	}
+}
