@@ -353,3 +353,66 @@ func TestTeamOnOneServer(t *testing.T) {
 		t.Errorf("nothing happened: %d searches, %d tags", searches.Load(), tags.Load())
 	}
 }
+
+// TestVerifiedSegments checks that a segment found whole is remembered
+// by its name, size and time, and that one changed since is checked
+// again: damage written after it was remembered still means a rebuild.
+func TestVerifiedSegments(t *testing.T) {
+	ctx := context.Background()
+	s := demoProject(t)
+	ix, _, err := Open(ctx, s, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix.Close()
+	dir := filepath.Join(s.Dir(), Dir)
+	store := filepath.Join(readCurrent(dir), "store")
+	entries, _ := os.ReadDir(store)
+	old := time.Now().Add(-time.Hour)
+	var zaps []string
+	for _, e := range entries {
+		if strings.HasSuffix(e.Name(), ".zap") {
+			zaps = append(zaps, filepath.Join(store, e.Name()))
+			if err := os.Chtimes(zaps[len(zaps)-1], old, old); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if len(zaps) == 0 {
+		t.Fatal("no segment files")
+	}
+	ix, st, err := Open(ctx, s, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix.Close()
+	if st.Rebuilt {
+		t.Fatalf("status %+v: a whole index was rebuilt", st)
+	}
+	stamps := readStamps(filepath.Join(dir, verifiedFile))
+	for _, z := range zaps {
+		fi, err := os.Stat(z)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !stamps[segmentStamp(filepath.Base(z), fi)] {
+			t.Errorf("%s is not remembered as verified: %v", filepath.Base(z), stamps)
+		}
+	}
+	data, err := os.ReadFile(zaps[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	data[len(data)/2] ^= 0x5a
+	if err := os.WriteFile(zaps[0], data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ix, st, err = Open(ctx, s, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix.Close()
+	if !st.Rebuilt || !strings.Contains(st.Reason, "damaged") {
+		t.Errorf("status %+v after damage to a remembered segment, want rebuilt as damaged", st)
+	}
+}

@@ -13,6 +13,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/blevesearch/bleve/v2"
 )
@@ -128,8 +129,9 @@ func closeQuietly(b bleve.Index) {
 // verifySegments checks the CRC-32 that ends every zap segment file
 // against its contents. bleve reads segments lazily, in goroutines of its
 // own where a panic on a damaged file could not be caught, so a damaged
-// segment must be found before bleve opens it. It costs one read of the
-// index (a few milliseconds for a million words).
+// segment must be found before bleve opens it. A full check reads the
+// whole index, so a segment found whole is remembered (see verifiedFile)
+// and checked again only when its size or modification time changes.
 func verifySegments(path string) error {
 	store := filepath.Join(path, "store")
 	entries, err := os.ReadDir(store)
@@ -139,15 +141,83 @@ func verifySegments(path string) error {
 		}
 		return damaged("%v", err)
 	}
+	stampsPath := filepath.Join(filepath.Dir(path), verifiedFile)
+	known := readStamps(stampsPath)
+	seen := map[string]bool{}
+	changed := false
 	for _, e := range entries {
 		if !strings.HasSuffix(e.Name(), ".zap") {
 			continue
 		}
-		if err := verifyZap(filepath.Join(store, e.Name())); err != nil {
+		file := filepath.Join(store, e.Name())
+		st, err := os.Stat(file)
+		if err != nil {
+			return damaged("%v", err)
+		}
+		stamp := segmentStamp(e.Name(), st)
+		if known[stamp] {
+			seen[stamp] = true
+			continue
+		}
+		if err := verifyZap(file); err != nil {
 			return err
 		}
+		// A file written a moment ago might be written again within the
+		// resolution of its time stamp: remember only older ones.
+		if time.Since(st.ModTime()) > stampSettle {
+			seen[stamp], changed = true, true
+		}
+	}
+	if changed {
+		writeStamps(stampsPath, seen)
 	}
 	return nil
+}
+
+// verifiedFile, in the index folder, lists the segment files (by name,
+// size and modification time) whose checksums were found right, so that
+// a process opening the index reads only what changed since.
+const verifiedFile = "verified"
+
+// stampSettle is how old a segment file must be for its check to be
+// remembered.
+const stampSettle = 2 * time.Second
+
+func segmentStamp(name string, st os.FileInfo) string {
+	return fmt.Sprintf("%s %d %d", name, st.Size(), st.ModTime().UnixNano())
+}
+
+// readStamps reads the verified list; anything unreadable is an empty list.
+func readStamps(path string) map[string]bool {
+	out := map[string]bool{}
+	data, err := os.ReadFile(path)
+	if err != nil || len(data) > 1<<20 {
+		return out
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if f := strings.Fields(line); len(f) == 3 && strings.HasSuffix(f[0], ".zap") {
+			out[line] = true
+		}
+	}
+	return out
+}
+
+// writeStamps replaces the verified list, best effort: a reader that
+// cannot write it checks the segments again next time.
+func writeStamps(path string, stamps map[string]bool) {
+	lines := make([]string, 0, len(stamps))
+	for s := range stamps {
+		lines = append(lines, s)
+	}
+	sort.Strings(lines)
+	tmp := fmt.Sprintf("%s.%d.%d.tmp", path, os.Getpid(), time.Now().UnixNano())
+	if err := os.WriteFile(tmp, []byte(strings.Join(lines, "\n")+"\n"), 0o600); err != nil {
+		os.Remove(tmp)
+		return
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		os.Remove(tmp)
+	}
 }
 
 // zapFooter is the size of a zap segment's footer; the CRC is its last
