@@ -41,6 +41,11 @@ func (a *app) exportCodebookCmd() *cobra.Command {
         attribution follows the project's template, 'qcode config cite').
   csv   one row per code: path, GUID, colour, description, counts.
   json  the same as csv, with the example quotes.
+  taguette
+        the CSV Taguette's "Import codebook" reads: the columns tag and
+        description, a row per code, its path as the tag's name.
+        (Taguette reads a codebook only from CSV; the one it writes as
+        .qdc imports here with 'qcode import-codebook'.)
 
 Participants are told apart by the 'participant' attribute of the
 documents; a document without one counts as a participant of its own.
@@ -61,9 +66,9 @@ always gives the same bytes.`,
 				}
 			}
 			switch format {
-			case "qdc", "md", "csv", "json":
+			case "qdc", "md", "csv", "json", "taguette":
 			default:
-				return fmt.Errorf("export codebook: unknown format %q (qdc, md, csv, json)", format)
+				return fmt.Errorf("export codebook: unknown format %q (qdc, md, csv, json, taguette)", format)
 			}
 			if examples < 0 {
 				return fmt.Errorf("export codebook: --examples %d: want 0 or more", examples)
@@ -95,7 +100,7 @@ always gives the same bytes.`,
 			})
 		},
 	}
-	cmd.Flags().StringVar(&format, "format", "", "qdc, md, csv or json (default: from -o's extension, else md)")
+	cmd.Flags().StringVar(&format, "format", "", "qdc, md, csv, json or taguette (default: from -o's extension, else md)")
 	cmd.Flags().StringVarP(&out, "output", "o", "", "write to FILE instead of standard output")
 	cmd.Flags().IntVar(&examples, "examples", 2, "example quotes per code in md and json")
 	cmd.Flags().BoolVar(&allVersions, "all-versions", false, allVersionsUsage)
@@ -125,8 +130,11 @@ func (a *app) writeCodebook(w io.Writer, s *coding.Store, format string, example
 	if err != nil {
 		return err
 	}
-	if format == "csv" {
+	switch format {
+	case "csv":
 		return codebookCSV(w, p.stats(stats))
+	case "taguette":
+		return codebookTaguette(w, p.stats(stats))
 	}
 	ex := map[int64][]codebookExample{}
 	if examples > 0 {
@@ -270,6 +278,20 @@ func (e codebookExample) cite() string {
 		return where
 	}
 	return e.Attribution + " (" + where + ")"
+}
+
+// codebookTaguette writes the codebook as the CSV Taguette imports as a
+// codebook: a header naming exactly one column of tag names ("tag") and
+// the optional "description"; Taguette refuses a file with more than one
+// of tag, name and path, which is why the plain csv does not do.
+func codebookTaguette(w io.Writer, stats []codebookStat) error {
+	cw := csv.NewWriter(w)
+	cw.Write([]string{"tag", "description"})
+	for _, c := range stats {
+		cw.Write([]string{c.Path, c.Description})
+	}
+	cw.Flush()
+	return cw.Error()
 }
 
 func codebookCSV(w io.Writer, stats []codebookStat) error {

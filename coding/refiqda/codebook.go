@@ -50,8 +50,8 @@ type Code struct {
 	// so leave them empty in a .qdc.
 	NoteRefs []NoteRef `xml:"NoteRef"`
 	Codes    []Code    `xml:"Code"`
-	// Line is where the code's start tag ends in the file read (0 when
-	// built in memory), for messages.
+	// Line is where the code's start tag begins in the file read (0
+	// when built in memory), for messages.
 	Line int `xml:"-"`
 }
 

@@ -118,6 +118,9 @@ func ReadCodebook(r io.Reader, name string) ([]coding.SnapshotCode, []Warning, e
 	default:
 		return nil, nil, fmt.Errorf("%s: %w: the root element is <%s>, not <CodeBook>", name, ErrMalformed, root.Name.Local)
 	}
+	// Each code's line is where its tag begins (the decoder is past the
+	// tag when a Code is decoded).
+	setLines(tree, codeLines(data))
 	switch ns := root.Name.Space; {
 	case ns == want:
 	case ns == "":

@@ -170,35 +170,47 @@ func readProjectWithin(name string, r io.ReaderAt, size, total int64) (*coding.S
 
 // setCodeLines gives each code of p's codebook the line of its <Code>
 // start tag in data, the project XML p was decoded from, so that a
-// warning about a code names the line it is on. The tags are met in the
-// order a depth-first walk of the codebook meets the codes.
+// warning about a code names the line it is on.
 func setCodeLines(p *xProject, data []byte) {
-	if p.CodeBook == nil {
-		return
+	if p.CodeBook != nil {
+		setLines(p.CodeBook.Codes.Codes, codeLines(data))
 	}
+}
+
+// codeLines lists the line of each <Code> start tag inside a <CodeBook>
+// of the XML data, in the order of the file: the order in which a
+// depth-first walk of the codebook meets the codes. The line is where
+// the tag begins, even when its attributes run over several lines.
+func codeLines(data []byte) []int {
 	d := xml.NewDecoder(bytes.NewReader(data))
 	d.Strict = true
 	d.CharsetReader = asUTF8
 	var lines []int
-	var path []string
+	inBook := 0
 	for {
 		line, _ := d.InputPos()
 		tok, err := d.RawToken()
 		if err != nil {
-			break
+			return lines
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
-			if t.Name.Local == "Code" && len(path) >= 2 && path[1] == "CodeBook" {
+			switch {
+			case t.Name.Local == "CodeBook":
+				inBook++
+			case t.Name.Local == "Code" && inBook > 0:
 				lines = append(lines, line)
 			}
-			path = append(path, t.Name.Local)
 		case xml.EndElement:
-			if len(path) > 0 {
-				path = path[:len(path)-1]
+			if t.Name.Local == "CodeBook" && inBook > 0 {
+				inBook--
 			}
 		}
 	}
+}
+
+// setLines gives the codes of tree, depth first, the lines in order.
+func setLines(tree []Code, lines []int) {
 	i := 0
 	var walk func(cs []Code)
 	walk = func(cs []Code) {
@@ -210,7 +222,7 @@ func setCodeLines(p *xProject, data []byte) {
 			walk(cs[k].Codes)
 		}
 	}
-	walk(p.CodeBook.Codes.Codes)
+	walk(tree)
 }
 
 // reader carries the state of one import.
@@ -411,7 +423,9 @@ func (rd *reader) readCodes(tree []Code) error {
 	walk(tree)
 	for i := range codes {
 		c := &codes[i]
-		c.Description = strings.TrimSpace(norm.NFC.String(c.Description))
+		// A description is kept as written, its trailing spaces and
+		// line breaks too: a round trip gives back the same text.
+		c.Description = norm.NFC.String(c.Description)
 		c.CreatedAt = rd.projAt
 		p := c.Name
 		if c.ParentGUID != "" {

@@ -351,7 +351,7 @@ func TestReadTolerant(t *testing.T) {
 	}
 	warnings := strings.Join(rep.Warnings, "\n")
 	for _, w := range []string{
-		`project.qde:1: code "Reasons/Fear": colour "#FF112233" is not a colour; left without one`,
+		`project.qde:2: code "Reasons/Fear": colour "#FF112233" is not a colour; left without one`,
 		`code "Reasons/War - Mobilization": name "War/Mobilization" read as "War - Mobilization"`,
 		`code "Reasons/fear (2)": name "fear" read as "fear (2)": a sibling has the same name`,
 		`code "Reasons": isCodable="false" (a folder that cannot be applied): imported as an ordinary code`,
