@@ -8,6 +8,8 @@ import (
 	"io"
 	"strconv"
 	"strings"
+
+	"github.com/qcode-dev/qcode/transcripts/capped"
 )
 
 // Limits for the zipped XML formats (.docx, .odt). Sizes are counted while
@@ -18,8 +20,8 @@ const (
 	maxXMLDepth  = 1000    // nesting of XML elements
 )
 
-// errOverCap is what a cappedReader returns past its limit.
-var errOverCap = errors.New("over the size cap")
+// errOverCap is what a capped reader returns past its limit.
+var errOverCap = capped.ErrOverCap
 
 // openArchive opens data as a zip archive for a format named kind (".docx").
 func openArchive(data []byte, kind string) (*zip.Reader, error) {
@@ -55,28 +57,6 @@ func findFile(zr *zip.Reader, name string) *zip.File {
 	return nil
 }
 
-// cappedReader reads at most limit bytes from r and fails with errOverCap
-// if there are more.
-type cappedReader struct {
-	r    io.Reader
-	left int64
-}
-
-func (c *cappedReader) Read(p []byte) (int, error) {
-	if c.left < 0 {
-		return 0, errOverCap
-	}
-	if int64(len(p)) > c.left+1 {
-		p = p[:c.left+1]
-	}
-	n, err := c.r.Read(p)
-	c.left -= int64(n)
-	if c.left < 0 {
-		return 0, errOverCap
-	}
-	return n, err
-}
-
 // xmlPart streams the XML of one archive entry under a size cap, refusing
 // directives (DOCTYPE, ENTITY) and excessive nesting. encoding/xml never
 // expands or fetches external entities; refusing DOCTYPE outright also
@@ -102,7 +82,7 @@ func openXMLPart(f *zip.File, kind string, limit int64) (*xmlPart, error) {
 		return nil, errorf(ErrMalformed, "not a valid %s: %s: %v", kind, f.Name, err)
 	}
 	p := &xmlPart{kind: kind, name: f.Name, limit: limit, rc: rc}
-	p.d = xml.NewDecoder(&cappedReader{r: rc, left: limit})
+	p.d = xml.NewDecoder(capped.NewReader(rc, limit))
 	p.d.Strict = true
 	return p, nil
 }
@@ -117,7 +97,7 @@ func checkInflatedSize(f *zip.File, kind string, limit int64) error {
 		return errorf(ErrMalformed, "not a valid %s: %s: %v", kind, f.Name, err)
 	}
 	defer rc.Close()
-	_, err = io.Copy(io.Discard, &cappedReader{r: rc, left: limit})
+	_, err = io.Copy(io.Discard, capped.NewReader(rc, limit))
 	switch {
 	case errors.Is(err, errOverCap):
 		return errorf(ErrTooLarge, "%s inflates beyond %s", f.Name, sizeName(limit))

@@ -16,6 +16,8 @@ import (
 	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
+
+	"github.com/qcode-dev/qcode/transcripts/capped"
 )
 
 // Finding is a real value of the key found in a file.
@@ -248,12 +250,12 @@ func readPart(name string, f *zip.File, budget *int64) ([]byte, error) {
 	if *budget < limit {
 		limit = *budget
 	}
-	b, err := io.ReadAll(io.LimitReader(rc, limit+1))
+	b, err := capped.ReadAll(rc, limit)
+	if errors.Is(err, capped.ErrOverCap) {
+		return nil, fmt.Errorf("%s: %s: %w: inflates to more than %d MiB (a zip bomb?)", name, f.Name, ErrUnreadable, limit>>20)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("%s: %s: %w: %v", name, f.Name, ErrUnreadable, err)
-	}
-	if int64(len(b)) > limit {
-		return nil, fmt.Errorf("%s: %s: %w: inflates to more than %d MiB (a zip bomb?)", name, f.Name, ErrUnreadable, limit>>20)
 	}
 	*budget -= int64(len(b))
 	return b, nil

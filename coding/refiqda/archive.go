@@ -10,6 +10,8 @@ import (
 	"io"
 	"path"
 	"strings"
+
+	"github.com/qcode-dev/qcode/transcripts/capped"
 )
 
 // Limits on what an archive may make qcode read. Sizes are counted while
@@ -22,38 +24,12 @@ const (
 	maxXMLDepth = 1000      // nesting of XML elements
 )
 
-// errOverCap is what a cappedReader returns past its limit.
-var errOverCap = errors.New("over the size cap")
+// errOverCap is what a capped reader returns past its limit.
+var errOverCap = capped.ErrOverCap
 
 // ErrHostile marks an archive refused as unsafe or malformed: not a zip,
 // no project.qde, a zip bomb, XML with a DOCTYPE.
 var ErrHostile = errors.New("not a usable REFI-QDA project")
-
-// cappedReader reads at most limit bytes from r, failing with errOverCap
-// beyond; spent, when set, counts every byte against a shared budget.
-type cappedReader struct {
-	r     io.Reader
-	left  int64
-	spent *int64
-}
-
-func (c *cappedReader) Read(p []byte) (int, error) {
-	if c.left < 0 {
-		return 0, errOverCap
-	}
-	if int64(len(p)) > c.left+1 {
-		p = p[:c.left+1]
-	}
-	n, err := c.r.Read(p)
-	c.left -= int64(n)
-	if c.spent != nil {
-		*c.spent += int64(n)
-	}
-	if c.left < 0 {
-		return 0, errOverCap
-	}
-	return n, err
-}
 
 // archive is an opened .qdpx: its entries by lower-case name, and the
 // budget of bytes inflated so far.
@@ -176,7 +152,7 @@ func (a *archive) probe(f *zip.File, limit int64) (int64, error) {
 	}
 	defer rc.Close()
 	var n int64
-	_, err = io.Copy(io.Discard, &cappedReader{r: rc, left: min(limit, left), spent: &n})
+	_, err = io.Copy(io.Discard, capped.NewReader(rc, min(limit, left)).Counting(&n))
 	if err != nil {
 		if errors.Is(err, errOverCap) && left < limit {
 			return 0, a.totalErr()
@@ -197,7 +173,7 @@ func (a *archive) reopen(f *zip.File, n int64) (io.ReadCloser, error) {
 	return struct {
 		io.Reader
 		io.Closer
-	}{&cappedReader{r: rc, left: n}, rc}, nil
+	}{capped.NewReader(rc, n), rc}, nil
 }
 
 // totalErr refuses an archive whose entries together inflate past the
