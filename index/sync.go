@@ -5,9 +5,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -40,6 +42,33 @@ type batcher struct {
 	// unsafe_batch, so that analysis of the next batches overlaps the
 	// writing of the last, and memory stays bounded all the same.
 	durable bool
+	// sem, when set, lets that many batches be built at once, each in a
+	// goroutine of its own (bleve builds a batch's segment on the
+	// caller's goroutine): for an index made from scratch, where no two
+	// batches touch the same passage, so their order does not matter.
+	// A batch's pending bookkeeping runs, under mu, once it is in.
+	sem chan struct{}
+	wg  sync.WaitGroup
+	mu  sync.Mutex
+	err error
+}
+
+// buildersAtOnce is how many batches a build from scratch makes at once.
+var buildersAtOnce = min(2, runtime.GOMAXPROCS(0))
+
+// concurrent lets n batches be built at once (see batcher.sem).
+func (bt *batcher) concurrent(n int) {
+	if n > 1 {
+		bt.sem = make(chan struct{}, n)
+	}
+}
+
+// wait waits for the batches being built and returns the first error.
+func (bt *batcher) wait() error {
+	bt.wg.Wait()
+	bt.mu.Lock()
+	defer bt.mu.Unlock()
+	return bt.err
 }
 
 // persistEvery is how many batches may be in memory, not yet on disk;
@@ -58,6 +87,9 @@ func (bt *batcher) flush(ctx context.Context) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	if bt.sem != nil {
+		return bt.flushAsync()
+	}
 	if bt.batch.Size() > 0 {
 		if err := bt.send(ctx, bt.durable && (bt.flushes+1)%persistEvery == 0); err != nil {
 			return err
@@ -67,6 +99,47 @@ func (bt *batcher) flush(ctx context.Context) error {
 		f()
 	}
 	bt.discard()
+	return nil
+}
+
+// flushAsync hands the batch to a goroutine of its own, waiting while
+// as many are being built as allowed.
+func (bt *batcher) flushAsync() error {
+	bt.mu.Lock()
+	err := bt.err
+	bt.mu.Unlock()
+	if err != nil {
+		return err
+	}
+	b, pending := bt.batch, bt.pending
+	wait := bt.durable && (bt.flushes+1)%persistEvery == 0
+	if b.Size() > 0 {
+		bt.flushes++
+	}
+	bt.discard()
+	bt.sem <- struct{}{}
+	bt.wg.Add(1)
+	go func() {
+		defer func() {
+			<-bt.sem
+			bt.wg.Done()
+		}()
+		var err error
+		if b.Size() > 0 {
+			err = bt.sendBatch(b, wait)
+		}
+		bt.mu.Lock()
+		defer bt.mu.Unlock()
+		if err != nil {
+			if bt.err == nil {
+				bt.err = err
+			}
+			return
+		}
+		for _, f := range pending {
+			f()
+		}
+	}()
 	return nil
 }
 
@@ -82,15 +155,24 @@ func (bt *batcher) discard() {
 // send hands the batch to bleve, waiting until it is on disk when wait
 // is set.
 func (bt *batcher) send(ctx context.Context, wait bool) error {
+	err := bt.sendBatch(bt.batch, wait)
+	if err == nil {
+		bt.flushes++
+	}
+	return err
+}
+
+// sendBatch hands a batch to bleve, waiting until it is on disk when wait
+// is set.
+func (bt *batcher) sendBatch(batch *bleve.Batch, wait bool) error {
 	var done chan error
 	if wait {
 		done = make(chan error, 1)
-		bt.batch.SetPersistedCallback(func(err error) { done <- err })
+		batch.SetPersistedCallback(func(err error) { done <- err })
 	}
-	if err := bt.b.Batch(bt.batch); err != nil {
+	if err := bt.b.Batch(batch); err != nil {
 		return damaged("%v", err)
 	}
-	bt.flushes++
 	if wait {
 		// bleve retries a write that fails (a full disk) without
 		// calling back: never wait for it longer than persistTimeout.
@@ -113,6 +195,9 @@ var persistTimeout = 30 * time.Second
 
 // close sends what is left and waits until all is on disk.
 func (bt *batcher) close(ctx context.Context) error {
+	if err := bt.wait(); err != nil {
+		return err
+	}
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -174,9 +259,17 @@ func (ix *Index) syncInto(ctx context.Context, b bleve.Index, gen int64, progres
 	}
 	bt := newBatcher(b)
 	bt.durable = true
+	if n, err := b.DocCount(); err == nil && n == 0 {
+		// Made from scratch: no passage is in two batches.
+		bt.concurrent(buildersAtOnce)
+	}
 	// finish writes the fingerprints and the generation: gen when all is
 	// done, -1 when interrupted, so that the next update runs.
 	finish := func(fctx context.Context, complete bool) error {
+		// Batches still being built land first, with their bookkeeping.
+		if err := bt.wait(); err != nil {
+			return err
+		}
 		if err := fctx.Err(); err != nil {
 			return err
 		}
