@@ -1,8 +1,12 @@
 package main
 
 import (
+	"encoding/csv"
 	"errors"
 	"fmt"
+	"io"
+	"os"
+	"sort"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -28,6 +32,7 @@ given as KEY:TYPE=VALUE. All the attributes given are set as one action.`,
 		Args: cobra.MinimumNArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var attrs []coding.Attribute
+			inferred := map[string]bool{}
 			for _, kv := range args[1:] {
 				k, v, ok := strings.Cut(kv, "=")
 				if ok && strings.TrimSpace(v) == "" {
@@ -38,10 +43,26 @@ given as KEY:TYPE=VALUE. All the attributes given are set as one action.`,
 				if err != nil {
 					return err
 				}
+				inferred[at.Key] = !strings.Contains(k, ":")
 				attrs = append(attrs, at)
 			}
 			return a.withStoreUpdating(func(s *coding.Store) error {
+				d, err := s.Document(a.ctx, args[0], false)
+				if err != nil {
+					return err
+				}
+				types, err := s.AttributeTypes(a.ctx, d.ID)
+				if err != nil {
+					return err
+				}
 				op, err := s.SetAttributes(a.ctx, args[0], attrs)
+				if err == nil {
+					for _, at := range attrs {
+						if inferred[at.Key] {
+							a.warnAttrType(at, types[at.Key])
+						}
+					}
+				}
 				return a.done(op, err)
 			})
 		},
@@ -70,8 +91,221 @@ given as KEY:TYPE=VALUE. All the attributes given are set as one action.`,
 		},
 	}
 	list.Flags().BoolVar(&asJSON, "json", false, "print as JSON")
-	cmd.AddCommand(set, list)
+	cmd.AddCommand(set, list, a.attrTableCmd(), a.attrImportCmd())
 	return cmd
+}
+
+// warnAttrType warns when the type inferred for at differs from the type
+// the key has on other documents: REFI-QDA gives a variable one type, so
+// the export would write the key as text for every document.
+func (a *app) warnAttrType(at coding.Attribute, elsewhere map[string]int) {
+	if len(elsewhere) == 0 || elsewhere[at.Type] > 0 {
+		return
+	}
+	var types []string
+	n := 0
+	for t, c := range elsewhere {
+		types = append(types, t)
+		n += c
+	}
+	sort.Strings(types)
+	fmt.Fprintf(a.stderr, "warning: %s is %s %s on %s; %q is %s, so a .qdpx export writes %s as text for every document. "+
+		"Give %s %s, or write %s:%s=%s to mean %s.\n",
+		at.Key, article(types[0]), strings.Join(types, " or "), plural(n, "other document", "other documents"), at.Value, at.Type, at.Key,
+		article(types[0]), types[0], at.Key, at.Type, at.Value, at.Type)
+}
+
+// article is "a" or "an" before a type's name.
+func article(typ string) string {
+	if typ == coding.TypeInteger {
+		return "an"
+	}
+	return "a"
+}
+
+func (a *app) attrTableCmd() *cobra.Command {
+	var cases bool
+	var format string
+	cmd := &cobra.Command{
+		Use:   "table",
+		Short: "Every document's (or case's) attributes as a table: the participants table",
+		Long: `Table prints the attributes of every document (its latest version), a row
+each and a column per attribute key, as a table, CSV or JSON. With --cases
+the rows are the project's cases (participants tied to speakers, see
+'qcode speakers') and their attributes.
+
+The CSV is a classification sheet: edit it in a spreadsheet and bring it
+back with 'qcode attr import'. A column whose values share a type other
+than text says so in its header (age:integer), so the types come back
+as they were.`,
+		Example: `  qcode attr table
+  qcode attr table --format csv > participants.csv
+  qcode attr table --cases --format json`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			by := coding.ByDocument
+			if cases {
+				by = coding.ByCase
+			}
+			switch format {
+			case "table", "csv", "json":
+			default:
+				return fmt.Errorf("attr table: unknown format %q (table, csv, json)", format)
+			}
+			return a.withStore(func(s *coding.Store) error {
+				t, err := s.AttributeTable(a.ctx, by)
+				if err != nil {
+					return err
+				}
+				switch format {
+				case "json":
+					return a.printJSON(t)
+				case "csv":
+					return attrTableCSV(a.stdout, t)
+				}
+				if len(t.Rows) == 0 {
+					if cases {
+						fmt.Fprintln(a.stdout, "No cases yet: tie a speaker to one with 'qcode speakers set DOC NAME --case CASE'.")
+					} else {
+						fmt.Fprintln(a.stdout, "No documents yet: add some with 'qcode import FILES...'.")
+					}
+					return nil
+				}
+				tw := tabwriter.NewWriter(a.stdout, 0, 0, 2, ' ', 0)
+				head := []string{strings.ToUpper(by)}
+				for _, c := range t.Columns {
+					head = append(head, c.Key)
+				}
+				fmt.Fprintln(tw, strings.Join(head, "\t"))
+				for _, r := range t.Rows {
+					cells := []string{printable(r.Name)}
+					for _, v := range r.Values {
+						cells = append(cells, orDash(oneLine(printable(v), 40)))
+					}
+					fmt.Fprintln(tw, strings.Join(cells, "\t"))
+				}
+				return tw.Flush()
+			})
+		},
+	}
+	cmd.Flags().BoolVar(&cases, "cases", false, "a row per case instead of per document")
+	cmd.Flags().StringVar(&format, "format", "table", "table, csv or json")
+	return cmd
+}
+
+// attrTableCSV writes the table as a classification sheet that 'attr
+// import' reads back.
+func attrTableCSV(w io.Writer, t coding.AttrTable) error {
+	cw := csv.NewWriter(w)
+	head := []string{t.By}
+	for _, c := range t.Columns {
+		h := c.Key
+		if c.Type != "" && c.Type != coding.TypeText {
+			h += ":" + c.Type
+		}
+		head = append(head, h)
+	}
+	cw.Write(head)
+	for _, r := range t.Rows {
+		cw.Write(append([]string{r.Name}, r.Values...))
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+func (a *app) attrImportCmd() *cobra.Command {
+	var dryRun, asJSON bool
+	cmd := &cobra.Command{
+		Use:   "import FILE.csv [--dry-run]",
+		Short: "Set attributes from a classification sheet (a CSV of participants)",
+		Long: `Import reads a classification sheet, a CSV saved from a spreadsheet (UTF-8;
+commas, semicolons or tabs), and sets its values as one action
+('qcode undo' reverts it).
+
+The first column says what each row is about, by its header:
+
+  document     a document, by name (also: doc, name, file, interview)
+  participant  every document whose participant attribute is this
+               (also: respondent)
+  case         a case, by name (see 'qcode attr table --cases')
+
+Every other column is an attribute: its header is the key, or KEY:TYPE
+to give the type (text, integer, float, date, boolean). Without one, a
+column takes the type the key already has in the project, and each of
+its values must be of it; a new key takes the narrowest type all its
+values fit. Empty cells change nothing. A row that names nothing in the
+project, a value of the wrong type or a malformed file is an error
+naming the file and line, and nothing is changed. --dry-run lists what
+would change.`,
+		Example: `  qcode attr import participants.csv --dry-run
+  qcode attr import participants.csv`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			f, err := os.Open(args[0])
+			if err != nil {
+				return fmt.Errorf("attr import: %w", err)
+			}
+			defer f.Close()
+			if fi, err := f.Stat(); err == nil && !fi.Mode().IsRegular() {
+				return fmt.Errorf("attr import: %s is not a regular file", args[0])
+			}
+			sh, err := coding.ParseAttrSheet(f, args[0])
+			if err != nil {
+				return fmt.Errorf("attr import: %w", err)
+			}
+			return a.withStore(func(s *coding.Store) error {
+				res, op, err := s.ImportAttributes(a.ctx, sh, dryRun)
+				if err != nil {
+					return fmt.Errorf("attr import: %w", err)
+				}
+				if asJSON {
+					return a.printJSON(map[string]any{"dry_run": dryRun, "import": res})
+				}
+				what := "documents"
+				if sh.By == coding.ByCase {
+					what = "cases"
+				}
+				verb := "Set"
+				if dryRun {
+					verb = "Dry run, nothing changed: would set"
+				}
+				fmt.Fprintf(a.stdout, "%s %s on %s from %s (%s already so).\n", verb,
+					plural(len(res.Changes), "value", "values"), plural(countChanged(res.Changes), what[:len(what)-1], what),
+					printable(args[0]), plural(res.Unchanged, "value", "values"))
+				tw := tabwriter.NewWriter(a.stdout, 0, 0, 2, ' ', 0)
+				for _, c := range res.Changes {
+					old := "(new)"
+					if c.Old != "" {
+						old = printable(c.Old)
+						if c.OldType != c.Type {
+							old += " (" + c.OldType + ")"
+						}
+					}
+					fmt.Fprintf(tw, "  line %d\t%s\t%s\t%s → %s (%s)\n", c.Line, printable(c.Target), printable(c.Key), old, printable(c.New), c.Type)
+				}
+				tw.Flush()
+				if op.ID != 0 {
+					fmt.Fprintf(a.stdout, "Done: %s. ('qcode undo' reverts it.)\n", op.Label)
+				}
+				if !dryRun && op.ID != 0 {
+					a.updateIndex(s)
+				}
+				return nil
+			})
+		},
+	}
+	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "list what would change, change nothing")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print what changed as JSON")
+	return cmd
+}
+
+// countChanged counts the documents or cases changes are on.
+func countChanged(cs []coding.AttrChange) int {
+	seen := map[string]bool{}
+	for _, c := range cs {
+		seen[c.Target] = true
+	}
+	return len(seen)
 }
 
 func (a *app) memoCmd() *cobra.Command {

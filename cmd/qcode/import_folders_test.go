@@ -185,10 +185,22 @@ func TestImportSummary(t *testing.T) {
 		t.Errorf("import printed:\n%s\nwant the tally on the first line", stdout)
 	}
 
-	// Imported again: nothing new, and the summary says so.
+	// Imported again: nothing new, and the summary says so in one line,
+	// not a line per file.
 	stdout, stderr, err := qc(t, dir, "import", folder)
-	if err != nil || !strings.HasPrefix(stdout, "imported 0, 2 unchanged; 0 words.\n") || strings.Count(stderr, "unchanged") != 2 {
-		t.Errorf("import again = %v, printed %q / %q; want 2 unchanged", err, stdout, stderr)
+	if err != nil || stdout != "imported 0, 2 unchanged; 0 words.\n" || stderr != "" {
+		t.Errorf("import again = %v, printed %q / %q; want the one line \"imported 0, 2 unchanged; 0 words.\"", err, stdout, stderr)
+	}
+	// One file imported again is named.
+	stdout, stderr, err = qc(t, dir, "import", filepath.Join(folder, "R07.txt"))
+	if err != nil || stdout != "imported 0, 1 unchanged; 0 words.\n" || !strings.Contains(stderr, "R07.txt: unchanged, already imported as R07") {
+		t.Errorf("import R07.txt again = %v, printed %q / %q; want it named as unchanged", err, stdout, stderr)
+	}
+	// Options that would read a folder's files again are said to be
+	// unused once.
+	_, stderr, err = qc(t, dir, "import", folder, "--speakers", "Interviewer,Respondent")
+	if err != nil || strings.Count(stderr, "\n") != 1 || !strings.HasPrefix(stderr, "2 files unchanged: --speakers not applied") {
+		t.Errorf("import --speakers again = %v, stderr %q; want one line saying --speakers was not applied", err, stderr)
 	}
 
 	// --json: each file carries speakers (name, role, turns, words) and
