@@ -21,6 +21,7 @@ import (
 
 	"github.com/qcode-dev/qcode/coding"
 	"github.com/qcode-dev/qcode/coding/pseudo"
+	quotefmt "github.com/qcode-dev/qcode/coding/quotes"
 	"github.com/qcode-dev/qcode/index"
 )
 
@@ -28,9 +29,6 @@ import (
 type Options struct {
 	// NoColor drops colours (NO_COLOR); bold, reverse and underline stay.
 	NoColor bool
-	// ExportQuotes writes quotes in Markdown; cmd/qcode passes the
-	// quotes export of 'qcode quotes'. Nil uses a plain built-in one.
-	ExportQuotes func(w io.Writer, quotes []coding.Quote) error
 	// Input and Output replace the terminal (tests).
 	Input  io.Reader
 	Output io.Writer
@@ -72,7 +70,7 @@ func Run(ctx context.Context, s *coding.Store, opt Options) error {
 		popts = append(popts, tea.WithOutput(opt.Output))
 	}
 	_, err := tea.NewProgram(m, popts...).Run()
-	m.ix.close()
+	m.Close()
 	if errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil {
 		return nil
 	}
@@ -161,6 +159,10 @@ func New(ctx context.Context, s *coding.Store, opt Options) Model {
 	m.status.Busy("indexing")
 	return m
 }
+
+// Close releases what the workbench keeps open for the session (the
+// search index); Run calls it when the user quits.
+func (m Model) Close() { m.ix.close() }
 
 // Init loads the project, starts polling and brings the index up to date.
 func (m Model) Init() tea.Cmd {
@@ -946,15 +948,22 @@ func (m *Model) jumpSpan(dir int) tea.Cmd {
 	return m.openDoc(docRef(c.DocID), c.Start, sp)
 }
 
+// exportQuotes writes the shown quotes to exports/ in Markdown, as
+// 'qcode quotes' writes them (coding/quotes).
 func (m *Model) exportQuotes(msg exportQuotesMsg) tea.Cmd {
 	dir := filepath.Join(m.store.Dir(), "exports")
 	name := strings.NewReplacer("/", "-", " ", "_").Replace(msg.code)
 	path := filepath.Join(dir, "quotes-"+name+".md")
-	export := m.opt.ExportQuotes
-	if export == nil {
-		export = writeQuotesMarkdown
-	}
+	ctx, s := m.ctx, m.store
 	return func() tea.Msg {
+		tree, err := s.CodeTree(ctx)
+		if err != nil {
+			return exportMsg{err: err}
+		}
+		codes := map[string]bool{}
+		for _, q := range msg.quotes {
+			codes[q.Code] = true
+		}
 		if err := os.MkdirAll(dir, 0o700); err != nil {
 			return exportMsg{err: err}
 		}
@@ -962,23 +971,12 @@ func (m *Model) exportQuotes(msg exportQuotesMsg) tea.Cmd {
 		if err != nil {
 			return exportMsg{err: err}
 		}
-		err = export(f, msg.quotes)
+		err = quotefmt.Markdown(f, msg.quotes, quotefmt.Options{Codes: tree, Group: len(codes) > 1})
 		if cerr := f.Close(); err == nil {
 			err = cerr
 		}
 		return exportMsg{path: path, n: len(msg.quotes), err: err}
 	}
-}
-
-// writeQuotesMarkdown is the fallback export when cmd/qcode passes none.
-func writeQuotesMarkdown(w io.Writer, quotes []coding.Quote) error {
-	for _, q := range quotes {
-		if _, err := fmt.Fprintf(w, "> %s\n>\n> — (%s) %s, line %d, %s; coded by %s\n\n",
-			strings.Join(strings.Fields(q.Text), " "), q.Attribution, q.Document, q.Line, q.Speaker, q.Coder); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 func (m *Model) onMouse(msg tea.MouseMsg) tea.Cmd {

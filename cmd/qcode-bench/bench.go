@@ -24,12 +24,13 @@ type config struct {
 	Dir, Qcode, Profile           string
 	Keep, JSON, Quiet             bool
 	Whole, Ripgrep, FTS           bool
+	Workbench                     bool
 	// Log receives progress lines; nil for none.
 	Log io.Writer
 }
 
 func defaultConfig() config {
-	return config{Words: 1_000_000, Docs: 200, Queries: 200, Seed: 1, Whole: true, Ripgrep: true, FTS: true}
+	return config{Words: 1_000_000, Docs: 200, Queries: 200, Seed: 1, Whole: true, Ripgrep: true, FTS: true, Workbench: true}
 }
 
 // env is one benchmark run: its folders, the open project and index, and
@@ -252,6 +253,21 @@ func (e *env) searchEngine(ctx context.Context) error {
 	return nil
 }
 
+// workbench times every query typed into the workbench's search, in
+// this process, on the workbench's own index.
+func (e *env) workbench(ctx context.Context) error {
+	for _, k := range kinds {
+		qs := e.queries[k]
+		e.logf("workbench: %d %s queries", len(qs), k)
+		lat, err := timeWorkbench(ctx, e.store, qs)
+		if err != nil {
+			return err
+		}
+		e.rep.kind(k, qs).Workbench = lat
+	}
+	return nil
+}
+
 // whole times 'qcode search' for every query, with a binary built from
 // this module unless -qcode names one. The bench closes its own index
 // first: bleve lets one process at a time open it.
@@ -394,6 +410,11 @@ func bench(ctx context.Context, cfg config) (rep *Report, err error) {
 	}
 	if err := e.searchEngine(ctx); err != nil {
 		return nil, err
+	}
+	if cfg.Workbench {
+		if err := e.workbench(ctx); err != nil {
+			return nil, err
+		}
 	}
 	// From here on other processes open the index.
 	if err := e.ix.Close(); err != nil {

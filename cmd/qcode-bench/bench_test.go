@@ -63,7 +63,7 @@ func TestRunSmall(t *testing.T) {
 		t.Fatalf("report has %d query types, want %d", len(rep.Queries), len(kinds))
 	}
 	for _, k := range rep.Queries {
-		engines := map[string]*latency{"engine": k.Engine, "engine ranked": k.EngineRanked, "FTS5": k.FTS5}
+		engines := map[string]*latency{"engine": k.Engine, "engine ranked": k.EngineRanked, "FTS5": k.FTS5, "workbench": k.Workbench}
 		if cfg.Ripgrep {
 			engines["ripgrep"] = k.Ripgrep
 		}
@@ -85,7 +85,7 @@ func TestRunSmall(t *testing.T) {
 	}
 	var md bytes.Buffer
 	rep.writeMarkdown(&md)
-	for _, want := range []string{"## Build", "## Search latency", "## Targets", "| filtered |"} {
+	for _, want := range []string{"## Build", "## Search latency", "## Targets", "| filtered |", "workbench p95 after the debounce, filtered"} {
 		if !strings.Contains(md.String(), want) {
 			t.Errorf("Markdown report lacks %q:\n%s", want, md.String())
 		}

@@ -55,6 +55,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.BoolVar(&cfg.JSON, "json", false, "print the report as JSON")
 	fs.BoolVar(&cfg.Whole, "whole", cfg.Whole, "also time the whole command (qcode -p PROJECT search ...)")
 	fs.StringVar(&cfg.Qcode, "qcode", "", "qcode binary for -whole (default: go build ./cmd/qcode into the bench folder)")
+	fs.BoolVar(&cfg.Workbench, "workbench", cfg.Workbench, "also time a search typed into the workbench (in-process), from the debounce to the drawn results")
 	fs.BoolVar(&cfg.Ripgrep, "rg", cfg.Ripgrep, "run the queries with ripgrep over the raw files")
 	fs.BoolVar(&cfg.FTS, "fts5", cfg.FTS, "run the queries with SQLite FTS5 over the same passages")
 	fs.StringVar(&cfg.Profile, "profile", "", "write CPU profiles of indexing and searching, and an allocation profile, into this folder")
