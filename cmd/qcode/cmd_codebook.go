@@ -463,7 +463,11 @@ func (a *app) printCodebookChanges(path string, dryRun bool, ch coding.CodebookC
 	var kinds []string
 	for _, wn := range warns {
 		if n := perKind[wn.Kind]; n > 5 {
-			kinds = append(kinds, fmt.Sprintf("%d more %q warnings", n-5, wn.Kind))
+			word := "warnings"
+			if n-5 == 1 {
+				word = "warning"
+			}
+			kinds = append(kinds, fmt.Sprintf("%d more %q %s", n-5, wn.Kind, word))
 			perKind[wn.Kind] = 0
 		}
 	}

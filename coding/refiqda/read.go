@@ -313,19 +313,16 @@ func (rd *reader) convert(p *xProject) (*coding.Snapshot, error) {
 		rd.addMemo(deriveGUID("description", "project"), coding.TargetProject, "", d, "", rd.projAt, rd.projAt)
 	}
 	for _, c := range []struct {
-		what string
-		n    *xCounted
-	}{{"links", p.Links}, {"sets", p.Sets}, {"graphs", p.Graphs}} {
+		one, many string
+		n         *xCounted
+	}{{"link", "links", p.Links}, {"set", "sets", p.Sets}, {"graph", "graphs", p.Graphs}} {
 		if c.n != nil && len(c.n.Items) > 0 {
-			rd.warnf("%d %s not imported (qcode has none)", len(c.n.Items), c.what)
+			rd.warnf("%s not imported (qcode has none)", plural(len(c.n.Items), c.one, c.many))
 		}
 	}
 	if rd.dupes > 0 {
-		if rd.dupes == 1 {
-			rd.warnf("1 coding repeated a coding of the same code, span and coder; kept once")
-		} else {
-			rd.warnf("%d codings repeated a coding of the same code, span and coder; kept once", rd.dupes)
-		}
+		rd.warnf("%s a coding of the same code, span and coder; kept once",
+			plural(rd.dupes, "coding repeated", "codings repeated"))
 	}
 
 	for _, c := range rd.coders {

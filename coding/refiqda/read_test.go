@@ -356,8 +356,8 @@ func TestReadTolerant(t *testing.T) {
 		`code "Reasons/fear (2)": name "fear" read as "fear (2)": a sibling has the same name`,
 		`code "Reasons": isCodable="false" (a folder that cannot be applied): imported as an ordinary code`,
 		"two sources are called Interview A; the second is Interview A (2)",
-		"1 links not imported",
-		"1 sets not imported",
+		"1 link not imported",
+		"1 set not imported",
 	} {
 		if !strings.Contains(warnings, w) {
 			t.Errorf("warnings lack %q:\n%s", w, warnings)
