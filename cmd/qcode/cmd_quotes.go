@@ -230,17 +230,3 @@ func countIDs(qs []coding.Quote) int {
 	}
 	return len(ids)
 }
-
-// quotesMarkdown writes quotes as 'qcode quotes' does by default, for the
-// workbench's export.
-func (a *app) quotesMarkdown(s *coding.Store, w io.Writer, qs []coding.Quote) error {
-	tree, err := s.CodeTree(a.ctx)
-	if err != nil {
-		return err
-	}
-	codes := map[string]bool{}
-	for _, q := range qs {
-		codes[q.Code] = true
-	}
-	return quotefmt.Markdown(w, qs, quotefmt.Options{Codes: tree, Group: len(codes) > 1})
-}

@@ -114,8 +114,7 @@ Start with 'qcode demo' to try a ready-made project.`,
 	return root
 }
 
-// workbench opens the terminal workbench on the project, with the
-// quotes export of 'qcode quotes' behind its export key.
+// workbench opens the terminal workbench on the project.
 func (a *app) workbench() error {
 	dir, err := a.projectDir()
 	if err != nil {
@@ -126,10 +125,7 @@ func (a *app) workbench() error {
 		return nil
 	}
 	return a.withStore(func(s *coding.Store) error {
-		export := func(w io.Writer, quotes []coding.Quote) error {
-			return a.quotesMarkdown(s, w, quotes)
-		}
-		return tui.Run(a.ctx, s, tui.Options{NoColor: a.getenv("NO_COLOR") != "", ExportQuotes: export, Pseudonyms: a.workbenchPseudonyms(s)})
+		return tui.Run(a.ctx, s, tui.Options{NoColor: a.getenv("NO_COLOR") != "", Pseudonyms: a.workbenchPseudonyms(s)})
 	})
 }
 
