@@ -1,10 +1,8 @@
 package index
 
 import (
-	"strings"
-	"unicode"
-
 	"github.com/qcode-dev/qcode/coding"
+	"github.com/qcode-dev/qcode/transcripts"
 )
 
 // Scopes of autocoding: what around a match gets coded.
@@ -15,9 +13,26 @@ const (
 )
 
 // Spans returns the spans a hit contributes at the given scope: each
-// match, the sentence around each match, or the passage's whole turn.
-// Duplicates are removed; the order is by start.
+// match, the sentence around each match (by the one sentence rule,
+// transcripts.SentenceAt), or the passage's whole turn. Duplicates are
+// removed; the order is by start.
 func Spans(text string, turns []coding.Turn, h Hit, scope string) []coding.Span {
+	return newDocSpans(text, turns).spans(h, scope)
+}
+
+// docSpans holds what the scopes read of one document.
+type docSpans struct {
+	text  string
+	runes []rune // decoded on first use by the sentence scope
+	turns []coding.Turn
+}
+
+func newDocSpans(text string, turns []coding.Turn) *docSpans {
+	return &docSpans{text: text, turns: turns}
+}
+
+// spans is Spans for one document.
+func (d *docSpans) spans(h Hit, scope string) []coding.Span {
 	var out []coding.Span
 	add := func(sp coding.Span) {
 		for _, x := range out {
@@ -33,15 +48,18 @@ func Spans(text string, turns []coding.Turn, h Hit, scope string) []coding.Span 
 	}
 	switch scope {
 	case ScopeTurn:
-		if h.Turn > 0 && h.Turn <= len(turns) {
-			t := turns[h.Turn-1]
+		if h.Turn > 0 && h.Turn <= len(d.turns) {
+			t := d.turns[h.Turn-1]
 			add(coding.Span{Start: t.Body, End: t.End})
 		} else {
 			add(h.Passage)
 		}
 	case ScopeSentence:
+		if d.runes == nil {
+			d.runes = []rune(d.text)
+		}
 		for _, m := range matches {
-			add(sentenceAround(text, h.Passage, m))
+			add(sentenceAround(d.runes, d.turns, m))
 		}
 	default:
 		for _, m := range matches {
@@ -51,39 +69,27 @@ func Spans(text string, turns []coding.Turn, h Hit, scope string) []coding.Span 
 	return out
 }
 
-// sentenceAround widens m to the sentence that holds it, within the
-// passage: back to just after the previous . ! ? … (or the passage start),
-// forward through the next one and any closing quote or bracket.
-func sentenceAround(text string, passage, m coding.Span) coding.Span {
-	runes := []rune(coding.Slice(text, passage.Start, passage.End))
-	s, e := m.Start-passage.Start, m.End-passage.Start
-	for s > 0 {
-		r := runes[s-1]
-		if isStop(r) && (s >= len(runes) || unicode.IsSpace(runes[s])) {
-			break
-		}
-		if r == '\n' && s >= 2 && runes[s-2] == '\n' {
-			break
-		}
-		s--
-	}
-	for s < len(runes) && unicode.IsSpace(runes[s]) {
-		s++
-	}
-	for e < len(runes) {
-		r := runes[e]
-		e++
-		if isStop(r) && (e >= len(runes) || unicode.IsSpace(runes[e]) || strings.ContainsRune("\"'»”)]", runes[e])) {
-			for e < len(runes) && strings.ContainsRune("\"'»”)]", runes[e]) {
-				e++
-			}
-			break
+// sentenceAround widens m to the sentences that hold its first and last
+// code points.
+func sentenceAround(runes []rune, turns []coding.Turn, m coding.Span) coding.Span {
+	tl := turnList(turns)
+	s, e := transcripts.SentenceAt(runes, tl, m.Start)
+	if m.End-1 > m.Start {
+		if _, e2 := transcripts.SentenceAt(runes, tl, m.End-1); e2 > e {
+			e = e2
 		}
 	}
-	for e > s && unicode.IsSpace(runes[e-1]) {
-		e--
+	if s >= e { // a match in no sentence (white space, a label): itself
+		return m
 	}
-	return coding.Span{Start: passage.Start + s, End: passage.Start + e}
+	return coding.Span{Start: min(s, m.Start), End: max(e, m.End)}
 }
 
-func isStop(r rune) bool { return r == '.' || r == '!' || r == '?' || r == '…' }
+// turnList gives the store's turns to the sentence rule.
+type turnList []coding.Turn
+
+func (ts turnList) Len() int { return len(ts) }
+
+func (ts turnList) Bounds(i int) (start, body, end int) {
+	return ts[i].Start, ts[i].Body, ts[i].End
+}

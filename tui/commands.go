@@ -230,29 +230,11 @@ func searchCmd(ctx context.Context, s *coding.Store, si *searchIndex, seq int, q
 // tagHitsCmd codes the sentences around the marked hits with one code.
 func tagHitsCmd(ctx context.Context, s *coding.Store, code string, create bool, hits []index.Hit) tea.Cmd {
 	return actCmd(ctx, func(ctx context.Context) (string, error) {
-		byDoc := map[int64][]coding.Span{}
-		var order []int64
-		texts := map[int64]string{}
-		turns := map[int64][]coding.Turn{}
-		for _, h := range hits {
-			if _, ok := texts[h.DocID]; !ok {
-				t, err := s.DocumentText(ctx, h.DocID)
-				if err != nil {
-					return "", err
-				}
-				tt, err := s.Turns(ctx, h.DocID)
-				if err != nil {
-					return "", err
-				}
-				texts[h.DocID], turns[h.DocID] = t, tt
-				order = append(order, h.DocID)
-			}
-			byDoc[h.DocID] = append(byDoc[h.DocID], index.Spans(texts[h.DocID], turns[h.DocID], h, "sentence")...)
+		spans, err := index.SpansOf(ctx, s, hits, index.ScopeSentence)
+		if err != nil {
+			return "", err
 		}
-		var items []coding.DocSpans
-		for _, id := range order {
-			items = append(items, coding.DocSpans{DocID: id, Spans: byDoc[id]})
-		}
+		items := index.ByDocument(spans)
 		made, skipped, _, err := s.TagBatch(ctx, code, items, create, "code search hits")
 		if err != nil {
 			return "", err

@@ -319,52 +319,18 @@ type autocodeLine struct {
 	Text     string `json:"text"`
 }
 
-// autocodeSpans turns hits into spans per document at the scope.
+// autocodeSpans turns hits into spans per document at the scope
+// (index.SpansOf), with a listing line for each span.
 func (a *app) autocodeSpans(s *coding.Store, res index.Result, scope string) ([]coding.DocSpans, []autocodeLine, error) {
-	var items []coding.DocSpans
+	spans, err := index.SpansOf(a.ctx, s, res.Hits, scope)
+	if err != nil {
+		return nil, nil, err
+	}
 	var lines []autocodeLine
-	type docData struct {
-		text  string
-		turns []coding.Turn
+	for _, sp := range spans {
+		lines = append(lines, autocodeLine{Document: sp.Document, Start: sp.Start, End: sp.End, Text: sp.Text})
 	}
-	cache := map[int64]docData{}
-	pos := map[int64]int{}
-	for _, h := range res.Hits {
-		d, ok := cache[h.DocID]
-		if !ok {
-			text, err := s.DocumentText(a.ctx, h.DocID)
-			if err != nil {
-				return nil, nil, err
-			}
-			turns, err := s.Turns(a.ctx, h.DocID)
-			if err != nil {
-				return nil, nil, err
-			}
-			d = docData{text, turns}
-			cache[h.DocID] = d
-		}
-		i, ok := pos[h.DocID]
-		if !ok {
-			i = len(items)
-			pos[h.DocID] = i
-			items = append(items, coding.DocSpans{DocID: h.DocID})
-		}
-		for _, sp := range index.Spans(d.text, d.turns, h, scope) {
-			dup := false
-			for _, x := range items[i].Spans {
-				if x == sp {
-					dup = true
-					break
-				}
-			}
-			if dup {
-				continue
-			}
-			items[i].Spans = append(items[i].Spans, sp)
-			lines = append(lines, autocodeLine{Document: h.Document, Start: sp.Start, End: sp.End, Text: coding.Slice(d.text, sp.Start, sp.End)})
-		}
-	}
-	return items, lines, nil
+	return index.ByDocument(spans), lines, nil
 }
 
 func (a *app) reindexCmd() *cobra.Command {
