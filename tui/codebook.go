@@ -185,7 +185,7 @@ func (c *Codebook) Lines() []string {
 		}
 		count := fmt.Sprintf(" %d", c.Count(k))
 		head := strings.Repeat(" ", k.Depth*2) + fold
-		nameW := max(c.w-ansi.StringWidth(head)-2-len(count), 1)
+		nameW := max(c.w-ansi.StringWidth(head)-2-ansi.StringWidth(count), 1)
 		name := ansi.Truncate(k.Name, nameW, "…")
 		pad := strings.Repeat(" ", max(nameW-ansi.StringWidth(name), 0))
 		sw := c.cs.get(k.Color).Render("■")

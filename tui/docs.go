@@ -128,8 +128,8 @@ func (d *DocList) Lines() []string {
 			n = d.counts[doc.ID]
 		}
 		count := fmt.Sprintf(" %d", n)
-		name = ansi.Truncate(name, max(d.w-len(count), 1), "…")
-		line := name + strings.Repeat(" ", max(d.w-ansi.StringWidth(name)-len(count), 0)) + count
+		name = ansi.Truncate(name, max(d.w-ansi.StringWidth(count), 1), "…")
+		line := name + strings.Repeat(" ", max(d.w-ansi.StringWidth(name)-ansi.StringWidth(count), 0)) + count
 		switch {
 		case i == d.sel && d.focused:
 			line = st.itemSel.Render(fit(line, d.w))

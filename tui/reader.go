@@ -353,6 +353,15 @@ func (r *Reader) CodingsAt() []coding.Coding {
 	return out
 }
 
+// turnList gives the document's turns to the sentence rule.
+type turnList []coding.Turn
+
+func (ts turnList) Len() int { return len(ts) }
+
+func (ts turnList) Bounds(i int) (start, body, end int) {
+	return ts[i].Start, ts[i].Body, ts[i].End
+}
+
 // turnAt is the index of the turn holding cp, or -1.
 func (r *Reader) turnAt(cp int) int {
 	i := sort.Search(len(r.turns), func(i int) bool { return r.turns[i].Start > cp }) - 1
@@ -404,9 +413,9 @@ func (r *Reader) key(msg tea.KeyMsg) {
 	case key.Matches(msg, k.WordBack):
 		r.cursor = t.WordBackward(r.cursor)
 	case key.Matches(msg, k.SentFwd):
-		r.cursor = r.bodyClamp(t.NextSentence(r.cursor))
+		r.cursor = r.bodyClamp(t.NextSentence(r.cursor, turnList(r.turns)))
 	case key.Matches(msg, k.SentBack):
-		r.cursor = r.bodyClamp(t.PrevSentence(r.cursor))
+		r.cursor = r.bodyClamp(t.PrevSentence(r.cursor, turnList(r.turns)))
 	case key.Matches(msg, k.TurnFwd):
 		if i := r.nextTurn(r.cursor); i >= 0 {
 			r.cursor = r.turns[i].Body
@@ -426,7 +435,7 @@ func (r *Reader) key(msg tea.KeyMsg) {
 			r.selecting, r.anchor = true, r.cursor
 		}
 	case key.Matches(msg, k.SelSentence):
-		s, e := t.Sentence(r.cursor)
+		s, e := t.Sentence(r.cursor, turnList(r.turns))
 		s = r.bodyClamp(s)
 		r.Select(coding.Span{Start: s, End: e})
 	case key.Matches(msg, k.SelTurn):

@@ -13,6 +13,8 @@ import (
 
 	"github.com/charmbracelet/lipgloss"
 	"github.com/clipperhouse/displaywidth"
+
+	"github.com/qcode-dev/qcode/transcripts"
 )
 
 // Row is one screen row of wrapped text: the code points [Start, End) of
@@ -70,19 +72,16 @@ func (t *Text) SetWidth(w int) {
 
 // RuneWidth is the number of cells r takes, by the same tables the rest
 // of the workbench measures strings with (charmbracelet/x/ansi measures
-// through displaywidth). Latin, Cyrillic and Greek, which make up nearly
+// through displaywidth): RuneWidth(r) == ansi.StringWidth(string(r)) for
+// every printable r. Latin and Cyrillic letters, which make up nearly
 // every transcript, take the fast path.
 func RuneWidth(r rune) int {
 	switch {
 	case r == '\t':
 		return 1
-	case r < 0x20:
+	case r < 0x20 || r >= 0x7f && r < 0xa0 || r == 0xad: // controls, soft hyphen
 		return 0
-	case r < 0x300:
-		return 1
-	case r < 0x370:
-		return 0 // combining diacritics
-	case r < 0x1100:
+	case r < 0x300, r >= 0x400 && r < 0x483, r >= 0x48a && r < 0x530:
 		return 1
 	}
 	return displaywidth.Rune(r)
@@ -114,7 +113,7 @@ func (t *Text) wrap(width int) {
 			continue
 		}
 		w := 1
-		if r >= 0x300 || r < 0x20 {
+		if r >= 0x300 || r < 0x20 || r >= 0x7f && r < 0xa0 || r == 0xad {
 			w = RuneWidth(r)
 		}
 		if col+w > width && i > start && r != ' ' {
@@ -244,82 +243,48 @@ func (t *Text) WordStart(cp int) int {
 	return cp
 }
 
-func isStop(r rune) bool { return r == '.' || r == '!' || r == '?' || r == '…' }
-
-func isClose(r rune) bool {
-	return r == '"' || r == '»' || r == '”' || r == ')' || r == '\'' || r == '’'
+// Sentence returns the sentence around cp as [start, end), by the one
+// sentence rule (transcripts.SentenceAt): it never crosses a turn, a
+// blank line or a speaker label, and holds no surrounding white space.
+// turns are the text's turns, sorted; nil reads the text as one turn.
+func (t *Text) Sentence(cp int, turns transcripts.TurnList) (int, int) {
+	return transcripts.SentenceAt(t.runes, turns, cp)
 }
 
-// Sentence returns the sentence around cp as [start, end): from after the
-// previous sentence end or line break to its closing punctuation, without
-// surrounding spaces.
-func (t *Text) Sentence(cp int) (int, int) {
-	rs, n := t.runes, len(t.runes)
-	if n == 0 {
-		return 0, 0
-	}
-	cp = min(max(cp, 0), n-1)
-	s := cp
-	for s > 0 {
-		p := rs[s-1]
-		if p == '\n' {
-			break
-		}
-		if unicode.IsSpace(p) && s >= 2 && (isStop(rs[s-2]) || isClose(rs[s-2]) && s >= 3 && isStop(rs[s-3])) && s-1 < cp {
-			break
-		}
-		s--
-	}
-	for s < n && s < cp && unicode.IsSpace(rs[s]) {
-		s++
-	}
-	e := cp
-	for e < n && rs[e] != '\n' {
-		if isStop(rs[e]) {
-			for e < n && (isStop(rs[e]) || isClose(rs[e])) {
-				e++
-			}
-			if e >= n || unicode.IsSpace(rs[e]) {
-				break
-			}
+// NextSentence returns the start of the sentence after the one at cp,
+// or cp when there is none.
+func (t *Text) NextSentence(cp int, turns transcripts.TurnList) int {
+	rs := t.runes
+	s0, e := t.Sentence(cp, turns)
+	for p := e; p < len(rs); p++ {
+		if unicode.IsSpace(rs[p]) {
 			continue
 		}
-		e++
+		// The first word after the sentence, or a label whose turn's
+		// first sentence is the next one.
+		if s, e2 := transcripts.SentenceAt(rs, turns, p); s > s0 && e2 > s {
+			return s
+		}
 	}
-	for e > s && unicode.IsSpace(rs[e-1]) {
-		e--
-	}
-	return s, e
-}
-
-// NextSentence returns the start of the sentence after the one at cp.
-func (t *Text) NextSentence(cp int) int {
-	_, e := t.Sentence(cp)
-	n := len(t.runes)
-	for e < n && (unicode.IsSpace(t.runes[e]) || !IsWord(t.runes[e]) && !unicode.IsPunct(t.runes[e])) {
-		e++
-	}
-	if e >= n {
-		return cp
-	}
-	return e
+	return cp
 }
 
 // PrevSentence returns the start of the sentence at cp, or of the one
 // before when cp is already at a start.
-func (t *Text) PrevSentence(cp int) int {
-	s, _ := t.Sentence(cp)
+func (t *Text) PrevSentence(cp int, turns transcripts.TurnList) int {
+	rs := t.runes
+	s, _ := t.Sentence(cp, turns)
 	if s < cp {
 		return s
 	}
-	i := s - 1
-	for i > 0 && unicode.IsSpace(t.runes[i]) {
-		i--
+	for i := min(s, len(rs)) - 1; i >= 0; i-- {
+		if unicode.IsSpace(rs[i]) {
+			continue
+		}
+		if s2, e2 := transcripts.SentenceAt(rs, turns, i); s2 < s && e2 > s2 {
+			return s2
+		}
 	}
-	if i < 0 {
-		return 0
-	}
-	s, _ = t.Sentence(i)
 	return s
 }
 

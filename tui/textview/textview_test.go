@@ -3,9 +3,12 @@ package textview
 import (
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/qcode-dev/qcode/transcripts"
 )
 
 type plain struct{}
@@ -53,10 +56,83 @@ func TestSentence(t *testing.T) {
 		at   int
 		want string
 	}{{4, "Okay."}, {10, "So, I'm thirty."}, {27, "Мы уехали!"}, {38, "Done"}} {
-		s, e := tv.Sentence(c.at)
+		s, e := tv.Sentence(c.at, nil)
 		if got := string(tv.Runes()[s:e]); !strings.HasSuffix(got, c.want) {
 			t.Errorf("Sentence(%d) = %q, want %q", c.at, got, c.want)
 		}
+	}
+}
+
+// TestSentenceWithTurns checks the reader's sentence moves against the
+// one rule: a sentence stops at a turn and skips its label, a line break
+// inside a turn does not end it, ( and ) step over labels.
+func TestSentenceWithTurns(t *testing.T) {
+	text := "Q: Where did you\ngo? Tbilisi.\nA: Т. е. Грузия… Да!\n\nПотом"
+	at := func(sub string) int { return len([]rune(text[:strings.Index(text, sub)])) }
+	turns := transcripts.TurnSpans{{Start: 0, Body: 3, End: at("\nA:")}, {Start: at("A:"), Body: at("A:") + 3, End: at("\n\n")}}
+	tv := New(text, 80)
+	rs := tv.Runes()
+	for _, c := range []struct {
+		at   int
+		want string
+	}{
+		{0, "Where did you\ngo?"}, // in the label: the turn's first sentence
+		{at("go?"), "Where did you\ngo?"},
+		{at("Tbilisi"), "Tbilisi."},
+		{at("Грузия"), "Т. е. Грузия…"},
+		{at("Да!"), "Да!"},
+		{at("Потом"), "Потом"},
+	} {
+		s, e := tv.Sentence(c.at, turns)
+		if got := string(rs[s:e]); got != c.want {
+			t.Errorf("Sentence(%d) = %q, want %q", c.at, got, c.want)
+		}
+	}
+	// ) walks every sentence start, over the label; ( walks back.
+	var starts []string
+	for cp := 3; ; {
+		starts = append(starts, string(rs[cp:cp+2]))
+		next := tv.NextSentence(cp, turns)
+		if next == cp {
+			break
+		}
+		cp = next
+	}
+	want := []string{"Wh", "Tb", "Т.", "Да", "По"}
+	if strings.Join(starts, " ") != strings.Join(want, " ") {
+		t.Errorf(") visits %q, want %q", starts, want)
+	}
+	var back []string
+	for cp := at("Потом"); ; {
+		back = append(back, string(rs[cp:cp+2]))
+		prev := tv.PrevSentence(cp, turns)
+		if prev == cp {
+			break
+		}
+		cp = prev
+	}
+	if len(back) != len(want) || back[0] != "По" || back[len(back)-1] != "Wh" {
+		t.Errorf("( visits %q, want %q backwards", back, want)
+	}
+}
+
+// TestRuneWidthIsStringWidth checks that the reader measures a code
+// point as the rest of the workbench measures a string, for every code
+// point: one width function, whichever path it takes.
+func TestRuneWidthIsStringWidth(t *testing.T) {
+	bad := 0
+	for r := rune(0); r <= utf8.MaxRune; r++ {
+		if !utf8.ValidRune(r) || r == '\t' { // a tab is drawn as one space
+			continue
+		}
+		if got, want := RuneWidth(r), ansi.StringWidth(string(r)); got != want {
+			if bad++; bad <= 10 {
+				t.Errorf("RuneWidth(%U) = %d, ansi.StringWidth = %d", r, got, want)
+			}
+		}
+	}
+	if bad > 10 {
+		t.Errorf("%d code points in all disagree", bad)
 	}
 }
 
