@@ -127,6 +127,30 @@ func TestOneSentenceRule(t *testing.T) {
 		}
 	}
 
+	// The workbench's "code the marked hits" codes the same sentences.
+	res, err := ix.Search(ctx, index.Query{Text: "later OR пушкина"})
+	if err != nil || len(res.Hits) == 0 {
+		t.Fatalf("search: %d hits, %v", len(res.Hits), err)
+	}
+	d.send(codeHitsMsg{hits: res.Hits})
+	d.typeText("Hits")
+	d.keys("enter")
+	code, err := s.Code(ctx, "Hits")
+	if err != nil {
+		t.Fatalf("coding the hits made no code: %v\n%s", err, d.view())
+	}
+	cs, err := s.Codings(ctx, coding.CodingFilter{CodeIDs: []int64{code.ID}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var coded []coding.Span
+	for _, c := range cs {
+		coded = append(coded, coding.Span{Start: c.Start, End: c.End})
+	}
+	if w := []coding.Span{want[4], want[5]}; !equalSpans(coded, w) {
+		t.Errorf("coding the hits coded %q, want %q", showAll(runes, coded), showAll(runes, w))
+	}
+
 	// Co-occurrence: the first and last words of each sentence meet in
 	// it; the last word of one sentence and the first word of the next
 	// never do (Odd ends sentences 1, 3, 5…; Even starts 2, 4, 6…).
