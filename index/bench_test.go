@@ -10,6 +10,7 @@ import (
 	"runtime"
 	"runtime/pprof"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -183,6 +184,110 @@ func TestIndexChild(t *testing.T) {
 			if strings.HasPrefix(l, "VmHWM:") {
 				fmt.Println(l)
 			}
+		}
+	}
+}
+
+// searchBench is a project of 1M generated words in 200 transcripts with
+// a code on every tenth turn of every document, indexed once for all
+// search benchmarks.
+var searchBench struct {
+	once  sync.Once
+	s     *coding.Store
+	ix    *Index
+	words []string
+	err   error
+}
+
+func openSearchBench(b *testing.B) (*Index, []string) {
+	b.Helper()
+	sb := &searchBench
+	sb.once.Do(func() {
+		ctx := context.Background()
+		dir, err := os.MkdirTemp("", "qcode-search-bench-")
+		if err != nil {
+			sb.err = err
+			return
+		}
+		s, err := coding.Create(ctx, filepath.Join(dir, "b.qcode"), coding.Options{Coder: "bench"})
+		if err != nil {
+			sb.err = err
+			return
+		}
+		for i, f := range synth.Generate(synth.Options{Docs: 200, Words: 1_000_000, Seed: 1}) {
+			res, err := s.Import(ctx, coding.ImportFile{Path: f.Name, Data: f.Data})
+			if err != nil {
+				sb.err = err
+				return
+			}
+			if i == 0 {
+				sb.words = strings.Fields(strings.ToLower(string(f.Data)))
+			}
+			turns, _ := s.Turns(ctx, res.Document.ID)
+			var spans []coding.Span
+			for j := 0; j < len(turns); j += 10 {
+				spans = append(spans, coding.Span{Start: turns[j].Body, End: turns[j].End})
+			}
+			if _, _, err := s.Tag(ctx, coding.TagRequest{Doc: res.Document.Name, Code: "Theme", Spans: spans, Create: true}); err != nil {
+				sb.err = err
+				return
+			}
+		}
+		sb.s = s
+		sb.ix, _, sb.err = Open(ctx, s, Options{})
+	})
+	if sb.err != nil {
+		b.Fatal(sb.err)
+	}
+	return sb.ix, sb.words
+}
+
+// BenchmarkSearch times index.Search on 1M words for each query type, in
+// document order and ranked, limit 20, as the search command runs it.
+// Profile one type with -run X -bench 'Search/prefix' -cpuprofile.
+func BenchmarkSearch(b *testing.B) {
+	ix, words := openSearchBench(b)
+	var plain []string
+	for _, w := range words {
+		w = strings.Trim(w, ".,?!:;…\"'«»—-")
+		if len([]rune(w)) >= 4 && !strings.ContainsAny(w, ":*?~()\"") {
+			plain = append(plain, w)
+		}
+	}
+	if len(plain) < 400 {
+		b.Fatalf("only %d words to query", len(plain))
+	}
+	pick := func(i int) string { return plain[(i*37)%len(plain)] }
+	prefix := func(i int) string { return string([]rune(pick(i))[:3]) + "*" }
+	types := []struct {
+		name string
+		q    func(i int) Query
+	}{
+		{"term", func(i int) Query { return Query{Text: pick(i)} }},
+		{"phrase", func(i int) Query {
+			j := (i * 37) % (len(plain) - 1)
+			return Query{Text: `"` + plain[j] + " " + plain[j+1] + `"`}
+		}},
+		{"prefix", func(i int) Query { return Query{Text: prefix(i)} }},
+		{"two-word", func(i int) Query { return Query{Text: pick(i) + " OR " + pick(i+1)} }},
+		{"filtered", func(i int) Query { return Query{Text: pick(i), Codes: []string{"Theme"}} }},
+	}
+	ctx := context.Background()
+	for _, ty := range types {
+		for _, rank := range []bool{false, true} {
+			name := ty.name
+			if rank {
+				name += "/ranked"
+			}
+			b.Run(name, func(b *testing.B) {
+				for i := 0; i < b.N; i++ {
+					q := ty.q(i % 50)
+					q.Limit, q.Rank = 20, rank
+					if _, err := ix.Search(ctx, q); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
 		}
 	}
 }
