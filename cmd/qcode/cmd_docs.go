@@ -17,8 +17,9 @@ func (a *app) docsCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "docs",
 		Short: "List the documents with their participant attributes",
-		Long: `Docs lists the documents with their size, turns, codings and participant
-attributes. With --coder NAME the codings counted are that coder's only.
+		Long: `Docs lists the documents with their size, turns, speakers (in the order
+they first speak), codings and participant attributes. With --coder NAME
+the codings counted are that coder's only.
 
 The ID column is each document's short id (#12): type it wherever a
 command takes a document. It is the quickest way to name one, and it
@@ -165,8 +166,9 @@ func (a *app) showCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "show DOC",
 		Short: "Print a transcript with line numbers and its coded passages marked",
-		Long: `Show prints a document's text with line numbers. Each coded passage is
-marked inline as ⟦n … n⟧, and the codings are listed under the text with
+		Long: `Show prints a document's text with line numbers. Each speaker turn is
+headed by its number (the N of 'qcode tag --turn N') and its speaker. Each
+coded passage is marked inline as ⟦n … n⟧, and the codings are listed under the text with
 their code, coder and span (START:END in characters). With --coder NAME
 only that coder's codings are marked.
 
@@ -177,7 +179,9 @@ id (#12), or a unique beginning or part of its name, in any case (see
 Given a quote id from 'qcode quotes' (Q-7RS1HB1P), show prints that quote
 where it stands in its interview: the document, line, speaker and
 timestamp, the participant's attribution, the turn before and the turn
-itself with the quote marked, and the codes on it.`,
+itself with the quote marked, and the codes on it. An id no passage has
+(mistyped, one character short) is an error that offers the project's
+nearest ids.`,
 		Example: `  qcode show R01
   qcode show R01@1 --json
   qcode show Q-7RS1HB1P`,
