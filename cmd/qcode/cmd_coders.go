@@ -38,10 +38,11 @@ func (a *app) codersCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "coders",
 		Short: "List the coders with how much each has coded",
-		Long: `Coders lists everyone who has worked on the project, with their number of
-codings, the documents and codes those are in, and when they made their
-first and last coding. Only the codings on each document's latest version
-count; --all-versions counts those left on earlier versions too.
+		Long: `Coders lists everyone who has coded or written a memo in the project (not
+whoever only imported documents), with their number of codings, the
+documents and codes those are in, and when they made their first and last
+coding. Only the codings on each document's latest version count;
+--all-versions counts those left on earlier versions too.
 
 Every listing, search, quote and analysis command takes --coder NAME to look
 at one coder's codings only: 'qcode show R01 --coder nino'.`,
