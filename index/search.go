@@ -115,11 +115,8 @@ func (ix *Index) Search(ctx context.Context, q Query) (Result, error) {
 
 func (ix *Index) search(ctx context.Context, q Query) (Result, error) {
 	t0 := time.Now()
-	st, err := ix.catchUp(ctx, nil)
+	st, err := ix.syncForSearch(ctx)
 	if err != nil {
-		return Result{}, err
-	}
-	if err := ix.prepareOverlay(ctx); err != nil {
 		return Result{}, err
 	}
 	bq, rank, err := ix.buildQuery(ctx, q)
@@ -170,6 +167,24 @@ func (ix *Index) search(ctx context.Context, q Query) (Result, error) {
 	}
 	out.Took = time.Since(t0)
 	return out, nil
+}
+
+// syncForSearch catches up with the store before a search. When the
+// open snapshot is as new as the store, that is one read of the store's
+// generation.
+func (ix *Index) syncForSearch(ctx context.Context) (Status, error) {
+	gen, err := ix.store.Generation(ctx)
+	if err != nil {
+		return Status{}, err
+	}
+	if ix.snap != nil && ix.snap.meta.Generation == gen && ix.ov == nil {
+		return Status{}, nil
+	}
+	st, err := ix.catchUp(ctx, nil)
+	if err != nil {
+		return st, err
+	}
+	return st, ix.prepareOverlay(ctx)
 }
 
 // prepareOverlay makes sure the documents the open snapshot has not
