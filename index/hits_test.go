@@ -3,6 +3,7 @@ package index
 import (
 	"context"
 	"reflect"
+	"strings"
 	"testing"
 	"unicode/utf8"
 
@@ -119,6 +120,58 @@ func TestHitsAgreeWithStore(t *testing.T) {
 	for _, k := range []string{"time", "codes", "line", "speaker"} {
 		if !seen[k] {
 			t.Errorf("no hit had a %s: the test checks nothing there", k)
+		}
+	}
+}
+
+// TestPatternHighlights checks the places of prefix, wildcard and fuzzy
+// matches, which are found again in the passage (the raw field keeps no
+// positions): every match is a word the pattern matches, every hit has
+// one.
+func TestPatternHighlights(t *testing.T) {
+	ctx := context.Background()
+	s := goldenCorpus(t)
+	ix, _, err := Open(ctx, s, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	tests := []struct {
+		query string
+		want  func(word string) bool
+	}{
+		{"mobili*", func(w string) bool { return strings.HasPrefix(strings.ToLower(w), "mobili") }},
+		{"mob*tion", func(w string) bool {
+			w = strings.ToLower(w)
+			return strings.HasPrefix(w, "mob") && strings.HasSuffix(w, "tion")
+		}},
+		{"мобилиз*", func(w string) bool { return strings.HasPrefix(strings.ToLower(w), "мобилиз") }},
+		{"polise~1", func(w string) bool { return strings.EqualFold(w, "police") }},
+		{"fear -smok*", func(w string) bool { return !strings.HasPrefix(strings.ToLower(w), "smok") }},
+		{`"foreign agent" AND NOT (mobiliz* OR polic~1)`, func(w string) bool { return strings.EqualFold(w, "foreign agent") }},
+	}
+	for _, tt := range tests {
+		res, err := ix.Search(ctx, Query{Text: tt.query})
+		if err != nil {
+			t.Fatalf("%s: %v", tt.query, err)
+		}
+		if len(res.Hits) == 0 {
+			t.Fatalf("%s: no hits", tt.query)
+		}
+		for _, h := range res.Hits {
+			text, err := s.DocumentText(ctx, h.DocID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			runes := []rune(text)
+			if len(h.Matches) == 0 {
+				t.Errorf("%s: hit in %s at %d has no match", tt.query, h.Document, h.Passage.Start)
+			}
+			for _, m := range h.Matches {
+				if w := string(runes[m.Start:m.End]); !tt.want(w) {
+					t.Errorf("%s: %s marks %q", tt.query, h.Document, w)
+				}
+			}
 		}
 	}
 }

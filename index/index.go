@@ -30,7 +30,7 @@ import (
 
 // MappingVersion changes whenever the mapping or the passage rules change;
 // an index of another version is rebuilt.
-const MappingVersion = 5
+const MappingVersion = 6
 
 // Dir is the index folder inside a project folder.
 const Dir = "index"
@@ -440,7 +440,9 @@ func buildMapping() mapping.IndexMapping {
 	raw := bleve.NewTextFieldMapping()
 	raw.Analyzer = rawAnalyzer
 	raw.Store = false
-	raw.IncludeTermVectors = true
+	// No positions: prefix, wildcard and fuzzy queries need none, and
+	// their highlights are found again in the passage (see rawmatch.go).
+	raw.IncludeTermVectors = false
 	raw.IncludeInAll = false
 	raw.DocValues = false
 

@@ -148,17 +148,21 @@ func (ix *Index) search(ctx context.Context, q Query) (Result, error) {
 		out.Pending = ix.ov.pending
 	}
 	hb := hitBuilder{ix: ix, docs: map[int64]*hitDoc{}}
-	for _, h := range hits {
-		locs := h.Locations["text"]
-		if raw := h.Locations["raw"]; len(raw) > 0 {
-			if locs == nil {
-				locs = search.TermLocationMap{}
-			}
-			for term, l := range raw {
-				locs["raw:"+term] = l
+	if pats := rawPatterns(bq); len(pats) > 0 && len(hits) > 0 {
+		hb.raw = map[string]bool{}
+		if ix.snap != nil {
+			if err := rawTerms(ix.snap.b, pats, hb.raw); err != nil {
+				return Result{}, damaged("%v", err)
 			}
 		}
-		hit, err := hb.hit(ctx, h, locs)
+		if ix.ov != nil && ix.ov.mem != nil {
+			if err := rawTerms(ix.ov.mem, pats, hb.raw); err != nil {
+				return Result{}, fmt.Errorf("search: %w", err)
+			}
+		}
+	}
+	for _, h := range hits {
+		hit, err := hb.hit(ctx, h, h.Locations["text"])
 		if err != nil {
 			return Result{}, err
 		}
@@ -421,6 +425,9 @@ type hitBuilder struct {
 	ix    *Index
 	docs  map[int64]*hitDoc
 	paths map[string]string // code id → path
+	// raw holds the raw-field terms the query's patterns match (see
+	// rawPatterns), when it has any.
+	raw map[string]bool
 }
 
 func (hb *hitBuilder) doc(ctx context.Context, id int64) (*hitDoc, error) {
@@ -477,6 +484,16 @@ func (hb *hitBuilder) hit(ctx context.Context, m *search.DocumentMatch, locs sea
 	}
 	p := passage{Start: start, End: pa.end, Turn: pa.turn, Text: d.text[pa.byteStart:pa.byteEnd]}
 	p.Speaker, _ = m.Fields["speaker"].(string)
+	if len(hb.raw) > 0 {
+		all := search.TermLocationMap{}
+		for term, l := range locs {
+			all[term] = l
+		}
+		for term, l := range rawLocations(p.Text, hb.raw) {
+			all[term] = l
+		}
+		locs = all
+	}
 	h := Hit{DocID: docID, Document: d.name, Speaker: p.Speaker, Turn: p.Turn, Time: pa.time,
 		Passage: coding.Span{Start: p.Start, End: p.End}, Matches: []coding.Span{}, Highlights: []coding.Span{}, Codes: []string{}}
 	h.Matches = matchSpans(p, locs)
