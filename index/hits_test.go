@@ -175,3 +175,50 @@ func TestPatternHighlights(t *testing.T) {
 		}
 	}
 }
+
+// TestKeptOpenIndexFollowsChanges searches with one index kept open, as
+// the workbench does, across a rename of a document and of a code and a
+// new coding: each search after a change shows it.
+func TestKeptOpenIndexFollowsChanges(t *testing.T) {
+	ctx := context.Background()
+	s := goldenCorpus(t)
+	ix, _, err := Open(ctx, s, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	first := func(q Query) Hit {
+		t.Helper()
+		res, err := ix.Search(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res.Hits) == 0 {
+			t.Fatalf("%+v: no hits", q)
+		}
+		return res.Hits[0]
+	}
+	h := first(Query{Text: "lawyer"})
+	if _, err := s.RenameDocument(ctx, h.Document, "Renamed"); err != nil {
+		t.Fatal(err)
+	}
+	if got := first(Query{Text: "lawyer", Docs: []string{"Renamed"}}); got.Document != "Renamed" || got.Passage != h.Passage {
+		t.Errorf("after the rename the hit is in %q at %v, want Renamed at %v", got.Document, got.Passage, h.Passage)
+	}
+	if _, _, err := s.Tag(ctx, coding.TagRequest{Doc: "Renamed", Code: "Lawyers", Create: true, Spans: []coding.Span{h.Passage}}); err != nil {
+		t.Fatal(err)
+	}
+	got := first(Query{Text: "lawyer", Codes: []string{"Lawyers"}})
+	if got.Document != "Renamed" {
+		t.Errorf("the coded hit is in %q, want Renamed", got.Document)
+	}
+	if !contains(got.Codes, "Lawyers") {
+		t.Errorf("after coding, the hit's codes are %v, want Lawyers among them", got.Codes)
+	}
+	if _, err := s.RenameCode(ctx, "Lawyers", "Legal"); err != nil {
+		t.Fatal(err)
+	}
+	if got := first(Query{Text: "lawyer", Codes: []string{"Legal"}}); !contains(got.Codes, "Legal") {
+		t.Errorf("after renaming the code, the hit's codes are %v, want Legal among them", got.Codes)
+	}
+}

@@ -49,6 +49,7 @@ type Index struct {
 	opt      Options
 	snap     *openedSnapshot // nil when no snapshot can be read
 	ov       *overlay
+	docs     *docTexts // what the last searches read from the store
 }
 
 // Options tune Open.

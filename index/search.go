@@ -115,7 +115,7 @@ func (ix *Index) Search(ctx context.Context, q Query) (Result, error) {
 
 func (ix *Index) search(ctx context.Context, q Query) (Result, error) {
 	t0 := time.Now()
-	st, err := ix.syncForSearch(ctx)
+	st, gen, err := ix.syncForSearch(ctx)
 	if err != nil {
 		return Result{}, err
 	}
@@ -147,7 +147,10 @@ func (ix *Index) search(ctx context.Context, q Query) (Result, error) {
 	if ix.ov != nil {
 		out.Pending = ix.ov.pending
 	}
-	hb := hitBuilder{ix: ix, docs: map[int64]*hitDoc{}}
+	if ix.docs == nil || ix.docs.gen != gen {
+		ix.docs = &docTexts{gen: gen, docs: map[int64]*hitDoc{}}
+	}
+	hb := hitBuilder{ix: ix, docs: ix.docs}
 	if pats := rawPatterns(bq); len(pats) > 0 && len(hits) > 0 {
 		hb.raw = map[string]bool{}
 		if ix.snap != nil {
@@ -176,19 +179,19 @@ func (ix *Index) search(ctx context.Context, q Query) (Result, error) {
 // syncForSearch catches up with the store before a search. When the
 // open snapshot is as new as the store, that is one read of the store's
 // generation.
-func (ix *Index) syncForSearch(ctx context.Context) (Status, error) {
+func (ix *Index) syncForSearch(ctx context.Context) (Status, int64, error) {
 	gen, err := ix.store.Generation(ctx)
 	if err != nil {
-		return Status{}, err
+		return Status{}, 0, err
 	}
 	if ix.snap != nil && ix.snap.meta.Generation == gen && ix.ov == nil {
-		return Status{}, nil
+		return Status{}, gen, nil
 	}
 	st, err := ix.catchUp(ctx, nil)
 	if err != nil {
-		return st, err
+		return st, gen, err
 	}
-	return st, ix.prepareOverlay(ctx)
+	return st, gen, ix.prepareOverlay(ctx)
 }
 
 // prepareOverlay makes sure the documents the open snapshot has not
@@ -417,13 +420,25 @@ type hitDoc struct {
 	text string
 }
 
+// docTexts keeps the names and texts hits were cut from while the store
+// stays at one generation, so that searches typed one after another in
+// the workbench read each document once; any change to the store starts
+// afresh. It holds at most docTextsBudget bytes of text.
+type docTexts struct {
+	gen   int64
+	docs  map[int64]*hitDoc
+	bytes int
+}
+
+const docTextsBudget = 32 << 20
+
 // hitBuilder makes hits from bleve's matches: a passage's place, speaker,
 // turn, time and codes come from the fields stored with it, and its text
 // is cut from the document's text in the store, read once per document;
 // the codebook is read once per search, when a hit has codes.
 type hitBuilder struct {
 	ix    *Index
-	docs  map[int64]*hitDoc
+	docs  *docTexts
 	paths map[string]string // code id → path
 	// raw holds the raw-field terms the query's patterns match (see
 	// rawPatterns), when it has any.
@@ -431,7 +446,7 @@ type hitBuilder struct {
 }
 
 func (hb *hitBuilder) doc(ctx context.Context, id int64) (*hitDoc, error) {
-	if d := hb.docs[id]; d != nil {
+	if d := hb.docs.docs[id]; d != nil {
 		return d, nil
 	}
 	name, err := hb.ix.store.DocumentName(ctx, id)
@@ -443,7 +458,12 @@ func (hb *hitBuilder) doc(ctx context.Context, id int64) (*hitDoc, error) {
 		return nil, err
 	}
 	d := &hitDoc{name: name, text: text}
-	hb.docs[id] = d
+	if hb.docs.bytes+len(text) > docTextsBudget {
+		clear(hb.docs.docs)
+		hb.docs.bytes = 0
+	}
+	hb.docs.docs[id] = d
+	hb.docs.bytes += len(text)
 	return d, nil
 }
 
