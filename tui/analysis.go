@@ -828,3 +828,29 @@ func fileSafe(s string) string {
 		return '-'
 	}, s)
 }
+
+func (a *Analysis) active() bool { return a.Visible() }
+
+func (a *Analysis) update(m *Model, msg tea.Msg) tea.Cmd {
+	km, ok := msg.(tea.KeyMsg)
+	if !ok {
+		return nil
+	}
+	if key.Matches(km, m.keys.Help) {
+		m.helpScreen.open = true
+		return nil
+	}
+	_, cmd := a.Update(km)
+	return cmd
+}
+
+func (a *Analysis) view(*Model, func() []string) []string { return a.Lines() }
+
+func (a *Analysis) resize(w, h int) { a.SetSize(w, bodyHeight(h)) }
+
+// helpKeys: the screen has the keyboard, the panes' keys do nothing.
+func (a *Analysis) helpKeys(m *Model) ([]key.Binding, [][]key.Binding) {
+	return a.ShortHelp(), append(a.FullHelp(), []key.Binding{m.keys.Help, m.keys.ForceQuit})
+}
+
+func (a *Analysis) name(*Model) string { return "analysis" }

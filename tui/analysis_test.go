@@ -311,7 +311,7 @@ func TestAnalysisHelp(t *testing.T) {
 	}
 	checkFrame(t, d.view(), 80, 24)
 	d.keys("x")
-	if !d.m.analysis.Visible() || d.m.help {
+	if !d.m.analysis.Visible() || d.m.helpScreen.open {
 		t.Fatal("a key did not close the help back to the analysis")
 	}
 }

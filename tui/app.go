@@ -108,8 +108,12 @@ type Model struct {
 	status   *StatusBar
 
 	focus int
-	help  bool
 	w, h  int
+
+	// layers are the screens and overlays, top first (see layer.go);
+	// helpScreen is the help over them.
+	layers     []layer
+	helpScreen *helpLayer
 
 	project string
 	gen     int64
@@ -117,7 +121,13 @@ type Model struct {
 	loaded  bool
 	opening bool
 	pending int // changes sent to the store and not yet answered
-	recent  []int64
+	// reloading is set while a reload is on its way (its refresh has
+	// seq reloadSeq); another asked for meanwhile waits for it
+	// (reloadAgain) rather than running beside it.
+	reloading   bool
+	reloadSeq   int
+	reloadAgain bool
+	recent      []int64
 
 	focusCodings []coding.Coding
 	quitting     bool
@@ -148,11 +158,14 @@ func New(ctx context.Context, s *coding.Store, opt Options) Model {
 		docs: NewDocList(st), reader: NewReader(st, cs), codebook: NewCodebook(st, cs),
 		picker: NewPicker(st, cs), dialog: NewDialog(st), search: NewSearch(st, opt.Tick), retrieve: NewRetrieve(st), analysis: NewAnalysis(st, cs), disagree: NewDisagree(st, cs), speakers: NewSpeakers(st),
 		status: NewStatusBar(st), focus: paneReader, w: 80, h: 24, ix: &searchIndex{},
+		helpScreen: &helpLayer{},
 	}
+	m.layers = m.newStack()
 	if opt.NoBlink {
 		for _, in := range []*textinput.Model{&m.picker.input, &m.dialog.input, &m.search.input} {
 			in.Cursor.SetMode(cursor.CursorStatic)
 		}
+		m.dialog.area.Cursor.SetMode(cursor.CursorStatic)
 	}
 	m.layout()
 	m.seqs.project = 1
@@ -174,9 +187,17 @@ func (m *Model) refresh() tea.Cmd {
 	return refreshCmd(m.ctx, m.store, m.seqs.project, m.coderView)
 }
 
-// reload asks for everything shown that may have changed.
+// reload asks for everything shown that may have changed: after a
+// change made elsewhere (the poll saw the generation move) or a write
+// that changes more than codings. One reload runs at a time; one asked
+// for meanwhile runs when it lands.
 func (m *Model) reload() tea.Cmd {
+	if m.reloading {
+		m.reloadAgain = true
+		return nil
+	}
 	cmds := []tea.Cmd{m.refresh()}
+	m.reloading, m.reloadSeq = true, m.seqs.project
 	if m.reader.HasDoc() {
 		m.seqs.codings++
 		cmds = append(cmds, codingsCmd(m.ctx, m.store, m.seqs.codings, m.reader.Doc().ID), m.loadTurns(), m.loadOrphans())
@@ -220,7 +241,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.KeyMsg:
 		cmd = m.onKeys(msg)
 	case tea.MouseMsg:
-		cmd = m.onMouse(msg)
+		cmd = m.top().update(&m, msg)
 	case projectMsg:
 		cmd = m.onProject(msg)
 	case docMsg:
@@ -235,6 +256,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 	case focusMsg:
 		if msg.seq == m.seqs.focus {
+			if msg.err != nil {
+				m.status.Fail(fmt.Errorf("codings of the code: %w", msg.err))
+			}
 			m.focusCodings = msg.codings
 			m.reader.SetFocusCode(msg.codeID, msg.codings)
 		}
@@ -246,8 +270,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.gen = msg.gen
 			cmd = tea.Batch(cmd, m.reload())
 		}
-	case actMsg:
-		cmd = m.onAct(msg)
+	case writeMsg:
+		m.pending++
+		cmd = writeCmd(m.ctx, m.store, msg.w)
 	case doneMsg:
 		cmd = m.onDone(msg)
 	case pickedMsg:
@@ -332,8 +357,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.quitting = true
 		cmd = tea.Quit
 	default:
-		// Cursor blinks and the like go to whichever input is open.
-		cmd = m.toInputs(msg)
+		// Cursor blinks and the like go to the inputs open.
+		cmd = m.toLayers(msg)
 	}
 	m.updateStatus()
 	return m, cmd
@@ -343,17 +368,16 @@ type setFilterMsg struct{ text string }
 
 type quitMsg struct{}
 
-func (m *Model) toInputs(msg tea.Msg) tea.Cmd {
-	var cmd tea.Cmd
-	switch {
-	case m.dialog.Visible():
-		m.dialog.input, cmd = m.dialog.input.Update(msg)
-	case m.picker.Visible():
-		m.picker.input, cmd = m.picker.input.Update(msg)
-	case m.search.Visible():
-		m.search.input, cmd = m.search.input.Update(msg)
+// toLayers gives a message that is no key to every layer shown: a
+// text box takes its own cursor's blinks, the others ignore it.
+func (m *Model) toLayers(msg tea.Msg) tea.Cmd {
+	var cmds []tea.Cmd
+	for _, l := range m.layers {
+		if l.active() {
+			cmds = append(cmds, l.update(m, msg))
+		}
 	}
-	return cmd
+	return tea.Batch(cmds...)
 }
 
 func (m *Model) updateStatus() {
@@ -373,28 +397,16 @@ func (m *Model) updateStatus() {
 	m.pseudoStatus()
 }
 
-// layout gives each pane its share of the screen.
+// layout gives each pane and layer its share of the screen.
 func (m *Model) layout() {
-	ch := max(m.h-2, 3)
-	dw := min(max(m.w/6, 14), 30)
-	cw := min(max(m.w/5, 18), 36)
-	if m.w < 70 {
-		dw = 0
-	}
-	rw := max(m.w-dw-cw-2, 10)
-	if dw == 0 {
-		rw = max(m.w-cw-1, 10)
-	}
+	ch := bodyHeight(m.h)
+	dw, rw, cw := paneWidths(m.w)
 	m.docs.SetSize(dw, ch)
 	m.reader.SetSize(rw, ch)
 	m.codebook.SetSize(cw, ch)
-	m.search.SetSize(rw, ch)
-	m.retrieve.SetSize(rw, ch)
-	m.analysis.SetSize(m.w, ch)
-	m.disagree.SetSize(m.w, ch)
-	m.speakers.SetSize(m.w, ch)
-	m.picker.SetSize(m.w, m.h)
-	m.dialog.SetSize(m.w, m.h)
+	for _, l := range m.layers {
+		l.resize(m.w, m.h)
+	}
 	m.status.SetSize(m.w, 1)
 	m.setFocusFlags()
 }
@@ -414,13 +426,26 @@ func (m *Model) focusPane(p int) {
 }
 
 func (m *Model) onProject(msg projectMsg) tea.Cmd {
+	var again tea.Cmd
+	if m.reloading && msg.seq >= m.reloadSeq {
+		m.reloading = false
+		if m.reloadAgain {
+			m.reloadAgain = false
+			again = m.reload()
+		}
+	}
 	if msg.seq != m.seqs.project {
-		return nil
+		return again
 	}
 	if msg.err != nil {
 		m.status.Fail(msg.err)
-		return nil
+		return again
 	}
+	return tea.Batch(m.showProject(msg), again)
+}
+
+// showProject shows the documents and the codebook read by a refresh.
+func (m *Model) showProject(msg projectMsg) tea.Cmd {
 	m.project, m.gen = msg.name, msg.gen
 	m.docs.SetDocs(m.pseudoDocs(msg.docs))
 	m.codebook.SetCodes(msg.codes)
@@ -463,6 +488,9 @@ func (m *Model) onDoc(msg docMsg) tea.Cmd {
 	return nil
 }
 
+// onDone shows what a write did. Codings made or removed go straight
+// into the transcript; the codebook's counts (and a code the write made)
+// come with a refresh. Other writes reload what is shown.
 func (m *Model) onDone(msg doneMsg) tea.Cmd {
 	m.pending = max(m.pending-1, 0)
 	if msg.err != nil {
@@ -473,34 +501,34 @@ func (m *Model) onDone(msg doneMsg) tea.Cmd {
 	if msg.clearSel {
 		m.reader.ClearSelection()
 	}
-	return m.reload()
+	if msg.tagged == nil && msg.removed == nil {
+		return m.reload()
+	}
+	if m.reader.HasDoc() {
+		m.reader.ChangeCodings(msg.tagged, msg.removed)
+	}
+	if id, ok := m.codebook.SelectedID(); ok {
+		m.focusCodings = changeCodings(m.focusCodings, msg.tagged, msg.removed, func(c coding.Coding) bool { return c.CodeID == id })
+		m.reader.SetFocusCode(m.reader.focusCode, m.focusCodings)
+	}
+	if msg.after == msg.before+1 && m.gen == msg.before {
+		// Only this write changed the store: the poll need not read
+		// everything again for it.
+		m.gen = msg.after
+	}
+	return m.refresh()
 }
 
-// actMsg carries a change to send to the store. Dialogs answer with it,
-// so that a callback prepared earlier never touches an old copy of the
-// model: Update counts the change as pending and runs it.
-type actMsg struct {
-	fn       func(ctx context.Context, s *coding.Store) (string, error)
-	clearSel bool
-}
-
-// act prepares one change to the store.
-func (m *Model) act(fn func(ctx context.Context, s *coding.Store) (string, error), clearSel bool) tea.Cmd {
-	return func() tea.Msg { return actMsg{fn: fn, clearSel: clearSel} }
-}
-
-func (m *Model) onAct(msg actMsg) tea.Cmd {
-	m.pending++
-	s := m.store
-	return actCmd(m.ctx, func(ctx context.Context) (string, error) { return msg.fn(ctx, s) }, msg.clearSel)
+// write sends w to the store.
+func (m *Model) write(w write) tea.Cmd {
+	return func() tea.Msg { return writeMsg{w} }
 }
 
 // onKeys splits runes typed faster than the terminal is read (they
 // arrive as one message) into keys of their own, unless a text box takes
 // them as text.
 func (m *Model) onKeys(msg tea.KeyMsg) tea.Cmd {
-	typing := m.dialog.kind == dlgText || m.picker.Visible() || m.search.Visible()
-	if msg.Type != tea.KeyRunes || len(msg.Runes) < 2 || msg.Paste || typing {
+	if msg.Type != tea.KeyRunes || len(msg.Runes) < 2 || msg.Paste || m.typing() {
 		return m.onKey(msg)
 	}
 	var cmds []tea.Cmd
@@ -510,103 +538,13 @@ func (m *Model) onKeys(msg tea.KeyMsg) tea.Cmd {
 	return tea.Batch(cmds...)
 }
 
+// onKey gives a key to the layer on top; ctrl+c quits from anywhere.
 func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 	if key.Matches(msg, m.keys.ForceQuit) {
 		m.quitting = true
 		return tea.Quit
 	}
-	switch {
-	case m.help:
-		m.help = false
-		return nil
-	case m.dialog.Visible():
-		_, cmd := m.dialog.Update(msg)
-		return cmd
-	case m.picker.Visible():
-		_, cmd := m.picker.Update(msg)
-		return cmd
-	case m.search.Visible():
-		_, cmd := m.search.Update(msg)
-		return cmd
-	case m.retrieve.Visible():
-		if key.Matches(msg, m.keys.Help) {
-			m.help = true
-			return nil
-		}
-		_, cmd := m.retrieve.Update(msg)
-		if !m.retrieve.Visible() && m.fromAnalysis {
-			m.fromAnalysis = false
-			m.analysis.Open()
-		}
-		return cmd
-	case m.analysis.Visible():
-		if key.Matches(msg, m.keys.Help) {
-			m.help = true
-			return nil
-		}
-		_, cmd := m.analysis.Update(msg)
-		return cmd
-	case m.disagree.Visible():
-		if key.Matches(msg, m.keys.Help) {
-			m.help = true
-			return nil
-		}
-		_, cmd := m.disagree.Update(msg)
-		return cmd
-	case m.speakers.Visible():
-		return m.speakersKey(msg)
-	}
-	switch {
-	case key.Matches(msg, m.keys.Quit):
-		return m.quit()
-	case key.Matches(msg, m.keys.Help):
-		m.help = true
-		return nil
-	case key.Matches(msg, m.keys.Next):
-		m.focusPane((m.focus + 1) % paneCount)
-		if m.docs.w == 0 && m.focus == paneDocs {
-			m.focusPane(paneReader)
-		}
-		return nil
-	case key.Matches(msg, m.keys.Prev):
-		p := (m.focus + paneCount - 1) % paneCount
-		if m.docs.w == 0 && p == paneDocs {
-			p = paneCodes
-		}
-		m.focusPane(p)
-		return nil
-	case key.Matches(msg, m.keys.Search):
-		return m.search.Open()
-	case key.Matches(msg, m.keys.CoderView):
-		return m.cycleCoder()
-	case key.Matches(msg, m.keys.Analysis):
-		m.analysis.Open()
-		return m.runAnalysis()
-	case key.Matches(msg, m.keys.Disagree):
-		m.disagree.Open()
-		return m.runDisagree()
-	case key.Matches(msg, m.keys.Speakers):
-		return m.openSpeakers()
-	case key.Matches(msg, m.keys.Pseudo):
-		return m.togglePseudo()
-	case key.Matches(msg, m.keys.Undo):
-		return m.act(func(ctx context.Context, s *coding.Store) (string, error) {
-			op, err := s.Undo(ctx)
-			return "undone: " + op.Label, err
-		}, false)
-	case key.Matches(msg, m.keys.Redo):
-		return m.act(func(ctx context.Context, s *coding.Store) (string, error) {
-			op, err := s.Redo(ctx)
-			return "redone: " + op.Label, err
-		}, false)
-	}
-	switch m.focus {
-	case paneDocs:
-		return m.docsKey(msg)
-	case paneCodes:
-		return m.codesKey(msg)
-	}
-	return m.readerKey(msg)
+	return m.top().update(m, msg)
 }
 
 // unfinished says what quitting now would lose, or "".
@@ -629,116 +567,6 @@ func (m *Model) quit() tea.Cmd {
 	}
 	m.quitting = true
 	return tea.Quit
-}
-
-func (m *Model) docsKey(msg tea.KeyMsg) tea.Cmd {
-	switch {
-	case key.Matches(msg, m.docs.keys.Open):
-		if d, ok := m.docs.Selected(); ok {
-			m.focusPane(paneReader)
-			if d.ID == m.reader.Doc().ID && m.reader.HasDoc() {
-				return nil
-			}
-			return m.openDoc(docRef(d.ID), -1, coding.Span{})
-		}
-	case key.Matches(msg, m.docs.keys.Memo):
-		if d, ok := m.docs.Selected(); ok {
-			return m.askMemo(coding.TargetDocument, docRef(d.ID), "document "+d.Name)
-		}
-	default:
-		m.docs.Update(msg)
-	}
-	return nil
-}
-
-func (m *Model) readerKey(msg tea.KeyMsg) tea.Cmd {
-	k := m.reader.keys
-	if !m.reader.HasDoc() || m.pseudoBlocks(msg) {
-		return nil
-	}
-	switch {
-	case key.Matches(msg, k.Code):
-		sp, ok := m.reader.Selection()
-		if !ok {
-			m.status.Say("select text first: v and a move, s a sentence, t a turn")
-			return nil
-		}
-		return m.picker.Open(pickApply, "Code «"+excerpt(m.reader.SelectedText(), 40)+"» "+sp.String()+" with…", m.codebook.Codes(), m.recent, true)
-	case key.Matches(msg, k.InVivo):
-		return m.inVivo()
-	case key.Matches(msg, k.Remove):
-		return m.removeCoding()
-	case key.Matches(msg, k.Memo):
-		return m.memoAtCursor()
-	case key.Matches(msg, k.NextSpan):
-		return m.jumpSpan(1)
-	case key.Matches(msg, k.PrevSpan):
-		return m.jumpSpan(-1)
-	case key.Matches(msg, k.Edit):
-		return m.editDoc()
-	}
-	m.reader.Update(msg)
-	return nil
-}
-
-func (m *Model) codesKey(msg tea.KeyMsg) tea.Cmd {
-	k := m.codebook.keys
-	code, has := m.codebook.Selected()
-	switch {
-	case key.Matches(msg, k.Add):
-		return m.dialog.AskText("New code (Parent/Child makes it under Parent)", "", func(v string) tea.Cmd {
-			return m.act(func(ctx context.Context, s *coding.Store) (string, error) {
-				c, _, err := s.AddCode(ctx, coding.NewCode{Path: v})
-				return "added code " + c.Path, err
-			}, false)
-		})
-	case !has:
-	case key.Matches(msg, k.Rename):
-		return m.dialog.AskText("Rename "+code.Path+" to", code.Name, func(v string) tea.Cmd {
-			return m.act(func(ctx context.Context, s *coding.Store) (string, error) {
-				_, err := s.RenameCode(ctx, code.Path, v)
-				return fmt.Sprintf("renamed %s to %s", code.Path, v), err
-			}, false)
-		})
-	case key.Matches(msg, k.Move):
-		top := coding.Code{ID: -1, Name: "(top level)", Path: "(top level)"}
-		cands := append([]coding.Code{top}, m.codebook.Codes()...)
-		m.pendingCode = code
-		return m.picker.Open(pickMove, "Move "+code.Path+" under…", cands, nil, false)
-	case key.Matches(msg, k.Merge):
-		m.pendingCode = code
-		return m.picker.Open(pickMerge, "Merge "+code.Path+" into…", m.codebook.Codes(), m.recent, false)
-	case key.Matches(msg, k.Delete):
-		n, subs := m.subtreeCount(code)
-		q := fmt.Sprintf("Delete %s? %d codings are affected", code.Path, n)
-		if subs > 0 {
-			q += fmt.Sprintf(", and its %d sub-codes go too", subs)
-		}
-		q += ". (u undoes)"
-		m.dialog.Confirm(q, m.act(func(ctx context.Context, s *coding.Store) (string, error) {
-			_, err := s.DeleteCode(ctx, code.Path, true)
-			return "deleted code " + code.Path, err
-		}, false))
-		return nil
-	case key.Matches(msg, k.Retrieve):
-		seq := m.retrieve.Open(code.Path)
-		if m.coderView != "" {
-			m.retrieve.SetCoder(m.coderView)
-		}
-		return quotesCmd(m.ctx, m.store, seq, code.Path, m.retrieve.Coder())
-	case key.Matches(msg, k.NextSpan):
-		return m.jumpSpan(1)
-	case key.Matches(msg, k.PrevSpan):
-		return m.jumpSpan(-1)
-	case key.Matches(msg, k.Memo):
-		return m.askMemo(coding.TargetCode, code.Path, "code "+code.Path)
-	}
-	before, _ := m.codebook.SelectedID()
-	m.codebook.Update(msg)
-	if after, ok := m.codebook.SelectedID(); ok && after != before {
-		return m.loadFocus(after)
-	}
-	return nil
 }
 
 // subtreeCount counts the codings of code and its sub-codes, and the
@@ -764,37 +592,23 @@ func (m *Model) onPicked(msg pickedMsg) tea.Cmd {
 		}
 		m.noteRecent(msg.path)
 		doc := docRef(m.reader.Doc().ID)
-		path, create := msg.path, msg.create
-		return m.act(func(ctx context.Context, s *coding.Store) (string, error) {
-			_, op, err := s.Tag(ctx, coding.TagRequest{Doc: doc, Code: path, Spans: []coding.Span{sp}, Create: create})
-			if err != nil {
-				return "", err
-			}
-			return op.Label, nil
-		}, true)
+		return m.write(tagWrite(doc, msg.path, sp, msg.create))
 	case pickHits:
 		hits := m.pendingHits
 		m.pendingHits = nil
 		m.noteRecent(msg.path)
-		m.pending++
-		return tagHitsCmd(m.ctx, m.store, msg.path, msg.create, hits)
+		return m.write(tagHitsWrite(msg.path, msg.create, hits))
 	case pickMove:
 		from, to := m.pendingCode.Path, msg.path
 		if to == "(top level)" {
 			to = ""
 		}
-		return m.act(func(ctx context.Context, s *coding.Store) (string, error) {
-			op, err := s.MoveCode(ctx, from, to)
-			return op.Label, err
-		}, false)
+		return m.write(moveCodeWrite(from, to))
 	case pickMerge:
 		from, into := m.pendingCode, msg.path
 		n, _ := m.subtreeCount(from)
 		m.dialog.Confirm(fmt.Sprintf("Merge %s into %s? %d codings are affected. (u undoes)", from.Path, into, n),
-			m.act(func(ctx context.Context, s *coding.Store) (string, error) {
-				op, err := s.MergeCode(ctx, from.Path, into)
-				return op.Label, err
-			}, false))
+			m.write(mergeCodeWrite(from.Path, into)))
 	}
 	return nil
 }
@@ -832,20 +646,12 @@ func (m *Model) inVivo() tea.Cmd {
 		return nil
 	}
 	doc := docRef(m.reader.Doc().ID)
-	return m.act(func(ctx context.Context, s *coding.Store) (string, error) {
-		_, _, err := s.Tag(ctx, coding.TagRequest{Doc: doc, Code: name, Spans: []coding.Span{sp}, Create: true})
-		return "in-vivo code «" + name + "»", err
-	}, true)
+	return m.write(inVivoWrite(doc, name, sp))
 }
 
 func (m *Model) removeCoding() tea.Cmd {
 	cs := m.reader.CodingsAt()
-	remove := func(c coding.Coding) tea.Cmd {
-		return m.act(func(ctx context.Context, s *coding.Store) (string, error) {
-			_, _, err := s.Untag(ctx, coding.UntagRequest{IDs: []int64{c.ID}})
-			return fmt.Sprintf("removed %s from %d:%d", c.Code, c.Start, c.End), err
-		}, false)
-	}
+	remove := func(c coding.Coding) tea.Cmd { return m.write(untagWrite(c)) }
 	switch len(cs) {
 	case 0:
 		m.status.Say("no coding here")
@@ -883,11 +689,8 @@ func (m *Model) memoAtCursor() tea.Cmd {
 }
 
 func (m *Model) askMemo(kind, ref, label string) tea.Cmd {
-	return m.dialog.AskText("Memo on "+label, "", func(text string) tea.Cmd {
-		return m.act(func(ctx context.Context, s *coding.Store) (string, error) {
-			_, _, err := s.AddMemo(ctx, kind, ref, text)
-			return "memo written on " + label, err
-		}, false)
+	return m.dialog.AskMemo("Memo on "+label, func(text string) tea.Cmd {
+		return m.write(memoWrite(kind, ref, text, label))
 	})
 }
 
@@ -979,127 +782,13 @@ func (m *Model) exportQuotes(msg exportQuotesMsg) tea.Cmd {
 	}
 }
 
-func (m *Model) onMouse(msg tea.MouseMsg) tea.Cmd {
-	if m.help || m.dialog.Visible() || m.picker.Visible() || m.analysis.Visible() || m.disagree.Visible() || m.speakers.Visible() {
-		return nil
-	}
-	x := msg.X
-	dw, rw := m.docs.w, m.reader.w
-	if msg.Y >= m.h-2 {
-		return nil
-	}
-	switch {
-	case dw > 0 && x < dw:
-		if msg.Action == tea.MouseActionPress && msg.Button == tea.MouseButtonLeft {
-			m.focusPane(paneDocs)
-		}
-		m.docs.Update(msg)
-	case x >= m.w-m.codebook.w:
-		if msg.Action == tea.MouseActionPress && msg.Button == tea.MouseButtonLeft {
-			m.focusPane(paneCodes)
-		}
-		before, _ := m.codebook.SelectedID()
-		msg.X -= m.w - m.codebook.w
-		m.codebook.Update(msg)
-		if after, ok := m.codebook.SelectedID(); ok && after != before {
-			return m.loadFocus(after)
-		}
-	default:
-		if m.search.Visible() || m.retrieve.Visible() {
-			return nil
-		}
-		off := 0
-		if dw > 0 {
-			off = dw + 1
-		}
-		if x-off >= rw {
-			return nil
-		}
-		if msg.Action == tea.MouseActionPress && msg.Button == tea.MouseButtonLeft {
-			m.focusPane(paneReader)
-		}
-		msg.X -= off
-		m.reader.Update(msg)
-	}
-	return nil
-}
-
-// View draws the screen.
+// View draws the layers from the top one down, and the status bar.
 func (m Model) View() string {
 	if m.quitting {
 		return ""
 	}
-	ch := max(m.h-2, 1)
-	var screen []string
-	if m.help {
-		screen = helpScreen(m.st, m.w, ch, "Keys · "+m.focusName(), m.fullHelp())
-	} else if m.analysis.Visible() {
-		screen = m.analysis.Lines()
-	} else if m.disagree.Visible() {
-		screen = m.disagree.Lines()
-	} else if m.speakers.Visible() {
-		screen = m.speakers.Lines()
-		if m.dialog.Visible() {
-			screen = overlay(screen, m.dialog.Box(), m.w)
-		}
-	} else {
-		screen = m.panes(ch)
-		switch {
-		case m.dialog.Visible():
-			screen = overlay(screen, m.dialog.Box(), m.w)
-		case m.picker.Visible():
-			screen = overlay(screen, m.picker.Box(), m.w)
-		}
-	}
-	screen = append(screen, m.status.View(), helpLine(m.st, m.w, m.shortHelp()))
+	screen := append(m.draw(0), m.status.View(), helpLine(m.st, m.w, m.shortHelp()))
 	return strings.Join(screen, "\n")
-}
-
-func (m Model) panes(ch int) []string {
-	var left, mid, right []string
-	if m.docs.w > 0 {
-		left = m.docs.Lines()
-	}
-	switch {
-	case m.search.Visible():
-		mid = m.search.Lines()
-	case m.retrieve.Visible():
-		mid = m.retrieve.Lines()
-	default:
-		mid = m.reader.Lines()
-	}
-	right = m.codebook.Lines()
-	sep := m.st.sep.Render("│")
-	out := make([]string, ch)
-	var b strings.Builder
-	for y := 0; y < ch; y++ {
-		b.Reset()
-		if left != nil {
-			b.WriteString(left[y])
-			b.WriteString(sep)
-		}
-		b.WriteString(mid[y])
-		b.WriteString(sep)
-		b.WriteString(right[y])
-		out[y] = b.String()
-	}
-	return out
-}
-
-func (m Model) focusName() string {
-	switch {
-	case m.search.Visible():
-		return "search"
-	case m.retrieve.Visible():
-		return "quotes"
-	case m.analysis.Visible():
-		return "analysis"
-	case m.disagree.Visible():
-		return "disagreements"
-	case m.speakers.Visible():
-		return "speakers"
-	}
-	return [...]string{"documents", "transcript", "codes"}[m.focus]
 }
 
 func (m Model) globalHelp() []key.Binding {
@@ -1107,61 +796,22 @@ func (m Model) globalHelp() []key.Binding {
 	return []key.Binding{k.Next, k.Prev, k.Search, k.CoderView, k.Analysis, k.Disagree, k.Speakers, k.Pseudo, k.Undo, k.Redo, k.Help, k.Quit, k.ForceQuit}
 }
 
-// keyMap is what every pane and overlay offers for help.
+// withGlobalKeys adds the global keys to a layer's full help, in two
+// columns so that all of them fit at 80×24.
+func (m *Model) withGlobalKeys(full [][]key.Binding) [][]key.Binding {
+	g := m.globalHelp()
+	half := (len(g) + 1) / 2
+	return append(full, g[:half], g[half:])
+}
+
+// keyMap is what every pane offers for help.
 type keyMap interface {
 	ShortHelp() []key.Binding
 	FullHelp() [][]key.Binding
 }
 
-// activeKeys is the key map of whatever has the keyboard: an open
-// overlay, else the focused pane.
-func (m Model) activeKeys() keyMap {
-	switch {
-	case m.dialog.Visible():
-		return m.dialog
-	case m.picker.Visible():
-		return m.picker
-	case m.search.Visible():
-		return m.search
-	case m.retrieve.Visible():
-		return m.retrieve
-	case m.analysis.Visible():
-		return m.analysis
-	case m.disagree.Visible():
-		return m.disagree
-	case m.speakers.Visible():
-		return m.speakers
-	case m.focus == paneDocs:
-		return m.docs
-	case m.focus == paneCodes:
-		return m.codebook
-	}
-	return m.reader
-}
-
+// shortHelp is the help line: the keys of the layer with the keyboard.
 func (m Model) shortHelp() []key.Binding {
-	return append(append(m.activeKeys().ShortHelp(), m.keys.Help), m.keys.Next, m.keys.Quit)
-}
-
-func (m Model) fullHelp() [][]key.Binding {
-	local := m.activeKeys().FullHelp()
-	if m.speakers.Visible() {
-		return append(local, []key.Binding{m.keys.Undo, m.keys.Redo, m.keys.Help, m.keys.ForceQuit})
-	}
-	if m.retrieve.Visible() || m.analysis.Visible() || m.disagree.Visible() {
-		// These views have the keyboard: the panes' keys do nothing.
-		return append(local, []key.Binding{m.keys.Help, m.keys.ForceQuit})
-	}
-	// The global keys in two columns, so that all of them fit at 80×24.
-	g := m.globalHelp()
-	half := (len(g) + 1) / 2
-	return append(local, g[:half], g[half:])
-}
-
-func excerpt(s string, n int) string {
-	s = strings.Join(strings.Fields(s), " ")
-	if r := []rune(s); len(r) > n {
-		return string(r[:n/2]) + "…" + string(r[len(r)-n/2:])
-	}
-	return s
+	short, _ := m.top().helpKeys(&m)
+	return append(append(short, m.keys.Help), m.keys.Next, m.keys.Quit)
 }

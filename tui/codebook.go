@@ -32,7 +32,9 @@ type Codebook struct {
 
 // NewCodebook returns an empty codes pane.
 func NewCodebook(st *styles, cs *codeStyles) *Codebook {
-	return &Codebook{st: st, cs: cs, keys: newCodebookKeys(), collapsed: map[int64]bool{}}
+	c := &Codebook{st: st, cs: cs, keys: newCodebookKeys(), collapsed: map[int64]bool{}}
+	c.refresh()
+	return c
 }
 
 // SetSize sets the pane's size.
@@ -84,6 +86,11 @@ func (c *Codebook) refresh() {
 	}
 	c.sel = min(c.sel, max(len(c.visible)-1, 0))
 	c.scroll()
+	// Without a code to act on, help lists only adding one.
+	k, has := &c.keys, len(c.visible) > 0
+	for _, b := range []*key.Binding{&k.Down, &k.Up, &k.Top, &k.Bottom, &k.Toggle, &k.Rename, &k.Move, &k.Merge, &k.Delete, &k.Retrieve, &k.NextSpan, &k.PrevSpan, &k.Memo} {
+		b.SetEnabled(has)
+	}
 }
 
 // Selected is the highlighted code.
@@ -142,6 +149,10 @@ func (c *Codebook) Update(msg tea.Msg) (*Codebook, tea.Cmd) {
 			c.sel = min(c.sel+1, max(len(c.visible)-1, 0))
 		case key.Matches(msg, c.keys.Up):
 			c.sel = max(c.sel-1, 0)
+		case key.Matches(msg, c.keys.Top):
+			c.sel = 0
+		case key.Matches(msg, c.keys.Bottom):
+			c.sel = max(len(c.visible)-1, 0)
 		case key.Matches(msg, c.keys.Toggle):
 			if k, ok := c.Selected(); ok && c.hasChildren(c.visible[c.sel]) {
 				c.collapsed[k.ID] = !c.collapsed[k.ID]
@@ -215,5 +226,5 @@ func (c *Codebook) ShortHelp() []key.Binding {
 // FullHelp lists every key of the pane.
 func (c *Codebook) FullHelp() [][]key.Binding {
 	k := c.keys
-	return [][]key.Binding{{k.Down, k.Up, k.Toggle}, {k.Add, k.Rename, k.Move, k.Merge, k.Delete}, {k.Retrieve, k.NextSpan, k.PrevSpan, k.Memo}}
+	return [][]key.Binding{{k.Down, k.Up, k.Top, k.Bottom, k.Toggle}, {k.Add, k.Rename, k.Move, k.Merge, k.Delete}, {k.Retrieve, k.NextSpan, k.PrevSpan, k.Memo}}
 }

@@ -123,14 +123,6 @@ func genCmd(ctx context.Context, s *coding.Store) tea.Cmd {
 	}
 }
 
-// actCmd runs one change to the store; fn returns what to tell the user.
-func actCmd(ctx context.Context, fn func(ctx context.Context) (string, error), clearSel bool) tea.Cmd {
-	return func() tea.Msg {
-		what, err := fn(ctx)
-		return doneMsg{what: what, err: err, clearSel: clearSel}
-	}
-}
-
 // indexWait is how long the workbench waits for another process's hold
 // on the index before giving up (the next search tries again).
 const indexWait = 300 * time.Millisecond
@@ -225,26 +217,6 @@ func searchCmd(ctx context.Context, s *coding.Store, si *searchIndex, seq int, q
 		res, err := si.search(ctx, s, q)
 		return searchMsg{seq: seq, res: res, err: err}
 	}
-}
-
-// tagHitsCmd codes the sentences around the marked hits with one code.
-func tagHitsCmd(ctx context.Context, s *coding.Store, code string, create bool, hits []index.Hit) tea.Cmd {
-	return actCmd(ctx, func(ctx context.Context) (string, error) {
-		spans, err := index.SpansOf(ctx, s, hits, index.ScopeSentence)
-		if err != nil {
-			return "", err
-		}
-		items := index.ByDocument(spans)
-		made, skipped, _, err := s.TagBatch(ctx, code, items, create, "code search hits")
-		if err != nil {
-			return "", err
-		}
-		msg := fmt.Sprintf("coded %d passages with %s", made, code)
-		if skipped > 0 {
-			msg += fmt.Sprintf(" (%d already were)", skipped)
-		}
-		return msg, nil
-	}, false)
 }
 
 func quotesCmd(ctx context.Context, s *coding.Store, seq int, code, coder string) tea.Cmd {

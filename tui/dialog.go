@@ -4,14 +4,16 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textarea"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 )
 
 // dialogKeys answer dialogs.
 type dialogKeys struct {
-	OK, Cancel, Yes, No, Down, Up key.Binding
+	OK, Cancel, Yes, No, Down, Up, Save, Newline key.Binding
 }
 
 func newDialogKeys() dialogKeys {
@@ -22,11 +24,14 @@ func newDialogKeys() dialogKeys {
 		No:     kb([]string{"n", "N", "esc"}, "n", "no"),
 		Down:   kb([]string{"down", "j"}, "↓", "next"),
 		Up:     kb([]string{"up", "k"}, "↑", "previous"),
+		// A memo has lines of its own: enter starts a new one.
+		Save:    kb([]string{"ctrl+s"}, "ctrl+s", "save"),
+		Newline: kb([]string{"enter"}, "enter", "new line"),
 	}
 }
 
-// Dialog is the one modal question on screen: a line of text to type, a
-// yes/no, or a choice from a list. Its answer is a command prepared by
+// Dialog is the one modal question on screen: a line of text to type,
+// a memo of several lines, a yes/no, or a choice from a list. Its answer is a command prepared by
 // whoever asked, so the dialog knows nothing of what it is for.
 type Dialog struct {
 	st      *styles
@@ -34,6 +39,7 @@ type Dialog struct {
 	kind    int
 	title   string
 	input   textinput.Model
+	area    textarea.Model
 	options []string
 	sel     int
 	onText  func(string) tea.Cmd
@@ -47,14 +53,24 @@ const (
 	dlgText
 	dlgConfirm
 	dlgChoice
+	dlgMemo
 )
+
+// memoRows is the height of the memo box's text area.
+const memoRows = 6
 
 // NewDialog returns a closed dialog.
 func NewDialog(st *styles) *Dialog {
 	in := textinput.New()
 	in.Prompt = "› "
 	in.CharLimit = 2000
-	return &Dialog{st: st, keys: newDialogKeys(), input: in}
+	area := textarea.New()
+	area.ShowLineNumbers = false
+	area.Prompt = "│ "
+	area.CharLimit = 20000
+	area.FocusedStyle.CursorLine = lipgloss.NewStyle()
+	area.SetHeight(memoRows)
+	return &Dialog{st: st, keys: newDialogKeys(), input: in, area: area}
 }
 
 // Visible reports whether a question is open.
@@ -62,10 +78,22 @@ func (d *Dialog) Visible() bool { return d.kind != dlgNone }
 
 // Pending reports whether the dialog holds typed text that closing would
 // lose.
-func (d *Dialog) Pending() bool { return d.kind == dlgText && strings.TrimSpace(d.input.Value()) != "" }
+func (d *Dialog) Pending() bool {
+	switch d.kind {
+	case dlgText:
+		return strings.TrimSpace(d.input.Value()) != ""
+	case dlgMemo:
+		return strings.TrimSpace(d.area.Value()) != ""
+	}
+	return false
+}
 
 // SetSize tells the dialog the screen width.
-func (d *Dialog) SetSize(w, _ int) { d.w = w; d.input.Width = max(d.boxWidth()-9, 10) }
+func (d *Dialog) SetSize(w, _ int) {
+	d.w = w
+	d.input.Width = max(d.boxWidth()-9, 10)
+	d.area.SetWidth(max(d.boxWidth()-4, 10))
+}
 
 func (d *Dialog) boxWidth() int { return min(max(d.w*2/3, 30), 76, d.w) }
 
@@ -75,6 +103,13 @@ func (d *Dialog) AskText(title, value string, on func(string) tea.Cmd) tea.Cmd {
 	d.input.SetValue(value)
 	d.input.CursorEnd()
 	return d.input.Focus()
+}
+
+// AskMemo asks for a memo: lines of text, saved with ctrl+s.
+func (d *Dialog) AskMemo(title string, on func(string) tea.Cmd) tea.Cmd {
+	d.kind, d.title, d.onText = dlgMemo, title, on
+	d.area.Reset()
+	return d.area.Focus()
 }
 
 // Confirm asks a yes/no question; yes runs cmd.
@@ -88,7 +123,7 @@ func (d *Dialog) Choose(title string, options []string, on func(int) tea.Cmd) {
 }
 
 // Close dismisses the question.
-func (d *Dialog) Close() { d.kind = dlgNone; d.input.Blur() }
+func (d *Dialog) Close() { d.kind = dlgNone; d.input.Blur(); d.area.Blur() }
 
 // Update answers the question.
 func (d *Dialog) Update(msg tea.Msg) (*Dialog, tea.Cmd) {
@@ -112,6 +147,22 @@ func (d *Dialog) Update(msg tea.Msg) (*Dialog, tea.Cmd) {
 		}
 		var cmd tea.Cmd
 		d.input, cmd = d.input.Update(msg)
+		return d, cmd
+	case dlgMemo:
+		switch {
+		case key.Matches(km, d.keys.Cancel):
+			d.Close()
+			return d, nil
+		case key.Matches(km, d.keys.Save):
+			v := strings.TrimSpace(d.area.Value())
+			d.Close()
+			if v == "" {
+				return d, nil
+			}
+			return d, d.onText(v)
+		}
+		var cmd tea.Cmd
+		d.area, cmd = d.area.Update(msg)
 		return d, cmd
 	case dlgConfirm:
 		switch {
@@ -149,6 +200,9 @@ func (d *Dialog) Box() []string {
 	switch d.kind {
 	case dlgText:
 		lines = append(lines, d.input.View(), st.muted.Render("enter ok · esc cancel"))
+	case dlgMemo:
+		lines = append(lines, strings.Split(d.area.View(), "\n")...)
+		lines = append(lines, st.muted.Render("ctrl+s save · enter new line · esc cancel"))
 	case dlgConfirm:
 		lines = append(lines, st.muted.Render("y yes · n no"))
 	case dlgChoice:
@@ -169,8 +223,11 @@ func (d *Dialog) Box() []string {
 
 // ShortHelp lists the dialog's keys.
 func (d *Dialog) ShortHelp() []key.Binding {
-	if d.kind == dlgConfirm {
+	switch d.kind {
+	case dlgConfirm:
 		return []key.Binding{d.keys.Yes, d.keys.No}
+	case dlgMemo:
+		return []key.Binding{d.keys.Save, d.keys.Newline, d.keys.Cancel}
 	}
 	return []key.Binding{d.keys.OK, d.keys.Cancel}
 }
@@ -178,21 +235,35 @@ func (d *Dialog) ShortHelp() []key.Binding {
 // FullHelp lists the dialog's keys.
 func (d *Dialog) FullHelp() [][]key.Binding { return [][]key.Binding{d.ShortHelp()} }
 
-// wrapWords wraps plain text to width at spaces.
-func wrapWords(s string, width int) string {
-	var b strings.Builder
-	col := 0
-	for i, w := range strings.Fields(s) {
-		n := ansi.StringWidth(w)
-		if i > 0 && col+1+n > width {
-			b.WriteByte('\n')
-			col = 0
-		} else if i > 0 {
-			b.WriteByte(' ')
-			col++
-		}
-		b.WriteString(w)
-		col += n
+func (d *Dialog) active() bool { return d.Visible() }
+
+func (d *Dialog) typing() bool { return d.kind == dlgText || d.kind == dlgMemo }
+
+func (d *Dialog) update(_ *Model, msg tea.Msg) tea.Cmd {
+	switch msg.(type) {
+	case tea.KeyMsg:
+		_, cmd := d.Update(msg)
+		return cmd
+	case tea.MouseMsg:
+		return nil
 	}
-	return b.String()
+	var cmd tea.Cmd
+	if d.kind == dlgMemo {
+		d.area, cmd = d.area.Update(msg)
+	} else {
+		d.input, cmd = d.input.Update(msg)
+	}
+	return cmd
 }
+
+func (d *Dialog) view(m *Model, below func() []string) []string {
+	return overlay(below(), d.Box(), m.w)
+}
+
+func (d *Dialog) resize(w, h int) { d.SetSize(w, h) }
+
+func (d *Dialog) helpKeys(m *Model) ([]key.Binding, [][]key.Binding) {
+	return d.ShortHelp(), m.withGlobalKeys(d.FullHelp())
+}
+
+func (d *Dialog) name(*Model) string { return "dialog" }

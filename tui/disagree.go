@@ -96,6 +96,11 @@ func (d *Disagree) SetReport(m disagreeMsg) {
 		}
 		d.i = min(d.i, max(len(m.report.Disagreements)-1, 0))
 	}
+	// Stepping and jumping need disagreements to step through.
+	k, has := &d.keys, m.report != nil && len(m.report.Disagreements) > 0
+	for _, b := range []*key.Binding{&k.Next, &k.Prev, &k.First, &k.Last, &k.Jump} {
+		b.SetEnabled(has)
+	}
 }
 
 // Current is the disagreement shown.
@@ -299,3 +304,29 @@ func (m *Model) runDisagree() tea.Cmd {
 	seq, opt := m.disagree.Request()
 	return disagreeCmd(m.ctx, m.store, seq, opt)
 }
+
+func (d *Disagree) active() bool { return d.Visible() }
+
+func (d *Disagree) update(m *Model, msg tea.Msg) tea.Cmd {
+	km, ok := msg.(tea.KeyMsg)
+	if !ok {
+		return nil
+	}
+	if key.Matches(km, m.keys.Help) {
+		m.helpScreen.open = true
+		return nil
+	}
+	_, cmd := d.Update(km)
+	return cmd
+}
+
+func (d *Disagree) view(*Model, func() []string) []string { return d.Lines() }
+
+func (d *Disagree) resize(w, h int) { d.SetSize(w, bodyHeight(h)) }
+
+// helpKeys: the view has the keyboard, the panes' keys do nothing.
+func (d *Disagree) helpKeys(m *Model) ([]key.Binding, [][]key.Binding) {
+	return d.ShortHelp(), append(d.FullHelp(), []key.Binding{m.keys.Help, m.keys.ForceQuit})
+}
+
+func (d *Disagree) name(*Model) string { return "disagreements" }

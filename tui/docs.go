@@ -28,13 +28,25 @@ type DocList struct {
 }
 
 // NewDocList returns an empty documents pane.
-func NewDocList(st *styles) *DocList { return &DocList{st: st, keys: newDocKeys()} }
+func NewDocList(st *styles) *DocList {
+	d := &DocList{st: st, keys: newDocKeys()}
+	d.enableKeys()
+	return d
+}
 
 // SetSize sets the pane's size.
 func (d *DocList) SetSize(w, h int) { d.w, d.h = w, h; d.scroll() }
 
 // SetFocused marks the pane focused or not.
 func (d *DocList) SetFocused(f bool) { d.focused = f }
+
+// enableKeys leaves in help only the keys that do something now.
+func (d *DocList) enableKeys() {
+	has := len(d.docs) > 0
+	for _, b := range []*key.Binding{&d.keys.Down, &d.keys.Up, &d.keys.Open, &d.keys.Memo} {
+		b.SetEnabled(has)
+	}
+}
 
 // SetDocs replaces the list, keeping the selected document (by name
 // when it has a new version).
@@ -46,6 +58,7 @@ func (d *DocList) SetDocs(docs []coding.Document) {
 	}
 	d.docs = docs
 	d.sel = 0
+	d.enableKeys()
 	for i, doc := range docs {
 		if doc.ID == id {
 			d.sel = i
@@ -122,13 +135,12 @@ func (d *DocList) Lines() []string {
 		if doc.ID == d.open {
 			mark = "▸ "
 		}
-		name := mark + doc.Name
 		n := doc.Codings
 		if d.counts != nil {
 			n = d.counts[doc.ID]
 		}
 		count := fmt.Sprintf(" %d", n)
-		name = ansi.Truncate(name, max(d.w-ansi.StringWidth(count), 1), "…")
+		name := mark + shortenMiddle(doc.Name, max(d.w-ansi.StringWidth(count)-ansi.StringWidth(mark), 1))
 		line := name + strings.Repeat(" ", max(d.w-ansi.StringWidth(name)-ansi.StringWidth(count), 0)) + count
 		switch {
 		case i == d.sel && d.focused:

@@ -85,13 +85,15 @@ func newDocKeys() docKeys {
 
 // codebookKeys act on the codes tree.
 type codebookKeys struct {
-	Down, Up, Toggle, Add, Rename, Move, Merge, Delete, Retrieve, NextSpan, PrevSpan, Memo key.Binding
+	Down, Up, Top, Bottom, Toggle, Add, Rename, Move, Merge, Delete, Retrieve, NextSpan, PrevSpan, Memo key.Binding
 }
 
 func newCodebookKeys() codebookKeys {
 	return codebookKeys{
 		Down:     kb([]string{"j", "down"}, "j/↓", "down"),
 		Up:       kb([]string{"k", "up"}, "k/↑", "up"),
+		Top:      kb([]string{"g", "home"}, "g", "first code"),
+		Bottom:   kb([]string{"G", "end"}, "G", "last code"),
 		Toggle:   kb([]string{"enter", " "}, "enter", "expand/collapse"),
 		Add:      kb([]string{"a"}, "a", "add code"),
 		Rename:   kb([]string{"e"}, "e", "rename"),

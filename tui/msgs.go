@@ -74,15 +74,6 @@ type genMsg struct {
 	err error
 }
 
-// doneMsg reports a finished change to the store.
-type doneMsg struct {
-	what string
-	err  error
-	// sel, when set, is selected after the reload (so an in-vivo code
-	// stays visible).
-	clearSel bool
-}
-
 // indexProgressMsg reports indexing progress; next waits for more.
 type indexProgressMsg struct {
 	done, total int

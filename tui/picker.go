@@ -211,6 +211,11 @@ func (p *Picker) Box() []string {
 	if len(p.items) == 0 {
 		lines = append(lines, st.muted.Render("no code matches"))
 	}
+	// The box keeps its height while the list narrows, so that it does
+	// not jump up and down as the user types.
+	for len(lines) < 2+min(rows, max(len(p.codes), 1)+1) {
+		lines = append(lines, "")
+	}
 	lines = append(lines, st.muted.Render("enter apply · esc cancel"))
 	for i := range lines {
 		lines[i] = fit(lines[i], inner)
@@ -226,28 +231,31 @@ func (p *Picker) ShortHelp() []key.Binding {
 // FullHelp lists the picker's keys.
 func (p *Picker) FullHelp() [][]key.Binding { return [][]key.Binding{p.ShortHelp()} }
 
-// overlay draws box over the screen lines, centred.
-func overlay(screen []string, box []string, w int) []string {
-	if len(box) == 0 {
-		return screen
+func (p *Picker) active() bool { return p.Visible() }
+
+func (p *Picker) typing() bool { return true }
+
+func (p *Picker) update(_ *Model, msg tea.Msg) tea.Cmd {
+	switch msg.(type) {
+	case tea.KeyMsg:
+		_, cmd := p.Update(msg)
+		return cmd
+	case tea.MouseMsg:
+		return nil
 	}
-	bw := ansi.StringWidth(box[0])
-	x := max((w-bw)/2, 0)
-	y := max((len(screen)-len(box))/2-1, 0)
-	out := append([]string(nil), screen...)
-	for i, b := range box {
-		if y+i >= len(out) {
-			break
-		}
-		line := out[y+i]
-		left := ansi.Truncate(line, x, "")
-		right := ansi.TruncateLeft(line, x+bw, "")
-		if strings.Contains(line, "\x1b") {
-			// Styles open in the cut line must not bleed into the box.
-			left += "\x1b[0m"
-			b += "\x1b[0m"
-		}
-		out[y+i] = left + b + right
-	}
-	return out
+	var cmd tea.Cmd
+	p.input, cmd = p.input.Update(msg)
+	return cmd
 }
+
+func (p *Picker) view(m *Model, below func() []string) []string {
+	return overlay(below(), p.Box(), m.w)
+}
+
+func (p *Picker) resize(w, h int) { p.SetSize(w, h) }
+
+func (p *Picker) helpKeys(m *Model) ([]key.Binding, [][]key.Binding) {
+	return p.ShortHelp(), m.withGlobalKeys(p.FullHelp())
+}
+
+func (p *Picker) name(*Model) string { return "code picker" }

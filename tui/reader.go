@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"cmp"
 	"fmt"
 	"math/bits"
 	"slices"
@@ -182,6 +183,33 @@ func (r *Reader) SetOrphans(n int) { r.orphans = n }
 func (r *Reader) SetCodings(cs []coding.Coding) {
 	r.all = r.pv.codings(r.doc.ID, cs)
 	r.applyCoder()
+}
+
+// ChangeCodings adds the codings a write made in the open document and
+// drops those it removed, as a reload would show them.
+func (r *Reader) ChangeCodings(tagged []coding.Coding, removed []int64) {
+	id := r.RealDoc().ID
+	r.SetCodings(changeCodings(r.pv.realCodings, tagged, removed, func(c coding.Coding) bool { return c.DocID == id }))
+}
+
+// changeCodings is cs with the codings in tagged that keep adds and
+// without the ids in removed, in the store's order (document, start, end, id).
+func changeCodings(cs, tagged []coding.Coding, removed []int64, keep func(coding.Coding) bool) []coding.Coding {
+	out := make([]coding.Coding, 0, len(cs)+len(tagged))
+	for _, c := range cs {
+		if !slices.Contains(removed, c.ID) {
+			out = append(out, c)
+		}
+	}
+	for _, c := range tagged {
+		if keep(c) {
+			out = append(out, c)
+		}
+	}
+	slices.SortStableFunc(out, func(a, b coding.Coding) int {
+		return cmp.Or(strings.Compare(a.Document, b.Document), cmp.Compare(a.Start, b.Start), cmp.Compare(a.End, b.End), cmp.Compare(a.ID, b.ID))
+	})
+	return out
 }
 
 // SetCoderView shows only coder's codings, or every coder's when coder
@@ -924,19 +952,6 @@ func (r *Reader) codingName(codeID int64) string {
 		}
 	}
 	return ""
-}
-
-// fit truncates or pads a rendered line to exactly w cells.
-func fit(s string, w int) string {
-	n := ansi.StringWidth(s)
-	if n > w {
-		s = ansi.Truncate(s, w, "…")
-		n = ansi.StringWidth(s)
-	}
-	if n < w {
-		s += strings.Repeat(" ", w-n)
-	}
-	return s
 }
 
 // attrLine is a short attribution from a document's attributes.

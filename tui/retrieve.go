@@ -253,3 +253,40 @@ func contextLine(q coding.Quote, w int) string {
 	after := strings.Join(strings.Fields(q.After), " ")
 	return ansi.Truncate("  "+string(before)+" [quote] "+after, w, "…")
 }
+
+func (r *Retrieve) active() bool { return r.Visible() }
+
+func (r *Retrieve) update(m *Model, msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case tea.KeyMsg:
+		if key.Matches(msg, m.keys.Help) {
+			m.helpScreen.open = true
+			return nil
+		}
+		_, cmd := r.Update(msg)
+		if !r.Visible() && m.fromAnalysis {
+			// The quotes of an analysis cell go back to the analysis.
+			m.fromAnalysis = false
+			m.analysis.Open()
+		}
+		return cmd
+	case tea.MouseMsg:
+		return m.paneMouse(msg, false)
+	}
+	return nil
+}
+
+// view shows the quotes in the transcript's place.
+func (r *Retrieve) view(m *Model, _ func() []string) []string { return m.panes(r.Lines()) }
+
+func (r *Retrieve) resize(w, h int) {
+	_, rw, _ := paneWidths(w)
+	r.SetSize(rw, bodyHeight(h))
+}
+
+// helpKeys: the view has the keyboard, the panes' keys do nothing.
+func (r *Retrieve) helpKeys(m *Model) ([]key.Binding, [][]key.Binding) {
+	return r.ShortHelp(), append(r.FullHelp(), []key.Binding{m.keys.Help, m.keys.ForceQuit})
+}
+
+func (r *Retrieve) name(*Model) string { return "quotes" }

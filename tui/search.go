@@ -52,7 +52,18 @@ func NewSearch(st *styles, tick func(time.Duration, func(time.Time) tea.Msg) tea
 	in.Prompt = "/ "
 	in.Placeholder = `words, "a phrase", a OR b, -word, code:NAME speaker:R doc:R01 attr:k=v`
 	in.CharLimit = index.MaxQueryLength
-	return &Search{st: st, keys: newSearchKeys(), input: in, marked: map[int]bool{}, tick: tick}
+	s := &Search{st: st, keys: newSearchKeys(), input: in, marked: map[int]bool{}, tick: tick}
+	s.enableKeys()
+	return s
+}
+
+// enableKeys leaves in help only the keys that do something now: the
+// hits' keys once there are hits.
+func (s *Search) enableKeys() {
+	k, has := &s.keys, len(s.hits) > 0
+	for _, b := range []*key.Binding{&k.Down, &k.Up, &k.Jump, &k.Mark, &k.MarkAll, &k.Code} {
+		b.SetEnabled(has)
+	}
 }
 
 // Open shows the view with the query box focused.
@@ -86,6 +97,7 @@ func (s *Search) SetResult(m searchMsg) {
 	s.hits, s.total = m.res.Hits, m.res.Total
 	s.marked = map[int]bool{}
 	s.sel, s.top = 0, 0
+	s.enableKeys()
 }
 
 // Update edits the query and moves in the results.
@@ -255,3 +267,34 @@ const searchLimit = 200
 func parseQuery(s string) index.Query {
 	return index.Query{Text: s, Limit: searchLimit}
 }
+
+func (s *Search) active() bool { return s.Visible() }
+
+func (s *Search) typing() bool { return true }
+
+func (s *Search) update(m *Model, msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case tea.KeyMsg:
+		_, cmd := s.Update(msg)
+		return cmd
+	case tea.MouseMsg:
+		return m.paneMouse(msg, false)
+	}
+	var cmd tea.Cmd
+	s.input, cmd = s.input.Update(msg)
+	return cmd
+}
+
+// view shows the search in the transcript's place.
+func (s *Search) view(m *Model, _ func() []string) []string { return m.panes(s.Lines()) }
+
+func (s *Search) resize(w, h int) {
+	_, rw, _ := paneWidths(w)
+	s.SetSize(rw, bodyHeight(h))
+}
+
+func (s *Search) helpKeys(m *Model) ([]key.Binding, [][]key.Binding) {
+	return s.ShortHelp(), m.withGlobalKeys(s.FullHelp())
+}
+
+func (s *Search) name(*Model) string { return "search" }

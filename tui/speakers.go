@@ -374,17 +374,6 @@ func (s *Speakers) about() string {
 	return line
 }
 
-// oneLine keeps a name from a file on one line and free of terminal
-// controls.
-func oneLine(s string) string {
-	return strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
-			return ' '
-		}
-		return r
-	}, s)
-}
-
 // ShortHelp lists the view's main keys.
 func (s *Speakers) ShortHelp() []key.Binding {
 	k := s.keys
@@ -483,19 +472,42 @@ func (m *Model) onSpeakersMsg(msg tea.Msg) tea.Cmd {
 	return nil
 }
 
-// speakersKey handles a key while the speakers view is open.
-func (m *Model) speakersKey(msg tea.KeyMsg) tea.Cmd {
-	k := m.speakers.keys
+func (s *Speakers) active() bool { return s.Visible() }
+
+func (s *Speakers) update(m *Model, msg tea.Msg) tea.Cmd {
+	if km, ok := msg.(tea.KeyMsg); ok {
+		return s.key(m, km)
+	}
+	return nil
+}
+
+func (s *Speakers) view(*Model, func() []string) []string { return s.Lines() }
+
+func (s *Speakers) resize(w, h int) { s.SetSize(w, bodyHeight(h)) }
+
+// helpKeys: the view has the keyboard; undo and redo work here too.
+func (s *Speakers) helpKeys(m *Model) ([]key.Binding, [][]key.Binding) {
+	g := m.keys
+	return s.ShortHelp(), append(s.FullHelp(), []key.Binding{g.Undo, g.Redo, g.Help, g.ForceQuit})
+}
+
+func (s *Speakers) name(*Model) string { return "speakers" }
+
+// key handles a key while the speakers view is open.
+func (s *Speakers) key(m *Model, msg tea.KeyMsg) tea.Cmd {
+	k := s.keys
 	switch {
 	case key.Matches(msg, m.keys.Help):
-		m.help = true
+		m.helpScreen.open = true
 		return nil
-	case key.Matches(msg, m.keys.Undo), key.Matches(msg, m.keys.Redo):
-		return m.undoRedo(key.Matches(msg, m.keys.Undo))
+	case key.Matches(msg, m.keys.Undo):
+		return m.write(undoWrite())
+	case key.Matches(msg, m.keys.Redo):
+		return m.write(redoWrite())
 	}
-	sp, ok := m.speakers.Selected()
+	sp, ok := s.Selected()
 	if !ok {
-		if m.speakers.Update(msg) {
+		if s.Update(msg) {
 			return m.loadSpeakers()
 		}
 		return nil
@@ -508,7 +520,7 @@ func (m *Model) speakersKey(msg tea.KeyMsg) tea.Cmd {
 			m.status.Say(oneLine(sp.Name) + " has no turns" + where)
 			return nil
 		}
-		m.speakers.Close()
+		s.Close()
 		return firstTurnCmd(m.ctx, m.store, sp.DocID, sp.Name)
 	case key.Matches(msg, k.Interviewer):
 		return m.setRole(sp, coding.RoleInterviewer)
@@ -517,7 +529,7 @@ func (m *Model) speakersKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.Other):
 		return m.setRole(sp, coding.RoleOther)
 	case key.Matches(msg, k.Rename):
-		all := m.speakers.All()
+		all := s.All()
 		title := "Rename speaker " + oneLine(sp.Name) + where + " to (an existing name merges)"
 		if all {
 			title = "Rename speaker " + oneLine(sp.Name) + " in every document to (an existing name merges)"
@@ -530,25 +542,12 @@ func (m *Model) speakersKey(msg tea.KeyMsg) tea.Cmd {
 			if all {
 				rref, doc = "", 0
 			}
-			merges := m.speakers.Has(doc, to)
-			m.speakers.Expect(sp.DocID, to)
-			return m.act(func(ctx context.Context, s *coding.Store) (string, error) {
-				_, n, err := s.RenameSpeaker(ctx, rref, sp.Name, to)
-				scope := oneLine(sp.Document)
-				if all {
-					scope = "every document"
-				}
-				switch {
-				case merges > 0 && all:
-					return fmt.Sprintf("renamed %s to %s, merged where %s spoke (%s, %s; u undoes)", sp.Name, to, to, scope, nTurns(n)), err
-				case merges > 0:
-					return fmt.Sprintf("merged %s into %s, a name in use (%s, %s; u undoes)", sp.Name, to, scope, nTurns(n)), err
-				}
-				return fmt.Sprintf("renamed %s to %s (%s, %s)", sp.Name, to, scope, nTurns(n)), err
-			}, false)
+			merges := s.Has(doc, to)
+			s.Expect(sp.DocID, to)
+			return m.write(renameSpeakerWrite(sp, rref, to, all, merges))
 		})
 	case key.Matches(msg, k.Merge):
-		others := m.speakers.Others(sp)
+		others := s.Others(sp)
 		if len(others) == 0 {
 			m.status.Say(oneLine(sp.Name) + " is the only speaker" + where)
 			return nil
@@ -559,11 +558,8 @@ func (m *Model) speakersKey(msg tea.KeyMsg) tea.Cmd {
 		}
 		m.dialog.Choose("Merge "+oneLine(sp.Name)+where+" into…", opts, func(i int) tea.Cmd {
 			into := others[i]
-			m.speakers.Expect(into.DocID, into.Name)
-			return m.act(func(ctx context.Context, s *coding.Store) (string, error) {
-				_, n, err := s.MergeSpeakers(ctx, ref, sp.Name, into.Name)
-				return fmt.Sprintf("merged %s into %s (%s, %s; u undoes)", sp.Name, into.Name, oneLine(sp.Document), nTurns(n)), err
-			}, false)
+			s.Expect(into.DocID, into.Name)
+			return m.write(mergeSpeakersWrite(sp, into))
 		})
 		return nil
 	case key.Matches(msg, k.Case):
@@ -572,16 +568,10 @@ func (m *Model) speakersKey(msg tea.KeyMsg) tea.Cmd {
 			value = sp.Name
 		}
 		return m.dialog.AskText("Tie "+oneLine(sp.Name)+where+" to the case (a new name makes one; - unties)", value, func(v string) tea.Cmd {
-			return m.act(func(ctx context.Context, s *coding.Store) (string, error) {
-				_, err := s.SetSpeaker(ctx, ref, sp.Name, coding.SpeakerChange{Case: v})
-				if v == "-" {
-					return fmt.Sprintf("%s has no case now (%s)", sp.Name, oneLine(sp.Document)), err
-				}
-				return fmt.Sprintf("%s tied to the case %s (%s)", sp.Name, v, oneLine(sp.Document)), err
-			}, false)
+			return m.write(speakerCaseWrite(sp, v))
 		})
 	}
-	if m.speakers.Update(msg) {
+	if s.Update(msg) {
 		return m.loadSpeakers()
 	}
 	return nil
@@ -593,24 +583,7 @@ func (m *Model) setRole(sp coding.Speaker, role string) tea.Cmd {
 		m.status.Say(fmt.Sprintf("%s is already the %s%s", oneLine(sp.Name), role, where))
 		return nil
 	}
-	ref := docRef(sp.DocID)
-	return m.act(func(ctx context.Context, s *coding.Store) (string, error) {
-		_, err := s.SetSpeaker(ctx, ref, sp.Name, coding.SpeakerChange{Role: role})
-		return fmt.Sprintf("%s is the %s now (%s)", sp.Name, role, oneLine(sp.Document)), err
-	}, false)
-}
-
-// undoRedo undoes (or redoes) the last change, as u and ctrl+r do
-// everywhere.
-func (m *Model) undoRedo(undo bool) tea.Cmd {
-	return m.act(func(ctx context.Context, s *coding.Store) (string, error) {
-		if undo {
-			op, err := s.Undo(ctx)
-			return "undone: " + op.Label, err
-		}
-		op, err := s.Redo(ctx)
-		return "redone: " + op.Label, err
-	}, false)
+	return m.write(speakerRoleWrite(sp, role))
 }
 
 // nTurns counts turns in words.

@@ -45,24 +45,22 @@ func (s *StatusBar) Busy(what string) { s.busy = what }
 // Message is what the bar says now.
 func (s *StatusBar) Message() string { return s.msg }
 
-// View renders the bar on one line of exactly w cells.
+// minDocWidth is as short as the document's name gets to leave room
+// for a message.
+const minDocWidth = 8
+
+// View renders the bar on one line of exactly w cells. A message comes
+// before the document's name: when both do not fit, the name is
+// shortened in the middle first.
 func (s *StatusBar) View() string {
 	st := s.st
-	parts := []string{st.statusKey.Render(" " + s.project + " ")}
-	if s.doc != "" {
-		parts = append(parts, st.status.Render(" "+s.doc+" "))
+	doc := s.doc
+	left := s.left(doc)
+	if over := ansi.StringWidth(left) + 1 + ansi.StringWidth(s.msg) - s.w; s.msg != "" && over > 0 && doc != "" {
+		dw := ansi.StringWidth(doc)
+		doc = shortenMiddle(doc, max(dw-over, min(minDocWidth, dw)))
+		left = s.left(doc)
 	}
-	parts = append(parts, st.status.Render(" @"+s.coder+" "))
-	if s.view != "" {
-		parts = append(parts, st.status.Render(" "+s.view+" "))
-	}
-	if s.pos != "" {
-		parts = append(parts, st.status.Render(" "+s.pos+" "))
-	}
-	if s.busy != "" {
-		parts = append(parts, st.status.Render(" ⟳ "+s.busy+" "))
-	}
-	left := strings.Join(parts, "")
 	msg := s.msg
 	ms := st.statusMsg
 	if s.isErr {
@@ -77,6 +75,26 @@ func (s *StatusBar) View() string {
 		return ansi.Truncate(left, s.w, "…")
 	}
 	return left + st.status.Render(strings.Repeat(" ", s.w-w))
+}
+
+// left is the bar before the message, naming the document doc.
+func (s *StatusBar) left(doc string) string {
+	st := s.st
+	parts := []string{st.statusKey.Render(" " + s.project + " ")}
+	if doc != "" {
+		parts = append(parts, st.status.Render(" "+doc+" "))
+	}
+	parts = append(parts, st.status.Render(" @"+s.coder+" "))
+	if s.view != "" {
+		parts = append(parts, st.status.Render(" "+s.view+" "))
+	}
+	if s.pos != "" {
+		parts = append(parts, st.status.Render(" "+s.pos+" "))
+	}
+	if s.busy != "" {
+		parts = append(parts, st.status.Render(" ⟳ "+s.busy+" "))
+	}
+	return strings.Join(parts, "")
 }
 
 // helpLine renders bindings on one line, as many as fit.

@@ -170,15 +170,3 @@ func (st *styles) title(text string, focused bool, w int) string {
 	}
 	return fit(ts.Render(text), w)
 }
-
-// keepVisible returns the first row to show so that row sel is among the
-// rows shown from it.
-func keepVisible(sel, top, rows int) int {
-	if sel < top {
-		return sel
-	}
-	if sel >= top+rows {
-		return sel - rows + 1
-	}
-	return top
-}
