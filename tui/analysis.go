@@ -709,23 +709,6 @@ func (a *Analysis) FullHelp() [][]key.Binding {
 	}
 }
 
-// runAnalysis runs the analysis screen's query for the coder shown in
-// the workbench.
-func (m *Model) runAnalysis() tea.Cmd {
-	m.analysis.SetContext(m.coderView, attrKeys(m.docs.Docs()))
-	m.analysis.dir = m.store.Dir()
-	return analysisCmd(m.ctx, m.store, m.analysis.Request())
-}
-
-// openCell shows the quotes behind a bar or cell; closing them comes
-// back here.
-func (m *Model) openCell(c analysisCellMsg) tea.Cmd {
-	m.analysis.Close()
-	m.fromAnalysis = true
-	seq := m.retrieve.OpenCell(c.title)
-	return cellQuotesCmd(m.ctx, m.store, seq, c, m.coderView)
-}
-
 // attrKeys lists the attribute keys of the documents, sorted.
 func attrKeys(docs []coding.Document) []string {
 	seen := map[string]bool{}
@@ -854,3 +837,27 @@ func (a *Analysis) helpKeys(m *Model) ([]key.Binding, [][]key.Binding) {
 }
 
 func (a *Analysis) name(*Model) string { return "analysis" }
+
+// reload runs the screen's query for the coder shown in the workbench.
+func (a *Analysis) reload(m *Model) tea.Cmd {
+	a.SetContext(m.coderView, attrKeys(m.docs.Docs()))
+	a.dir = m.store.Dir()
+	return analysisCmd(m.ctx, m.store, a.Request())
+}
+
+func (a *Analysis) receive(m *Model, msg tea.Msg) (tea.Cmd, bool) {
+	switch msg := msg.(type) {
+	case analysisAskMsg:
+		return a.reload(m), true
+	case analysisMsg:
+		a.SetResult(msg)
+		return nil, true
+	case analysisCellMsg:
+		// The quotes behind a bar or cell; closing them comes back here.
+		a.Close()
+		m.fromAnalysis = true
+		seq := m.retrieve.OpenCell(msg.title)
+		return cellQuotesCmd(m.ctx, m.store, seq, msg, m.coderView), true
+	}
+	return nil, false
+}

@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -205,17 +207,10 @@ func (m *Model) reload() tea.Cmd {
 	if id, ok := m.codebook.SelectedID(); ok {
 		cmds = append(cmds, m.loadFocus(id))
 	}
-	if m.analysis.Visible() {
-		cmds = append(cmds, m.runAnalysis())
-	}
-	if m.disagree.Visible() {
-		cmds = append(cmds, m.runDisagree())
-	}
-	if m.speakers.Visible() {
-		cmds = append(cmds, m.loadSpeakers())
-	}
-	if m.retrieve.Visible() && !m.retrieve.Cell() {
-		cmds = append(cmds, quotesCmd(m.ctx, m.store, m.retrieve.Again(), m.retrieve.Code(), m.retrieve.Coder()))
+	for _, l := range m.layers {
+		if r, ok := l.(reloader); ok && l.active() {
+			cmds = append(cmds, r.reload(m))
+		}
 	}
 	return tea.Batch(cmds...)
 }
@@ -289,12 +284,6 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			// last action matters more than the index.
 			m.status.Say("search index built")
 		}
-	case searchDebounceMsg:
-		if msg.seq == m.search.Seq() {
-			cmd = searchCmd(m.ctx, m.store, m.ix, msg.seq, m.search.Query())
-		}
-	case searchMsg:
-		m.search.SetResult(m.pseudoHits(msg))
 	case jumpMsg:
 		m.search.Close()
 		m.focusPane(paneReader)
@@ -305,72 +294,41 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.reader.SetFocusCode(m.reader.focusCode, m.focusCodings)
 			cmd = tea.Batch(cmd, m.refresh())
 		}
-	case jumpQuoteMsg:
-		msg.doc = m.reader.pv.realName(msg.doc)
-		m.retrieve.Close()
-		m.fromAnalysis = false
-		m.focusPane(paneReader)
-		cmd = m.openDoc(fmt.Sprintf("%s@%d", msg.doc, msg.version), msg.start, coding.Span{Start: msg.start, End: msg.end})
-	case codeHitsMsg:
-		hits := msg.hits
-		cmd = m.picker.Open(pickHits, fmt.Sprintf("Code %d passages (their sentences) with…", len(hits)), m.codebook.Codes(), m.recent, true)
-		m.pendingHits = hits
-	case quotesMsg:
-		m.retrieve.SetQuotes(m.pseudoQuotes(msg))
 	case pseudoKeyMsg:
 		cmd = m.onPseudoKey(msg)
-	case analysisAskMsg:
-		cmd = m.runAnalysis()
-	case analysisMsg:
-		m.analysis.SetResult(msg)
-	case analysisCellMsg:
-		cmd = m.openCell(msg)
-	case disagreeAskMsg:
-		cmd = m.runDisagree()
-	case disagreeMsg:
-		m.disagree.SetReport(msg)
-	case speakersMsg, turnsMsg, sayMsg:
-		cmd = m.onSpeakersMsg(msg)
+	case turnsMsg, sayMsg:
+		cmd = m.onTurnsMsg(msg)
 	case editorDoneMsg:
 		cmd = m.onEditorDone(msg)
 	case editedMsg:
 		cmd = m.onEdited(msg)
 	case orphansMsg:
 		m.onOrphans(msg)
-	case exportQuotesMsg:
-		cmd = m.exportQuotes(msg)
-	case exportMsg:
-		if msg.err != nil {
-			m.status.Fail(msg.err)
-		} else {
-			m.status.Say(fmt.Sprintf("exported %d quotes to %s", msg.n, msg.path))
-		}
-	case filterQuotesMsg:
-		cmd = m.dialog.AskText("Filter quotes by attribute (e.g. female, or wave=February), empty for all", m.retrieve.filter, func(v string) tea.Cmd {
-			return func() tea.Msg { return setFilterMsg{v} }
-		})
-	case setFilterMsg:
-		m.retrieve.SetFilter(msg.text)
-	case coderQuotesMsg:
-		cmd = quotesCmd(m.ctx, m.store, m.retrieve.Again(), m.retrieve.Code(), msg.coder)
 	case quitMsg:
 		m.quitting = true
 		cmd = tea.Quit
 	default:
-		// Cursor blinks and the like go to the inputs open.
+		// The answers to a layer's own requests go to it; cursor
+		// blinks and the like to the inputs open.
 		cmd = m.toLayers(msg)
 	}
 	m.updateStatus()
 	return m, cmd
 }
 
-type setFilterMsg struct{ text string }
-
 type quitMsg struct{}
 
-// toLayers gives a message that is no key to every layer shown: a
-// text box takes its own cursor's blinks, the others ignore it.
+// toLayers gives a message Update does not know to the layer whose
+// answer it is (see receiver), or else to every layer shown: a text box
+// takes its own cursor's blinks, the others ignore them.
 func (m *Model) toLayers(msg tea.Msg) tea.Cmd {
+	for _, l := range m.layers {
+		if r, ok := l.(receiver); ok {
+			if cmd, mine := r.receive(m, msg); mine {
+				return cmd
+			}
+		}
+	}
 	var cmds []tea.Cmd
 	for _, l := range m.layers {
 		if l.active() {
@@ -814,4 +772,460 @@ type keyMap interface {
 func (m Model) shortHelp() []key.Binding {
 	short, _ := m.top().helpKeys(&m)
 	return append(append(short, m.keys.Help), m.keys.Next, m.keys.Quit)
+}
+
+// The stack of layers (see layer.go).
+
+// newStack orders the workbench's layers, top first.
+func (m *Model) newStack() []layer {
+	return []layer{
+		m.helpScreen,
+		m.dialog,
+		m.picker,
+		m.search,
+		m.retrieve,
+		m.analysis,
+		m.disagree,
+		m.speakers,
+		basePanes{},
+	}
+}
+
+// top is the layer with the keyboard.
+func (m *Model) top() layer { return m.layerBelow(-1) }
+
+// layerBelow is the first layer shown under position i of the stack
+// (-1: the top one).
+func (m *Model) layerBelow(i int) layer {
+	for j := i + 1; j < len(m.layers); j++ {
+		if m.layers[j].active() {
+			return m.layers[j]
+		}
+	}
+	return basePanes{}
+}
+
+// draw draws the stack from position i down.
+func (m *Model) draw(i int) []string {
+	for j := i; j < len(m.layers); j++ {
+		if l := m.layers[j]; l.active() {
+			return l.view(m, func() []string { return m.draw(j + 1) })
+		}
+	}
+	return nil
+}
+
+// typing reports whether a text box shown takes typed keys as text.
+func (m *Model) typing() bool {
+	for _, l := range m.layers {
+		if t, ok := l.(typer); ok && l.active() && t.typing() {
+			return true
+		}
+	}
+	return false
+}
+
+// The panes under every layer.
+
+// panes draws the three panes side by side, mid in the middle.
+func (m *Model) panes(mid []string) []string {
+	ch := screenRows(m.h)
+	var left []string
+	if m.docs.w > 0 {
+		left = m.docs.Lines()
+	}
+	right := m.codebook.Lines()
+	sep := m.st.sep.Render("│")
+	out := make([]string, ch)
+	var b strings.Builder
+	for y := 0; y < ch; y++ {
+		b.Reset()
+		if left != nil {
+			b.WriteString(left[y])
+			b.WriteString(sep)
+		}
+		b.WriteString(mid[y])
+		b.WriteString(sep)
+		b.WriteString(right[y])
+		out[y] = b.String()
+	}
+	return out
+}
+
+// paneMouse gives a mouse event to the pane under it; withReader false
+// leaves the middle pane alone (a search or the quotes fill it).
+func (m *Model) paneMouse(msg tea.MouseMsg, withReader bool) tea.Cmd {
+	x := msg.X
+	dw, rw := m.docs.w, m.reader.w
+	if msg.Y >= m.h-statusRows {
+		return nil
+	}
+	press := msg.Action == tea.MouseActionPress && msg.Button == tea.MouseButtonLeft
+	switch {
+	case dw > 0 && x < dw:
+		if press {
+			m.focusPane(paneDocs)
+		}
+		m.docs.Update(msg)
+	case x >= m.w-m.codebook.w:
+		if press {
+			m.focusPane(paneCodes)
+		}
+		msg.X -= m.w - m.codebook.w
+		return m.moveInCodes(func() { m.codebook.Update(msg) })
+	case withReader:
+		off := 0
+		if dw > 0 {
+			off = dw + 1
+		}
+		if x-off >= rw {
+			return nil
+		}
+		if press {
+			m.focusPane(paneReader)
+		}
+		msg.X -= off
+		m.reader.Update(msg)
+	}
+	return nil
+}
+
+// moveInCodes runs a move in the codes pane and loads the codings of
+// the code it lands on.
+func (m *Model) moveInCodes(move func()) tea.Cmd {
+	before, _ := m.codebook.SelectedID()
+	move()
+	if after, ok := m.codebook.SelectedID(); ok && after != before {
+		return m.loadFocus(after)
+	}
+	return nil
+}
+
+// One coder's codings or every coder's.
+
+// cycleCoder moves the view from every coder's codings to the first
+// coder's, the next coder's, and back to everyone's; the counts in the
+// codes pane follow once the store has answered.
+func (m *Model) cycleCoder() tea.Cmd {
+	next := ""
+	if i := slices.Index(m.coders, m.coderView); i+1 < len(m.coders) {
+		next = m.coders[i+1]
+	}
+	m.coderView = next
+	m.reader.SetCoderView(next, m.letters)
+	m.reader.SetFocusCode(m.reader.focusCode, m.focusCodings)
+	return m.refresh()
+}
+
+// Turns and speakers.
+
+// loadTurns reads the open document's turns again: their speakers change
+// when a speaker is renamed or merged.
+func (m *Model) loadTurns() tea.Cmd {
+	m.seqs.turns++
+	return turnsCmd(m.ctx, m.store, m.seqs.turns, m.reader.Doc().ID)
+}
+
+// onTurnsMsg takes the open document's turns read again, and the
+// reports of a layer's own work (a figure saved).
+func (m *Model) onTurnsMsg(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case turnsMsg:
+		if msg.seq != m.seqs.turns || msg.docID != m.reader.Doc().ID || !m.reader.HasDoc() {
+			return nil
+		}
+		if msg.err != nil {
+			m.status.Fail(msg.err)
+			return nil
+		}
+		m.reader.turns = msg.turns
+		m.reader.invalidate()
+	case sayMsg:
+		if msg.err != nil {
+			m.status.Fail(msg.err)
+		} else {
+			m.status.Say(msg.text)
+		}
+	}
+	return nil
+}
+
+// Editing a transcript in $EDITOR, and new versions.
+
+// editDoc suspends the workbench and opens the document's text in the
+// editor.
+func (m *Model) editDoc() tea.Cmd {
+	d := m.reader.Doc()
+	if !d.Latest {
+		m.status.Say(fmt.Sprintf("%s@%d is an earlier version: open %s to edit its text", oneLine(d.Name), d.Version, oneLine(d.Name)))
+		return nil
+	}
+	fail := func(err error) tea.Cmd {
+		m.status.Fail(fmt.Errorf("nothing changed: edit %s: %w", oneLine(d.Name), err))
+		return nil
+	}
+	// MkdirTemp makes the folder 0700; the file is 0600.
+	dir, err := os.MkdirTemp("", "qcode-edit-")
+	if err != nil {
+		return fail(err)
+	}
+	path := filepath.Join(dir, fileBase(d.Name)+".txt")
+	if err := os.WriteFile(path, []byte(d.Text), 0o600); err != nil {
+		os.RemoveAll(dir)
+		return fail(err)
+	}
+	editor := editorCommand()
+	// $EDITOR may hold arguments ("code --wait"): the shell splits them.
+	c := exec.Command("/bin/sh", "-c", editor+` "$1"`, "qcode-edit", path)
+	done := editorDoneMsg{editor: editor, dir: dir, path: path, docID: d.ID, name: d.Name, text: d.Text}
+	m.status.Say("editing " + oneLine(d.Name) + " in " + editor)
+	return tea.Exec(slowExec{c}, func(err error) tea.Msg {
+		done.err = err
+		return done
+	})
+}
+
+// onEditorDone takes the text the editor saved and makes it the next
+// version, unless the editor failed.
+func (m *Model) onEditorDone(msg editorDoneMsg) tea.Cmd {
+	name := oneLine(msg.name)
+	if msg.err != nil {
+		os.RemoveAll(msg.dir)
+		var ee *exec.ExitError
+		if errors.As(msg.err, &ee) {
+			m.status.Fail(fmt.Errorf("nothing changed in %s: the editor exited with status %d (%s)", name, ee.ExitCode(), msg.editor))
+		} else {
+			m.status.Fail(fmt.Errorf("nothing changed in %s: the editor did not run: %v (%s)", name, msg.err, msg.editor))
+		}
+		return nil
+	}
+	m.pending++
+	m.status.Busy("saving " + name)
+	return editCmd(m.ctx, m.store, msg)
+}
+
+// onEdited says what the edit did; the reload shows the new version at
+// the same place (onProject follows a document to its newest version).
+func (m *Model) onEdited(msg editedMsg) tea.Cmd {
+	m.pending = max(m.pending-1, 0)
+	m.status.Busy("")
+	name := oneLine(msg.name)
+	switch {
+	case msg.err != nil:
+		m.status.Fail(fmt.Errorf("nothing changed in %s: %w", name, msg.err))
+		return nil
+	case msg.unchanged:
+		m.status.Say("no change to " + name)
+		return nil
+	}
+	c := msg.res.Carry
+	m.status.Say(fmt.Sprintf("%s version %d: %s · u undoes", oneLine(c.Document), c.ToVersion, c.Summary()))
+	return m.reload()
+}
+
+// loadOrphans counts the open document's orphans again.
+func (m *Model) loadOrphans() tea.Cmd {
+	m.seqs.orphans++
+	return orphansCmd(m.ctx, m.store, m.seqs.orphans, m.reader.Doc().ID)
+}
+
+func (m *Model) onOrphans(msg orphansMsg) {
+	if msg.seq != m.seqs.orphans || !m.reader.HasDoc() || msg.docID != m.reader.Doc().ID {
+		return
+	}
+	switch {
+	case errors.Is(msg.err, coding.ErrNotFound):
+		// The version is gone (an edit undone); the one in its place
+		// is being opened.
+	case msg.err != nil:
+		m.status.Fail(msg.err)
+	default:
+		m.reader.SetOrphans(msg.n)
+	}
+}
+
+// followVersion opens the newest version d of the open document at the
+// place the cursor is.
+func (m *Model) followVersion(d coding.Document) tea.Cmd {
+	pl := m.reader.Place()
+	m.seqs.doc++
+	m.opening = true
+	open := openDocCmd(m.ctx, m.store, m.seqs.doc, docRef(d.ID), m.reader.w, -1, coding.Span{})
+	return func() tea.Msg {
+		msg, ok := open().(docMsg)
+		if ok && msg.err == nil {
+			msg.at = pl.at(msg.text.Runes())
+			msg.keepRow, msg.row = true, pl.row
+		}
+		return msg
+	}
+}
+
+// newerVersion finds the document that has taken the open one's place
+// among docs (the newest versions): a new version made here or
+// elsewhere, or the one before it again after an undo.
+func (m *Model) newerVersion(docs []coding.Document) (coding.Document, bool) {
+	if !m.reader.HasDoc() || m.opening {
+		return coding.Document{}, false
+	}
+	cur := m.reader.Doc()
+	if !cur.Latest {
+		return coding.Document{}, false
+	}
+	for _, d := range docs {
+		if d.Name == cur.Name && d.ID != cur.ID {
+			return d, true
+		}
+	}
+	return coding.Document{}, false
+}
+
+// The pseudonymised view.
+
+// togglePseudo turns the pseudonymised view on (reading the key again,
+// so that pairs added since count) or off.
+func (m *Model) togglePseudo() tea.Cmd {
+	if m.reader.Pseudonymised() {
+		m.reader.setPseudonyms(nil)
+		m.status.Say("real text shown")
+		return tea.Batch(m.reload(), m.pseudoSearchAgain())
+	}
+	load := m.opt.Pseudonyms
+	if load == nil {
+		load = func(ctx context.Context) (*pseudo.Matcher, error) {
+			return keyMatcher(ctx, m.store, os.Getenv("QCODE_KEY"))
+		}
+	}
+	ctx := m.ctx
+	return func() tea.Msg {
+		pm, err := load(ctx)
+		return pseudoKeyMsg{m: pm, err: err}
+	}
+}
+
+// onPseudoKey turns the view on with the key read.
+func (m *Model) onPseudoKey(msg pseudoKeyMsg) tea.Cmd {
+	switch {
+	case msg.err != nil:
+		m.status.Fail(fmt.Errorf("pseudonymised view: %w", msg.err))
+		return nil
+	case msg.m.Empty():
+		m.status.Say("no pseudonyms yet: add pairs with 'qcode pseudo add REAL PSEUDONYM'")
+		return nil
+	}
+	m.reader.setPseudonyms(msg.m)
+	m.status.Say("pseudonyms shown; coding is off (P: real text)")
+	return tea.Batch(m.reload(), m.pseudoSearchAgain())
+}
+
+// pseudoBlocks refuses, in the pseudonymised view, the transcript keys
+// that take positions in the text (selecting, coding, editing).
+func (m *Model) pseudoBlocks(msg tea.KeyMsg) bool {
+	if !m.reader.Pseudonymised() {
+		return false
+	}
+	k := m.reader.keys
+	for _, b := range []key.Binding{k.Select, k.SelSentence, k.SelTurn, k.Code, k.InVivo, k.Edit} {
+		if key.Matches(msg, b) {
+			m.status.Say("coding is off in this view (P: real text)")
+			return true
+		}
+	}
+	return false
+}
+
+// pseudoStatus adds the view to the status bar.
+func (m *Model) pseudoStatus() {
+	if !m.reader.Pseudonymised() {
+		return
+	}
+	v := "pseudonymised view"
+	if cur := m.status.view; cur != "" {
+		v += " · " + cur
+	}
+	m.status.SetView(v)
+	if m.reader.HasDoc() {
+		m.status.doc = m.reader.doc.Name
+	}
+}
+
+// pseudoDocs replaces the real values in the documents' names and
+// attributes for the documents pane.
+func (m *Model) pseudoDocs(docs []coding.Document) []coding.Document {
+	pv := &m.reader.pv
+	if !pv.on {
+		return docs
+	}
+	out := make([]coding.Document, len(docs))
+	for i, d := range docs {
+		name := d.Name
+		d.Name = pv.replace(name, name)
+		attrs := make([]coding.Attribute, len(d.Attributes))
+		for j, a := range d.Attributes {
+			a.Value = pv.replace(name, a.Value)
+			attrs[j] = a
+		}
+		d.Attributes = attrs
+		out[i] = d
+	}
+	return out
+}
+
+// pseudoHits replaces the real values in search hits: fragments (their
+// highlights moved), speakers and document names. The hits' positions
+// stay those of the stored text, where a jump goes.
+func (m *Model) pseudoHits(msg searchMsg) searchMsg {
+	pv := &m.reader.pv
+	if !pv.on {
+		return msg
+	}
+	hits := make([]index.Hit, len(msg.res.Hits))
+	for i, h := range msg.res.Hits {
+		doc := h.Document
+		frag, ms := pv.m.Replace(doc, h.Fragment)
+		hl := make([]coding.Span, len(h.Highlights))
+		for j, sp := range h.Highlights {
+			hl[j] = coding.Span{Start: pseudo.Shift(ms, sp.Start, true), End: pseudo.Shift(ms, sp.End, false)}
+		}
+		h.Fragment, h.Highlights = frag, hl
+		h.Speaker = pv.replace(doc, h.Speaker)
+		h.Document = pv.replace(doc, doc)
+		hits[i] = h
+	}
+	msg.res.Hits = hits
+	return msg
+}
+
+// pseudoQuotes replaces the real values in retrieved quotes: text,
+// context, speaker, attribution and document. Their positions stay
+// those of the stored text.
+func (m *Model) pseudoQuotes(msg quotesMsg) quotesMsg {
+	pv := &m.reader.pv
+	if !pv.on {
+		return msg
+	}
+	qs := make([]coding.Quote, len(msg.quotes))
+	for i, q := range msg.quotes {
+		doc := q.Document
+		for _, f := range []*string{&q.Text, &q.Before, &q.After, &q.Speaker, &q.Attribution, &q.Memo} {
+			*f = pv.replace(doc, *f)
+		}
+		q.Document = pv.replace(doc, doc)
+		if pv.names == nil {
+			pv.names = map[string]string{}
+		}
+		pv.names[q.Document] = doc
+		qs[i] = q
+	}
+	msg.quotes = qs
+	return msg
+}
+
+// pseudoSearchAgain runs the open search again, so that its hits are
+// shown in the view just turned on or off.
+func (m *Model) pseudoSearchAgain() tea.Cmd {
+	if !m.search.Visible() || strings.TrimSpace(m.search.input.Value()) == "" {
+		return nil
+	}
+	return searchCmd(m.ctx, m.store, m.ix, m.search.Seq(), m.search.Query())
 }

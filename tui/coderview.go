@@ -1,10 +1,7 @@
 package tui
 
 import (
-	"slices"
 	"unicode"
-
-	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/qcode-dev/qcode/tui/textview"
 )
@@ -40,18 +37,4 @@ func coderLetters(coders []string) map[string]rune {
 		}
 	}
 	return out
-}
-
-// cycleCoder moves the view from every coder's codings to the first
-// coder's, the next coder's, and back to everyone's; the counts in the
-// codes pane follow once the store has answered.
-func (m *Model) cycleCoder() tea.Cmd {
-	next := ""
-	if i := slices.Index(m.coders, m.coderView); i+1 < len(m.coders) {
-		next = m.coders[i+1]
-	}
-	m.coderView = next
-	m.reader.SetCoderView(next, m.letters)
-	m.reader.SetFocusCode(m.reader.focusCode, m.focusCodings)
-	return m.refresh()
 }

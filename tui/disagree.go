@@ -298,13 +298,6 @@ func (d *Disagree) FullHelp() [][]key.Binding {
 	return [][]key.Binding{{k.Next, k.Prev, k.First, k.Last}, {k.Jump, k.Unit, k.Close}}
 }
 
-// runDisagree computes the coders' agreement for the disagreements view.
-func (m *Model) runDisagree() tea.Cmd {
-	m.disagree.SetContext(m.letters, m.codebook.Codes())
-	seq, opt := m.disagree.Request()
-	return disagreeCmd(m.ctx, m.store, seq, opt)
-}
-
 func (d *Disagree) active() bool { return d.Visible() }
 
 func (d *Disagree) update(m *Model, msg tea.Msg) tea.Cmd {
@@ -330,3 +323,21 @@ func (d *Disagree) helpKeys(m *Model) ([]key.Binding, [][]key.Binding) {
 }
 
 func (d *Disagree) name(*Model) string { return "disagreements" }
+
+// reload computes the coders' agreement again.
+func (d *Disagree) reload(m *Model) tea.Cmd {
+	d.SetContext(m.letters, m.codebook.Codes())
+	seq, opt := d.Request()
+	return disagreeCmd(m.ctx, m.store, seq, opt)
+}
+
+func (d *Disagree) receive(m *Model, msg tea.Msg) (tea.Cmd, bool) {
+	switch msg := msg.(type) {
+	case disagreeAskMsg:
+		return d.reload(m), true
+	case disagreeMsg:
+		d.SetReport(msg)
+		return nil, true
+	}
+	return nil, false
+}

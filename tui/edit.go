@@ -7,7 +7,6 @@ import (
 	"io"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -73,39 +72,6 @@ func fileBase(name string) string {
 	return base
 }
 
-// editDoc suspends the workbench and opens the document's text in the
-// editor.
-func (m *Model) editDoc() tea.Cmd {
-	d := m.reader.Doc()
-	if !d.Latest {
-		m.status.Say(fmt.Sprintf("%s@%d is an earlier version: open %s to edit its text", oneLine(d.Name), d.Version, oneLine(d.Name)))
-		return nil
-	}
-	fail := func(err error) tea.Cmd {
-		m.status.Fail(fmt.Errorf("nothing changed: edit %s: %w", oneLine(d.Name), err))
-		return nil
-	}
-	// MkdirTemp makes the folder 0700; the file is 0600.
-	dir, err := os.MkdirTemp("", "qcode-edit-")
-	if err != nil {
-		return fail(err)
-	}
-	path := filepath.Join(dir, fileBase(d.Name)+".txt")
-	if err := os.WriteFile(path, []byte(d.Text), 0o600); err != nil {
-		os.RemoveAll(dir)
-		return fail(err)
-	}
-	editor := editorCommand()
-	// $EDITOR may hold arguments ("code --wait"): the shell splits them.
-	c := exec.Command("/bin/sh", "-c", editor+` "$1"`, "qcode-edit", path)
-	done := editorDoneMsg{editor: editor, dir: dir, path: path, docID: d.ID, name: d.Name, text: d.Text}
-	m.status.Say("editing " + oneLine(d.Name) + " in " + editor)
-	return tea.Exec(slowExec{c}, func(err error) tea.Msg {
-		done.err = err
-		return done
-	})
-}
-
 // slowExec runs a command for tea.Exec, taking at least minExec even
 // when the command returns at once (an $EDITOR that does not exist):
 // bubbletea stops its renderer in a goroutine when it hands the terminal
@@ -128,25 +94,6 @@ func (c slowExec) Run() error {
 func (c slowExec) SetStdin(r io.Reader)  { c.Cmd.Stdin = r }
 func (c slowExec) SetStdout(w io.Writer) { c.Cmd.Stdout = w }
 func (c slowExec) SetStderr(w io.Writer) { c.Cmd.Stderr = w }
-
-// onEditorDone takes the text the editor saved and makes it the next
-// version, unless the editor failed.
-func (m *Model) onEditorDone(msg editorDoneMsg) tea.Cmd {
-	name := oneLine(msg.name)
-	if msg.err != nil {
-		os.RemoveAll(msg.dir)
-		var ee *exec.ExitError
-		if errors.As(msg.err, &ee) {
-			m.status.Fail(fmt.Errorf("nothing changed in %s: the editor exited with status %d (%s)", name, ee.ExitCode(), msg.editor))
-		} else {
-			m.status.Fail(fmt.Errorf("nothing changed in %s: the editor did not run: %v (%s)", name, msg.err, msg.editor))
-		}
-		return nil
-	}
-	m.pending++
-	m.status.Busy("saving " + name)
-	return editCmd(m.ctx, m.store, msg)
-}
 
 // editCmd reads what the editor saved, removes the temporary folder and
 // makes the text the next version of the document.
@@ -183,25 +130,6 @@ func editCmd(ctx context.Context, s *coding.Store, e editorDoneMsg) tea.Cmd {
 	}
 }
 
-// onEdited says what the edit did; the reload shows the new version at
-// the same place (onProject follows a document to its newest version).
-func (m *Model) onEdited(msg editedMsg) tea.Cmd {
-	m.pending = max(m.pending-1, 0)
-	m.status.Busy("")
-	name := oneLine(msg.name)
-	switch {
-	case msg.err != nil:
-		m.status.Fail(fmt.Errorf("nothing changed in %s: %w", name, msg.err))
-		return nil
-	case msg.unchanged:
-		m.status.Say("no change to " + name)
-		return nil
-	}
-	c := msg.res.Carry
-	m.status.Say(fmt.Sprintf("%s version %d: %s · u undoes", oneLine(c.Document), c.ToVersion, c.Summary()))
-	return m.reload()
-}
-
 // orphanNote tells of n codings on earlier versions and how to list
 // them ("3 orphaned codings · qcode doc orphans R01", or short "3
 // orphaned · …").
@@ -229,27 +157,6 @@ func orphansCmd(ctx context.Context, s *coding.Store, seq int, docID int64) tea.
 	return func() tea.Msg {
 		list, err := s.Orphans(ctx, docRef(docID))
 		return orphansMsg{seq: seq, docID: docID, n: len(list), err: err}
-	}
-}
-
-// loadOrphans counts the open document's orphans again.
-func (m *Model) loadOrphans() tea.Cmd {
-	m.seqs.orphans++
-	return orphansCmd(m.ctx, m.store, m.seqs.orphans, m.reader.Doc().ID)
-}
-
-func (m *Model) onOrphans(msg orphansMsg) {
-	if msg.seq != m.seqs.orphans || !m.reader.HasDoc() || msg.docID != m.reader.Doc().ID {
-		return
-	}
-	switch {
-	case errors.Is(msg.err, coding.ErrNotFound):
-		// The version is gone (an edit undone); the one in its place
-		// is being opened.
-	case msg.err != nil:
-		m.status.Fail(msg.err)
-	default:
-		m.reader.SetOrphans(msg.n)
 	}
 }
 
@@ -290,40 +197,4 @@ func (p place) at(rs []rune) int {
 		i++
 	}
 	return i
-}
-
-// followVersion opens the newest version d of the open document at the
-// place the cursor is.
-func (m *Model) followVersion(d coding.Document) tea.Cmd {
-	pl := m.reader.Place()
-	m.seqs.doc++
-	m.opening = true
-	open := openDocCmd(m.ctx, m.store, m.seqs.doc, docRef(d.ID), m.reader.w, -1, coding.Span{})
-	return func() tea.Msg {
-		msg, ok := open().(docMsg)
-		if ok && msg.err == nil {
-			msg.at = pl.at(msg.text.Runes())
-			msg.keepRow, msg.row = true, pl.row
-		}
-		return msg
-	}
-}
-
-// newerVersion finds the document that has taken the open one's place
-// among docs (the newest versions): a new version made here or
-// elsewhere, or the one before it again after an undo.
-func (m *Model) newerVersion(docs []coding.Document) (coding.Document, bool) {
-	if !m.reader.HasDoc() || m.opening {
-		return coding.Document{}, false
-	}
-	cur := m.reader.Doc()
-	if !cur.Latest {
-		return coding.Document{}, false
-	}
-	for _, d := range docs {
-		if d.Name == cur.Name && d.ID != cur.ID {
-			return d, true
-		}
-	}
-	return coding.Document{}, false
 }

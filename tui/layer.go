@@ -34,59 +34,23 @@ type layer interface {
 	name(m *Model) string
 }
 
+// A receiver is a layer that takes the answers to its own requests
+// (search results, quotes, tables) whether it is on top or not; mine
+// says the message was one of them.
+type receiver interface {
+	receive(m *Model, msg tea.Msg) (cmd tea.Cmd, mine bool)
+}
+
+// A reloader is a layer showing what the store holds: while it is shown,
+// a reload asks it to read again.
+type reloader interface {
+	reload(m *Model) tea.Cmd
+}
+
 // typer is a layer with a text box: keys typed fast arrive as one
 // message and stay text rather than being split into commands.
 type typer interface {
 	typing() bool
-}
-
-// newStack orders the workbench's layers, top first.
-func (m *Model) newStack() []layer {
-	return []layer{
-		m.helpScreen,
-		m.dialog,
-		m.picker,
-		m.search,
-		m.retrieve,
-		m.analysis,
-		m.disagree,
-		m.speakers,
-		basePanes{},
-	}
-}
-
-// top is the layer with the keyboard.
-func (m *Model) top() layer { return m.layerBelow(-1) }
-
-// layerBelow is the first layer shown under position i of the stack
-// (-1: the top one).
-func (m *Model) layerBelow(i int) layer {
-	for j := i + 1; j < len(m.layers); j++ {
-		if m.layers[j].active() {
-			return m.layers[j]
-		}
-	}
-	return basePanes{}
-}
-
-// draw draws the stack from position i down.
-func (m *Model) draw(i int) []string {
-	for j := i; j < len(m.layers); j++ {
-		if l := m.layers[j]; l.active() {
-			return l.view(m, func() []string { return m.draw(j + 1) })
-		}
-	}
-	return nil
-}
-
-// typing reports whether a text box shown takes typed keys as text.
-func (m *Model) typing() bool {
-	for _, l := range m.layers {
-		if t, ok := l.(typer); ok && l.active() && t.typing() {
-			return true
-		}
-	}
-	return false
 }
 
 // helpLayer is the full help of the layer under it; any key closes it.

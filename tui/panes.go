@@ -79,12 +79,12 @@ func (b basePanes) key(m *Model, msg tea.KeyMsg) tea.Cmd {
 		return m.cycleCoder()
 	case key.Matches(msg, g.Analysis):
 		m.analysis.Open()
-		return m.runAnalysis()
+		return m.analysis.reload(m)
 	case key.Matches(msg, g.Disagree):
 		m.disagree.Open()
-		return m.runDisagree()
+		return m.disagree.reload(m)
 	case key.Matches(msg, g.Speakers):
-		return m.openSpeakers()
+		return m.speakers.openFor(m)
 	case key.Matches(msg, g.Pseudo):
 		return m.togglePseudo()
 	case key.Matches(msg, g.Undo):
@@ -201,78 +201,4 @@ func (basePanes) codesKey(m *Model, msg tea.KeyMsg) tea.Cmd {
 		return m.askMemo(coding.TargetCode, code.Path, "code "+code.Path)
 	}
 	return m.moveInCodes(func() { m.codebook.Update(msg) })
-}
-
-// panes draws the three panes side by side, mid in the middle.
-func (m *Model) panes(mid []string) []string {
-	ch := screenRows(m.h)
-	var left []string
-	if m.docs.w > 0 {
-		left = m.docs.Lines()
-	}
-	right := m.codebook.Lines()
-	sep := m.st.sep.Render("│")
-	out := make([]string, ch)
-	var b strings.Builder
-	for y := 0; y < ch; y++ {
-		b.Reset()
-		if left != nil {
-			b.WriteString(left[y])
-			b.WriteString(sep)
-		}
-		b.WriteString(mid[y])
-		b.WriteString(sep)
-		b.WriteString(right[y])
-		out[y] = b.String()
-	}
-	return out
-}
-
-// paneMouse gives a mouse event to the pane under it; withReader false
-// leaves the middle pane alone (a search or the quotes fill it).
-func (m *Model) paneMouse(msg tea.MouseMsg, withReader bool) tea.Cmd {
-	x := msg.X
-	dw, rw := m.docs.w, m.reader.w
-	if msg.Y >= m.h-statusRows {
-		return nil
-	}
-	press := msg.Action == tea.MouseActionPress && msg.Button == tea.MouseButtonLeft
-	switch {
-	case dw > 0 && x < dw:
-		if press {
-			m.focusPane(paneDocs)
-		}
-		m.docs.Update(msg)
-	case x >= m.w-m.codebook.w:
-		if press {
-			m.focusPane(paneCodes)
-		}
-		msg.X -= m.w - m.codebook.w
-		return m.moveInCodes(func() { m.codebook.Update(msg) })
-	case withReader:
-		off := 0
-		if dw > 0 {
-			off = dw + 1
-		}
-		if x-off >= rw {
-			return nil
-		}
-		if press {
-			m.focusPane(paneReader)
-		}
-		msg.X -= off
-		m.reader.Update(msg)
-	}
-	return nil
-}
-
-// moveInCodes runs a move in the codes pane and loads the codings of
-// the code it lands on.
-func (m *Model) moveInCodes(move func()) tea.Cmd {
-	before, _ := m.codebook.SelectedID()
-	move()
-	if after, ok := m.codebook.SelectedID(); ok && after != before {
-		return m.loadFocus(after)
-	}
-	return nil
 }

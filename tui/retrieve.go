@@ -290,3 +290,46 @@ func (r *Retrieve) helpKeys(m *Model) ([]key.Binding, [][]key.Binding) {
 }
 
 func (r *Retrieve) name(*Model) string { return "quotes" }
+
+// setFilterMsg answers the filter question.
+type setFilterMsg struct{ text string }
+
+// reload retrieves the code's quotes again (given quotes stay).
+func (r *Retrieve) reload(m *Model) tea.Cmd {
+	if r.Cell() {
+		return nil
+	}
+	return quotesCmd(m.ctx, m.store, r.Again(), r.Code(), r.Coder())
+}
+
+func (r *Retrieve) receive(m *Model, msg tea.Msg) (tea.Cmd, bool) {
+	switch msg := msg.(type) {
+	case quotesMsg:
+		r.SetQuotes(m.pseudoQuotes(msg))
+	case coderQuotesMsg:
+		return quotesCmd(m.ctx, m.store, r.Again(), r.Code(), msg.coder), true
+	case filterQuotesMsg:
+		return m.dialog.AskText("Filter quotes by attribute (e.g. female, or wave=February), empty for all", r.filter, func(v string) tea.Cmd {
+			return func() tea.Msg { return setFilterMsg{v} }
+		}), true
+	case setFilterMsg:
+		r.SetFilter(msg.text)
+	case jumpQuoteMsg:
+		r.Close()
+		m.fromAnalysis = false
+		m.focusPane(paneReader)
+		doc := m.reader.pv.realName(msg.doc)
+		return m.openDoc(fmt.Sprintf("%s@%d", doc, msg.version), msg.start, coding.Span{Start: msg.start, End: msg.end}), true
+	case exportQuotesMsg:
+		return m.exportQuotes(msg), true
+	case exportMsg:
+		if msg.err != nil {
+			m.status.Fail(msg.err)
+		} else {
+			m.status.Say(fmt.Sprintf("exported %d quotes to %s", msg.n, msg.path))
+		}
+	default:
+		return nil, false
+	}
+	return nil, true
+}

@@ -298,3 +298,20 @@ func (s *Search) helpKeys(m *Model) ([]key.Binding, [][]key.Binding) {
 }
 
 func (s *Search) name(*Model) string { return "search" }
+
+func (s *Search) receive(m *Model, msg tea.Msg) (tea.Cmd, bool) {
+	switch msg := msg.(type) {
+	case searchDebounceMsg:
+		if msg.seq == s.Seq() {
+			return searchCmd(m.ctx, m.store, m.ix, msg.seq, s.Query()), true
+		}
+		return nil, true
+	case searchMsg:
+		s.SetResult(m.pseudoHits(msg))
+		return nil, true
+	case codeHitsMsg:
+		m.pendingHits = msg.hits
+		return m.picker.Open(pickHits, fmt.Sprintf("Code %d passages (their sentences) with…", len(msg.hits)), m.codebook.Codes(), m.recent, true), true
+	}
+	return nil, false
+}

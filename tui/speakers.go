@@ -424,54 +424,6 @@ func firstTurnCmd(ctx context.Context, st *coding.Store, docID int64, name strin
 	}
 }
 
-// openSpeakers shows the speakers of the open document.
-func (m *Model) openSpeakers() tea.Cmd {
-	d := m.reader.Doc()
-	if !m.reader.HasDoc() {
-		m.status.Say("open a transcript first")
-		return nil
-	}
-	m.speakers.Open(d.ID, d.Name)
-	return m.loadSpeakers()
-}
-
-func (m *Model) loadSpeakers() tea.Cmd {
-	return speakersCmd(m.ctx, m.store, m.speakers.Request(), m.speakers.Ref())
-}
-
-// loadTurns reads the open document's turns again: their speakers change
-// when a speaker is renamed or merged.
-func (m *Model) loadTurns() tea.Cmd {
-	m.seqs.turns++
-	return turnsCmd(m.ctx, m.store, m.seqs.turns, m.reader.Doc().ID)
-}
-
-// onSpeakersMsg takes the answers the speakers view and its changes
-// bring.
-func (m *Model) onSpeakersMsg(msg tea.Msg) tea.Cmd {
-	switch msg := msg.(type) {
-	case speakersMsg:
-		m.speakers.SetSpeakers(msg)
-	case turnsMsg:
-		if msg.seq != m.seqs.turns || msg.docID != m.reader.Doc().ID || !m.reader.HasDoc() {
-			return nil
-		}
-		if msg.err != nil {
-			m.status.Fail(msg.err)
-			return nil
-		}
-		m.reader.turns = msg.turns
-		m.reader.invalidate()
-	case sayMsg:
-		if msg.err != nil {
-			m.status.Fail(msg.err)
-		} else {
-			m.status.Say(msg.text)
-		}
-	}
-	return nil
-}
-
 func (s *Speakers) active() bool { return s.Visible() }
 
 func (s *Speakers) update(m *Model, msg tea.Msg) tea.Cmd {
@@ -508,7 +460,7 @@ func (s *Speakers) key(m *Model, msg tea.KeyMsg) tea.Cmd {
 	sp, ok := s.Selected()
 	if !ok {
 		if s.Update(msg) {
-			return m.loadSpeakers()
+			return s.reload(m)
 		}
 		return nil
 	}
@@ -523,11 +475,11 @@ func (s *Speakers) key(m *Model, msg tea.KeyMsg) tea.Cmd {
 		s.Close()
 		return firstTurnCmd(m.ctx, m.store, sp.DocID, sp.Name)
 	case key.Matches(msg, k.Interviewer):
-		return m.setRole(sp, coding.RoleInterviewer)
+		return s.setRole(m, sp, coding.RoleInterviewer)
 	case key.Matches(msg, k.Participant):
-		return m.setRole(sp, coding.RoleParticipant)
+		return s.setRole(m, sp, coding.RoleParticipant)
 	case key.Matches(msg, k.Other):
-		return m.setRole(sp, coding.RoleOther)
+		return s.setRole(m, sp, coding.RoleOther)
 	case key.Matches(msg, k.Rename):
 		all := s.All()
 		title := "Rename speaker " + oneLine(sp.Name) + where + " to (an existing name merges)"
@@ -572,18 +524,9 @@ func (s *Speakers) key(m *Model, msg tea.KeyMsg) tea.Cmd {
 		})
 	}
 	if s.Update(msg) {
-		return m.loadSpeakers()
+		return s.reload(m)
 	}
 	return nil
-}
-
-func (m *Model) setRole(sp coding.Speaker, role string) tea.Cmd {
-	where := " in " + oneLine(sp.Document)
-	if sp.Role == role {
-		m.status.Say(fmt.Sprintf("%s is already the %s%s", oneLine(sp.Name), role, where))
-		return nil
-	}
-	return m.write(speakerRoleWrite(sp, role))
 }
 
 // nTurns counts turns in words.
@@ -592,4 +535,38 @@ func nTurns(n int) string {
 		return "1 turn"
 	}
 	return fmt.Sprintf("%d turns", n)
+}
+
+// openFor shows the speakers of the open document.
+func (s *Speakers) openFor(m *Model) tea.Cmd {
+	d := m.reader.Doc()
+	if !m.reader.HasDoc() {
+		m.status.Say("open a transcript first")
+		return nil
+	}
+	s.Open(d.ID, d.Name)
+	return s.reload(m)
+}
+
+// reload reads the speakers again.
+func (s *Speakers) reload(m *Model) tea.Cmd {
+	return speakersCmd(m.ctx, m.store, s.Request(), s.Ref())
+}
+
+func (s *Speakers) receive(_ *Model, msg tea.Msg) (tea.Cmd, bool) {
+	if msg, ok := msg.(speakersMsg); ok {
+		s.SetSpeakers(msg)
+		return nil, true
+	}
+	return nil, false
+}
+
+// setRole gives the selected speaker a role.
+func (s *Speakers) setRole(m *Model, sp coding.Speaker, role string) tea.Cmd {
+	where := " in " + oneLine(sp.Document)
+	if sp.Role == role {
+		m.status.Say(fmt.Sprintf("%s is already the %s%s", oneLine(sp.Name), role, where))
+		return nil
+	}
+	return m.write(speakerRoleWrite(sp, role))
 }
