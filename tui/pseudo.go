@@ -2,7 +2,6 @@ package tui
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/qcode-dev/qcode/coding"
 	"github.com/qcode-dev/qcode/coding/pseudo"
