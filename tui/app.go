@@ -344,6 +344,7 @@ func (m *Model) updateStatus() {
 		doc = m.reader.Doc().Name
 	}
 	m.status.Info(m.project, doc, m.store.Coder(), m.reader.Position())
+	m.status.SetNames(m.docs.names)
 	switch {
 	case m.coderView != "":
 		m.status.SetView("showing " + m.coderView)

@@ -25,6 +25,9 @@ type DocList struct {
 	// counts, when set, replaces each document's count of codings (one
 	// coder's codings).
 	counts map[int64]int
+	// names are the documents' names, to shorten each so that it stays
+	// told apart from the others.
+	names []string
 }
 
 // NewDocList returns an empty documents pane.
@@ -57,6 +60,10 @@ func (d *DocList) SetDocs(docs []coding.Document) {
 		id, name = d.docs[d.sel].ID, d.docs[d.sel].Name
 	}
 	d.docs = docs
+	d.names = d.names[:0]
+	for _, doc := range docs {
+		d.names = append(d.names, doc.Name)
+	}
 	d.sel = 0
 	d.enableKeys()
 	for i, doc := range docs {
@@ -140,7 +147,7 @@ func (d *DocList) Lines() []string {
 			n = d.counts[doc.ID]
 		}
 		count := fmt.Sprintf(" %d", n)
-		name := mark + shortenMiddle(doc.Name, max(d.w-ansi.StringWidth(count)-ansi.StringWidth(mark), 1))
+		name := mark + shortenDistinct(doc.Name, max(d.w-ansi.StringWidth(count)-ansi.StringWidth(mark), 1), d.names)
 		line := name + strings.Repeat(" ", max(d.w-ansi.StringWidth(name)-ansi.StringWidth(count), 0)) + count
 		switch {
 		case i == d.sel && d.focused:

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"strings"
+	"unicode"
 
 	"github.com/charmbracelet/x/ansi"
 )
@@ -163,4 +164,46 @@ func shortenMiddle(s string, w int) string {
 		b.WriteRune(end[i])
 	}
 	return b.String()
+}
+
+// shortenDistinct cuts s to w cells keeping what tells it apart from
+// others: the start it shares with the closest of them goes first
+// (zoom_GMT20240125-140312_Recording beside …-161544_Recording shows
+// as zoo…140312_Recording in 20 cells, …140312_R… in 10); a name like
+// no other is shortened in the middle.
+func shortenDistinct(s string, w int, others []string) string {
+	if ansi.StringWidth(s) <= w {
+		return s
+	}
+	rs := []rune(s)
+	p := 0
+	for _, o := range others {
+		if o != s {
+			p = max(p, commonPrefix(rs, []rune(o)))
+		}
+	}
+	// Start the distinct part at the number or word it is in.
+	for back := 0; p > 0 && back < 6; back++ {
+		if !unicode.IsLetter(rs[p-1]) && !unicode.IsDigit(rs[p-1]) {
+			break
+		}
+		p--
+	}
+	if p <= 1 || p >= len(rs) {
+		return shortenMiddle(s, w)
+	}
+	rest := string(rs[p:])
+	if ansi.StringWidth(rest)+2 > w {
+		return ansi.Truncate("…"+rest, w, "…")
+	}
+	return ansi.Truncate(s, w-1-ansi.StringWidth(rest), "") + "…" + rest
+}
+
+// commonPrefix is how many runes a and b share at the start.
+func commonPrefix(a, b []rune) int {
+	n := 0
+	for n < len(a) && n < len(b) && a[n] == b[n] {
+		n++
+	}
+	return n
 }

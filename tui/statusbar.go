@@ -16,7 +16,10 @@ type StatusBar struct {
 	msg                      string
 	isErr                    bool
 	busy                     string
-	w                        int
+	// names are the project's documents, to shorten doc's name so that
+	// it stays told apart from them.
+	names []string
+	w     int
 }
 
 // NewStatusBar returns an empty status bar.
@@ -29,6 +32,9 @@ func (s *StatusBar) SetSize(w, _ int) { s.w = w }
 func (s *StatusBar) Info(project, doc, coder, pos string) {
 	s.project, s.doc, s.coder, s.pos = project, doc, coder, pos
 }
+
+// SetNames gives the names of the project's documents.
+func (s *StatusBar) SetNames(names []string) { s.names = names }
 
 // View says whose codings are shown ("" says nothing).
 func (s *StatusBar) SetView(view string) { s.view = view }
@@ -58,7 +64,7 @@ func (s *StatusBar) View() string {
 	left := s.left(doc)
 	if over := ansi.StringWidth(left) + 1 + ansi.StringWidth(s.msg) - s.w; s.msg != "" && over > 0 && doc != "" {
 		dw := ansi.StringWidth(doc)
-		doc = shortenMiddle(doc, max(dw-over, min(minDocWidth, dw)))
+		doc = shortenDistinct(doc, max(dw-over, min(minDocWidth, dw)), s.names)
 		left = s.left(doc)
 	}
 	msg := s.msg
