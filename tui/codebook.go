@@ -87,10 +87,8 @@ func (c *Codebook) refresh() {
 	c.sel = min(c.sel, max(len(c.visible)-1, 0))
 	c.scroll()
 	// Without a code to act on, help lists only adding one.
-	k, has := &c.keys, len(c.visible) > 0
-	for _, b := range []*key.Binding{&k.Down, &k.Up, &k.Top, &k.Bottom, &k.Toggle, &k.Rename, &k.Move, &k.Merge, &k.Delete, &k.Retrieve, &k.NextSpan, &k.PrevSpan, &k.Memo} {
-		b.SetEnabled(has)
-	}
+	k := &c.keys
+	enable(len(c.visible) > 0, &k.Down, &k.Up, &k.Top, &k.Bottom, &k.Toggle, &k.Rename, &k.Move, &k.Merge, &k.Delete, &k.Retrieve, &k.NextSpan, &k.PrevSpan, &k.Memo)
 }
 
 // Selected is the highlighted code.

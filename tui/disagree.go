@@ -97,10 +97,8 @@ func (d *Disagree) SetReport(m disagreeMsg) {
 		d.i = min(d.i, max(len(m.report.Disagreements)-1, 0))
 	}
 	// Stepping and jumping need disagreements to step through.
-	k, has := &d.keys, m.report != nil && len(m.report.Disagreements) > 0
-	for _, b := range []*key.Binding{&k.Next, &k.Prev, &k.First, &k.Last, &k.Jump} {
-		b.SetEnabled(has)
-	}
+	k := &d.keys
+	enable(m.report != nil && len(m.report.Disagreements) > 0, &k.Next, &k.Prev, &k.First, &k.Last, &k.Jump)
 }
 
 // Current is the disagreement shown.

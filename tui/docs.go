@@ -45,10 +45,8 @@ func (d *DocList) SetFocused(f bool) { d.focused = f }
 
 // enableKeys leaves in help only the keys that do something now.
 func (d *DocList) enableKeys() {
-	has := len(d.docs) > 0
-	for _, b := range []*key.Binding{&d.keys.Down, &d.keys.Up, &d.keys.Open, &d.keys.Memo} {
-		b.SetEnabled(has)
-	}
+	k := &d.keys
+	enable(len(d.docs) > 0, &k.Down, &k.Up, &k.Open, &k.Memo)
 }
 
 // SetDocs replaces the list, keeping the selected document (by name

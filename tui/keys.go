@@ -6,6 +6,14 @@ func kb(keys []string, k, desc string) key.Binding {
 	return key.NewBinding(key.WithKeys(keys...), key.WithHelp(k, desc))
 }
 
+// enable turns bindings on or off, so that help lists only the keys
+// that do something now (key.Matches skips a binding turned off).
+func enable(on bool, bs ...*key.Binding) {
+	for _, b := range bs {
+		b.SetEnabled(on)
+	}
+}
+
 // globalKeys work in every pane unless a dialog is open.
 type globalKeys struct {
 	Quit, ForceQuit, Help, Next, Prev, Search, Undo, Redo key.Binding

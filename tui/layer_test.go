@@ -343,3 +343,26 @@ func TestLayersOrder(t *testing.T) {
 		t.Fatalf("the top layer is %T after closing", d.m.top())
 	}
 }
+
+// TestHelpEmptyProject: with no document and no code, help lists none
+// of the keys that move in or act on them.
+func TestHelpEmptyProject(t *testing.T) {
+	s, err := coding.Create(context.Background(), filepath.Join(t.TempDir(), "empty.qcode"), coding.Options{Coder: "ann"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	d := newDriver(t, s, 80, 24)
+	for _, focus := range []string{"transcript", "codes", "documents"} {
+		lines := strings.Split(d.view(), "\n")
+		v := lines[len(lines)-1]
+		for _, gone := range []string{"next line", "select", "rename", "delete", "open"} {
+			if strings.Contains(v, gone) {
+				t.Fatalf("the %s pane's help lists %q with nothing to act on:\n%s", focus, gone, v)
+			}
+		}
+		d.keys("tab")
+	}
+	d.keys("tab")
+	d.wantView("a add code")
+}

@@ -85,7 +85,18 @@ type cachedRow struct {
 
 // NewReader returns an empty transcript pane.
 func NewReader(st *styles, cs *codeStyles) *Reader {
-	return &Reader{st: st, cs: cs, keys: newReaderKeys(), drag: -1, cache: map[int]cachedRow{}, colOf: map[int64]int{}, docCoders: map[string]int{}}
+	r := &Reader{st: st, cs: cs, keys: newReaderKeys(), drag: -1, cache: map[int]cachedRow{}, colOf: map[int64]int{}, docCoders: map[string]int{}}
+	r.enableKeys()
+	return r
+}
+
+// enableKeys leaves in help only the keys that do something now: none
+// before a document is open.
+func (r *Reader) enableKeys() {
+	k := &r.keys
+	enable(r.text != nil, &k.Down, &k.Up, &k.Left, &k.Right, &k.WordFwd, &k.WordBack, &k.SentFwd, &k.SentBack, &k.TurnFwd, &k.TurnBack,
+		&k.Top, &k.Bottom, &k.PageDown, &k.PageUp, &k.Select, &k.SelSentence, &k.SelTurn, &k.Clear,
+		&k.Code, &k.InVivo, &k.Remove, &k.Memo, &k.NextSpan, &k.PrevSpan, &k.Edit)
 }
 
 // maxBars is how many stripe columns the gutter reserves at width w.
@@ -152,6 +163,7 @@ func (r *Reader) SetDoc(m docMsg) {
 	m = r.pv.view(m, textWidth(r.w, m.lines))
 	same := r.text != nil && r.doc.ID == m.doc.ID
 	r.doc, r.turns, r.text, r.lines, r.orphans = m.doc, m.turns, m.text, m.lines, m.orphans
+	r.enableKeys()
 	r.text.SetWidth(textWidth(r.w, r.lineCount()))
 	if !same {
 		r.cursor, r.top, r.selecting, r.wantCol = 0, 0, false, 0

@@ -60,10 +60,8 @@ func NewSearch(st *styles, tick func(time.Duration, func(time.Time) tea.Msg) tea
 // enableKeys leaves in help only the keys that do something now: the
 // hits' keys once there are hits.
 func (s *Search) enableKeys() {
-	k, has := &s.keys, len(s.hits) > 0
-	for _, b := range []*key.Binding{&k.Down, &k.Up, &k.Jump, &k.Mark, &k.MarkAll, &k.Code} {
-		b.SetEnabled(has)
-	}
+	k := &s.keys
+	enable(len(s.hits) > 0, &k.Down, &k.Up, &k.Jump, &k.Mark, &k.MarkAll, &k.Code)
 }
 
 // Open shows the view with the query box focused.
