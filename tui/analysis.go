@@ -832,8 +832,8 @@ func (a *Analysis) view(*Model, func() []string) []string { return a.Lines() }
 func (a *Analysis) resize(w, h int) { a.SetSize(w, bodyHeight(h)) }
 
 // helpKeys: the screen has the keyboard, the panes' keys do nothing.
-func (a *Analysis) helpKeys(m *Model) ([]key.Binding, [][]key.Binding) {
-	return a.ShortHelp(), append(a.FullHelp(), []key.Binding{m.keys.Help, m.keys.ForceQuit})
+func (a *Analysis) helpKeys(m *Model) keyMap {
+	return layerKeys{own: a, g: m.keys, extra: onlyHelp}
 }
 
 func (a *Analysis) name(*Model) string { return "analysis" }

@@ -95,7 +95,7 @@ type Model struct {
 	opt   Options
 	st    *styles
 	cs    *codeStyles
-	keys  globalKeys
+	keys  *globalKeys
 
 	docs     *DocList
 	reader   *Reader
@@ -242,29 +242,13 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case docMsg:
 		cmd = m.onDoc(msg)
 	case codingsMsg:
-		if msg.seq == m.seqs.codings && msg.docID == m.reader.Doc().ID {
-			if msg.err != nil {
-				m.status.Fail(msg.err)
-			} else {
-				m.reader.SetCodings(msg.codings)
-			}
-		}
+		m.onCodings(msg)
 	case focusMsg:
-		if msg.seq == m.seqs.focus {
-			if msg.err != nil {
-				m.status.Fail(fmt.Errorf("codings of the code: %w", msg.err))
-			}
-			m.focusCodings = msg.codings
-			m.reader.SetFocusCode(msg.codeID, msg.codings)
-		}
+		m.onFocus(msg)
 	case tickMsg:
 		cmd = genCmd(m.ctx, m.store)
 	case genMsg:
-		cmd = tickCmd(m.opt.Tick)
-		if msg.err == nil && msg.gen != m.gen && m.loaded {
-			m.gen = msg.gen
-			cmd = tea.Batch(cmd, m.reload())
-		}
+		cmd = m.onPoll(msg)
 	case writeMsg:
 		m.pending++
 		cmd = writeCmd(m.ctx, m.store, msg.w)
@@ -276,24 +260,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.status.Busy(fmt.Sprintf("indexing %d/%d", msg.done, msg.total))
 		cmd = waitIndex(msg.ch)
 	case indexDoneMsg:
-		m.status.Busy("")
-		if msg.err != nil {
-			m.status.Fail(fmt.Errorf("search index: %w", msg.err))
-		} else if msg.status.Rebuilt && m.status.Message() == "" {
-			// Only when nothing else has been said: the user's own
-			// last action matters more than the index.
-			m.status.Say("search index built")
-		}
+		m.onIndexed(msg)
 	case jumpMsg:
-		m.search.Close()
-		m.focusPane(paneReader)
-		cmd = m.openDoc(docRef(msg.docID), msg.start, coding.Span{Start: msg.start, End: msg.end})
-		if msg.allCoders && m.coderView != "" {
-			m.coderView = ""
-			m.reader.SetCoderView("", m.letters)
-			m.reader.SetFocusCode(m.reader.focusCode, m.focusCodings)
-			cmd = tea.Batch(cmd, m.refresh())
-		}
+		cmd = m.onJump(msg)
 	case pseudoKeyMsg:
 		cmd = m.onPseudoKey(msg)
 	case turnsMsg, sayMsg:
@@ -317,6 +286,65 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 }
 
 type quitMsg struct{}
+
+func (m *Model) onCodings(msg codingsMsg) {
+	if msg.seq != m.seqs.codings || msg.docID != m.reader.Doc().ID {
+		return
+	}
+	if msg.err != nil {
+		m.status.Fail(msg.err)
+		return
+	}
+	m.reader.SetCodings(msg.codings)
+}
+
+func (m *Model) onFocus(msg focusMsg) {
+	if msg.seq != m.seqs.focus {
+		return
+	}
+	if msg.err != nil {
+		m.status.Fail(fmt.Errorf("codings of the code: %w", msg.err))
+	}
+	m.focusCodings = msg.codings
+	m.reader.SetFocusCode(msg.codeID, msg.codings)
+}
+
+// onPoll reloads when the store's generation moved: a change made
+// elsewhere (the workbench's own writes move m.gen themselves).
+func (m *Model) onPoll(msg genMsg) tea.Cmd {
+	cmd := tickCmd(m.opt.Tick)
+	if msg.err == nil && msg.gen != m.gen && m.loaded {
+		m.gen = msg.gen
+		cmd = tea.Batch(cmd, m.reload())
+	}
+	return cmd
+}
+
+func (m *Model) onIndexed(msg indexDoneMsg) {
+	m.status.Busy("")
+	if msg.err != nil {
+		m.status.Fail(fmt.Errorf("search index: %w", msg.err))
+	} else if msg.status.Rebuilt && m.status.Message() == "" {
+		// Only when nothing else has been said: the user's own last
+		// action matters more than the index.
+		m.status.Say("search index built")
+	}
+}
+
+// onJump shows a passage (a search hit, a disagreement) selected in
+// the transcript.
+func (m *Model) onJump(msg jumpMsg) tea.Cmd {
+	m.search.Close()
+	m.focusPane(paneReader)
+	cmd := m.openDoc(docRef(msg.docID), msg.start, coding.Span{Start: msg.start, End: msg.end})
+	if msg.allCoders && m.coderView != "" {
+		m.coderView = ""
+		m.reader.SetCoderView("", m.letters)
+		m.reader.SetFocusCode(m.reader.focusCode, m.focusCodings)
+		cmd = tea.Batch(cmd, m.refresh())
+	}
+	return cmd
+}
 
 // toLayers gives a message Update does not know to the layer whose
 // answer it is (see receiver), or else to every layer shown: a text box
@@ -746,21 +774,9 @@ func (m Model) View() string {
 	if m.quitting {
 		return ""
 	}
-	screen := append(m.draw(0), m.status.View(), helpLine(m.st, m.w, m.shortHelp()))
+	mp := &m // one copy of the model for the layers to read
+	screen := append(mp.draw(0), m.status.View(), helpLine(m.st, m.w, mp.shortHelp()))
 	return strings.Join(screen, "\n")
-}
-
-func (m Model) globalHelp() []key.Binding {
-	k := m.keys
-	return []key.Binding{k.Next, k.Prev, k.Search, k.CoderView, k.Analysis, k.Disagree, k.Speakers, k.Pseudo, k.Undo, k.Redo, k.Help, k.Quit, k.ForceQuit}
-}
-
-// withGlobalKeys adds the global keys to a layer's full help, in two
-// columns so that all of them fit at 80×24.
-func (m *Model) withGlobalKeys(full [][]key.Binding) [][]key.Binding {
-	g := m.globalHelp()
-	half := (len(g) + 1) / 2
-	return append(full, g[:half], g[half:])
 }
 
 // keyMap is what every pane offers for help.
@@ -770,8 +786,8 @@ type keyMap interface {
 }
 
 // shortHelp is the help line: the keys of the layer with the keyboard.
-func (m Model) shortHelp() []key.Binding {
-	short, _ := m.top().helpKeys(&m)
+func (m *Model) shortHelp() []key.Binding {
+	short := m.top().helpKeys(m).ShortHelp()
 	return append(append(short, m.keys.Help), m.keys.Next, m.keys.Quit)
 }
 

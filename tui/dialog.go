@@ -262,8 +262,8 @@ func (d *Dialog) view(m *Model, below func() []string) []string {
 
 func (d *Dialog) resize(w, h int) { d.SetSize(w, h) }
 
-func (d *Dialog) helpKeys(m *Model) ([]key.Binding, [][]key.Binding) {
-	return d.ShortHelp(), m.withGlobalKeys(d.FullHelp())
+func (d *Dialog) helpKeys(m *Model) keyMap {
+	return layerKeys{own: d, g: m.keys}
 }
 
 func (d *Dialog) name(*Model) string { return "dialog" }

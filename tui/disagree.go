@@ -316,8 +316,8 @@ func (d *Disagree) view(*Model, func() []string) []string { return d.Lines() }
 func (d *Disagree) resize(w, h int) { d.SetSize(w, bodyHeight(h)) }
 
 // helpKeys: the view has the keyboard, the panes' keys do nothing.
-func (d *Disagree) helpKeys(m *Model) ([]key.Binding, [][]key.Binding) {
-	return d.ShortHelp(), append(d.FullHelp(), []key.Binding{m.keys.Help, m.keys.ForceQuit})
+func (d *Disagree) helpKeys(m *Model) keyMap {
+	return layerKeys{own: d, g: m.keys, extra: onlyHelp}
 }
 
 func (d *Disagree) name(*Model) string { return "disagreements" }

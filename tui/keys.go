@@ -21,8 +21,8 @@ type globalKeys struct {
 	Pseudo                                                key.Binding
 }
 
-func newGlobalKeys() globalKeys {
-	return globalKeys{
+func newGlobalKeys() *globalKeys {
+	return &globalKeys{
 		Quit:      kb([]string{"q"}, "q", "quit"),
 		ForceQuit: kb([]string{"ctrl+c"}, "ctrl+c", "quit now"),
 		Help:      kb([]string{"?"}, "?", "help"),
@@ -37,6 +37,11 @@ func newGlobalKeys() globalKeys {
 		Speakers:  kb([]string{"S"}, "S", "speakers"),
 		Pseudo:    kb([]string{"P"}, "P", "pseudonyms"),
 	}
+}
+
+// all lists the global keys for help.
+func (g *globalKeys) all() []key.Binding {
+	return []key.Binding{g.Next, g.Prev, g.Search, g.CoderView, g.Analysis, g.Disagree, g.Speakers, g.Pseudo, g.Undo, g.Redo, g.Help, g.Quit, g.ForceQuit}
 }
 
 // readerKeys move and code in the transcript.

@@ -6,8 +6,9 @@ import (
 )
 
 // A layer is one screen or overlay of the workbench: the panes at the
-// bottom, then the retrieval, search and analysis screens, the picker
-// and dialog boxes, and the help on top. The root keeps them in one
+// bottom, then the speakers, disagreements and analysis screens, the
+// quotes and search views (in the transcript's place), the picker and
+// dialog boxes, and the help on top. The root keeps them in one
 // ordered stack (Model.layers, top first); the first one shown has the
 // keyboard and the mouse, and drawing starts from it, an overlay drawing
 // what lies below it first.
@@ -28,8 +29,8 @@ type layer interface {
 	// own area of it (see layout.go).
 	resize(w, h int)
 	// helpKeys are the layer's keys for the help line and the help
-	// screen; bindings that do nothing now are disabled.
-	helpKeys(m *Model) (short []key.Binding, full [][]key.Binding)
+	// screen; bindings that do nothing now are turned off (enable).
+	helpKeys(m *Model) keyMap
 	// name titles the help screen.
 	name(m *Model) string
 }
@@ -53,6 +54,31 @@ type typer interface {
 	typing() bool
 }
 
+// layerKeys is a layer's help: its own keys, and in the full help the
+// global keys that work over it: extra's, or when extra is nil every
+// global key, in two columns so that all of them fit at 80×24.
+type layerKeys struct {
+	own   keyMap
+	g     *globalKeys
+	extra func(g *globalKeys) []key.Binding
+}
+
+func (k layerKeys) ShortHelp() []key.Binding { return k.own.ShortHelp() }
+
+func (k layerKeys) FullHelp() [][]key.Binding {
+	full := k.own.FullHelp()
+	if k.extra != nil {
+		return append(full, k.extra(k.g))
+	}
+	g := k.g.all()
+	half := (len(g) + 1) / 2
+	return append(full, g[:half], g[half:])
+}
+
+// onlyHelp: a layer with the keyboard to itself, the panes' keys do
+// nothing over it.
+func onlyHelp(g *globalKeys) []key.Binding { return []key.Binding{g.Help, g.ForceQuit} }
+
 // helpLayer is the full help of the layer under it; any key closes it.
 type helpLayer struct{ open bool }
 
@@ -67,13 +93,12 @@ func (h *helpLayer) update(_ *Model, msg tea.Msg) tea.Cmd {
 
 func (h *helpLayer) view(m *Model, _ func() []string) []string {
 	under := m.layerBelow(0)
-	_, full := under.helpKeys(m)
-	return helpScreen(m.st, m.w, bodyHeight(m.h), "Keys · "+under.name(m), full)
+	return helpScreen(m.st, m.w, bodyHeight(m.h), "Keys · "+under.name(m), under.helpKeys(m).FullHelp())
 }
 
 func (h *helpLayer) resize(int, int) {}
 
-func (h *helpLayer) helpKeys(m *Model) ([]key.Binding, [][]key.Binding) {
+func (h *helpLayer) helpKeys(m *Model) keyMap {
 	return m.layerBelow(0).helpKeys(m)
 }
 

@@ -37,9 +37,8 @@ func (basePanes) focused(m *Model) keyMap {
 	return m.reader
 }
 
-func (b basePanes) helpKeys(m *Model) ([]key.Binding, [][]key.Binding) {
-	p := b.focused(m)
-	return p.ShortHelp(), m.withGlobalKeys(p.FullHelp())
+func (b basePanes) helpKeys(m *Model) keyMap {
+	return layerKeys{own: b.focused(m), g: m.keys}
 }
 
 func (b basePanes) update(m *Model, msg tea.Msg) tea.Cmd {

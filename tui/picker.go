@@ -254,8 +254,8 @@ func (p *Picker) view(m *Model, below func() []string) []string {
 
 func (p *Picker) resize(w, h int) { p.SetSize(w, h) }
 
-func (p *Picker) helpKeys(m *Model) ([]key.Binding, [][]key.Binding) {
-	return p.ShortHelp(), m.withGlobalKeys(p.FullHelp())
+func (p *Picker) helpKeys(m *Model) keyMap {
+	return layerKeys{own: p, g: m.keys}
 }
 
 func (p *Picker) name(*Model) string { return "code picker" }

@@ -285,8 +285,8 @@ func (r *Retrieve) resize(w, h int) {
 }
 
 // helpKeys: the view has the keyboard, the panes' keys do nothing.
-func (r *Retrieve) helpKeys(m *Model) ([]key.Binding, [][]key.Binding) {
-	return r.ShortHelp(), append(r.FullHelp(), []key.Binding{m.keys.Help, m.keys.ForceQuit})
+func (r *Retrieve) helpKeys(m *Model) keyMap {
+	return layerKeys{own: r, g: m.keys, extra: onlyHelp}
 }
 
 func (r *Retrieve) name(*Model) string { return "quotes" }

@@ -291,8 +291,8 @@ func (s *Search) resize(w, h int) {
 	s.SetSize(rw, bodyHeight(h))
 }
 
-func (s *Search) helpKeys(m *Model) ([]key.Binding, [][]key.Binding) {
-	return s.ShortHelp(), m.withGlobalKeys(s.FullHelp())
+func (s *Search) helpKeys(m *Model) keyMap {
+	return layerKeys{own: s, g: m.keys}
 }
 
 func (s *Search) name(*Model) string { return "search" }

@@ -438,10 +438,11 @@ func (s *Speakers) view(*Model, func() []string) []string { return s.Lines() }
 func (s *Speakers) resize(w, h int) { s.SetSize(w, bodyHeight(h)) }
 
 // helpKeys: the view has the keyboard; undo and redo work here too.
-func (s *Speakers) helpKeys(m *Model) ([]key.Binding, [][]key.Binding) {
-	g := m.keys
-	return s.ShortHelp(), append(s.FullHelp(), []key.Binding{g.Undo, g.Redo, g.Help, g.ForceQuit})
+func (s *Speakers) helpKeys(m *Model) keyMap {
+	return layerKeys{own: s, g: m.keys, extra: undoHelp}
 }
+
+func undoHelp(g *globalKeys) []key.Binding { return []key.Binding{g.Undo, g.Redo, g.Help, g.ForceQuit} }
 
 func (s *Speakers) name(*Model) string { return "speakers" }
 
