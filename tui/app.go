@@ -488,6 +488,11 @@ func (m *Model) onDone(msg doneMsg) tea.Cmd {
 	if msg.clearSel {
 		m.reader.ClearSelection()
 	}
+	if msg.after == msg.before+1 && m.gen == msg.before {
+		// Only this write changed the store: the poll need not read
+		// everything again for it.
+		m.gen = msg.after
+	}
 	if msg.tagged == nil && msg.removed == nil {
 		return m.reload()
 	}
@@ -497,11 +502,6 @@ func (m *Model) onDone(msg doneMsg) tea.Cmd {
 	if id, ok := m.codebook.SelectedID(); ok {
 		m.focusCodings = changeCodings(m.focusCodings, msg.tagged, msg.removed, func(c coding.Coding) bool { return c.CodeID == id })
 		m.reader.SetFocusCode(m.reader.focusCode, m.focusCodings)
-	}
-	if msg.after == msg.before+1 && m.gen == msg.before {
-		// Only this write changed the store: the poll need not read
-		// everything again for it.
-		m.gen = msg.after
 	}
 	return m.refresh()
 }

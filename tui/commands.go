@@ -275,3 +275,45 @@ func disagreeCmd(ctx context.Context, s *coding.Store, seq int, opt agree.Option
 		return disagreeMsg{seq: seq, report: r, err: err}
 	}
 }
+
+// orphansCmd counts the codings left on earlier versions of a document.
+func orphansCmd(ctx context.Context, s *coding.Store, seq int, docID int64) tea.Cmd {
+	return func() tea.Msg {
+		list, err := s.Orphans(ctx, docRef(docID))
+		return orphansMsg{seq: seq, docID: docID, n: len(list), err: err}
+	}
+}
+
+func speakersCmd(ctx context.Context, st *coding.Store, seq int, ref string) tea.Cmd {
+	return func() tea.Msg {
+		sp, err := st.Speakers(ctx, ref)
+		if sp == nil && err == nil {
+			sp = []coding.Speaker{}
+		}
+		return speakersMsg{seq: seq, speakers: sp, err: err}
+	}
+}
+
+func turnsCmd(ctx context.Context, st *coding.Store, seq int, docID int64) tea.Cmd {
+	return func() tea.Msg {
+		ts, err := st.Turns(ctx, docID)
+		return turnsMsg{seq: seq, docID: docID, turns: ts, err: err}
+	}
+}
+
+// firstTurnCmd finds the first turn of speaker name in document docID and
+// asks to show it.
+func firstTurnCmd(ctx context.Context, st *coding.Store, docID int64, name string) tea.Cmd {
+	return func() tea.Msg {
+		ts, err := st.Turns(ctx, docID)
+		if err != nil {
+			return sayMsg{err: err}
+		}
+		for _, t := range ts {
+			if t.Speaker == name {
+				return jumpMsg{docID: docID, start: t.Start, end: t.Start}
+			}
+		}
+		return sayMsg{text: oneLine(name) + " has no turns"}
+	}
+}

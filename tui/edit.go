@@ -1,16 +1,12 @@
 package tui
 
 import (
-	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
 	"os/exec"
 	"strings"
 	"time"
-
-	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/qcode-dev/qcode/coding"
 )
@@ -95,41 +91,6 @@ func (c slowExec) SetStdin(r io.Reader)  { c.Cmd.Stdin = r }
 func (c slowExec) SetStdout(w io.Writer) { c.Cmd.Stdout = w }
 func (c slowExec) SetStderr(w io.Writer) { c.Cmd.Stderr = w }
 
-// editCmd reads what the editor saved, removes the temporary folder and
-// makes the text the next version of the document.
-func editCmd(ctx context.Context, s *coding.Store, e editorDoneMsg) tea.Cmd {
-	return func() tea.Msg {
-		data, err := os.ReadFile(e.path)
-		os.RemoveAll(e.dir)
-		out := editedMsg{name: e.name}
-		switch {
-		case err != nil:
-			out.err = err
-			return out
-		case string(data) == e.text:
-			out.unchanged = true
-			return out
-		case strings.TrimSpace(string(data)) == "":
-			out.err = errors.New("the saved text is empty")
-			return out
-		}
-		// The document by name, so that the error names it; but only the
-		// version the user edited.
-		d, err := s.Document(ctx, e.name, false)
-		if err != nil {
-			out.err = err
-			return out
-		}
-		if d.ID != e.docID {
-			out.err = fmt.Errorf("%s has a newer version (%d) since the editor opened; edit that one", oneLine(d.Name), d.Version)
-			return out
-		}
-		out.res, out.err = s.EditDocument(ctx, e.name, string(data), false)
-		out.unchanged = out.err == nil && (out.res.Status == coding.Unchanged || out.res.Carry == nil)
-		return out
-	}
-}
-
 // orphanNote tells of n codings on earlier versions and how to list
 // them ("3 orphaned codings · qcode doc orphans R01", or short "3
 // orphaned · …").
@@ -150,14 +111,6 @@ func shellWord(s string) string {
 		return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 	}
 	return s
-}
-
-// orphansCmd counts the codings left on earlier versions of a document.
-func orphansCmd(ctx context.Context, s *coding.Store, seq int, docID int64) tea.Cmd {
-	return func() tea.Msg {
-		list, err := s.Orphans(ctx, docRef(docID))
-		return orphansMsg{seq: seq, docID: docID, n: len(list), err: err}
-	}
 }
 
 // place is where the cursor is: its line and column in the text, and

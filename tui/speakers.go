@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"context"
 	"fmt"
 	"strings"
 
@@ -387,40 +386,6 @@ func (s *Speakers) FullHelp() [][]key.Binding {
 		{k.Down, k.Up, k.Top, k.Bottom, k.PageDown, k.PageUp},
 		{k.Rename, k.Merge, k.Interviewer, k.Participant, k.Other, k.Case},
 		{k.Jump, k.All, k.Close},
-	}
-}
-
-func speakersCmd(ctx context.Context, st *coding.Store, seq int, ref string) tea.Cmd {
-	return func() tea.Msg {
-		sp, err := st.Speakers(ctx, ref)
-		if sp == nil && err == nil {
-			sp = []coding.Speaker{}
-		}
-		return speakersMsg{seq: seq, speakers: sp, err: err}
-	}
-}
-
-func turnsCmd(ctx context.Context, st *coding.Store, seq int, docID int64) tea.Cmd {
-	return func() tea.Msg {
-		ts, err := st.Turns(ctx, docID)
-		return turnsMsg{seq: seq, docID: docID, turns: ts, err: err}
-	}
-}
-
-// firstTurnCmd finds the first turn of speaker name in document docID and
-// asks to show it.
-func firstTurnCmd(ctx context.Context, st *coding.Store, docID int64, name string) tea.Cmd {
-	return func() tea.Msg {
-		ts, err := st.Turns(ctx, docID)
-		if err != nil {
-			return sayMsg{err: err}
-		}
-		for _, t := range ts {
-			if t.Speaker == name {
-				return jumpMsg{docID: docID, start: t.Start, end: t.Start}
-			}
-		}
-		return sayMsg{text: oneLine(name) + " has no turns"}
 	}
 }
 

@@ -2,7 +2,10 @@ package tui
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"os"
+	"strings"
 
 	tea "github.com/charmbracelet/bubbletea"
 
@@ -103,6 +106,41 @@ func tagHitsWrite(code string, create bool, hits []index.Hit) write {
 		}
 		return done{what: msg}, nil
 	}}
+}
+
+// editCmd reads what the editor saved, removes the temporary folder and
+// makes the text the next version of the document.
+func editCmd(ctx context.Context, s *coding.Store, e editorDoneMsg) tea.Cmd {
+	return func() tea.Msg {
+		data, err := os.ReadFile(e.path)
+		os.RemoveAll(e.dir)
+		out := editedMsg{name: e.name}
+		switch {
+		case err != nil:
+			out.err = err
+			return out
+		case string(data) == e.text:
+			out.unchanged = true
+			return out
+		case strings.TrimSpace(string(data)) == "":
+			out.err = errors.New("the saved text is empty")
+			return out
+		}
+		// The document by name, so that the error names it; but only the
+		// version the user edited.
+		d, err := s.Document(ctx, e.name, false)
+		if err != nil {
+			out.err = err
+			return out
+		}
+		if d.ID != e.docID {
+			out.err = fmt.Errorf("%s has a newer version (%d) since the editor opened; edit that one", oneLine(d.Name), d.Version)
+			return out
+		}
+		out.res, out.err = s.EditDocument(ctx, e.name, string(data), false)
+		out.unchanged = out.err == nil && (out.res.Status == coding.Unchanged || out.res.Carry == nil)
+		return out
+	}
 }
 
 // addCodeWrite makes the code at path (Parent/Child makes it under Parent).
