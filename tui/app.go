@@ -14,9 +14,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/key"
-	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/muesli/termenv"
@@ -164,10 +162,9 @@ func New(ctx context.Context, s *coding.Store, opt Options) Model {
 	}
 	m.layers = m.newStack()
 	if opt.NoBlink {
-		for _, in := range []*textinput.Model{&m.picker.input, &m.dialog.input, &m.search.input} {
-			in.Cursor.SetMode(cursor.CursorStatic)
-		}
-		m.dialog.area.Cursor.SetMode(cursor.CursorStatic)
+		m.picker.NoBlink()
+		m.search.NoBlink()
+		m.dialog.NoBlink()
 	}
 	m.layout()
 	m.seqs.project = 1
@@ -223,7 +220,7 @@ func (m *Model) loadFocus(id int64) tea.Cmd {
 func (m *Model) openDoc(ref string, at int, sel coding.Span) tea.Cmd {
 	m.seqs.doc++
 	m.opening = true
-	return openDocCmd(m.ctx, m.store, m.seqs.doc, ref, m.reader.w, at, sel)
+	return openDocCmd(m.ctx, m.store, m.seqs.doc, ref, m.reader.Width(), at, sel)
 }
 
 // Update routes a message.
@@ -340,7 +337,7 @@ func (m *Model) onJump(msg jumpMsg) tea.Cmd {
 	if msg.allCoders && m.coderView != "" {
 		m.coderView = ""
 		m.reader.SetCoderView("", m.letters)
-		m.reader.SetFocusCode(m.reader.focusCode, m.focusCodings)
+		m.reader.Refocus(m.focusCodings)
 		cmd = tea.Batch(cmd, m.refresh())
 	}
 	return cmd
@@ -366,22 +363,26 @@ func (m *Model) toLayers(msg tea.Msg) tea.Cmd {
 	return tea.Batch(cmds...)
 }
 
+// updateStatus tells the status bar what is shown: the document by the
+// name shown (a pseudonym in the pseudonymised view), whose codings.
 func (m *Model) updateStatus() {
 	doc := ""
 	if m.reader.HasDoc() {
-		doc = m.reader.Doc().Name
+		doc = m.reader.Title()
 	}
 	m.status.Info(m.project, doc, m.store.Coder(), m.reader.Position())
-	m.status.SetNames(m.docs.names)
+	m.status.SetNames(m.docs.Names())
+	var view []string
+	if m.reader.Pseudonymised() {
+		view = append(view, "pseudonymised view")
+	}
 	switch {
 	case m.coderView != "":
-		m.status.SetView("showing " + m.coderView)
+		view = append(view, "showing "+m.coderView)
 	case len(m.coders) > 1:
-		m.status.SetView("showing all coders")
-	default:
-		m.status.SetView("")
+		view = append(view, "showing all coders")
 	}
-	m.pseudoStatus()
+	m.status.SetView(strings.Join(view, " · "))
 }
 
 // layout gives each pane and layer its share of the screen.
@@ -405,7 +406,7 @@ func (m *Model) setFocusFlags() {
 }
 
 func (m *Model) focusPane(p int) {
-	if m.docs.w == 0 && p == paneDocs {
+	if m.docs.Width() == 0 && p == paneDocs {
 		p = paneReader
 	}
 	m.focus = p
@@ -471,7 +472,7 @@ func (m *Model) onDoc(msg docMsg) tea.Cmd {
 	}
 	m.reader.SetDoc(msg)
 	m.docs.SetOpen(msg.doc.ID)
-	m.reader.SetFocusCode(m.reader.focusCode, m.focusCodings)
+	m.reader.Refocus(m.focusCodings)
 	return nil
 }
 
@@ -501,7 +502,7 @@ func (m *Model) onDone(msg doneMsg) tea.Cmd {
 	}
 	if id, ok := m.codebook.SelectedID(); ok {
 		m.focusCodings = changeCodings(m.focusCodings, msg.tagged, msg.removed, func(c coding.Coding) bool { return c.CodeID == id })
-		m.reader.SetFocusCode(m.reader.focusCode, m.focusCodings)
+		m.reader.Refocus(m.focusCodings)
 	}
 	return m.refresh()
 }
@@ -732,7 +733,7 @@ func (m *Model) jumpSpan(dir int) tea.Cmd {
 	m.status.Say(fmt.Sprintf("%s %d of %d", code.Path, pick+1, len(cs)))
 	sp := coding.Span{Start: c.Start, End: c.End}
 	if c.DocID == m.reader.Doc().ID {
-		m.reader.SetDoc(docMsg{doc: m.reader.doc, turns: m.reader.turns, codings: m.reader.codings, text: m.reader.text, lines: m.reader.lines, at: c.Start, sel: sp})
+		m.reader.GoTo(c.Start, sp)
 		return nil
 	}
 	return m.openDoc(docRef(c.DocID), c.Start, sp)
@@ -848,7 +849,7 @@ func (m *Model) typing() bool {
 func (m *Model) panes(mid []string) []string {
 	ch := screenRows(m.h)
 	var left []string
-	if m.docs.w > 0 {
+	if m.docs.Width() > 0 {
 		left = m.docs.Lines()
 	}
 	right := m.codebook.Lines()
@@ -873,7 +874,7 @@ func (m *Model) panes(mid []string) []string {
 // leaves the middle pane alone (a search or the quotes fill it).
 func (m *Model) paneMouse(msg tea.MouseMsg, withReader bool) tea.Cmd {
 	x := msg.X
-	dw, rw := m.docs.w, m.reader.w
+	dw, rw := m.docs.Width(), m.reader.Width()
 	if msg.Y >= m.h-statusRows {
 		return nil
 	}
@@ -884,11 +885,11 @@ func (m *Model) paneMouse(msg tea.MouseMsg, withReader bool) tea.Cmd {
 			m.focusPane(paneDocs)
 		}
 		m.docs.Update(msg)
-	case x >= m.w-m.codebook.w:
+	case x >= m.w-m.codebook.Width():
 		if press {
 			m.focusPane(paneCodes)
 		}
-		msg.X -= m.w - m.codebook.w
+		msg.X -= m.w - m.codebook.Width()
 		return m.moveInCodes(func() { m.codebook.Update(msg) })
 	case withReader:
 		off := 0
@@ -930,7 +931,7 @@ func (m *Model) cycleCoder() tea.Cmd {
 	}
 	m.coderView = next
 	m.reader.SetCoderView(next, m.letters)
-	m.reader.SetFocusCode(m.reader.focusCode, m.focusCodings)
+	m.reader.Refocus(m.focusCodings)
 	return m.refresh()
 }
 
@@ -955,8 +956,7 @@ func (m *Model) onTurnsMsg(msg tea.Msg) tea.Cmd {
 			m.status.Fail(msg.err)
 			return nil
 		}
-		m.reader.turns = msg.turns
-		m.reader.invalidate()
+		m.reader.SetTurns(msg.turns)
 	case sayMsg:
 		if msg.err != nil {
 			m.status.Fail(msg.err)
@@ -1067,7 +1067,7 @@ func (m *Model) followVersion(d coding.Document) tea.Cmd {
 	pl := m.reader.Place()
 	m.seqs.doc++
 	m.opening = true
-	open := openDocCmd(m.ctx, m.store, m.seqs.doc, docRef(d.ID), m.reader.w, -1, coding.Span{})
+	open := openDocCmd(m.ctx, m.store, m.seqs.doc, docRef(d.ID), m.reader.Width(), -1, coding.Span{})
 	return func() tea.Msg {
 		msg, ok := open().(docMsg)
 		if ok && msg.err == nil {
@@ -1151,21 +1151,6 @@ func (m *Model) pseudoBlocks(msg tea.KeyMsg) bool {
 	return false
 }
 
-// pseudoStatus adds the view to the status bar.
-func (m *Model) pseudoStatus() {
-	if !m.reader.Pseudonymised() {
-		return
-	}
-	v := "pseudonymised view"
-	if cur := m.status.view; cur != "" {
-		v += " · " + cur
-	}
-	m.status.SetView(v)
-	if m.reader.HasDoc() {
-		m.status.doc = m.reader.doc.Name
-	}
-}
-
 // pseudoDocs replaces the real values in the documents' names and
 // attributes for the documents pane.
 func (m *Model) pseudoDocs(docs []coding.Document) []coding.Document {
@@ -1241,7 +1226,7 @@ func (m *Model) pseudoQuotes(msg quotesMsg) quotesMsg {
 // pseudoSearchAgain runs the open search again, so that its hits are
 // shown in the view just turned on or off.
 func (m *Model) pseudoSearchAgain() tea.Cmd {
-	if !m.search.Visible() || strings.TrimSpace(m.search.input.Value()) == "" {
+	if !m.search.Visible() || strings.TrimSpace(m.search.Typed()) == "" {
 		return nil
 	}
 	return searchCmd(m.ctx, m.store, m.ix, m.search.Seq(), m.search.Query())

@@ -40,6 +40,9 @@ func NewCodebook(st *styles, cs *codeStyles) *Codebook {
 // SetSize sets the pane's size.
 func (c *Codebook) SetSize(w, h int) { c.w, c.h = w, h; c.scroll() }
 
+// Width is the pane's width.
+func (c *Codebook) Width() int { return c.w }
+
 // SetFocused marks the pane focused or not.
 func (c *Codebook) SetFocused(f bool) { c.focused = f }
 

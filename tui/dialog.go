@@ -3,6 +3,7 @@ package tui
 import (
 	"strings"
 
+	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textarea"
 	"github.com/charmbracelet/bubbles/textinput"
@@ -110,6 +111,12 @@ func (d *Dialog) AskMemo(title string, on func(string) tea.Cmd) tea.Cmd {
 	d.kind, d.title, d.onText = dlgMemo, title, on
 	d.area.Reset()
 	return d.area.Focus()
+}
+
+// NoBlink keeps the text cursors still.
+func (d *Dialog) NoBlink() {
+	d.input.Cursor.SetMode(cursor.CursorStatic)
+	d.area.Cursor.SetMode(cursor.CursorStatic)
 }
 
 // Confirm asks a yes/no question; yes runs cmd.

@@ -40,6 +40,12 @@ func NewDocList(st *styles) *DocList {
 // SetSize sets the pane's size.
 func (d *DocList) SetSize(w, h int) { d.w, d.h = w, h; d.scroll() }
 
+// Width is the pane's width; 0 when the screen is too narrow for it.
+func (d *DocList) Width() int { return d.w }
+
+// Names are the documents' names.
+func (d *DocList) Names() []string { return d.names }
+
 // SetFocused marks the pane focused or not.
 func (d *DocList) SetFocused(f bool) { d.focused = f }
 

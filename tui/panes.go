@@ -61,13 +61,13 @@ func (b basePanes) key(m *Model, msg tea.KeyMsg) tea.Cmd {
 		return nil
 	case key.Matches(msg, g.Next):
 		m.focusPane((m.focus + 1) % paneCount)
-		if m.docs.w == 0 && m.focus == paneDocs {
+		if m.docs.Width() == 0 && m.focus == paneDocs {
 			m.focusPane(paneReader)
 		}
 		return nil
 	case key.Matches(msg, g.Prev):
 		p := (m.focus + paneCount - 1) % paneCount
-		if m.docs.w == 0 && p == paneDocs {
+		if m.docs.Width() == 0 && p == paneDocs {
 			p = paneCodes
 		}
 		m.focusPane(p)

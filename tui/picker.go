@@ -3,6 +3,7 @@ package tui
 import (
 	"strings"
 
+	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
@@ -84,6 +85,9 @@ func (p *Picker) Open(purpose pickPurpose, title string, codes []coding.Code, re
 	p.filter()
 	return p.input.Focus()
 }
+
+// NoBlink keeps the text cursor still.
+func (p *Picker) NoBlink() { p.input.Cursor.SetMode(cursor.CursorStatic) }
 
 // Visible reports whether the picker is open.
 func (p *Picker) Visible() bool { return p.visible }

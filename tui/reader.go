@@ -188,6 +188,27 @@ func (r *Reader) SetDoc(m docMsg) {
 	r.scroll()
 }
 
+// Title is the open document's name as shown (a pseudonym in the
+// pseudonymised view).
+func (r *Reader) Title() string { return r.doc.Name }
+
+// Width is the pane's width.
+func (r *Reader) Width() int { return r.w }
+
+// Refocus shows the focused code's codings again, all of them given.
+func (r *Reader) Refocus(all []coding.Coding) { r.SetFocusCode(r.focusCode, all) }
+
+// GoTo puts the cursor at at in the open document and selects sel.
+func (r *Reader) GoTo(at int, sel coding.Span) {
+	r.SetDoc(docMsg{doc: r.doc, turns: r.turns, codings: r.codings, text: r.text, lines: r.lines, at: at, sel: sel})
+}
+
+// SetTurns replaces the open document's turns (a speaker renamed).
+func (r *Reader) SetTurns(turns []coding.Turn) {
+	r.turns = turns
+	r.invalidate()
+}
+
 // SetOrphans sets how many codings are left on earlier versions.
 func (r *Reader) SetOrphans(n int) { r.orphans = n }
 

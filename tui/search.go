@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
@@ -75,6 +76,12 @@ func (s *Search) Visible() bool { return s.open }
 
 // SetSize sets the view's size.
 func (s *Search) SetSize(w, h int) { s.w, s.h = w, h; s.input.Width = max(w-4, 10) }
+
+// NoBlink keeps the text cursor still.
+func (s *Search) NoBlink() { s.input.Cursor.SetMode(cursor.CursorStatic) }
+
+// Typed is the query as typed.
+func (s *Search) Typed() string { return s.input.Value() }
 
 // Seq is the number of the newest query; results of older ones are stale.
 func (s *Search) Seq() int { return s.seq }
