@@ -120,7 +120,8 @@ func p95(b *testing.B, d []time.Duration) {
 
 // BenchmarkKeystroke measures one keystroke through Update and View:
 // moving, extending a selection, and the coding of a selection landing
-// (the new codings reach the pane and the screen is drawn).
+// (the new codings reach the pane and the screen is drawn: read again,
+// apply; or from the write's answer, tag).
 func BenchmarkKeystroke(b *testing.B) {
 	for _, lines := range []int{200, 20000} {
 		for _, size := range [][2]int{{120, 40}, {250, 70}} {
@@ -186,6 +187,32 @@ func BenchmarkKeystroke(b *testing.B) {
 					mm.seqs.codings++
 					t0 := time.Now()
 					tm, _ = mm.Update(codingsMsg{seq: mm.seqs.codings, docID: mm.reader.Doc().ID, codings: cs})
+					tm.View()
+					samples = append(samples, time.Since(t0))
+				}
+				p95(b, samples)
+			})
+			b.Run(name+"/tag", func(b *testing.B) {
+				// A tag landing as the workbench's own write answers it:
+				// the new coding goes straight into the pane (and out
+				// again, every other time) and the screen is drawn.
+				m := benchModel(b, s, size[0], size[1])
+				var tm tea.Model = m
+				tm, _ = tm.Update(runes("}"))
+				tm, _ = tm.Update(runes("s"))
+				mm := tm.(Model)
+				sp, _ := mm.reader.Selection()
+				base := mm.reader.codings
+				c := coding.Coding{ID: 1 << 40, DocID: mm.reader.Doc().ID, Document: mm.reader.Doc().Name, CodeID: base[0].CodeID, Code: base[0].Code, Start: sp.Start, End: sp.End}
+				samples := make([]time.Duration, 0, b.N)
+				b.ResetTimer()
+				for i := 0; i < b.N; i++ {
+					msg := doneMsg{done: done{what: "tag", tagged: []coding.Coding{c}}}
+					if i%2 == 1 {
+						msg = doneMsg{done: done{what: "untag", removed: []int64{c.ID}}}
+					}
+					t0 := time.Now()
+					tm, _ = tm.Update(msg)
 					tm.View()
 					samples = append(samples, time.Since(t0))
 				}

@@ -225,8 +225,9 @@ func (r *Reader) ChangeCodings(tagged []coding.Coding, removed []int64) {
 	r.SetCodings(changeCodings(r.pv.realCodings, tagged, removed, func(c coding.Coding) bool { return c.DocID == id }))
 }
 
-// changeCodings is cs with the codings in tagged that keep adds and
-// without the ids in removed, in the store's order (document, start, end, id).
+// changeCodings is cs, in the store's order (document, start, end, id),
+// without the ids in removed and with the codings in tagged that keep
+// takes, each put in its place.
 func changeCodings(cs, tagged []coding.Coding, removed []int64, keep func(coding.Coding) bool) []coding.Coding {
 	out := make([]coding.Coding, 0, len(cs)+len(tagged))
 	for _, c := range cs {
@@ -236,13 +237,16 @@ func changeCodings(cs, tagged []coding.Coding, removed []int64, keep func(coding
 	}
 	for _, c := range tagged {
 		if keep(c) {
-			out = append(out, c)
+			i, _ := slices.BinarySearchFunc(out, c, storeOrder)
+			out = slices.Insert(out, i, c)
 		}
 	}
-	slices.SortStableFunc(out, func(a, b coding.Coding) int {
-		return cmp.Or(strings.Compare(a.Document, b.Document), cmp.Compare(a.Start, b.Start), cmp.Compare(a.End, b.End), cmp.Compare(a.ID, b.ID))
-	})
 	return out
+}
+
+// storeOrder orders codings as the store lists them.
+func storeOrder(a, b coding.Coding) int {
+	return cmp.Or(strings.Compare(a.Document, b.Document), cmp.Compare(a.Start, b.Start), cmp.Compare(a.End, b.End), cmp.Compare(a.ID, b.ID))
 }
 
 // SetCoderView shows only coder's codings, or every coder's when coder
