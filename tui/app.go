@@ -387,11 +387,6 @@ func (m *Model) updateStatus() {
 
 // layout gives each pane and layer its share of the screen.
 func (m *Model) layout() {
-	ch := bodyHeight(m.h)
-	dw, rw, cw := paneWidths(m.w)
-	m.docs.SetSize(dw, ch)
-	m.reader.SetSize(rw, ch)
-	m.codebook.SetSize(cw, ch)
 	for _, l := range m.layers {
 		l.resize(m.w, m.h)
 	}
@@ -805,7 +800,7 @@ func (m *Model) newStack() []layer {
 		m.analysis,
 		m.disagree,
 		m.speakers,
-		basePanes{},
+		basePanes{m.docs, m.reader, m.codebook},
 	}
 }
 
@@ -820,7 +815,7 @@ func (m *Model) layerBelow(i int) layer {
 			return m.layers[j]
 		}
 	}
-	return basePanes{}
+	return m.layers[len(m.layers)-1]
 }
 
 // draw draws the stack from position i down.

@@ -12,11 +12,22 @@ import (
 
 // basePanes is the bottom layer: the documents, the transcript and the
 // codes side by side, and the keys that open every other layer.
-type basePanes struct{}
+type basePanes struct {
+	docs     *DocList
+	reader   *Reader
+	codebook *Codebook
+}
 
 func (basePanes) active() bool { return true }
 
-func (basePanes) resize(int, int) {}
+// resize splits the screen between the panes (see paneWidths).
+func (b basePanes) resize(w, h int) {
+	dw, rw, cw := paneWidths(w)
+	ch := bodyHeight(h)
+	b.docs.SetSize(dw, ch)
+	b.reader.SetSize(rw, ch)
+	b.codebook.SetSize(cw, ch)
+}
 
 func (b basePanes) view(m *Model, _ func() []string) []string {
 	return m.panes(m.reader.Lines())
