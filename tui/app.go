@@ -85,8 +85,9 @@ const (
 	paneCount
 )
 
-// Model is the workbench: three panes, a status bar, and the dialogs over
-// them. It routes messages; each case lives in its own method.
+// Model is the workbench: the stack of layers (three panes at the
+// bottom, screens and boxes over them) and a status bar. It routes
+// messages; each case lives in its own method.
 type Model struct {
 	ctx   context.Context
 	store *coding.Store
@@ -223,7 +224,9 @@ func (m *Model) openDoc(ref string, at int, sel coding.Span) tea.Cmd {
 	return openDocCmd(m.ctx, m.store, m.seqs.doc, ref, m.reader.Width(), at, sel)
 }
 
-// Update routes a message.
+// Update routes a message: keys and the mouse to the layer on top, the
+// answers to the root's own requests to one method each, and the rest
+// to the layer whose answer it is.
 func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	var cmd tea.Cmd
 	switch msg := msg.(type) {
