@@ -106,6 +106,7 @@ type Model struct {
 	analysis *Analysis
 	disagree *Disagree
 	speakers *Speakers
+	attrs    *Attributes
 	status   *StatusBar
 
 	focus int
@@ -157,7 +158,7 @@ func New(ctx context.Context, s *coding.Store, opt Options) Model {
 	m := Model{
 		ctx: ctx, store: s, opt: opt, st: st, cs: cs, keys: newGlobalKeys(),
 		docs: NewDocList(st), reader: NewReader(st, cs), codebook: NewCodebook(st, cs),
-		picker: NewPicker(st, cs), dialog: NewDialog(st), search: NewSearch(st, opt.Tick), retrieve: NewRetrieve(st), analysis: NewAnalysis(st, cs), disagree: NewDisagree(st, cs), speakers: NewSpeakers(st),
+		picker: NewPicker(st, cs), dialog: NewDialog(st), search: NewSearch(st, opt.Tick), retrieve: NewRetrieve(st), analysis: NewAnalysis(st, cs), disagree: NewDisagree(st, cs), speakers: NewSpeakers(st), attrs: NewAttributes(st),
 		status: NewStatusBar(st), focus: paneReader, w: 80, h: 24, ix: &searchIndex{},
 		helpScreen: &helpLayer{},
 	}
@@ -803,6 +804,7 @@ func (m *Model) newStack() []layer {
 		m.analysis,
 		m.disagree,
 		m.speakers,
+		m.attrs,
 		basePanes{m.docs, m.reader, m.codebook},
 	}
 }

@@ -18,7 +18,7 @@ func enable(on bool, bs ...*key.Binding) {
 type globalKeys struct {
 	Quit, ForceQuit, Help, Next, Prev, Search, Undo, Redo key.Binding
 	CoderView, Analysis, Disagree, Speakers               key.Binding
-	Pseudo                                                key.Binding
+	Pseudo, Attributes                                    key.Binding
 }
 
 func newGlobalKeys() *globalKeys {
@@ -36,12 +36,14 @@ func newGlobalKeys() *globalKeys {
 		Disagree:  kb([]string{"D"}, "D", "disagreements"),
 		Speakers:  kb([]string{"S"}, "S", "speakers"),
 		Pseudo:    kb([]string{"P"}, "P", "pseudonyms"),
+		// T: the participants' table of attributes.
+		Attributes: kb([]string{"T"}, "T", "attributes"),
 	}
 }
 
 // all lists the global keys for help.
 func (g *globalKeys) all() []key.Binding {
-	return []key.Binding{g.Next, g.Prev, g.Search, g.CoderView, g.Analysis, g.Disagree, g.Speakers, g.Pseudo, g.Undo, g.Redo, g.Help, g.Quit, g.ForceQuit}
+	return []key.Binding{g.Next, g.Prev, g.Search, g.CoderView, g.Analysis, g.Disagree, g.Speakers, g.Attributes, g.Pseudo, g.Undo, g.Redo, g.Help, g.Quit, g.ForceQuit}
 }
 
 // readerKeys move and code in the transcript.

@@ -95,6 +95,8 @@ func (b basePanes) key(m *Model, msg tea.KeyMsg) tea.Cmd {
 		return m.disagree.reload(m)
 	case key.Matches(msg, g.Speakers):
 		return m.speakers.openFor(m)
+	case key.Matches(msg, g.Attributes):
+		return m.attrs.openFor(m)
 	case key.Matches(msg, g.Pseudo):
 		return m.togglePseudo()
 	case key.Matches(msg, g.Undo):
