@@ -212,7 +212,7 @@ func TestGoldenAnalysis(t *testing.T) {
 // and jumps to one, through the program loop.
 func TestFlowAnalysis(t *testing.T) {
 	s := demoStore(t, "ann")
-	tm := teatest.NewTestModel(t, New(context.Background(), s, Options{NoBlink: true}), teatest.WithInitialTermSize(120, 40))
+	tm := teatest.NewTestModel(t, testModel(t, context.Background(), s, Options{NoBlink: true}), teatest.WithInitialTermSize(120, 40))
 	waitOut(t, tm, "Respondent: Yes, yes")
 	tm.Send(runes("A"))
 	waitOut(t, tm, "[1 Frequencies]")

@@ -12,6 +12,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -146,6 +147,17 @@ type Model struct {
 	pendingCode coding.Code
 	// ix is the search index, open for the whole session.
 	ix *searchIndex
+	// bg is the work the workbench runs beside the user (the index
+	// build), stopped and awaited by Close.
+	bg *background
+}
+
+// background is the work started for the session that outlives a
+// keystroke: Close cancels its context and waits for it.
+type background struct {
+	ctx    context.Context
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
 }
 
 // New returns the workbench model for the store.
@@ -163,6 +175,8 @@ func New(ctx context.Context, s *coding.Store, opt Options) Model {
 		helpScreen: &helpLayer{},
 	}
 	m.layers = m.newStack()
+	bctx, cancel := context.WithCancel(ctx)
+	m.bg = &background{ctx: bctx, cancel: cancel}
 	if opt.NoBlink {
 		m.picker.NoBlink()
 		m.search.NoBlink()
@@ -174,13 +188,19 @@ func New(ctx context.Context, s *coding.Store, opt Options) Model {
 	return m
 }
 
-// Close releases what the workbench keeps open for the session (the
-// search index); Run calls it when the user quits.
-func (m Model) Close() { m.ix.close() }
+// Close stops the work running beside the user (an index build stops
+// within a second, keeping what it finished), waits for it, and releases
+// what the workbench keeps open for the session (the search index); Run
+// calls it when the user quits.
+func (m Model) Close() {
+	m.bg.cancel()
+	m.bg.wg.Wait()
+	m.ix.close()
+}
 
 // Init loads the project, starts polling and brings the index up to date.
 func (m Model) Init() tea.Cmd {
-	return tea.Batch(refreshCmd(m.ctx, m.store, m.seqs.project, m.coderView), tickCmd(m.opt.Tick), indexCmd(m.ctx, m.store))
+	return tea.Batch(refreshCmd(m.ctx, m.store, m.seqs.project, m.coderView), tickCmd(m.opt.Tick), indexCmd(m.bg, m.store))
 }
 
 func (m *Model) refresh() tea.Cmd {

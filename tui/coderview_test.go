@@ -133,7 +133,7 @@ func TestGoldenCoderView(t *testing.T) {
 // TestFlowCoderView cycles the coder view through the program loop.
 func TestFlowCoderView(t *testing.T) {
 	s := demoStore(t, "ann")
-	tm := teatest.NewTestModel(t, New(context.Background(), s, Options{NoBlink: true}), teatest.WithInitialTermSize(120, 40))
+	tm := teatest.NewTestModel(t, testModel(t, context.Background(), s, Options{NoBlink: true}), teatest.WithInitialTermSize(120, 40))
 	waitOut(t, tm, "n nino · p pavel")
 	tm.Send(runes("C"))
 	waitOut(t, tm, "Codes (19) · nino")

@@ -134,9 +134,12 @@ const searchTries = 50
 // indexCmd brings the search index up to date in the background,
 // reporting progress; the index is closed as soon as it is done so that
 // commands in other terminals can use it.
-func indexCmd(ctx context.Context, s *coding.Store) tea.Cmd {
+func indexCmd(bg *background, s *coding.Store) tea.Cmd {
+	ctx := bg.ctx
 	ch := make(chan indexEvent, 1)
+	bg.wg.Add(1)
 	go func() {
+		defer bg.wg.Done()
 		opt := index.Options{Wait: indexWait, Progress: func(done, total int) {
 			select {
 			case ch <- indexEvent{done: done, total: total}:
@@ -147,7 +150,12 @@ func indexCmd(ctx context.Context, s *coding.Store) tea.Cmd {
 		if err == nil {
 			ix.Close()
 		}
-		ch <- indexEvent{finished: true, status: st, err: err}
+		// Once the workbench has quit nobody reads the channel: the
+		// cancelled context lets the goroutine end.
+		select {
+		case ch <- indexEvent{finished: true, status: st, err: err}:
+		case <-ctx.Done():
+		}
 		close(ch)
 	}()
 	return waitIndex(ch)

@@ -144,7 +144,7 @@ func TestGoldenDisagreements(t *testing.T) {
 // one through the program loop.
 func TestFlowDisagreements(t *testing.T) {
 	s := demoStore(t, "ann")
-	tm := teatest.NewTestModel(t, New(context.Background(), s, Options{NoBlink: true}), teatest.WithInitialTermSize(120, 40))
+	tm := teatest.NewTestModel(t, testModel(t, context.Background(), s, Options{NoBlink: true}), teatest.WithInitialTermSize(120, 40))
 	waitOut(t, tm, "Respondent: Yes, yes")
 	tm.Send(runes("D"))
 	waitOut(t, tm, "coded by nino · not by pavel")

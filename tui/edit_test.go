@@ -128,7 +128,7 @@ func TestFlowEditInEditor(t *testing.T) {
 	ctx := context.Background()
 	before, codingsBefore := codingsOf(t, s, "R01")
 
-	tm := teatest.NewTestModel(t, New(ctx, s, Options{NoBlink: true}), teatest.WithInitialTermSize(120, 40))
+	tm := teatest.NewTestModel(t, testModel(t, ctx, s, Options{NoBlink: true}), teatest.WithInitialTermSize(120, 40))
 	waitOut(t, tm, "Respondent: Yes, yes")
 	for _, k := range []string{"}", "}", "}"} {
 		tm.Send(runes(k))
@@ -202,7 +202,7 @@ func TestFlowEditNothingChanges(t *testing.T) {
 			s := editStore(t)
 			ctx := context.Background()
 			before, codingsBefore := codingsOf(t, s, "R01")
-			tm := teatest.NewTestModel(t, New(ctx, s, Options{NoBlink: true}), teatest.WithInitialTermSize(120, 40))
+			tm := teatest.NewTestModel(t, testModel(t, ctx, s, Options{NoBlink: true}), teatest.WithInitialTermSize(120, 40))
 			waitOut(t, tm, "Respondent: Yes, yes")
 			tm.Send(runes("E"))
 			waitOut(t, tm, want)

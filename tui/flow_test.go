@@ -26,7 +26,7 @@ func runes(s string) tea.KeyMsg { return tea.KeyMsg{Type: tea.KeyRunes, Runes: [
 func TestFlowCodeUndoRedo(t *testing.T) {
 	s := demoStore(t, "ann")
 	ctx := context.Background()
-	tm := teatest.NewTestModel(t, New(ctx, s, Options{NoBlink: true}), teatest.WithInitialTermSize(120, 40))
+	tm := teatest.NewTestModel(t, testModel(t, ctx, s, Options{NoBlink: true}), teatest.WithInitialTermSize(120, 40))
 	waitOut(t, tm, "Respondent: Yes, yes")
 	for _, k := range []string{"}", "}", "}", "s", "c"} {
 		tm.Send(runes(k))
@@ -55,7 +55,7 @@ func TestFlowCodeUndoRedo(t *testing.T) {
 // quotes and jumps to one, through the program loop.
 func TestFlowSearchAndRetrieve(t *testing.T) {
 	s := demoStore(t, "ann")
-	tm := teatest.NewTestModel(t, New(context.Background(), s, Options{NoBlink: true}), teatest.WithInitialTermSize(120, 40))
+	tm := teatest.NewTestModel(t, testModel(t, context.Background(), s, Options{NoBlink: true}), teatest.WithInitialTermSize(120, 40))
 	waitOut(t, tm, "Respondent: Yes, yes")
 	tm.Send(runes("/"))
 	tm.Type("summons")

@@ -60,7 +60,7 @@ func newDriver(t testing.TB, s *coding.Store, w, h int) *driver {
 	t.Helper()
 	// No clock: polling and debouncing happen when the test says so.
 	noTick := func(time.Duration, func(time.Time) tea.Msg) tea.Cmd { return nil }
-	d := &driver{t: t, m: New(context.Background(), s, Options{Tick: noTick, NoBlink: true})}
+	d := &driver{t: t, m: testModel(t, context.Background(), s, Options{Tick: noTick, NoBlink: true})}
 	d.send(tea.WindowSizeMsg{Width: w, Height: h})
 	d.run(d.m.Init())
 	return d
@@ -157,4 +157,14 @@ func (d *driver) wantView(substr string) {
 	if v := d.view(); !strings.Contains(v, substr) {
 		d.t.Fatalf("view lacks %q:\n%s", substr, v)
 	}
+}
+
+// testModel is New for a test, closed when the test ends (before its
+// temporary folders are removed): the index build it starts is stopped
+// and awaited.
+func testModel(t testing.TB, ctx context.Context, s *coding.Store, opt Options) Model {
+	t.Helper()
+	m := New(ctx, s, opt)
+	t.Cleanup(m.Close)
+	return m
 }

@@ -57,7 +57,7 @@ func TestFlowPseudonymisedView(t *testing.T) {
 	file := pseudoKey(t, s, demoPseudonyms...)
 	ctx := context.Background()
 	opt := Options{NoBlink: true, Pseudonyms: func(ctx context.Context) (*pseudo.Matcher, error) { return keyMatcher(ctx, s, file) }}
-	tm := teatest.NewTestModel(t, New(ctx, s, opt), teatest.WithInitialTermSize(120, 40))
+	tm := teatest.NewTestModel(t, testModel(t, ctx, s, opt), teatest.WithInitialTermSize(120, 40))
 	waitOut(t, tm, "Respondent: Yes, yes")
 	tm.Send(runes("P"))
 	waitAll(t, tm, "pseudonymised view", "[Participant 1]: Yes, yes", "I'm from [city]")

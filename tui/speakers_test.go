@@ -108,7 +108,7 @@ func quoteBy(t *testing.T, s *coding.Store, text string) coding.Quote {
 func TestFlowSpeakers(t *testing.T) {
 	s := speakerStore(t)
 	ctx := context.Background()
-	tm := teatest.NewTestModel(t, New(ctx, s, Options{NoBlink: true}), teatest.WithInitialTermSize(100, 30))
+	tm := teatest.NewTestModel(t, testModel(t, ctx, s, Options{NoBlink: true}), teatest.WithInitialTermSize(100, 30))
 	waitOut(t, tm, "Moderator: What changed")
 	tm.Send(runes("S"))
 	waitOut(t, tm, "Speakers · group · 4")
