@@ -65,7 +65,9 @@ func CheckMatcher(entries []Entry) *Matcher {
 
 // Check reads the file at name and returns every real value of m in it.
 // It reads .docx (every text part of word/), .qdpx (project.qde and every
-// text entry), and anything else as text (.md, .tex, .txt, .csv, .json:
+// text entry), .html and .svg as a reader sees them (text and attribute
+// values, not style sheets or embedded fonts), and anything else as text
+// (.md, .tex, .txt, .csv, .json:
 // UTF-8 or UTF-16 with a byte-order mark); a file that is none of these is
 // an error naming it.
 func Check(name string, m *Matcher) ([]Finding, error) {
@@ -105,6 +107,10 @@ func CheckBytes(name string, data []byte, m *Matcher) ([]Finding, error) {
 	text, err := asText(data)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w: %v", name, ErrUnreadable, err)
+	}
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".html", ".htm", ".svg", ".xhtml":
+		text = htmlText(text)
 	}
 	checkText(name, "", text, m, &out)
 	if strings.EqualFold(filepath.Ext(name), ".json") && strings.Contains(text, `\u`) {
