@@ -815,16 +815,7 @@ func fileSafe(s string) string {
 func (a *Analysis) active() bool { return a.Visible() }
 
 func (a *Analysis) update(m *Model, msg tea.Msg) tea.Cmd {
-	km, ok := msg.(tea.KeyMsg)
-	if !ok {
-		return nil
-	}
-	if key.Matches(km, m.keys.Help) {
-		m.helpScreen.open = true
-		return nil
-	}
-	_, cmd := a.Update(km)
-	return cmd
+	return screenKey(m, msg, func(km tea.KeyMsg) tea.Cmd { _, cmd := a.Update(km); return cmd })
 }
 
 func (a *Analysis) view(*Model, func() []string) []string { return a.Lines() }

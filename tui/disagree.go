@@ -299,16 +299,7 @@ func (d *Disagree) FullHelp() [][]key.Binding {
 func (d *Disagree) active() bool { return d.Visible() }
 
 func (d *Disagree) update(m *Model, msg tea.Msg) tea.Cmd {
-	km, ok := msg.(tea.KeyMsg)
-	if !ok {
-		return nil
-	}
-	if key.Matches(km, m.keys.Help) {
-		m.helpScreen.open = true
-		return nil
-	}
-	_, cmd := d.Update(km)
-	return cmd
+	return screenKey(m, msg, func(km tea.KeyMsg) tea.Cmd { _, cmd := d.Update(km); return cmd })
 }
 
 func (d *Disagree) view(*Model, func() []string) []string { return d.Lines() }

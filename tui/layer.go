@@ -103,3 +103,18 @@ func (h *helpLayer) helpKeys(m *Model) keyMap {
 }
 
 func (h *helpLayer) name(m *Model) string { return m.layerBelow(0).name(m) }
+
+// screenKey is the update of a full screen that has the keyboard to
+// itself: ? opens the help, every other key goes to the screen's own
+// handling, and messages that are not keys are not the screen's.
+func screenKey(m *Model, msg tea.Msg, onKey func(tea.KeyMsg) tea.Cmd) tea.Cmd {
+	km, ok := msg.(tea.KeyMsg)
+	if !ok {
+		return nil
+	}
+	if key.Matches(km, m.keys.Help) {
+		m.helpScreen.open = true
+		return nil
+	}
+	return onKey(km)
+}
