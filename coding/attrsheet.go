@@ -196,15 +196,8 @@ func ParseAttrSheet(r io.Reader, name string) (AttrSheet, error) {
 	}
 	data = bytes.TrimPrefix(data, []byte("\xEF\xBB\xBF"))
 	if !utf8.Valid(data) {
-		bad := 0
-		for bad < len(data) {
-			r, size := utf8.DecodeRune(data[bad:])
-			if r == utf8.RuneError && size <= 1 {
-				break
-			}
-			bad += size
-		}
-		return sh, fmt.Errorf("%s:%d: %w: not UTF-8 text; save the sheet as CSV UTF-8", name, 1+bytes.Count(data[:bad], []byte("\n")), ErrInvalid)
+		_, line, _ := InvalidUTF8(data)
+		return sh, fmt.Errorf("%s:%d: %w: not UTF-8 text; save the sheet as CSV UTF-8", name, line, ErrInvalid)
 	}
 	if bytes.IndexByte(data, 0) >= 0 {
 		return sh, fmt.Errorf("%s: %w: a binary file, not a CSV sheet (a spreadsheet is saved as CSV UTF-8 first)", name, ErrInvalid)

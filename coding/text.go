@@ -56,3 +56,22 @@ func countWords(s string) int {
 	}
 	return n
 }
+
+// InvalidUTF8 finds the first byte of data that is not UTF-8: its
+// offset and its line (from 1). ok is false when data is all UTF-8.
+func InvalidUTF8(data []byte) (offset, line int, ok bool) {
+	for offset < len(data) {
+		r, size := utf8.DecodeRune(data[offset:])
+		if r == utf8.RuneError && size <= 1 {
+			line = 1
+			for _, b := range data[:offset] {
+				if b == '\n' {
+					line++
+				}
+			}
+			return offset, line, true
+		}
+		offset += size
+	}
+	return 0, 0, false
+}

@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/qcode-dev/qcode/coding"
 )
 
 // MaxCSV is the largest reliability data file ReadCSV reads.
@@ -30,15 +32,7 @@ func ReadCSV(name string, r io.Reader, numeric bool) (Data, error) {
 	}
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	if !utf8.Valid(data) {
-		bad := 0
-		for bad < len(data) {
-			r, size := utf8.DecodeRune(data[bad:])
-			if r == utf8.RuneError && size <= 1 {
-				break
-			}
-			bad += size
-		}
-		line := 1 + bytes.Count(data[:bad], []byte("\n"))
+		bad, line, _ := coding.InvalidUTF8(data)
 		return Data{}, fmt.Errorf("%s: line %d: %w: not UTF-8 text (byte %d); save the file as UTF-8 CSV", name, line, ErrInvalid, bad)
 	}
 	if len(bytes.TrimSpace(data)) == 0 {

@@ -261,15 +261,8 @@ func notXML(data []byte) error {
 	case bytes.IndexByte(data, 0) >= 0:
 		return errors.New("a binary file, not XML")
 	case !utf8.Valid(data):
-		bad := 0
-		for bad < len(data) {
-			r, size := utf8.DecodeRune(data[bad:])
-			if r == utf8.RuneError && size <= 1 {
-				break
-			}
-			bad += size
-		}
-		return fmt.Errorf("not UTF-8 text (line %d, byte %d); save the codebook as UTF-8", 1+bytes.Count(data[:bad], []byte("\n")), bad)
+		bad, line, _ := coding.InvalidUTF8(data)
+		return fmt.Errorf("not UTF-8 text (line %d, byte %d); save the codebook as UTF-8", line, bad)
 	}
 	return nil
 }

@@ -515,14 +515,7 @@ func decodeText(data []byte) (string, string) {
 		data = out
 	}
 	if !utf8.Valid(data) {
-		off := 0
-		for off < len(data) {
-			r, size := utf8.DecodeRune(data[off:])
-			if r == utf8.RuneError && size <= 1 {
-				break
-			}
-			off += size
-		}
+		off, _, _ := coding.InvalidUTF8(data)
 		return "", fmt.Sprintf("is not UTF-8 text (bad byte at offset %d)", off)
 	}
 	if bytes.IndexByte(data, 0) >= 0 {
