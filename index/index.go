@@ -175,6 +175,13 @@ func (ix *Index) catchUp(ctx context.Context, progress func(done, total int)) (S
 	if ix.snap != nil && ix.snap.meta.Generation == gen {
 		return Status{}, nil
 	}
+	if ix.snap == nil {
+		// A published snapshot as new as the store is all a search
+		// needs: open it without the writer's lock, and once.
+		if err := ix.reopen(); err == nil && ix.snap != nil && ix.snap.meta.Generation == gen {
+			return Status{}, nil
+		}
+	}
 	st, _, err := ix.write(ctx, progress, "", 0)
 	if err != nil {
 		return st, err
@@ -361,6 +368,13 @@ func (ix *Index) writeOnce(ctx context.Context, progress func(done, total int), 
 			return st2, again, err2
 		}
 		return st, false, err
+	}
+	if err == nil {
+		// A segment left without its rank table is searched all the
+		// same, reading its order keys; a root file not compacted
+		// only takes more room.
+		_ = writeRanks(work)
+		_ = compactRoot(work)
 	}
 	// Interrupted: what was indexed is kept, and the next update finishes
 	// the rest.

@@ -124,22 +124,7 @@ func (ix *Index) search(ctx context.Context, q Query) (Result, error) {
 		return Result{}, err
 	}
 	q.Rank = rank
-	size := q.Limit
-	if size <= 0 {
-		count := bleve.NewSearchRequestOptions(bq, 0, 0, false)
-		_, total, err := ix.run(ctx, count)
-		if err != nil {
-			return Result{}, err
-		}
-		size = int(total)
-	}
-	req := bleve.NewSearchRequestOptions(bq, size, 0, false)
-	req.IncludeLocations = true
-	req.Fields = hitFields
-	if !q.Rank {
-		req.SortBy([]string{"order"})
-	}
-	hits, total, err := ix.run(ctx, req)
+	hits, total, err := ix.run(ctx, bq, q.Limit, q.Rank)
 	if err != nil {
 		return Result{}, err
 	}
@@ -226,15 +211,15 @@ func (ix *Index) prepareOverlay(ctx context.Context) error {
 	return nil
 }
 
-// run sends a request to the snapshot (leaving out the documents the
-// overlay answers for) and to the overlay, and merges their hits in the
-// request's order. An error or panic from bleve on the snapshot is
-// errDamaged.
-func (ix *Index) run(ctx context.Context, req *bleve.SearchRequest) ([]*search.DocumentMatch, uint64, error) {
+// run sends a query to the snapshot (leaving out the documents the
+// overlay answers for) and to the overlay, and merges their first size
+// hits (all when size <= 0) by score or in document order. An error or
+// panic from bleve on the snapshot is errDamaged.
+func (ix *Index) run(ctx context.Context, q query.Query, size int, byScore bool) ([]*search.DocumentMatch, uint64, error) {
 	var hits []*search.DocumentMatch
 	var total uint64
 	if ix.snap != nil {
-		r := *req
+		bq := q
 		if ix.ov != nil && len(ix.ov.exclude) > 0 {
 			var not []query.Query
 			for _, id := range ix.ov.exclude {
@@ -243,11 +228,12 @@ func (ix *Index) run(ctx context.Context, req *bleve.SearchRequest) ([]*search.D
 				not = append(not, t)
 			}
 			b := bleve.NewBooleanQuery()
-			b.AddMust(req.Query)
+			b.AddMust(bq)
 			b.AddMustNot(not...)
-			r.Query = b
+			bq = b
 		}
-		res, err := searchIn(ctx, ix.snap.b, &r)
+		var err error
+		hits, total, err = collectIn(ctx, ix.snap.b, bq, size, byScore, ix.snap.rankTable)
 		if err != nil {
 			if ctx.Err() != nil {
 				return nil, 0, ctx.Err()
@@ -257,26 +243,19 @@ func (ix *Index) run(ctx context.Context, req *bleve.SearchRequest) ([]*search.D
 			}
 			return nil, 0, damaged("%v", err)
 		}
-		hits, total = res.Hits, res.Total
 	}
 	if ix.ov != nil && ix.ov.mem != nil {
-		r := *req
-		res, err := searchIn(ctx, ix.ov.mem, &r)
+		more, n, err := collectIn(ctx, ix.ov.mem, q, size, byScore, nil)
 		if err != nil {
 			return nil, 0, searchErr(err)
 		}
-		hits, total = append(hits, res.Hits...), total+res.Total
-		sortHits(hits, len(req.Sort) > 0 && !isScoreSort(req))
-		if req.Size < len(hits) {
-			hits = hits[:req.Size]
+		hits, total = append(hits, more...), total+n
+		sortHits(hits, !byScore)
+		if size > 0 && size < len(hits) {
+			hits = hits[:size]
 		}
 	}
 	return hits, total, nil
-}
-
-func isScoreSort(req *bleve.SearchRequest) bool {
-	_, ok := req.Sort[0].(*search.SortScore)
-	return ok
 }
 
 // sortHits orders hits merged from two indexes: by the first sort value
@@ -297,14 +276,14 @@ func sortHits(hits []*search.DocumentMatch, byOrder bool) {
 	})
 }
 
-// searchIn runs a request, turning a panic inside bleve into an error.
-func searchIn(ctx context.Context, b bleve.Index, req *bleve.SearchRequest) (res *bleve.SearchResult, err error) {
+// collectIn runs collectHits, turning a panic inside bleve into an error.
+func collectIn(ctx context.Context, b bleve.Index, bq query.Query, size int, byScore bool, ranks func(string, uint64) rankTable) (hits []*search.DocumentMatch, total uint64, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			res, err = nil, damaged("bleve: %v", r)
+			hits, total, err = nil, 0, damaged("bleve: %v", r)
 		}
 	}()
-	return b.SearchInContext(ctx, req)
+	return collectHits(ctx, b, bq, size, byScore, ranks)
 }
 
 func searchErr(err error) error {

@@ -13,6 +13,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
@@ -78,6 +79,25 @@ type openedSnapshot struct {
 	b    bleve.Index
 	meta meta
 	fps  map[int64]string
+
+	mu    sync.Mutex
+	ranks map[string]rankTable // by segment file path
+}
+
+// rankTable returns the rank table of one of the snapshot's segments,
+// read once.
+func (o *openedSnapshot) rankTable(seg string, docs uint64) rankTable {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if t, ok := o.ranks[seg]; ok {
+		return t
+	}
+	if o.ranks == nil {
+		o.ranks = map[string]rankTable{}
+	}
+	t := readRanks(seg, docs)
+	o.ranks[seg] = t
+	return t
 }
 
 // openSnapshot verifies a snapshot's segment files and opens it
@@ -270,7 +290,7 @@ func copySnapshot(from, to string) error {
 	}
 	for _, e := range entries {
 		src, dst := filepath.Join(from, "store", e.Name()), filepath.Join(to, "store", e.Name())
-		if strings.HasSuffix(e.Name(), ".zap") {
+		if strings.HasSuffix(e.Name(), ".zap") || strings.HasSuffix(e.Name(), ".zap"+rankSuffix) {
 			if err := os.Link(src, dst); err == nil {
 				continue
 			}

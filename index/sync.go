@@ -395,14 +395,38 @@ func merge(ctx context.Context, b bleve.Index) error {
 	if !ok {
 		return nil
 	}
-	opt := mergeplan.SingleSegmentMergePlanOptions
-	if err := sc.ForceMerge(ctx, &opt); err != nil {
-		if ctx.Err() != nil {
-			return ctx.Err()
+	// One request merges at most ten segments a task: ask again until
+	// one is left.
+	for try := 0; try < 8; try++ {
+		opt := mergeplan.SingleSegmentMergePlanOptions
+		if err := sc.ForceMerge(ctx, &opt); err != nil {
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			return fmt.Errorf("index: merge segments: %w", err)
 		}
-		return fmt.Errorf("index: merge segments: %w", err)
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if n, err := segmentCount(sc); err != nil || n <= 1 {
+			return err
+		}
 	}
-	return ctx.Err()
+	return nil
+}
+
+// segmentCount is the number of segments of the index as it is now.
+func segmentCount(sc *scorch.Scorch) (int, error) {
+	r, err := sc.Reader()
+	if err != nil {
+		return 0, fmt.Errorf("index: %w", err)
+	}
+	defer r.Close()
+	snap, ok := r.(*scorch.IndexSnapshot)
+	if !ok {
+		return 0, nil
+	}
+	return len(snap.Segments()), nil
 }
 
 // docEntry is what the index remembers of a document: the starts of the
