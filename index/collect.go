@@ -109,7 +109,6 @@ func countHits(ctx context.Context, b bleve.Index, r bindex.IndexReader, bq quer
 	}
 }
 
-
 // candidate is a hit that may be among the first in document order.
 type candidate struct {
 	id   uint64 // bleve's internal number
