@@ -267,6 +267,10 @@ func (s *Store) migrate(ctx context.Context, target int) error {
 		return fmt.Errorf("%w: schema version %d, this qcode knows up to %d; install a newer qcode",
 			ErrNewer, version, SchemaVersion)
 	}
+	if version >= target {
+		// Nothing to do: no write transaction (and no wait for one).
+		return nil
+	}
 	return s.migrateTo(ctx, target)
 }
 

@@ -287,10 +287,11 @@ func internalID(n uint64) bindex.IndexInternalID {
 	return b
 }
 
-// locate finds the term locations of the chosen hits: the query is run
-// again with term vectors, skipping straight to each of them.
+// locate finds the term locations and scores of the chosen hits: the
+// query is run again with term vectors, skipping straight to each of
+// them.
 func locate(ctx context.Context, b bleve.Index, r bindex.IndexReader, bq query.Query, chosen []*search.DocumentMatch) error {
-	s, err := bq.Searcher(ctx, r, b.Mapping(), search.SearcherOptions{Score: "none", IncludeTermVectors: true})
+	s, err := bq.Searcher(ctx, r, b.Mapping(), search.SearcherOptions{IncludeTermVectors: true})
 	if err != nil {
 		return err
 	}
@@ -311,7 +312,7 @@ func locate(ctx context.Context, b bleve.Index, r bindex.IndexReader, bq query.Q
 			return fmt.Errorf("passage %s matched and then did not", want.ID)
 		}
 		d.Complete(nil)
-		want.Locations = d.Locations
+		want.Locations, want.Score = d.Locations, d.Score
 		// The match goes back to the pool, its locations stay ours.
 		d.Locations = nil
 		d.FieldTermLocations = d.FieldTermLocations[:0]

@@ -43,7 +43,11 @@ func (ix *Index) buildOverlay(ctx context.Context, gen int64) (*overlay, error) 
 	ov := &overlay{gen: gen}
 	fps := map[int64]string{}
 	if ix.snap != nil {
-		ov.snap, fps = ix.snap.path, ix.snap.fps
+		var err error
+		if fps, err = ix.snap.fingerprints(); err != nil {
+			return nil, err
+		}
+		ov.snap = ix.snap.path
 	}
 	states, err := ix.store.DocStates(ctx)
 	if err != nil {

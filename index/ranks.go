@@ -69,7 +69,8 @@ func readRanks(seg string, docs uint64) rankTable {
 }
 
 // writeRanks gives every segment of the closed index at dir that lacks
-// one its rank table, and removes the tables of segments no longer there.
+// one its rank table, and removes the tables of segments no longer there
+// and the segment files bleve no longer uses.
 func writeRanks(dir string) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
@@ -112,6 +113,20 @@ func writeRanks(dir string) (err error) {
 	if err != nil {
 		return err
 	}
+	live := map[string]bool{}
+	defer func() {
+		// Segments merged away that bleve had not removed yet would stay
+		// in the published snapshot for good.
+		if err != nil {
+			return
+		}
+		for name := range have {
+			if strings.HasSuffix(name, ".zap") && !live[name] {
+				os.Remove(filepath.Join(store, name))
+				os.Remove(filepath.Join(store, name+rankSuffix))
+			}
+		}
+	}()
 	var at uint64
 	for _, ss := range snap.Segments() {
 		seg := ss.Segment()
@@ -119,7 +134,11 @@ func writeRanks(dir string) (err error) {
 		start := at
 		at += n
 		p, ok := seg.(interface{ Path() string })
-		if !ok || have[filepath.Base(p.Path())+rankSuffix] {
+		if !ok {
+			continue
+		}
+		live[filepath.Base(p.Path())] = true
+		if have[filepath.Base(p.Path())+rankSuffix] {
 			continue
 		}
 		type entry struct {

@@ -78,10 +78,31 @@ type openedSnapshot struct {
 	path string
 	b    bleve.Index
 	meta meta
-	fps  map[int64]string
 
 	mu    sync.Mutex
+	fps   map[int64]string // see fingerprints
 	ranks map[string]rankTable // by segment file path
+}
+
+// fingerprints returns the fingerprint of each document as the snapshot
+// holds it, read once: only a search of a snapshot older than the store
+// needs them (to know which documents to answer from the store).
+func (o *openedSnapshot) fingerprints() (map[int64]string, error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.fps != nil {
+		return o.fps, nil
+	}
+	fps := map[int64]string{}
+	raw, err := o.b.GetInternal(fpsKey)
+	if err != nil {
+		return nil, damaged("%v", err)
+	}
+	if raw != nil && json.Unmarshal(raw, &fps) != nil {
+		return nil, damaged("its list of documents is unreadable")
+	}
+	o.fps = fps
+	return fps, nil
 }
 
 // rankTable returns the rank table of one of the snapshot's segments,
@@ -122,7 +143,7 @@ func openSnapshot(path string) (o *openedSnapshot, err error) {
 		}
 		return nil, damaged("%v", err)
 	}
-	o = &openedSnapshot{path: path, b: b, fps: map[int64]string{}}
+	o = &openedSnapshot{path: path, b: b}
 	raw, err := b.GetInternal(metaKey)
 	if err == nil && raw != nil {
 		err = json.Unmarshal(raw, &o.meta)
@@ -130,12 +151,6 @@ func openSnapshot(path string) (o *openedSnapshot, err error) {
 	if err != nil || raw == nil {
 		b.Close()
 		return nil, damaged("its metadata is unreadable")
-	}
-	if raw, err := b.GetInternal(fpsKey); err == nil && raw != nil {
-		if json.Unmarshal(raw, &o.fps) != nil {
-			b.Close()
-			return nil, damaged("its list of documents is unreadable")
-		}
 	}
 	return o, nil
 }

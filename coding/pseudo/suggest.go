@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 )
@@ -75,16 +76,22 @@ var stopWords = func() map[string]bool {
 }()
 
 // genericSpeaker matches speaker labels that name no one.
-var genericSpeaker = regexp.MustCompile(`(?i)^(?:[a-zа-я]|q|a|r|i|int|resp|interviewer|respondent|moderator|speaker\s*\d*|интервьюер|респондент|модератор|спикер\s*\d*|участни(?:к|ца)\s*\d*|вопрос|ответ)\.?$`)
+var genericSpeaker = lazyRegexp(`(?i)^(?:[a-zа-я]|q|a|r|i|int|resp|interviewer|respondent|moderator|speaker\s*\d*|интервьюер|респондент|модератор|спикер\s*\d*|участни(?:к|ца)\s*\d*|вопрос|ответ)\.?$`)
 
 var (
-	reEmail = regexp.MustCompile(`[\p{L}\p{N}._%+\-]+@[\p{L}\p{N}\-]+(?:\.[\p{L}\p{N}\-]+)*\.\p{L}{2,}`)
-	reURL   = regexp.MustCompile(`(?i)(?:https?://|www\.)[^\s<>"'«»()\[\]]+`)
-	rePhone = regexp.MustCompile(`(?:\+\d{1,3}[\s\-]?\(?\d{1,4}\)?(?:[\s\-]?\d{1,4}){2,5}|(?:^|[^\d\p{L}])8[\s\-]?\(?9\d\d\)?[\s\-]?\d{3}[\s\-]?\d{2}[\s\-]?\d{2})`)
-	reDate  = regexp.MustCompile(`(?i)\d{1,2}[./\-]\d{1,2}[./\-](?:19|20)?\d\d|\d{1,2}\s+(?:января|февраля|марта|апреля|мая|июня|июля|августа|сентября|октября|ноября|декабря|january|february|march|april|may|june|july|august|september|october|november|december)\s+(?:19|20)\d\d|(?:19|20)\d\d`)
-	reBorn  = regexp.MustCompile(`(?i)born|родил|рожден|рождения|д\.\s?р\.|date of birth|dob`)
-	reAddr  = regexp.MustCompile(`(?i)(?:^|[^\p{L}])((?:улиц[\p{L}]*|ул\.|проспект[\p{L}]*|пр-т|пр\.|переул[\p{L}]*|пер\.)\s*[\p{Lu}\d][\p{L}\-]*(?:\s+[\p{Lu}][\p{L}\-]*)?,?\s*(?:дом|д\.)?\s*№?\s*\d+[\p{L}]?(?:/\d+)?|(?:дом|д\.|квартир[\p{L}]*|кв\.)\s*№?\s*\d+[\p{L}]?(?:/\d+)?|\d+[\p{L}]?\s+(?:[\p{Lu}][\p{L}\-]*\s+){1,2}(?:street|st\.|avenue|ave\.|road|rd\.)|(?:street|avenue|road|apt\.?|apartment|flat)\s+(?:no\.?\s*)?\d+[\p{L}]?)`)
+	reEmail = lazyRegexp(`[\p{L}\p{N}._%+\-]+@[\p{L}\p{N}\-]+(?:\.[\p{L}\p{N}\-]+)*\.\p{L}{2,}`)
+	reURL   = lazyRegexp(`(?i)(?:https?://|www\.)[^\s<>"'«»()\[\]]+`)
+	rePhone = lazyRegexp(`(?:\+\d{1,3}[\s\-]?\(?\d{1,4}\)?(?:[\s\-]?\d{1,4}){2,5}|(?:^|[^\d\p{L}])8[\s\-]?\(?9\d\d\)?[\s\-]?\d{3}[\s\-]?\d{2}[\s\-]?\d{2})`)
+	reDate  = lazyRegexp(`(?i)\d{1,2}[./\-]\d{1,2}[./\-](?:19|20)?\d\d|\d{1,2}\s+(?:января|февраля|марта|апреля|мая|июня|июля|августа|сентября|октября|ноября|декабря|january|february|march|april|may|june|july|august|september|october|november|december)\s+(?:19|20)\d\d|(?:19|20)\d\d`)
+	reBorn  = lazyRegexp(`(?i)born|родил|рожден|рождения|д\.\s?р\.|date of birth|dob`)
+	reAddr  = lazyRegexp(`(?i)(?:^|[^\p{L}])((?:улиц[\p{L}]*|ул\.|проспект[\p{L}]*|пр-т|пр\.|переул[\p{L}]*|пер\.)\s*[\p{Lu}\d][\p{L}\-]*(?:\s+[\p{Lu}][\p{L}\-]*)?,?\s*(?:дом|д\.)?\s*№?\s*\d+[\p{L}]?(?:/\d+)?|(?:дом|д\.|квартир[\p{L}]*|кв\.)\s*№?\s*\d+[\p{L}]?(?:/\d+)?|\d+[\p{L}]?\s+(?:[\p{Lu}][\p{L}\-]*\s+){1,2}(?:street|st\.|avenue|ave\.|road|rd\.)|(?:street|avenue|road|apt\.?|apartment|flat)\s+(?:no\.?\s*)?\d+[\p{L}]?)`)
 )
+
+// lazyRegexp compiles a pattern the first time it is used, so that a
+// process that suggests nothing does not compile it when it starts.
+func lazyRegexp(pattern string) func() *regexp.Regexp {
+	return sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(pattern) })
+}
 
 // group collects the occurrences of one candidate.
 type group struct {
@@ -131,7 +138,7 @@ func Suggest(docs []SuggestDoc, opt SuggestOptions) []Candidate {
 	spk := map[string]string{} // folded name: the name
 	for _, name := range opt.Speakers {
 		name = strings.TrimSpace(name)
-		if name == "" || genericSpeaker.MatchString(name) || spk[fold(name)] != "" {
+		if name == "" || genericSpeaker().MatchString(name) || spk[fold(name)] != "" {
 			continue
 		}
 		spk[fold(name)] = name
@@ -349,19 +356,19 @@ func suggestLine(doc string, ln int, line string, add func(key, typ, form string
 		}
 	}
 	if strings.IndexByte(line, '@') >= 0 {
-		for _, loc := range reEmail.FindAllStringIndex(line, -1) {
+		for _, loc := range reEmail().FindAllStringIndex(line, -1) {
 			v := line[loc[0]:loc[1]]
 			add("e\x00"+strings.ToLower(v), TypeEmail, v, true, doc, ln, line, loc[0])
 		}
 	}
 	if strings.Contains(line, "http") || strings.Contains(line, "www.") || strings.Contains(line, "WWW.") {
-		for _, loc := range reURL.FindAllStringIndex(line, -1) {
+		for _, loc := range reURL().FindAllStringIndex(line, -1) {
 			v := strings.TrimRight(line[loc[0]:loc[1]], ".,;:!?")
 			add("u\x00"+strings.ToLower(v), TypeURL, v, true, doc, ln, line, loc[0])
 		}
 	}
 	if digits(line) >= 7 {
-		for _, loc := range rePhone.FindAllStringIndex(line, -1) {
+		for _, loc := range rePhone().FindAllStringIndex(line, -1) {
 			v := strings.TrimLeftFunc(line[loc[0]:loc[1]], func(r rune) bool { return r != '+' && !unicode.IsDigit(r) })
 			v = strings.TrimSpace(v)
 			if n := digits(v); n < 9 || n > 15 {
@@ -371,8 +378,8 @@ func suggestLine(doc string, ln int, line string, add func(key, typ, form string
 		}
 	}
 	if digits(line) >= 2 {
-		if born := reBorn.FindAllStringIndex(line, -1); born != nil {
-			for _, loc := range reDate.FindAllStringIndex(line, -1) {
+		if born := reBorn().FindAllStringIndex(line, -1); born != nil {
+			for _, loc := range reDate().FindAllStringIndex(line, -1) {
 				near := false
 				for _, b := range born {
 					if loc[0]-b[1] < 80 && b[0]-loc[1] < 80 {
@@ -385,7 +392,7 @@ func suggestLine(doc string, ln int, line string, add func(key, typ, form string
 				}
 			}
 		}
-		for _, m := range reAddr.FindAllStringSubmatchIndex(line, -1) {
+		for _, m := range reAddr().FindAllStringSubmatchIndex(line, -1) {
 			v := strings.Join(strings.Fields(line[m[2]:m[3]]), " ")
 			add("a\x00"+fold(v), TypeAddress, v, true, doc, ln, line, m[2])
 		}

@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 //go:embed report.css
@@ -17,46 +18,49 @@ var css string
 //go:embed report.html.tmpl
 var page string
 
-var tmpl = template.Must(template.New("report").Funcs(template.FuncMap{
-	"join":    strings.Join,
-	"andList": joinAnd,
-	"num":     thousands,
-	"plural": func(n int, one, many string) string {
-		if n == 1 {
-			return "1 " + one
-		}
-		return strconv.Itoa(n) + " " + many
-	},
-	"depth": func(d int) int { return min(d, 4) },
-	"long":  func(s string) bool { return len([]rune(s)) > 40 },
-	"zero":  func(s string) bool { return s == "0" || s == "0.0%" || s == "0.00" },
-	// css passes a colour that cssColor has checked.
-	"css": func(c string) template.CSS { return template.CSS(cssColor(c)) },
-	"svg": inlineSVG,
-	"unit": func(u string) string {
-		switch u {
-		case "char":
-			return "character"
-		case "segment":
-			return "coded segment"
-		}
-		return u
-	},
-	"firstID": func(codes []Code) string {
-		for _, c := range codes {
-			for _, q := range c.Examples {
-				return q.ID
+// tmpl is the page template, parsed the first time a report is written.
+var tmpl = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("report").Funcs(template.FuncMap{
+		"join":    strings.Join,
+		"andList": joinAnd,
+		"num":     thousands,
+		"plural": func(n int, one, many string) string {
+			if n == 1 {
+				return "1 " + one
 			}
-		}
-		return "Q-7RS1HB1P"
-	},
-	"pair": func(a *Agreement, r AgreementRow) any {
-		return struct {
-			A   *Agreement
-			Row AgreementRow
-		}{a, r}
-	},
-}).Parse(page))
+			return strconv.Itoa(n) + " " + many
+		},
+		"depth": func(d int) int { return min(d, 4) },
+		"long":  func(s string) bool { return len([]rune(s)) > 40 },
+		"zero":  func(s string) bool { return s == "0" || s == "0.0%" || s == "0.00" },
+		// css passes a colour that cssColor has checked.
+		"css": func(c string) template.CSS { return template.CSS(cssColor(c)) },
+		"svg": inlineSVG,
+		"unit": func(u string) string {
+			switch u {
+			case "char":
+				return "character"
+			case "segment":
+				return "coded segment"
+			}
+			return u
+		},
+		"firstID": func(codes []Code) string {
+			for _, c := range codes {
+				for _, q := range c.Examples {
+					return q.ID
+				}
+			}
+			return "Q-7RS1HB1P"
+		},
+		"pair": func(a *Agreement, r AgreementRow) any {
+			return struct {
+				A   *Agreement
+				Row AgreementRow
+			}{a, r}
+		},
+	}).Parse(page))
+})
 
 // view is what the template reads: the report, its style and its date.
 type view struct {
@@ -74,7 +78,7 @@ func Write(w io.Writer, r *Report) error {
 	// A font embedded in several figures is embedded once: a style in
 	// an inline SVG is the whole page's.
 	fonts := map[string]bool{}
-	t, err := tmpl.Clone()
+	t, err := tmpl().Clone()
 	if err != nil {
 		return fmt.Errorf("report: %w", err)
 	}
