@@ -80,7 +80,7 @@ type openedSnapshot struct {
 	meta meta
 
 	mu    sync.Mutex
-	fps   map[int64]string // see fingerprints
+	fps   map[int64]string     // see fingerprints
 	ranks map[string]rankTable // by segment file path
 }
 
