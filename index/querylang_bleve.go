@@ -181,7 +181,148 @@ func textQuery(terms []string, slop int) query.Query {
 	case slop > 0:
 		return &nearQuery{terms: terms, slop: slop, field: "text"}
 	}
-	return bleve.NewPhraseQuery(terms, "text")
+	return &phraseQuery{terms: terms, field: "text"}
+}
+
+// phraseQuery finds terms at consecutive positions. It scores as bleve's
+// phrase query does (the sum of one term query a position), but checks
+// the positions of each candidate passage straight from its term
+// locations, where bleve builds maps of them first: a phrase of a common
+// word took twice as long.
+type phraseQuery struct {
+	terms []string
+	field string
+}
+
+// Field is the field searched.
+func (q *phraseQuery) Field() string { return q.field }
+
+// SetField sets the field searched.
+func (q *phraseQuery) SetField(f string) { q.field = f }
+
+// Searcher builds the conjunction of the terms and its position filter.
+func (q *phraseQuery) Searcher(ctx context.Context, r bindex.IndexReader, m mapping.IndexMapping, options search.SearcherOptions) (search.Searcher, error) {
+	options.IncludeTermVectors = true
+	ss := make([]search.Searcher, 0, len(q.terms))
+	closeAll := func() {
+		for _, s := range ss {
+			s.Close()
+		}
+	}
+	for _, t := range q.terms {
+		s, err := searcher.NewTermSearcher(ctx, r, t, q.field, 1.0, options)
+		if err != nil {
+			closeAll()
+			return nil, err
+		}
+		ss = append(ss, s)
+	}
+	all, err := searcher.NewConjunctionSearcher(ctx, r, ss, options)
+	if err != nil {
+		closeAll()
+		return nil, err
+	}
+	field, terms := q.field, q.terms
+	var pf phraseFilter
+	return searcher.NewFilteringSearcher(ctx, all, func(_ *search.SearchContext, d *search.DocumentMatch) bool {
+		return pf.match(d, field, terms)
+	}), nil
+}
+
+// phraseFilter checks candidates of a phrase, reusing its buffers.
+type phraseFilter struct {
+	runs, rest []phraseRun
+	keep       []bool
+}
+
+// phraseRun is where the locations of one term lie among a match's
+// locations: the conjunction appends each term's locations, in the
+// order of their positions, one term after the other.
+type phraseRun struct {
+	term       string
+	start, end int
+}
+
+// match says whether the terms occur at consecutive positions in d, and
+// leaves in d only the locations of the occurrences that make a phrase.
+func (f *phraseFilter) match(d *search.DocumentMatch, field string, terms []string) bool {
+	locs := d.FieldTermLocations
+	f.runs = f.runs[:0]
+	for i := 0; i < len(locs); {
+		j := i + 1
+		for j < len(locs) && locs[j].Term == locs[i].Term && locs[j].Field == locs[i].Field && locs[j].Location.Pos > locs[j-1].Location.Pos {
+			j++
+		}
+		if locs[i].Field == field {
+			f.runs = append(f.runs, phraseRun{term: locs[i].Term, start: i, end: j})
+		}
+		i = j
+	}
+	// Each place of the phrase looks in the first run of its term.
+	runOf := func(term string) (phraseRun, bool) {
+		for _, r := range f.runs {
+			if r.term == term {
+				return r, true
+			}
+		}
+		return phraseRun{}, false
+	}
+	first, ok := runOf(terms[0])
+	if !ok {
+		return false
+	}
+	if cap(f.keep) < len(locs) {
+		f.keep = make([]bool, len(locs))
+	}
+	keep := f.keep[:len(locs)]
+	clear(keep)
+	// find is the index of the location at pos in r, or -1.
+	find := func(r phraseRun, pos uint64) int {
+		k := r.start + sort.Search(r.end-r.start, func(k int) bool { return locs[r.start+k].Location.Pos >= pos })
+		if k < r.end && locs[k].Location.Pos == pos {
+			return k
+		}
+		return -1
+	}
+	rest := f.rest[:0]
+	for _, term := range terms[1:] {
+		r, ok := runOf(term)
+		if !ok {
+			return false
+		}
+		rest = append(rest, r)
+	}
+	f.rest = rest
+	found := false
+	for i := first.start; i < first.end; i++ {
+		p := locs[i].Location.Pos
+		all := true
+		for t, r := range rest {
+			if find(r, p+uint64(t)+1) < 0 {
+				all = false
+				break
+			}
+		}
+		if !all {
+			continue
+		}
+		found = true
+		keep[i] = true
+		for t, r := range rest {
+			keep[find(r, p+uint64(t)+1)] = true
+		}
+	}
+	if !found {
+		return false
+	}
+	out := locs[:0]
+	for i, l := range locs {
+		if l.Field != field || keep[i] {
+			out = append(out, l)
+		}
+	}
+	d.FieldTermLocations = out
+	return true
 }
 
 func (c *compiler) field(e *Expr) (query.Query, bool, error) {
