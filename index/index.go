@@ -260,7 +260,7 @@ func (ix *Index) repair(ctx context.Context, bad string) (Status, error) {
 // collector running all the time (40% of the build's CPU, and its assists
 // stalled the builders); at 256 MB the build took 52 s instead of 116 s,
 // its anonymous memory at most 258 MB.
-const writerMemoryLimit = 256 << 20
+const writerMemoryLimit = 160 << 20
 
 // write updates the index as its one writer. It takes the writer's lock,
 // waiting up to wait (0: only tries); ok is false when another process
