@@ -10,7 +10,9 @@ import (
 	"slices"
 	"strings"
 	"syscall"
+	"strconv"
 	"testing"
+	"time"
 )
 
 // killedImportText is what the killed child imports as int_105.txt.
@@ -188,5 +190,65 @@ func TestSweepSparesImportInFlight(t *testing.T) {
 	}
 	if got := sourceFiles(t, s.Dir()); !slices.Equal(got, []string{src}) {
 		t.Errorf("sources/ holds %q; want %q", got, []string{src})
+	}
+}
+
+// TestSweepSkippedOnlyWhileSourcesUnchanged checks the record of a clean
+// sweep: it is written when sources/ has not changed for a while, it
+// spares later opens the sweep, and a file added since is swept all the
+// same.
+func TestSweepSkippedOnlyWhileSourcesUnchanged(t *testing.T) {
+	ctx := context.Background()
+	s := newProject(t, "anna")
+	importText(t, s, "R01.txt", "I: Why?\nR: Because.\n")
+	dir := s.Dir()
+	s.Close()
+	src := filepath.Join(dir, SourcesDir)
+	old := time.Now().Add(-time.Hour)
+	if err := os.Chtimes(src, old, old); err != nil {
+		t.Fatal(err)
+	}
+	reopen := func() {
+		t.Helper()
+		s, err := Open(ctx, dir, Options{Coder: "anna"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.Close()
+	}
+	reopen()
+	raw, err := os.ReadFile(filepath.Join(dir, sweptFile))
+	if err != nil {
+		t.Fatalf("no record of the clean sweep: %v", err)
+	}
+	if want := strconv.FormatInt(old.UnixNano(), 10); string(raw) != want {
+		t.Fatalf("record %q, want the folder's time %s", raw, want)
+	}
+
+	// Debris whose folder time is put back is not looked at: the record
+	// is what spares the sweep.
+	debris := filepath.Join(src, "int_9.txt")
+	if err := os.WriteFile(debris, []byte("x"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chtimes(src, old, old); err != nil {
+		t.Fatal(err)
+	}
+	reopen()
+	if _, err := os.Stat(debris); err != nil {
+		t.Fatalf("the sweep ran although sources/ kept its recorded time: %v", err)
+	}
+
+	// Debris left as a killed import leaves it changes the folder's time:
+	// swept.
+	debris2 := filepath.Join(src, "int_10.txt")
+	if err := os.WriteFile(debris2, []byte("x"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	reopen()
+	for _, f := range []string{debris, debris2} {
+		if _, err := os.Stat(f); !os.IsNotExist(err) {
+			t.Errorf("%s survived the sweep after sources/ changed: %v", filepath.Base(f), err)
+		}
 	}
 }

@@ -574,6 +574,16 @@ func (s *Store) DocumentName(ctx context.Context, id int64) (string, error) {
 	return n, mapErr(err)
 }
 
+// DocumentBytes returns a document's name, the bytes [start, end) of its
+// text (fewer where the text ends first) and the text's length in bytes:
+// a passage without the rest of the document.
+func (s *Store) DocumentBytes(ctx context.Context, id int64, start, end int) (name, part string, size int, err error) {
+	var b []byte
+	err = s.db.QueryRowContext(ctx, "SELECT name, substr(CAST(text AS BLOB), ?, ?), length(CAST(text AS BLOB)) FROM documents WHERE id = ?",
+		start+1, max(end-start, 0), id).Scan(&name, &b, &size)
+	return name, string(b), size, mapErr(err)
+}
+
 // DocumentText returns a document's stored text.
 func (s *Store) DocumentText(ctx context.Context, id int64) (string, error) {
 	var t string

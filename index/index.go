@@ -13,7 +13,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math"
 	"os"
 	"path/filepath"
 	"runtime/debug"
@@ -49,6 +48,7 @@ type Index struct {
 	opt      Options
 	snap     *openedSnapshot // nil when no snapshot can be read
 	ov       *overlay
+	searched bool // a search has run (see hitBuilder.oneShot)
 	docs     *docTexts // what the last searches read from the store
 }
 
@@ -255,11 +255,10 @@ func (ix *Index) repair(ctx context.Context, bad string) (Status, error) {
 }
 
 // writerMemoryLimit is the soft limit on the Go heap while this process
-// updates the index, unless the program set one of its own. At 10M words
-// the heap a build holds is near 160 MB: a limit there kept the garbage
-// collector running all the time (40% of the build's CPU, and its assists
-// stalled the builders); at 256 MB the build took 52 s instead of 116 s,
-// its anonymous memory at most 258 MB.
+// updates the index, unless the program set a lower one. A 10M-word
+// build took 54 s with it and 55 s at 256 MB, its peak resident memory
+// 280 MB instead of 370 MB (an earlier build, holding more, had
+// needed 256 MB not to spend 40% of its CPU collecting garbage).
 const writerMemoryLimit = 160 << 20
 
 // write updates the index as its one writer. It takes the writer's lock,
@@ -276,10 +275,14 @@ func (ix *Index) write(ctx context.Context, progress func(done, total int), rebu
 	}
 	defer lock.Close()
 	// Keep the garbage collector close behind: without a limit, the heap
-	// of a large update may grow to twice what it holds.
-	if prev := debug.SetMemoryLimit(-1); prev == math.MaxInt64 {
+	// of a large update may grow to twice what it holds. A program that
+	// turned the collector off for a quick read has it back here.
+	if prev := debug.SetMemoryLimit(-1); prev > writerMemoryLimit {
 		debug.SetMemoryLimit(writerMemoryLimit)
 		defer debug.SetMemoryLimit(prev)
+	}
+	if prev := debug.SetGCPercent(100); prev != 100 {
+		defer debug.SetGCPercent(prev)
 	}
 	if err := os.MkdirAll(ix.dir, 0o700); err != nil {
 		return st, true, fmt.Errorf("index: %w", err)

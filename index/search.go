@@ -135,7 +135,8 @@ func (ix *Index) search(ctx context.Context, q Query) (Result, error) {
 	if ix.docs == nil || ix.docs.gen != gen {
 		ix.docs = &docTexts{gen: gen, docs: map[int64]*hitDoc{}}
 	}
-	hb := hitBuilder{ix: ix, docs: ix.docs}
+	hb := hitBuilder{ix: ix, docs: ix.docs, oneShot: !ix.searched}
+	ix.searched = true
 	if pats := rawPatterns(bq); len(pats) > 0 && len(hits) > 0 {
 		hb.raw = map[string]bool{}
 		if ix.snap != nil {
@@ -419,9 +420,51 @@ type hitBuilder struct {
 	ix    *Index
 	docs  *docTexts
 	paths map[string]string // code id → path
+	// oneShot: read each passage's bytes, not whole documents (see
+	// passageText).
+	oneShot bool
 	// raw holds the raw-field terms the query's patterns match (see
 	// rawPatterns), when it has any.
 	raw map[string]bool
+}
+
+// passageText returns a hit's document name and the text of its passage
+// at pa; a nil text when pa (ok says it was read) does not lie in the
+// store's text. A document read before is cut from memory; otherwise the
+// first search of an Index reads the passage's bytes alone (a command
+// searches once), and later ones read whole documents and keep them for
+// the searches after.
+func (hb *hitBuilder) passageText(ctx context.Context, id int64, pa passageAt, ok bool) (string, *string, error) {
+	fits := func(text string, off, size int) bool {
+		lo, hi := pa.byteStart-off, pa.byteEnd-off
+		return ok && pa.byteStart >= 0 && pa.byteEnd <= size && pa.byteStart <= pa.byteEnd && lo >= 0 && hi <= len(text) &&
+			(lo == len(text) || utf8.RuneStart(text[lo])) && (hi == len(text) || utf8.RuneStart(text[hi]))
+	}
+	if d := hb.docs.docs[id]; d != nil || !hb.oneShot {
+		d, err := hb.doc(ctx, id)
+		if err != nil {
+			return "", nil, err
+		}
+		if !fits(d.text, 0, len(d.text)) {
+			return d.name, nil, nil
+		}
+		t := d.text[pa.byteStart:pa.byteEnd]
+		return d.name, &t, nil
+	}
+	start, end := max(pa.byteStart, 0), max(pa.byteEnd, 0)
+	// One byte more, to see that the passage ends where a character does.
+	name, part, size, err := hb.ix.store.DocumentBytes(ctx, id, start, end+1)
+	if err != nil {
+		return "", nil, err
+	}
+	if pa.byteEnd < size && len(part) != end+1-start {
+		return name, nil, nil
+	}
+	if !fits(part, start, size) {
+		return name, nil, nil
+	}
+	t := part[:end-start]
+	return name, &t, nil
 }
 
 func (hb *hitBuilder) doc(ctx context.Context, id int64) (*hitDoc, error) {
@@ -471,17 +514,17 @@ func (hb *hitBuilder) hit(ctx context.Context, m *search.DocumentMatch, locs sea
 	if err != nil {
 		return Hit{}, err
 	}
-	d, err := hb.doc(ctx, docID)
+	at, _ := m.Fields["at"].(string)
+	pa, ok := parseAt(at)
+	name, text, err := hb.passageText(ctx, docID, pa, ok)
 	if err != nil {
 		return Hit{}, err
 	}
-	at, _ := m.Fields["at"].(string)
-	pa, ok := parseAt(at)
-	if !ok || pa.byteStart < 0 || pa.byteEnd > len(d.text) || pa.byteStart > pa.byteEnd ||
-		!utf8.RuneStart(d.text[pa.byteStart]) || (pa.byteEnd < len(d.text) && !utf8.RuneStart(d.text[pa.byteEnd])) {
-		return Hit{}, fmt.Errorf("index: passage %d of %s is not in the store's text; run 'qcode reindex'", start, d.name)
+	if text == nil {
+		return Hit{}, fmt.Errorf("index: passage %d of %s is not in the store's text; run 'qcode reindex'", start, name)
 	}
-	p := passage{Start: start, End: pa.end, Turn: pa.turn, Text: d.text[pa.byteStart:pa.byteEnd]}
+	d := &hitDoc{name: name}
+	p := passage{Start: start, End: pa.end, Turn: pa.turn, Text: *text}
 	p.Speaker, _ = m.Fields["speaker"].(string)
 	if len(hb.raw) > 0 {
 		all := search.TermLocationMap{}
