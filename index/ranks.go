@@ -72,6 +72,7 @@ func readRanks(seg string, docs uint64) rankTable {
 // one its rank table, and removes the tables of segments no longer there
 // and the segment files bleve no longer uses.
 func writeRanks(dir string) (err error) {
+	defer faultsPanic()()
 	defer func() {
 		if r := recover(); r != nil {
 			err = damaged("bleve: %v", r)

@@ -279,6 +279,7 @@ func sortHits(hits []*search.DocumentMatch, byOrder bool) {
 
 // collectIn runs collectHits, turning a panic inside bleve into an error.
 func collectIn(ctx context.Context, b bleve.Index, bq query.Query, size int, byScore bool, ranks func(string, uint64) rankTable) (hits []*search.DocumentMatch, total uint64, err error) {
+	defer faultsPanic()()
 	defer func() {
 		if r := recover(); r != nil {
 			hits, total, err = nil, 0, damaged("bleve: %v", r)

@@ -128,6 +128,7 @@ func openSnapshot(path string) (o *openedSnapshot, err error) {
 		return nil, err
 	}
 	var b bleve.Index
+	defer faultsPanic()()
 	defer func() {
 		if r := recover(); r != nil {
 			if b != nil {
@@ -155,8 +156,18 @@ func openSnapshot(path string) (o *openedSnapshot, err error) {
 	return o, nil
 }
 
+// faultsPanic makes a fault reading a memory-mapped file (a segment or
+// root file cut short under bleve's feet) a panic of this goroutine,
+// which the recover beside it turns into errDamaged, where it would
+// kill the process; it returns what puts the setting back.
+func faultsPanic() func() {
+	old := debug.SetPanicOnFault(true)
+	return func() { debug.SetPanicOnFault(old) }
+}
+
 // closeQuietly closes a bleve index that may be in a bad state.
 func closeQuietly(b bleve.Index) {
+	defer faultsPanic()()
 	defer func() { recover() }()
 	b.Close()
 }
@@ -167,7 +178,13 @@ func closeQuietly(b bleve.Index) {
 // segment must be found before bleve opens it. A full check reads the
 // whole index, so a segment found whole is remembered (see verifiedFile)
 // and checked again only when its size or modification time changes.
-func verifySegments(path string) error {
+func verifySegments(path string) error { return checkSegments(path, true) }
+
+// checkSegments is verifySegments; settle says to remember only the
+// checks of files older than stampSettle. The writer, checking the
+// segments of the snapshot it is about to publish, remembers all: they
+// are whole and will not be written again.
+func checkSegments(path string, settle bool) error {
 	store := filepath.Join(path, "store")
 	entries, err := os.ReadDir(store)
 	if err != nil {
@@ -199,7 +216,7 @@ func verifySegments(path string) error {
 		}
 		// A file written a moment ago might be written again within the
 		// resolution of its time stamp: remember only older ones.
-		if time.Since(st.ModTime()) > stampSettle {
+		if !settle || time.Since(st.ModTime()) > stampSettle {
 			seen[stamp], changed = true, true
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"runtime"
 	"sort"
 	"strconv"
@@ -231,6 +232,7 @@ func (bt *batcher) delete(id string) {
 // does it again) and is remembered with every passage id it may have
 // left. consistent says the index may be published.
 func (ix *Index) syncInto(ctx context.Context, b bleve.Index, gen int64, progress func(done, total int)) (st Status, consistent bool, err error) {
+	defer faultsPanic()()
 	defer func() {
 		if r := recover(); r != nil {
 			st, consistent, err = Status{}, false, damaged("bleve: %v", r)
@@ -259,9 +261,12 @@ func (ix *Index) syncInto(ctx context.Context, b bleve.Index, gen int64, progres
 	}
 	bt := newBatcher(b)
 	bt.durable = true
+	fresh := false
 	if n, err := b.DocCount(); err == nil && n == 0 {
-		// Made from scratch: no passage is in two batches.
+		// Made from scratch: no passage is in two batches, and no
+		// document has passages to look up.
 		bt.concurrent(buildersAtOnce)
+		fresh = true
 	}
 	// finish writes the fingerprints and the generation: gen when all is
 	// done, -1 when interrupted, so that the next update runs.
@@ -318,7 +323,6 @@ func (ix *Index) syncInto(ctx context.Context, b bleve.Index, gen int64, progres
 				}
 			}
 		}
-		bt.batch.DeleteInternal(docKey(id))
 		bt.pending = append(bt.pending, func() { delete(fps, id) })
 		st.Removed++
 	}
@@ -327,9 +331,11 @@ func (ix *Index) syncInto(ctx context.Context, b bleve.Index, gen int64, progres
 		if err := ctx.Err(); err != nil {
 			return interrupted(err)
 		}
-		old, err := docPassages(b, d.ID)
-		if err != nil {
-			return st, false, err
+		var old []int
+		if !fresh {
+			if old, err = docPassages(b, d.ID); err != nil {
+				return st, false, err
+			}
 		}
 		n, err := ix.addDoc(ctx, bt, d, old, func() { delete(fps, d.ID) }, 0)
 		if err != nil {
@@ -429,36 +435,37 @@ func segmentCount(sc *scorch.Scorch) (int, error) {
 	return len(snap.Segments()), nil
 }
 
-// docEntry is what the index remembers of a document: the starts of the
-// passages it may hold for it (a passage's id is "DOC/START").
-type docEntry struct {
-	Starts []int `json:"starts"`
-}
-
 // docPassages returns the starts of the passages the index holds for a
-// document.
+// document: what is in the index is the truth, also after an update
+// that was interrupted half-way through the document.
 func docPassages(b bleve.Index, id int64) ([]int, error) {
-	raw, err := b.GetInternal(docKey(id))
+	q := bleve.NewTermQuery(strconv.FormatInt(id, 10))
+	q.SetField("doc_id")
+	n, err := b.DocCount()
 	if err != nil {
 		return nil, damaged("%v", err)
 	}
-	if raw == nil {
-		return nil, nil
+	res, err := b.Search(bleve.NewSearchRequestOptions(q, int(min(n, math.MaxInt32)), 0, false))
+	if err != nil {
+		return nil, damaged("%v", err)
 	}
-	var e docEntry
-	if err := json.Unmarshal(raw, &e); err != nil {
-		return nil, nil
+	starts := make([]int, 0, len(res.Hits))
+	for _, h := range res.Hits {
+		_, start, err := parsePassageID(h.ID)
+		if err != nil {
+			return nil, damaged("%v", err)
+		}
+		starts = append(starts, start)
 	}
-	return e.Starts, nil
+	return starts, nil
 }
 
 // addDoc indexes a document's passages with the codes, coders and
 // attributes that apply to each, sending the batch whenever it is full.
 // old are the passage ids the index held for the document: those not
 // made again are deleted. The first batch that holds any of this
-// document records every id it may leave (old and new) and runs
-// started (so that its fingerprint is forgotten); the last records the
-// new ids.
+// document runs started (so that its fingerprint is forgotten until the
+// document is done).
 //
 // limit, when above 0, refuses a text longer than that many bytes with
 // errOverBudget.
@@ -491,8 +498,7 @@ func (ix *Index) addDoc(ctx context.Context, bt *batcher, d coding.DocState, old
 	for i, p := range passages {
 		starts[i] = p.Start
 	}
-	// Old passages that are not made again are deleted; until the
-	// document is done, the index remembers both.
+	// Old passages that are not made again are deleted.
 	var gone []int
 	if len(old) > 0 {
 		keep := make(map[int]bool, len(passages))
@@ -505,13 +511,6 @@ func (ix *Index) addDoc(ctx context.Context, bt *batcher, d coding.DocState, old
 			}
 		}
 	}
-	all := starts
-	if len(gone) > 0 {
-		all = append(append([]int(nil), starts...), gone...)
-	}
-	raw, _ := json.Marshal(docEntry{Starts: all})
-	bt.batch.SetInternal(docKey(d.ID), raw)
-	raw = nil
 	if started != nil {
 		bt.pending = append(bt.pending, started)
 	}
@@ -564,10 +563,6 @@ func (ix *Index) addDoc(ctx context.Context, bt *batcher, d coding.DocState, old
 		if err := flush(); err != nil {
 			return 0, err
 		}
-	}
-	if len(gone) > 0 {
-		raw, _ := json.Marshal(docEntry{Starts: starts})
-		bt.batch.SetInternal(docKey(d.ID), raw)
 	}
 	return len(passages), nil
 }
