@@ -48,8 +48,7 @@ type Index struct {
 	opt      Options
 	snap     *openedSnapshot // nil when no snapshot can be read
 	ov       *overlay
-	searched bool // a search has run (see hitBuilder.oneShot)
-	docs     *docTexts // what the last searches read from the store
+	passages *passageTexts // what the last searches read from the store
 }
 
 // Options tune Open.
@@ -91,7 +90,6 @@ var (
 	metaKey = []byte("qcode:meta")
 	fpsKey  = []byte("qcode:fingerprints")
 )
-
 
 // lockFile is held by the one process updating the index; it lives
 // beside the index folder. Readers never take it.

@@ -132,11 +132,10 @@ func (ix *Index) search(ctx context.Context, q Query) (Result, error) {
 	if ix.ov != nil {
 		out.Pending = ix.ov.pending
 	}
-	if ix.docs == nil || ix.docs.gen != gen {
-		ix.docs = &docTexts{gen: gen, docs: map[int64]*hitDoc{}}
+	if ix.passages == nil || ix.passages.gen != gen {
+		ix.passages = &passageTexts{gen: gen, passages: map[passageKey]storedPassage{}}
 	}
-	hb := hitBuilder{ix: ix, docs: ix.docs, oneShot: !ix.searched}
-	ix.searched = true
+	hb := hitBuilder{ix: ix, passages: ix.passages}
 	if pats := rawPatterns(bq); len(pats) > 0 && len(hits) > 0 {
 		hb.raw = map[string]bool{}
 		if ix.snap != nil {
@@ -394,36 +393,38 @@ func (ix *Index) buildQuery(ctx context.Context, q Query) (query.Query, bool, er
 // each side of the first match.
 const fragmentRadius = 80
 
-// hitDoc is what the hits in one document read from the store: its name
-// and text, once per search.
-type hitDoc struct {
-	name string
-	text string
-}
-
-// docTexts keeps the names and texts hits were cut from while the store
+// passageTexts keeps the passages hits were cut from while the store
 // stays at one generation, so that searches typed one after another in
-// the workbench read each document once; any change to the store starts
-// afresh. It holds at most docTextsBudget bytes of text.
-type docTexts struct {
-	gen   int64
-	docs  map[int64]*hitDoc
-	bytes int
+// the workbench read each passage once; any change to the store starts
+// afresh. It holds at most passageTextsBudget bytes of text.
+type passageTexts struct {
+	gen      int64
+	passages map[passageKey]storedPassage
+	bytes    int
 }
 
-const docTextsBudget = 32 << 20
+type passageKey struct {
+	doc        int64
+	start, end int // bytes
+}
+
+// storedPassage is a passage's document name and text; a nil text when
+// the passage does not lie in the store's text.
+type storedPassage struct {
+	name string
+	text *string
+}
+
+const passageTextsBudget = 16 << 20
 
 // hitBuilder makes hits from bleve's matches: a passage's place, speaker,
 // turn, time and codes come from the fields stored with it, and its text
-// is cut from the document's text in the store, read once per document;
-// the codebook is read once per search, when a hit has codes.
+// is read from the store, the passage's bytes alone; the codebook is
+// read once per search, when a hit has codes.
 type hitBuilder struct {
-	ix    *Index
-	docs  *docTexts
-	paths map[string]string // code id → path
-	// oneShot: read each passage's bytes, not whole documents (see
-	// passageText).
-	oneShot bool
+	ix       *Index
+	passages *passageTexts
+	paths    map[string]string // code id → path
 	// raw holds the raw-field terms the query's patterns match (see
 	// rawPatterns), when it has any.
 	raw map[string]bool
@@ -431,63 +432,35 @@ type hitBuilder struct {
 
 // passageText returns a hit's document name and the text of its passage
 // at pa; a nil text when pa (ok says it was read) does not lie in the
-// store's text. A document read before is cut from memory; otherwise the
-// first search of an Index reads the passage's bytes alone (a command
-// searches once), and later ones read whole documents and keep them for
-// the searches after.
+// store's text. Only the passage's bytes are read (and one more, to see
+// that it ends where a character does): a document is often a thousand
+// times longer.
 func (hb *hitBuilder) passageText(ctx context.Context, id int64, pa passageAt, ok bool) (string, *string, error) {
-	fits := func(text string, off, size int) bool {
-		lo, hi := pa.byteStart-off, pa.byteEnd-off
-		return ok && pa.byteStart >= 0 && pa.byteEnd <= size && pa.byteStart <= pa.byteEnd && lo >= 0 && hi <= len(text) &&
-			(lo == len(text) || utf8.RuneStart(text[lo])) && (hi == len(text) || utf8.RuneStart(text[hi]))
-	}
-	if d := hb.docs.docs[id]; d != nil || !hb.oneShot {
-		d, err := hb.doc(ctx, id)
-		if err != nil {
-			return "", nil, err
-		}
-		if !fits(d.text, 0, len(d.text)) {
-			return d.name, nil, nil
-		}
-		t := d.text[pa.byteStart:pa.byteEnd]
-		return d.name, &t, nil
+	key := passageKey{doc: id, start: pa.byteStart, end: pa.byteEnd}
+	if p, seen := hb.passages.passages[key]; seen && ok {
+		return p.name, p.text, nil
 	}
 	start, end := max(pa.byteStart, 0), max(pa.byteEnd, 0)
-	// One byte more, to see that the passage ends where a character does.
 	name, part, size, err := hb.ix.store.DocumentBytes(ctx, id, start, end+1)
 	if err != nil {
 		return "", nil, err
 	}
-	if pa.byteEnd < size && len(part) != end+1-start {
-		return name, nil, nil
+	var text *string
+	hi := end - start
+	if ok && pa.byteStart >= 0 && pa.byteStart <= pa.byteEnd && pa.byteEnd <= size && hi <= len(part) &&
+		(len(part) == 0 || utf8.RuneStart(part[0])) && (hi == len(part) || utf8.RuneStart(part[hi])) {
+		t := part[:hi]
+		text = &t
 	}
-	if !fits(part, start, size) {
-		return name, nil, nil
+	if ok {
+		if hb.passages.bytes+len(part) > passageTextsBudget {
+			clear(hb.passages.passages)
+			hb.passages.bytes = 0
+		}
+		hb.passages.passages[key] = storedPassage{name: name, text: text}
+		hb.passages.bytes += len(part)
 	}
-	t := part[:end-start]
-	return name, &t, nil
-}
-
-func (hb *hitBuilder) doc(ctx context.Context, id int64) (*hitDoc, error) {
-	if d := hb.docs.docs[id]; d != nil {
-		return d, nil
-	}
-	name, err := hb.ix.store.DocumentName(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	text, err := hb.ix.store.DocumentText(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	d := &hitDoc{name: name, text: text}
-	if hb.docs.bytes+len(text) > docTextsBudget {
-		clear(hb.docs.docs)
-		hb.docs.bytes = 0
-	}
-	hb.docs.docs[id] = d
-	hb.docs.bytes += len(text)
-	return d, nil
+	return name, text, nil
 }
 
 func (hb *hitBuilder) codePath(ctx context.Context, id string) (string, error) {
@@ -524,7 +497,6 @@ func (hb *hitBuilder) hit(ctx context.Context, m *search.DocumentMatch, locs sea
 	if text == nil {
 		return Hit{}, fmt.Errorf("index: passage %d of %s is not in the store's text; run 'qcode reindex'", start, name)
 	}
-	d := &hitDoc{name: name}
 	p := passage{Start: start, End: pa.end, Turn: pa.turn, Text: *text}
 	p.Speaker, _ = m.Fields["speaker"].(string)
 	if len(hb.raw) > 0 {
@@ -537,7 +509,7 @@ func (hb *hitBuilder) hit(ctx context.Context, m *search.DocumentMatch, locs sea
 		}
 		locs = all
 	}
-	h := Hit{DocID: docID, Document: d.name, Speaker: p.Speaker, Turn: p.Turn, Time: pa.time,
+	h := Hit{DocID: docID, Document: name, Speaker: p.Speaker, Turn: p.Turn, Time: pa.time,
 		Passage: coding.Span{Start: p.Start, End: p.End}, Matches: []coding.Span{}, Highlights: []coding.Span{}, Codes: []string{}}
 	h.Matches = matchSpans(p, locs)
 	if len(h.Matches) > 0 {
