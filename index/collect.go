@@ -27,11 +27,7 @@ import (
 // ranks.go) answers which of its hits come first without reading a
 // single order key; one without reads the key of each hit.
 func collectHits(ctx context.Context, b bleve.Index, bq query.Query, size int, byScore bool, ranks func(segFile string, docs uint64) rankTable) (hits []*search.DocumentMatch, total uint64, err error) {
-	adv, err := b.Advanced()
-	if err != nil {
-		return nil, 0, err
-	}
-	r, err := adv.Reader()
+	r, err := readerOf(b)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -107,6 +103,15 @@ func countHits(ctx context.Context, b bleve.Index, r bindex.IndexReader, bq quer
 		n++
 		sctx.DocumentMatchPool.Put(d)
 	}
+}
+
+// readerOf opens a reader of b's current state; the caller closes it.
+func readerOf(b bleve.Index) (bindex.IndexReader, error) {
+	adv, err := b.Advanced()
+	if err != nil {
+		return nil, err
+	}
+	return adv.Reader()
 }
 
 // candidate is a hit that may be among the first in document order.

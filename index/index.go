@@ -7,6 +7,12 @@
 // The unit indexed is a passage: a paragraph of a speaker's turn. The
 // index holds terms and positions, not text: fragments are cut from the
 // text in the store.
+//
+// A search counts its matches from their postings alone and reads more
+// only for the hits it shows: their term locations (found again by a
+// second pass that skips to them), stored fields and passage bytes. In
+// document order, each segment's rank table (ranks.go) tells which of its
+// hits come first.
 package index
 
 import (

@@ -97,11 +97,7 @@ func writeRanks(dir string) (err error) {
 		return damaged("%v", err)
 	}
 	defer b.Close()
-	adv, err := b.Advanced()
-	if err != nil {
-		return err
-	}
-	r, err := adv.Reader()
+	r, err := readerOf(b)
 	if err != nil {
 		return err
 	}

@@ -67,12 +67,14 @@ var wildcardRegexp = strings.NewReplacer(
 
 // rawTerms adds to set the terms of the raw field that the patterns
 // match in one index.
-func rawTerms(b bleve.Index, patterns []query.Query, set map[string]bool) error {
-	adv, err := b.Advanced()
-	if err != nil {
-		return err
-	}
-	r, err := adv.Reader()
+func rawTerms(b bleve.Index, patterns []query.Query, set map[string]bool) (err error) {
+	defer faultsPanic()()
+	defer func() {
+		if r := recover(); r != nil {
+			err = damaged("bleve: %v", r)
+		}
+	}()
+	r, err := readerOf(b)
 	if err != nil {
 		return err
 	}
