@@ -584,6 +584,68 @@ func (s *Store) DocumentBytes(ctx context.Context, id int64, start, end int) (na
 	return name, string(b), size, mapErr(err)
 }
 
+// DocPart asks for the bytes [Start, End) of a document's text; Parts
+// fills in the rest.
+type DocPart struct {
+	Doc        int64
+	Start, End int
+	// Name is the document's name, Text the bytes asked for (fewer where
+	// the text ends first), Size the text's length in bytes; Found says
+	// the document exists.
+	Name  string
+	Text  string
+	Size  int
+	Found bool
+}
+
+// DocumentParts reads many DocumentBytes at once: one statement for up
+// to partsAtOnce of them.
+func (s *Store) DocumentParts(ctx context.Context, parts []DocPart) error {
+	for lo := 0; lo < len(parts); lo += partsAtOnce {
+		chunk := parts[lo:min(lo+partsAtOnce, len(parts))]
+		var q strings.Builder
+		q.WriteString("WITH want(i, doc, s, n) AS (VALUES ")
+		args := make([]any, 0, 4*len(chunk))
+		for i, p := range chunk {
+			if i > 0 {
+				q.WriteString(", ")
+			}
+			q.WriteString("(?, ?, ?, ?)")
+			args = append(args, i, p.Doc, p.Start+1, max(p.End-p.Start, 0))
+		}
+		q.WriteString(") SELECT want.i, d.name, substr(CAST(d.text AS BLOB), want.s, want.n), length(CAST(d.text AS BLOB)) FROM want JOIN documents d ON d.id = want.doc")
+		rows, err := s.db.QueryContext(ctx, q.String(), args...)
+		if err != nil {
+			return mapErr(err)
+		}
+		for rows.Next() {
+			var i int
+			var b []byte
+			var p DocPart
+			if err := rows.Scan(&i, &p.Name, &b, &p.Size); err != nil {
+				rows.Close()
+				return mapErr(err)
+			}
+			if i < 0 || i >= len(chunk) {
+				continue
+			}
+			c := &chunk[i]
+			c.Name, c.Text, c.Size, c.Found = p.Name, string(b), p.Size, true
+		}
+		if err := rows.Close(); err != nil {
+			return mapErr(err)
+		}
+		if err := rows.Err(); err != nil {
+			return mapErr(err)
+		}
+	}
+	return nil
+}
+
+// partsAtOnce keeps a DocumentParts statement well under SQLite's limit
+// on parameters.
+const partsAtOnce = 500
+
 // DocumentText returns a document's stored text.
 func (s *Store) DocumentText(ctx context.Context, id int64) (string, error) {
 	var t string

@@ -22,6 +22,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"runtime/metrics"
 	"strconv"
 	"strings"
 	"time"
@@ -257,12 +258,23 @@ func (ix *Index) repair(ctx context.Context, bad string) (Status, error) {
 	return st, err
 }
 
-// writerMemoryLimit is the soft limit on the Go heap while this process
-// updates the index, unless the program set a lower one. A 10M-word
-// build took 54 s with it and 55 s at 256 MB, its peak resident memory
-// 280 MB instead of 370 MB (an earlier build, holding more, had
-// needed 256 MB not to spend 40% of its CPU collecting garbage).
+// writerMemoryLimit is how far the Go heap may grow, above what the
+// process held live before, while it updates the index (unless the
+// program set a lower limit). A 10M-word build in a process of its own
+// took 54 s with it and 55 s at 256 MB, its peak resident memory 280 MB
+// instead of 370 MB. Counted from zero, the same limit made a process
+// that already held 100 MB spend half its time collecting garbage.
 const writerMemoryLimit = 160 << 20
+
+// heapLive is the heap the last garbage collection found live.
+func heapLive() int64 {
+	s := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+	metrics.Read(s)
+	if s[0].Value.Kind() != metrics.KindUint64 {
+		return 0
+	}
+	return int64(s[0].Value.Uint64())
+}
 
 // write updates the index as its one writer. It takes the writer's lock,
 // waiting up to wait (0: only tries); ok is false when another process
@@ -280,8 +292,8 @@ func (ix *Index) write(ctx context.Context, progress func(done, total int), rebu
 	// Keep the garbage collector close behind: without a limit, the heap
 	// of a large update may grow to twice what it holds. A program that
 	// turned the collector off for a quick read has it back here.
-	if prev := debug.SetMemoryLimit(-1); prev > writerMemoryLimit {
-		debug.SetMemoryLimit(writerMemoryLimit)
+	if limit, prev := heapLive()+writerMemoryLimit, debug.SetMemoryLimit(-1); prev > limit {
+		debug.SetMemoryLimit(limit)
 		defer debug.SetMemoryLimit(prev)
 	}
 	if prev := debug.SetGCPercent(100); prev != 100 {

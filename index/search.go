@@ -149,6 +149,9 @@ func (ix *Index) search(ctx context.Context, q Query) (Result, error) {
 			}
 		}
 	}
+	if err := hb.prefetch(ctx, hits); err != nil {
+		return Result{}, err
+	}
 	for _, h := range hits {
 		hit, err := hb.hit(ctx, h, h.Locations["text"])
 		if err != nil {
@@ -434,33 +437,80 @@ type hitBuilder struct {
 // at pa; a nil text when pa (ok says it was read) does not lie in the
 // store's text. Only the passage's bytes are read (and one more, to see
 // that it ends where a character does): a document is often a thousand
-// times longer.
+// times longer. prefetch reads those of a search's hits at once.
 func (hb *hitBuilder) passageText(ctx context.Context, id int64, pa passageAt, ok bool) (string, *string, error) {
 	key := passageKey{doc: id, start: pa.byteStart, end: pa.byteEnd}
 	if p, seen := hb.passages.passages[key]; seen && ok {
 		return p.name, p.text, nil
 	}
-	start, end := max(pa.byteStart, 0), max(pa.byteEnd, 0)
-	name, part, size, err := hb.ix.store.DocumentBytes(ctx, id, start, end+1)
+	part := partOf(id, pa)
+	name, text, size, err := hb.ix.store.DocumentBytes(ctx, id, part.Start, part.End)
 	if err != nil {
 		return "", nil, err
 	}
-	var text *string
-	hi := end - start
-	if ok && pa.byteStart >= 0 && pa.byteStart <= pa.byteEnd && pa.byteEnd <= size && hi <= len(part) &&
-		(len(part) == 0 || utf8.RuneStart(part[0])) && (hi == len(part) || utf8.RuneStart(part[hi])) {
-		t := part[:hi]
-		text = &t
+	part.Name, part.Text, part.Size = name, text, size
+	p := hb.keep(key, pa, ok, part)
+	return p.name, p.text, nil
+}
+
+// partOf is the part of a document's text a passage at pa needs.
+func partOf(id int64, pa passageAt) coding.DocPart {
+	start, end := max(pa.byteStart, 0), max(pa.byteEnd, 0)
+	return coding.DocPart{Doc: id, Start: start, End: end + 1}
+}
+
+// keep checks a passage read from the store against pa and remembers it.
+func (hb *hitBuilder) keep(key passageKey, pa passageAt, ok bool, part coding.DocPart) storedPassage {
+	p := storedPassage{name: part.Name}
+	hi := part.End - 1 - part.Start
+	if ok && pa.byteStart >= 0 && pa.byteStart <= pa.byteEnd && pa.byteEnd <= part.Size && hi <= len(part.Text) &&
+		(len(part.Text) == 0 || utf8.RuneStart(part.Text[0])) && (hi == len(part.Text) || utf8.RuneStart(part.Text[hi])) {
+		t := part.Text[:hi]
+		p.text = &t
 	}
 	if ok {
-		if hb.passages.bytes+len(part) > passageTextsBudget {
+		if hb.passages.bytes+len(part.Text) > passageTextsBudget {
 			clear(hb.passages.passages)
 			hb.passages.bytes = 0
 		}
-		hb.passages.passages[key] = storedPassage{name: name, text: text}
-		hb.passages.bytes += len(part)
+		hb.passages.passages[key] = p
+		hb.passages.bytes += len(part.Text)
 	}
-	return name, text, nil
+	return p
+}
+
+// prefetch reads the passages of hits not read before, in one go.
+func (hb *hitBuilder) prefetch(ctx context.Context, hits []*search.DocumentMatch) error {
+	var parts []coding.DocPart
+	var keys []passageKey
+	var ats []passageAt
+	for _, m := range hits {
+		docID, _, err := parsePassageID(m.ID)
+		if err != nil {
+			continue // hit says so
+		}
+		at, _ := m.Fields["at"].(string)
+		pa, ok := parseAt(at)
+		key := passageKey{doc: docID, start: pa.byteStart, end: pa.byteEnd}
+		if _, seen := hb.passages.passages[key]; seen || !ok {
+			continue
+		}
+		parts = append(parts, partOf(docID, pa))
+		keys = append(keys, key)
+		ats = append(ats, pa)
+	}
+	if len(parts) < 2 {
+		return nil
+	}
+	if err := hb.ix.store.DocumentParts(ctx, parts); err != nil {
+		return err
+	}
+	for i, part := range parts {
+		if part.Found {
+			hb.keep(keys[i], ats[i], true, part)
+		}
+	}
+	return nil
 }
 
 func (hb *hitBuilder) codePath(ctx context.Context, id string) (string, error) {

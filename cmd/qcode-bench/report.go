@@ -126,6 +126,9 @@ type rssInfo struct {
 	IndexFileMB   float64 `json:"index_file_mb"`
 	QueriesAnonMB float64 `json:"queries_anon_mb"`
 	QueriesFileMB float64 `json:"queries_file_mb"`
+	// IndexChild names the process that built the index when it was
+	// not this one; IndexMB is then its peak.
+	IndexChild string `json:"index_child,omitempty"`
 }
 
 // target is one of the issue's goals and how this run fared.
@@ -201,7 +204,7 @@ func (r *Report) judge() {
 	r.Targets = nil
 	add := func(t target) { r.Targets = append(r.Targets, t) }
 	ix := r.Index
-	add(atLeast("index throughput (index.Open)", "≥ 800k words/s", fmt.Sprintf("%.0fk words/s", ix.WordsPerSec/1000), ix.WordsPerSec, targetIndexWPS))
+	add(atLeast("index throughput", "≥ 800k words/s", fmt.Sprintf("%.0fk words/s", ix.WordsPerSec/1000), ix.WordsPerSec, targetIndexWPS))
 	add(atLeast("import + index throughput", "≥ 800k words/s", fmt.Sprintf("%.0fk words/s", ix.CombinedWordsPerSec/1000), ix.CombinedWordsPerSec, targetIndexWPS))
 	for _, k := range r.Queries {
 		worst := max(k.Engine.P95, k.EngineRanked.P95)
@@ -253,7 +256,11 @@ func (r *Report) judge() {
 	// The target is the index build's; the queries' figure (the same
 	// process, holding what the build left and the index pages its
 	// queries touched) is in the notes.
-	add(atMost("peak RSS while indexing (bench process)", "≤ 300 MB", fmt.Sprintf("%.0f MB", r.RSS.IndexMB), r.RSS.IndexMB, targetRSSMB))
+	who := "bench process"
+	if r.RSS.IndexChild != "" {
+		who = "qcode reindex"
+	}
+	add(atMost("peak RSS while indexing ("+who+")", "≤ 300 MB", fmt.Sprintf("%.0f MB", r.RSS.IndexMB), r.RSS.IndexMB, targetRSSMB))
 	if r.Whole.Skipped != "" || r.Whole.MaxRSSMB == 0 {
 		add(skipped("RSS, qcode search", "≤ 300 MB", r.Whole.Skipped))
 	} else {
@@ -283,8 +290,12 @@ func (r *Report) writeMarkdown(w io.Writer) {
 		r.Import.Seconds, thousands(int(r.Import.WordsPerSec)), mb(r.Store.Bytes), r.Store.Ratio)
 	fmt.Fprintf(w, "| coding (%s codings, Store.Tag) | %.2f s | | | |\n", thousands(r.Tagging.Codings), r.Tagging.Seconds)
 	ix := r.Index
-	fmt.Fprintf(w, "| index (index.Open, %d docs) | %.2f s | %s words/s | %s, %d segments | %.2f |\n",
-		ix.Documents, ix.Seconds, thousands(int(ix.WordsPerSec)), mb(ix.Bytes), ix.Segments, ix.Ratio)
+	builder := "index.Open"
+	if r.RSS.IndexChild != "" {
+		builder = "qcode reindex"
+	}
+	fmt.Fprintf(w, "| index (%s, %d docs) | %.2f s | %s words/s | %s, %d segments | %.2f |\n",
+		builder, ix.Documents, ix.Seconds, thousands(int(ix.WordsPerSec)), mb(ix.Bytes), ix.Segments, ix.Ratio)
 	fmt.Fprintf(w, "| index after merges settled | +%.1f s | | %s, %d segments | %.2f |\n",
 		ix.SettleSeconds, mb(ix.SettledBytes), ix.SettledSegments, ix.SettledRatio)
 	fmt.Fprintf(w, "| import + index | %.2f s | %s words/s | | |\n",
@@ -340,8 +351,14 @@ func (r *Report) writeMarkdown(w io.Writer) {
 	if !r.RSS.Reset {
 		reset = "peak since the process started (could not restart it)"
 	}
-	fmt.Fprintf(w, "- bench process RSS (VmHWM, %s): import %.0f MB, index build %.0f MB (anonymous ≤ %.0f, file-backed ≤ %.0f), queries %.0f MB (anonymous ≤ %.0f, file-backed ≤ %.0f)\n",
-		reset, r.RSS.ImportMB, r.RSS.IndexMB, r.RSS.IndexAnonMB, r.RSS.IndexFileMB, r.RSS.QueriesMB, r.RSS.QueriesAnonMB, r.RSS.QueriesFileMB)
+	if r.RSS.IndexChild != "" {
+		fmt.Fprintf(w, "- index build: `%s`, a process of its own, peak RSS %.0f MB\n", r.RSS.IndexChild, r.RSS.IndexMB)
+		fmt.Fprintf(w, "- bench process RSS (VmHWM, %s): import %.0f MB, queries %.0f MB (anonymous ≤ %.0f, file-backed ≤ %.0f)\n",
+			reset, r.RSS.ImportMB, r.RSS.QueriesMB, r.RSS.QueriesAnonMB, r.RSS.QueriesFileMB)
+	} else {
+		fmt.Fprintf(w, "- bench process RSS (VmHWM, %s): import %.0f MB, index build %.0f MB (anonymous ≤ %.0f, file-backed ≤ %.0f), queries %.0f MB (anonymous ≤ %.0f, file-backed ≤ %.0f)\n",
+			reset, r.RSS.ImportMB, r.RSS.IndexMB, r.RSS.IndexAnonMB, r.RSS.IndexFileMB, r.RSS.QueriesMB, r.RSS.QueriesAnonMB, r.RSS.QueriesFileMB)
+	}
 	fmt.Fprintf(w, "- child RSS is the peak of the first %d runs of each query type, started through a small helper (a child started directly by this process would inherit its high-water mark)\n\n", warmups)
 
 	fmt.Fprintf(w, "## Targets (set for %s words on 2 cores)\n\n", thousands(targetCorpusWords))
