@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"testing"
+	"unicode/utf8"
 )
 
 // TestDocumentParts reads parts of several documents at once, more than
@@ -54,5 +55,39 @@ func TestDocumentParts(t *testing.T) {
 		if got := fmt.Sprintf("%s|%q|%d", p.Name, p.Text, p.Size); got != fmt.Sprintf("%s|%q|%d", wantName, text[lo:hi], len(text)) {
 			t.Errorf("part %d [%d,%d) of %s: got %s", i, a.start, a.end, wantName, got)
 		}
+	}
+}
+
+// TestDocumentTexts reads whole texts up to a size, and only the size of
+// longer ones.
+func TestDocumentTexts(t *testing.T) {
+	ctx := context.Background()
+	s := newProject(t, "anna")
+	short := importText(t, s, "S.txt", "I: Why?\nR: Because.\n")
+	long := importText(t, s, "L.txt", "I: And then?\nR: Then we left for Tbilisi, all of us, in September.\n")
+	st, err := s.DocumentText(ctx, short.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lt, err := s.DocumentText(ctx, long.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.DocumentTexts(ctx, []int64{long.ID, 999, short.ID}, utf8.RuneCountInString(st))
+	if err != nil {
+		t.Fatal(err)
+	}
+	byID := map[int64]DocText{}
+	for _, d := range got {
+		byID[d.ID] = d
+	}
+	if len(got) != 2 {
+		t.Fatalf("%d texts, want 2 (999 does not exist): %+v", len(got), got)
+	}
+	if d := byID[short.ID]; !d.Whole || d.Text != st || d.Name != short.Name {
+		t.Errorf("short: %+v", d)
+	}
+	if d := byID[long.ID]; d.Whole || d.Text != "" || len(lt) <= len(st) || d.Name != long.Name {
+		t.Errorf("long: %+v", d)
 	}
 }

@@ -642,6 +642,57 @@ func (s *Store) DocumentParts(ctx context.Context, parts []DocPart) error {
 	return nil
 }
 
+// DocText is a document's name and text as DocumentTexts reads it.
+type DocText struct {
+	ID   int64
+	Name string
+	// Text is the whole text when Whole; empty when the text is longer
+	// than asked for.
+	Text  string
+	Whole bool
+}
+
+// DocumentTexts reads the names and texts of several documents in one
+// statement (for up to partsAtOnce of them); a text of more than
+// maxChars characters is left out. Documents that do not exist are
+// missing from the answer.
+func (s *Store) DocumentTexts(ctx context.Context, ids []int64, maxChars int) ([]DocText, error) {
+	var out []DocText
+	for lo := 0; lo < len(ids); lo += partsAtOnce {
+		chunk := ids[lo:min(lo+partsAtOnce, len(ids))]
+		args := make([]any, 0, len(chunk)+1)
+		args = append(args, maxChars)
+		marks := make([]string, len(chunk))
+		for i, id := range chunk {
+			marks[i] = "?"
+			args = append(args, id)
+		}
+		rows, err := s.db.QueryContext(ctx, "SELECT id, name, CASE WHEN length(text) <= ? THEN text END FROM documents WHERE id IN ("+strings.Join(marks, ", ")+")", args...)
+		if err != nil {
+			return nil, mapErr(err)
+		}
+		for rows.Next() {
+			var d DocText
+			var text *string
+			if err := rows.Scan(&d.ID, &d.Name, &text); err != nil {
+				rows.Close()
+				return nil, mapErr(err)
+			}
+			if text != nil {
+				d.Text, d.Whole = *text, true
+			}
+			out = append(out, d)
+		}
+		if err := rows.Close(); err != nil {
+			return nil, mapErr(err)
+		}
+		if err := rows.Err(); err != nil {
+			return nil, mapErr(err)
+		}
+	}
+	return out, nil
+}
+
 // partsAtOnce keeps a DocumentParts statement well under SQLite's limit
 // on parameters.
 const partsAtOnce = 500

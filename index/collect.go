@@ -26,7 +26,10 @@ import (
 // with them. In document order a segment with a rank table (see
 // ranks.go) answers which of its hits come first without reading a
 // single order key; one without reads the key of each hit.
-func collectHits(ctx context.Context, b bleve.Index, bq query.Query, size int, byScore bool, ranks func(segFile string, docs uint64) rankTable) (hits []*search.DocumentMatch, total uint64, err error) {
+//
+// needKeys asks for the order keys even where the rank tables alone
+// order the hits (one segment): for merging them with another index's.
+func collectHits(ctx context.Context, b bleve.Index, bq query.Query, size int, byScore bool, ranks func(segFile string, docs uint64) rankTable, needKeys bool) (hits []*search.DocumentMatch, total uint64, err error) {
 	r, err := readerOf(b)
 	if err != nil {
 		return nil, 0, err
@@ -36,7 +39,7 @@ func collectHits(ctx context.Context, b bleve.Index, bq query.Query, size int, b
 	if byScore {
 		chosen, total, err = byRelevance(ctx, b, r, bq, size)
 	} else {
-		chosen, total, err = inDocumentOrder(ctx, b, r, bq, size, ranks)
+		chosen, total, err = inDocumentOrder(ctx, b, r, bq, size, ranks, needKeys)
 	}
 	if err != nil || len(chosen) == 0 {
 		return nil, total, err
@@ -165,7 +168,7 @@ func segmentSpans(r bindex.IndexReader, ranks func(string, uint64) rankTable) []
 }
 
 // inDocumentOrder finds the first size hits in document order.
-func inDocumentOrder(ctx context.Context, b bleve.Index, r bindex.IndexReader, bq query.Query, size int, ranks func(string, uint64) rankTable) ([]*search.DocumentMatch, uint64, error) {
+func inDocumentOrder(ctx context.Context, b bleve.Index, r bindex.IndexReader, bq query.Query, size int, ranks func(string, uint64) rankTable, needKeys bool) ([]*search.DocumentMatch, uint64, error) {
 	s, err := bq.Searcher(ctx, r, b.Mapping(), search.SearcherOptions{Score: "none"})
 	if err != nil {
 		return nil, 0, err
@@ -189,7 +192,11 @@ func inDocumentOrder(ctx context.Context, b bleve.Index, r bindex.IndexReader, b
 	var ranked rankHeap // the current segment's best, by rank
 	var pool []candidate
 	var keyed []candidate // hits of segments without ranks, by key
+	fromSegments := 0     // segments with candidates in pool
 	flush := func() {
+		if len(ranked) > 0 {
+			fromSegments++
+		}
 		pool = append(pool, ranked...)
 		ranked = ranked[:0]
 	}
@@ -236,6 +243,10 @@ func inDocumentOrder(ctx context.Context, b bleve.Index, r bindex.IndexReader, b
 		}
 	}
 	flush()
+	if fromSegments <= 1 && len(keyed) == 0 && !needKeys {
+		// One segment's ranks order its hits: no key needs reading.
+		return firstByRank(r, pool, size, total)
+	}
 	for i := range pool {
 		if pool[i].key, err = keyOf(pool[i].id); err != nil {
 			return nil, 0, err
@@ -248,6 +259,24 @@ func inDocumentOrder(ctx context.Context, b bleve.Index, r bindex.IndexReader, b
 	out := make([]*search.DocumentMatch, len(all))
 	for i, c := range all {
 		out[i] = &search.DocumentMatch{IndexInternalID: internalID(c.id), ID: c.ext, Sort: []string{c.key}}
+	}
+	return out, total, nil
+}
+
+// firstByRank returns the first size candidates (all when size <= 0) of
+// one segment by rank.
+func firstByRank(r bindex.IndexReader, cs []candidate, size int, total uint64) ([]*search.DocumentMatch, uint64, error) {
+	sort.Slice(cs, func(i, j int) bool { return cs[i].rank < cs[j].rank })
+	if size > 0 && len(cs) > size {
+		cs = cs[:size]
+	}
+	out := make([]*search.DocumentMatch, len(cs))
+	for i, c := range cs {
+		ext, err := r.ExternalID(internalID(c.id))
+		if err != nil {
+			return nil, 0, err
+		}
+		out[i] = &search.DocumentMatch{IndexInternalID: internalID(c.id), ID: ext}
 	}
 	return out, total, nil
 }

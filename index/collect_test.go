@@ -14,12 +14,10 @@ import (
 	"github.com/qcode-dev/qcode/coding"
 )
 
-// segmentedProject makes a project whose index has several segments:
-// a first build, then codings (passages indexed again, in a segment of
-// their own) and documents whose names sort before the first ones.
-func segmentedProject(t *testing.T) (*coding.Store, *Index) {
+// oneSegmentProject makes a project of 60 interviews, indexed at once:
+// one segment.
+func oneSegmentProject(t *testing.T) (*coding.Store, *Index) {
 	t.Helper()
-	ctx := context.Background()
 	files := map[string]string{}
 	for i := 0; i < 60; i++ {
 		var b strings.Builder
@@ -29,7 +27,16 @@ func segmentedProject(t *testing.T) (*coding.Store, *Index) {
 		files[fmt.Sprintf("M%02d.txt", i)] = b.String()
 	}
 	s := newProject(t, files)
-	ix := openIndex(t, s)
+	return s, openIndex(t, s)
+}
+
+// segmentedProject makes a project whose index has several segments:
+// a first build, then codings (passages indexed again, in a segment of
+// their own) and documents whose names sort before the first ones.
+func segmentedProject(t *testing.T) (*coding.Store, *Index) {
+	t.Helper()
+	ctx := context.Background()
+	s, ix := oneSegmentProject(t)
 	docs, err := s.Documents(ctx, false)
 	if err != nil {
 		t.Fatal(err)
@@ -104,20 +111,66 @@ func segmentFiles(t *testing.T, ix *Index) (zaps, ranks []string) {
 	return zaps, ranks
 }
 
+var orderQueries = []Query{
+	{Text: "police"},
+	{Text: "feared"},
+	{Text: "полиция"},
+	{Text: "polic*"},
+	{Text: `"the draft"`},
+	{Text: "police", Codes: []string{"Fear"}},
+	{Text: "week NOT police"},
+}
+
+// checkOrder compares the hits of queries, at several limits, with
+// bleve's own sort.
+func checkOrder(t *testing.T, ix *Index, queries []Query, name string) {
+	t.Helper()
+	for _, q := range queries {
+		want := bleveOrder(t, ix, q)
+		for _, limit := range []int{1, 3, 20, 0} {
+			q.Limit = limit
+			res := find(t, ix, q)
+			if int(res.Total) != len(want) {
+				t.Errorf("%s: %q: total %d, bleve finds %d", name, q.Text, res.Total, len(want))
+			}
+			w := want
+			if limit > 0 && limit < len(w) {
+				w = w[:limit]
+			}
+			if got := hitIDs(res); strings.Join(got, " ") != strings.Join(w, " ") {
+				t.Errorf("%s: %q limit %d:\n got %v\nwant %v", name, q.Text, limit, got, w)
+			}
+		}
+	}
+}
+
+// TestDocumentOrderOneSegment checks the first hits in document order
+// against bleve's own sort on an index of one segment, ordered by its
+// rank table alone.
+func TestDocumentOrderOneSegment(t *testing.T) {
+	_, ix := oneSegmentProject(t)
+	zaps, ranks := segmentFiles(t, ix)
+	if len(zaps) != 1 || len(ranks) != 1 {
+		t.Fatalf("%d segments, %d rank tables; the test needs one of each", len(zaps), len(ranks))
+	}
+	var qs []Query
+	for _, q := range orderQueries {
+		if len(q.Codes) == 0 { // nothing is coded yet
+			qs = append(qs, q)
+		}
+	}
+	checkOrder(t, ix, qs, "one segment")
+	if !ix.snap.ranks[zaps[0]].ok() {
+		t.Fatal("the rank table was not used")
+	}
+}
+
 // TestDocumentOrderAcrossSegments checks the first hits in document
 // order against bleve's own sort, on an index of several segments,
 // with rank tables, without them and with damaged ones.
 func TestDocumentOrderAcrossSegments(t *testing.T) {
 	_, ix := segmentedProject(t)
-	queries := []Query{
-		{Text: "police"},
-		{Text: "feared"},
-		{Text: "полиция"},
-		{Text: "polic*"},
-		{Text: `"the draft"`},
-		{Text: "police", Codes: []string{"Fear"}},
-		{Text: "week NOT police"},
-	}
+	queries := orderQueries
 	zaps, ranks := segmentFiles(t, ix)
 	if len(zaps) < 2 {
 		t.Fatalf("the index has %d segments; the test needs several", len(zaps))
@@ -125,26 +178,7 @@ func TestDocumentOrderAcrossSegments(t *testing.T) {
 	if len(ranks) != len(zaps) {
 		t.Fatalf("%d segments and %d rank tables: %v %v", len(zaps), len(ranks), zaps, ranks)
 	}
-	check := func(name string) {
-		t.Helper()
-		for _, q := range queries {
-			want := bleveOrder(t, ix, q)
-			for _, limit := range []int{1, 3, 20, 0} {
-				q.Limit = limit
-				res := find(t, ix, q)
-				if int(res.Total) != len(want) {
-					t.Errorf("%s: %q: total %d, bleve finds %d", name, q.Text, res.Total, len(want))
-				}
-				w := want
-				if limit > 0 && limit < len(w) {
-					w = w[:limit]
-				}
-				if got := hitIDs(res); strings.Join(got, " ") != strings.Join(w, " ") {
-					t.Errorf("%s: %q limit %d:\n got %v\nwant %v", name, q.Text, limit, got, w)
-				}
-			}
-		}
-	}
+	check := func(name string) { checkOrder(t, ix, queries, name) }
 	check("rank tables")
 	used := 0
 	for _, z := range zaps {

@@ -2,6 +2,7 @@ package index
 
 import (
 	"context"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -65,8 +66,21 @@ func expectedHit(t *testing.T, ctx context.Context, s *coding.Store, h Hit) Hit 
 
 // TestHitsAgreeWithStore checks every field of every hit, for queries of
 // each kind on the golden corpus and a subtitle file with times and
-// multi-line turns, against the store.
+// multi-line turns, against the store: with hits cut from whole
+// documents, and from passages read alone (as for documents over
+// wholeDocMax).
 func TestHitsAgreeWithStore(t *testing.T) {
+	for _, limit := range []int{wholeDocMax, 0} {
+		t.Run(fmt.Sprintf("whole documents up to %d bytes", limit), func(t *testing.T) {
+			old := wholeDocMax
+			wholeDocMax = limit
+			defer func() { wholeDocMax = old }()
+			hitsAgreeWithStore(t)
+		})
+	}
+}
+
+func hitsAgreeWithStore(t *testing.T) {
 	ctx := context.Background()
 	s := goldenCorpus(t)
 	vtt := "WEBVTT\n\n00:00:01.000 --> 00:00:04.000\nAnna: the police came at night\n\n00:01:05.000 --> 00:01:09.000\nBoris: fear, then smoke\nand the smell of it\n\n01:02:03.000 --> 01:02:05.000\nAnna: полиция и страх\n"

@@ -55,7 +55,7 @@ type Index struct {
 	opt      Options
 	snap     *openedSnapshot // nil when no snapshot can be read
 	ov       *overlay
-	passages *passageTexts // what the last searches read from the store
+	texts    *storeTexts // what the last searches read from the store
 }
 
 // Options tune Open.

@@ -132,10 +132,10 @@ func (ix *Index) search(ctx context.Context, q Query) (Result, error) {
 	if ix.ov != nil {
 		out.Pending = ix.ov.pending
 	}
-	if ix.passages == nil || ix.passages.gen != gen {
-		ix.passages = &passageTexts{gen: gen, passages: map[passageKey]storedPassage{}}
+	if ix.texts == nil || ix.texts.gen != gen {
+		ix.texts = &storeTexts{gen: gen, docs: map[int64]storedDoc{}, passages: map[passageKey]storedPassage{}}
 	}
-	hb := hitBuilder{ix: ix, passages: ix.passages}
+	hb := hitBuilder{ix: ix, texts: ix.texts}
 	if pats := rawPatterns(bq); len(pats) > 0 && len(hits) > 0 {
 		hb.raw = map[string]bool{}
 		if ix.snap != nil {
@@ -236,7 +236,8 @@ func (ix *Index) run(ctx context.Context, q query.Query, size int, byScore bool)
 			bq = b
 		}
 		var err error
-		hits, total, err = collectIn(ctx, ix.snap.b, bq, size, byScore, ix.snap.rankTable)
+		merge := ix.ov != nil && ix.ov.mem != nil
+		hits, total, err = collectIn(ctx, ix.snap.b, bq, size, byScore, ix.snap.rankTable, merge)
 		if err != nil {
 			if ctx.Err() != nil {
 				return nil, 0, ctx.Err()
@@ -248,7 +249,7 @@ func (ix *Index) run(ctx context.Context, q query.Query, size int, byScore bool)
 		}
 	}
 	if ix.ov != nil && ix.ov.mem != nil {
-		more, n, err := collectIn(ctx, ix.ov.mem, q, size, byScore, nil)
+		more, n, err := collectIn(ctx, ix.ov.mem, q, size, byScore, nil, true)
 		if err != nil {
 			return nil, 0, searchErr(err)
 		}
@@ -280,14 +281,14 @@ func sortHits(hits []*search.DocumentMatch, byOrder bool) {
 }
 
 // collectIn runs collectHits, turning a panic inside bleve into an error.
-func collectIn(ctx context.Context, b bleve.Index, bq query.Query, size int, byScore bool, ranks func(string, uint64) rankTable) (hits []*search.DocumentMatch, total uint64, err error) {
+func collectIn(ctx context.Context, b bleve.Index, bq query.Query, size int, byScore bool, ranks func(string, uint64) rankTable, needKeys bool) (hits []*search.DocumentMatch, total uint64, err error) {
 	defer faultsPanic()()
 	defer func() {
 		if r := recover(); r != nil {
 			hits, total, err = nil, 0, damaged("bleve: %v", r)
 		}
 	}()
-	return collectHits(ctx, b, bq, size, byScore, ranks)
+	return collectHits(ctx, b, bq, size, byScore, ranks, needKeys)
 }
 
 func searchErr(err error) error {
@@ -396,15 +397,21 @@ func (ix *Index) buildQuery(ctx context.Context, q Query) (query.Query, bool, er
 // each side of the first match.
 const fragmentRadius = 80
 
-// passageTexts keeps the passages hits were cut from while the store
-// stays at one generation, so that searches typed one after another in
-// the workbench read each passage once; any change to the store starts
-// afresh. It holds at most passageTextsBudget bytes of text.
-type passageTexts struct {
+// storeTexts keeps what hits were cut from while the store stays at one
+// generation, so that searches typed one after another in the workbench
+// read each document once; any change to the store starts afresh. It
+// holds whole texts of documents up to wholeDocMax bytes (hits in
+// document order come many from one document) and the passages of
+// longer ones, at most storeTextsBudget bytes in all.
+type storeTexts struct {
 	gen      int64
+	docs     map[int64]storedDoc
 	passages map[passageKey]storedPassage
 	bytes    int
 }
+
+// storedDoc is a document's name and whole text.
+type storedDoc struct{ name, text string }
 
 type passageKey struct {
 	doc        int64
@@ -418,16 +425,31 @@ type storedPassage struct {
 	text *string
 }
 
-const passageTextsBudget = 16 << 20
+const storeTextsBudget = 32 << 20
+
+// wholeDocMax is the longest document (in characters) whose whole text a
+// search reads. SQLite reads a whole value to give any part of it, so a
+// document's text is read once for all its hits, and a passage alone
+// only from a document too long to keep.
+var wholeDocMax = 1 << 20
+
+func (t *storeTexts) room(n int) {
+	if t.bytes+n > storeTextsBudget {
+		clear(t.docs)
+		clear(t.passages)
+		t.bytes = 0
+	}
+	t.bytes += n
+}
 
 // hitBuilder makes hits from bleve's matches: a passage's place, speaker,
 // turn, time and codes come from the fields stored with it, and its text
-// is read from the store, the passage's bytes alone; the codebook is
-// read once per search, when a hit has codes.
+// is read from the store (see prefetch); the codebook is read once per
+// search, when a hit has codes.
 type hitBuilder struct {
-	ix       *Index
-	passages *passageTexts
-	paths    map[string]string // code id → path
+	ix    *Index
+	texts *storeTexts
+	paths map[string]string // code id → path
 	// raw holds the raw-field terms the query's patterns match (see
 	// rawPatterns), when it has any.
 	raw map[string]bool
@@ -435,12 +457,17 @@ type hitBuilder struct {
 
 // passageText returns a hit's document name and the text of its passage
 // at pa; a nil text when pa (ok says it was read) does not lie in the
-// store's text. Only the passage's bytes are read (and one more, to see
-// that it ends where a character does): a document is often a thousand
-// times longer. prefetch reads those of a search's hits at once.
+// store's text. prefetch has read most of them already; what it has not
+// is read as the passage's bytes alone.
 func (hb *hitBuilder) passageText(ctx context.Context, id int64, pa passageAt, ok bool) (string, *string, error) {
+	if d, seen := hb.texts.docs[id]; seen {
+		part := partOf(id, pa)
+		part.Name, part.Size = d.name, len(d.text)
+		part.Text = d.text[min(part.Start, len(d.text)):min(part.End, len(d.text))]
+		return d.name, checkPassage(pa, ok, part), nil
+	}
 	key := passageKey{doc: id, start: pa.byteStart, end: pa.byteEnd}
-	if p, seen := hb.passages.passages[key]; seen && ok {
+	if p, seen := hb.texts.passages[key]; seen && ok {
 		return p.name, p.text, nil
 	}
 	part := partOf(id, pa)
@@ -449,41 +476,48 @@ func (hb *hitBuilder) passageText(ctx context.Context, id int64, pa passageAt, o
 		return "", nil, err
 	}
 	part.Name, part.Text, part.Size = name, text, size
-	p := hb.keep(key, pa, ok, part)
+	p := storedPassage{name: name, text: checkPassage(pa, ok, part)}
+	if ok {
+		hb.keepPassage(key, p, len(text))
+	}
 	return p.name, p.text, nil
 }
 
-// partOf is the part of a document's text a passage at pa needs.
+// partOf is the part of a document's text a passage at pa needs: its
+// bytes and one more, to see that it ends where a character does.
 func partOf(id int64, pa passageAt) coding.DocPart {
 	start, end := max(pa.byteStart, 0), max(pa.byteEnd, 0)
 	return coding.DocPart{Doc: id, Start: start, End: end + 1}
 }
 
-// keep checks a passage read from the store against pa and remembers it.
-func (hb *hitBuilder) keep(key passageKey, pa passageAt, ok bool, part coding.DocPart) storedPassage {
-	p := storedPassage{name: part.Name}
+// checkPassage returns the passage's text from part when pa lies in the
+// store's text, nil otherwise.
+func checkPassage(pa passageAt, ok bool, part coding.DocPart) *string {
 	hi := part.End - 1 - part.Start
 	if ok && pa.byteStart >= 0 && pa.byteStart <= pa.byteEnd && pa.byteEnd <= part.Size && hi <= len(part.Text) &&
 		(len(part.Text) == 0 || utf8.RuneStart(part.Text[0])) && (hi == len(part.Text) || utf8.RuneStart(part.Text[hi])) {
 		t := part.Text[:hi]
-		p.text = &t
+		return &t
 	}
-	if ok {
-		if hb.passages.bytes+len(part.Text) > passageTextsBudget {
-			clear(hb.passages.passages)
-			hb.passages.bytes = 0
-		}
-		hb.passages.passages[key] = p
-		hb.passages.bytes += len(part.Text)
-	}
-	return p
+	return nil
 }
 
-// prefetch reads the passages of hits not read before, in one go.
+func (hb *hitBuilder) keepPassage(key passageKey, p storedPassage, n int) {
+	hb.texts.room(n)
+	hb.texts.passages[key] = p
+}
+
+// prefetch reads what the hits need and the cache lacks, in two
+// statements at most: the whole texts of their documents, and the
+// passages alone of documents over wholeDocMax.
 func (hb *hitBuilder) prefetch(ctx context.Context, hits []*search.DocumentMatch) error {
-	var parts []coding.DocPart
-	var keys []passageKey
-	var ats []passageAt
+	type want struct {
+		key passageKey
+		pa  passageAt
+	}
+	var wants []want
+	var ids []int64
+	seen := map[int64]bool{}
 	for _, m := range hits {
 		docID, _, err := parsePassageID(m.ID)
 		if err != nil {
@@ -491,15 +525,47 @@ func (hb *hitBuilder) prefetch(ctx context.Context, hits []*search.DocumentMatch
 		}
 		at, _ := m.Fields["at"].(string)
 		pa, ok := parseAt(at)
-		key := passageKey{doc: docID, start: pa.byteStart, end: pa.byteEnd}
-		if _, seen := hb.passages.passages[key]; seen || !ok {
+		if !ok {
 			continue
 		}
-		parts = append(parts, partOf(docID, pa))
-		keys = append(keys, key)
-		ats = append(ats, pa)
+		if _, cached := hb.texts.docs[docID]; cached {
+			continue
+		}
+		key := passageKey{doc: docID, start: pa.byteStart, end: pa.byteEnd}
+		if _, cached := hb.texts.passages[key]; cached {
+			continue
+		}
+		wants = append(wants, want{key, pa})
+		if !seen[docID] {
+			seen[docID] = true
+			ids = append(ids, docID)
+		}
 	}
-	if len(parts) < 2 {
+	if len(ids) == 0 {
+		return nil
+	}
+	texts, err := hb.ix.store.DocumentTexts(ctx, ids, wholeDocMax)
+	if err != nil {
+		return err
+	}
+	long := map[int64]bool{}
+	for _, d := range texts {
+		if !d.Whole {
+			long[d.ID] = true
+			continue
+		}
+		hb.texts.room(len(d.Text))
+		hb.texts.docs[d.ID] = storedDoc{name: d.Name, text: d.Text}
+	}
+	var parts []coding.DocPart
+	var keys []want
+	for _, w := range wants {
+		if long[w.key.doc] {
+			parts = append(parts, partOf(w.key.doc, w.pa))
+			keys = append(keys, w)
+		}
+	}
+	if len(parts) == 0 {
 		return nil
 	}
 	if err := hb.ix.store.DocumentParts(ctx, parts); err != nil {
@@ -507,7 +573,7 @@ func (hb *hitBuilder) prefetch(ctx context.Context, hits []*search.DocumentMatch
 	}
 	for i, part := range parts {
 		if part.Found {
-			hb.keep(keys[i], ats[i], true, part)
+			hb.keepPassage(keys[i].key, storedPassage{name: part.Name, text: checkPassage(keys[i].pa, true, part)}, len(part.Text))
 		}
 	}
 	return nil
