@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"runtime"
+	"runtime/debug"
 	"sort"
 	"strconv"
 	"strings"
@@ -370,6 +371,10 @@ func (ix *Index) syncInto(ctx context.Context, b bleve.Index, gen int64, progres
 	// and faster queries, for a few seconds once. Interrupted, the index
 	// is whole all the same.
 	if st.Updated >= forceMergeAt || bt.flushes >= forceMergeFlushes {
+		// The merge maps every segment (at 10M words, 165 MB of file
+		// pages resident): give back the heap the batches left first,
+		// or both count at once.
+		debug.FreeOSMemory()
 		if err := merge(ctx, b); err != nil {
 			return st, true, err
 		}
