@@ -574,16 +574,6 @@ func (s *Store) DocumentName(ctx context.Context, id int64) (string, error) {
 	return n, mapErr(err)
 }
 
-// DocumentBytes returns a document's name, the bytes [start, end) of its
-// text (fewer where the text ends first) and the text's length in bytes:
-// a passage without the rest of the document.
-func (s *Store) DocumentBytes(ctx context.Context, id int64, start, end int) (name, part string, size int, err error) {
-	var b []byte
-	err = s.db.QueryRowContext(ctx, "SELECT name, substr(CAST(text AS BLOB), ?, ?), length(CAST(text AS BLOB)) FROM documents WHERE id = ?",
-		start+1, max(end-start, 0), id).Scan(&name, &b, &size)
-	return name, string(b), size, mapErr(err)
-}
-
 // DocPart asks for the bytes [Start, End) of a document's text; Parts
 // fills in the rest.
 type DocPart struct {
@@ -598,8 +588,8 @@ type DocPart struct {
 	Found bool
 }
 
-// DocumentParts reads many DocumentBytes at once: one statement for up
-// to partsAtOnce of them.
+// DocumentParts reads parts of documents' texts, a passage without the
+// rest of its document: one statement for up to partsAtOnce of them.
 func (s *Store) DocumentParts(ctx context.Context, parts []DocPart) error {
 	for lo := 0; lo < len(parts); lo += partsAtOnce {
 		chunk := parts[lo:min(lo+partsAtOnce, len(parts))]

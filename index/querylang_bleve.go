@@ -203,23 +203,9 @@ func (q *phraseQuery) SetField(f string) { q.field = f }
 // Searcher builds the conjunction of the terms and its position filter.
 func (q *phraseQuery) Searcher(ctx context.Context, r bindex.IndexReader, m mapping.IndexMapping, options search.SearcherOptions) (search.Searcher, error) {
 	options.IncludeTermVectors = true
-	ss := make([]search.Searcher, 0, len(q.terms))
-	closeAll := func() {
-		for _, s := range ss {
-			s.Close()
-		}
-	}
-	for _, t := range q.terms {
-		s, err := searcher.NewTermSearcher(ctx, r, t, q.field, 1.0, options)
-		if err != nil {
-			closeAll()
-			return nil, err
-		}
-		ss = append(ss, s)
-	}
-	all, err := searcher.NewConjunctionSearcher(ctx, r, ss, options)
+	// One term query a place, as bleve's phrase query scores.
+	all, err := termConjunction(ctx, r, q.terms, q.field, options)
 	if err != nil {
-		closeAll()
 		return nil, err
 	}
 	field, terms := q.field, q.terms
@@ -415,26 +401,9 @@ func (q *nearQuery) Searcher(ctx context.Context, r bindex.IndexReader, m mappin
 			terms = append(terms, t)
 		}
 	}
-	var ss []search.Searcher
-	for _, t := range terms {
-		s, err := searcher.NewTermSearcher(ctx, r, t, q.field, 1.0, options)
-		if err != nil {
-			for _, s := range ss {
-				s.Close()
-			}
-			return nil, err
-		}
-		ss = append(ss, s)
-	}
-	var all search.Searcher = ss[0]
-	if len(ss) > 1 {
-		var err error
-		if all, err = searcher.NewConjunctionSearcher(ctx, r, ss, options); err != nil {
-			for _, s := range ss {
-				s.Close()
-			}
-			return nil, err
-		}
+	all, err := termConjunction(ctx, r, terms, q.field, options)
+	if err != nil {
+		return nil, err
 	}
 	field, slop := q.field, q.slop
 	return searcher.NewFilteringSearcher(ctx, all, func(_ *search.SearchContext, d *search.DocumentMatch) bool {
@@ -451,6 +420,34 @@ func (q *nearQuery) Searcher(ctx context.Context, r bindex.IndexReader, m mappin
 		d.FieldTermLocations = out
 		return true
 	}), nil
+}
+
+// termConjunction finds the passages holding every one of terms in
+// field: one term query each, all of them at once.
+func termConjunction(ctx context.Context, r bindex.IndexReader, terms []string, field string, options search.SearcherOptions) (search.Searcher, error) {
+	ss := make([]search.Searcher, 0, len(terms))
+	closeAll := func() {
+		for _, s := range ss {
+			s.Close()
+		}
+	}
+	for _, t := range terms {
+		s, err := searcher.NewTermSearcher(ctx, r, t, field, 1.0, options)
+		if err != nil {
+			closeAll()
+			return nil, err
+		}
+		ss = append(ss, s)
+	}
+	if len(ss) == 1 {
+		return ss[0], nil
+	}
+	all, err := searcher.NewConjunctionSearcher(ctx, r, ss, options)
+	if err != nil {
+		closeAll()
+		return nil, err
+	}
+	return all, nil
 }
 
 // withinSlop says which of the locations of the terms (indexes into

@@ -470,15 +470,17 @@ func (hb *hitBuilder) passageText(ctx context.Context, id int64, pa passageAt, o
 	if p, seen := hb.texts.passages[key]; seen && ok {
 		return p.name, p.text, nil
 	}
-	part := partOf(id, pa)
-	name, text, size, err := hb.ix.store.DocumentBytes(ctx, id, part.Start, part.End)
-	if err != nil {
+	parts := []coding.DocPart{partOf(id, pa)}
+	if err := hb.ix.store.DocumentParts(ctx, parts); err != nil {
 		return "", nil, err
 	}
-	part.Name, part.Text, part.Size = name, text, size
-	p := storedPassage{name: name, text: checkPassage(pa, ok, part)}
+	part := parts[0]
+	if !part.Found {
+		return "", nil, fmt.Errorf("document %d: %w", id, coding.ErrNotFound)
+	}
+	p := storedPassage{name: part.Name, text: checkPassage(pa, ok, part)}
 	if ok {
-		hb.keepPassage(key, p, len(text))
+		hb.keepPassage(key, p, len(part.Text))
 	}
 	return p.name, p.text, nil
 }
